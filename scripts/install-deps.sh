@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# Installs every Debian package and npm tool the build and tests use, and unpacks Dear ImGui 1.90.1
+# (Debian trixie source package) into build/_deps. Idempotent: a second run installs nothing.
+# Usage: scripts/install-deps.sh [--web] [--test]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+
+WANT_WEB=0; WANT_TEST=0
+for a in "$@"; do
+  case "$a" in
+    --web) WANT_WEB=1 ;;
+    --test) WANT_TEST=1; WANT_WEB=1 ;;
+    *) echo "install-deps.sh: unknown option $a" >&2; exit 2 ;;
+  esac
+done
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+export DEBIAN_FRONTEND=noninteractive
+
+pkgs=(build-essential cmake pkg-config ca-certificates xz-utils dpkg-dev
+      nlohmann-json3-dev libgtest-dev libgmock-dev libbenchmark-dev libcpp-httplib-dev
+      libsqlite3-dev libhiredis-dev redis-server libglfw3-dev libgl-dev libssl-dev zlib1g-dev)
+if [ "$WANT_WEB" = 1 ]; then pkgs+=(emscripten nodejs); fi
+if [ "$WANT_TEST" = 1 ]; then pkgs+=(chromium xvfb xauth curl valgrind clang libclang-rt-14-dev); fi
+
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+
+# Dear ImGui 1.90.1 comes from trixie's *source* package (see TOOLCHAIN.md): bookworm's 1.86 loses quick key taps.
+SRC_LIST=/etc/apt/sources.list.d/orchestratai-trixie-src.sources
+need_update=0
+if [ ! -f "$SRC_LIST" ]; then
+  uri=$(awk '/^URIs:/ {print $2; exit}' /etc/apt/sources.list.d/debian.sources 2>/dev/null || true)
+  [ -n "$uri" ] || uri="http://deb.debian.org/debian"
+  $SUDO tee "$SRC_LIST" >/dev/null <<SRC
+Types: deb-src
+URIs: $uri
+Suites: trixie
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+SRC
+  need_update=1
+fi
+
+if [ ${#missing[@]} -gt 0 ] || [ "$need_update" = 1 ]; then
+  echo "install-deps: apt-get update"
+  $SUDO apt-get update -qq
+fi
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "install-deps: installing ${missing[*]}"
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+IMGUI_DIR="$ROOT/build/_deps/imgui-1.90.1"
+if [ ! -f "$IMGUI_DIR/imgui.cpp" ]; then
+  mkdir -p "$ROOT/build/_deps/imgui-src"
+  cd "$ROOT/build/_deps/imgui-src"
+  if ! ls imgui_1.90.1*.orig.tar.xz >/dev/null 2>&1; then
+    apt-get source --download-only imgui/trixie >/dev/null 2>&1 || { $SUDO apt-get update -qq; apt-get source --download-only imgui/trixie; }
+  fi
+  tarball=$(ls imgui_1.90.1*.orig.tar.xz | head -n1)
+  dsc=$(ls imgui_1.90.1*.dsc | head -n1)
+  want=$(awk '/^Checksums-Sha256:/ {f=1; next} f && /^ / {print} f && !/^ / {f=0}' "$dsc" | awk -v t="$tarball" '$3==t {print $1}')
+  have=$(sha256sum "$tarball" | awk '{print $1}')
+  if [ -z "$want" ] || [ "$want" != "$have" ]; then
+    echo "install-deps: checksum mismatch for $tarball (want $want, have $have)" >&2; exit 1
+  fi
+  tar -xJf "$tarball" -C "$ROOT/build/_deps"
+  cd "$ROOT"
+  [ -f "$IMGUI_DIR/imgui.cpp" ] || { echo "install-deps: imgui sources not found after unpacking" >&2; exit 1; }
+fi
+
+if [ "$WANT_TEST" = 1 ]; then
+  if [ ! -d "$ROOT/tests/e2e/node_modules/playwright-core" ]; then
+    echo "install-deps: npm install (tests/e2e)"
+    (cd "$ROOT/tests/e2e" && npm install --no-audit --no-fund --silent)
+  fi
+fi
+echo "install-deps: ok"

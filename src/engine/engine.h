@@ -1,0 +1,66 @@
+// The orchestration engine's public face: one object that answers a question for a session, reporting each step
+// (agent status, retrieval logs, answer chunks) through an observer as it finishes. Used by the server and, for
+// static hosting, inside the page. Portable C++: no platform code.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "model/model.h"
+
+namespace oai::engine {
+
+// One markdown document of the knowledge base. `path` is relative to the knowledge folder ("billing/pricing.md"); its
+// first folder names the domain (billing, technical, policy, general).
+struct SourceDocument {
+  std::string path;
+  std::string text;
+};
+
+struct EngineConfig {
+  std::vector<SourceDocument> documents;
+  std::string routerExamplesTsv;  // "intent\ttext" lines with a header; see server/data/router_examples.tsv
+};
+
+struct EngineInfo {
+  std::int64_t documents = 0;
+  std::int64_t chunks = 0;
+  std::string llmKind = "extractive";  // "extractive" | "openai"
+  std::string llmModel;
+  std::vector<std::string> warnings;  // documents skipped while loading, with the reason
+};
+
+struct TurnInput {
+  std::string question;
+  std::string sessionId;
+  std::vector<Message> history;  // earlier messages of the session, oldest first
+};
+
+// Called synchronously, in order, from the thread that runs Answer(). Any member may be empty.
+struct TurnObserver {
+  std::function<void(AgentId, AgentStatus)> onAgentStatus;
+  std::function<void(const RetrievalLog&)> onLog;
+  std::function<void(const std::string&)> onMessageChunk;
+};
+
+class Engine {
+ public:
+  // Throws std::invalid_argument with one clear line when the configuration cannot work (no documents, no examples).
+  static std::unique_ptr<Engine> Create(EngineConfig config);
+  virtual ~Engine() = default;
+
+  // Thread-safe. Never throws for a well-formed question; failures of optional parts become warning/error logs.
+  virtual ChatResponse Answer(const TurnInput& input, const TurnObserver* observer = nullptr) = 0;
+  // The registry with running totals (tokensUsed, cost) and the status after the last turn.
+  virtual std::vector<Agent> Agents() const = 0;
+  virtual EngineInfo Info() const = 0;
+};
+
+// Reads every *.md file below `dir` (sorted by path). Unreadable or empty files are skipped with a line in `warnings`.
+std::vector<SourceDocument> LoadDocumentsFromDirectory(const std::string& dir, std::vector<std::string>* warnings);
+// Reads a whole text file; throws std::runtime_error naming the file when it cannot.
+std::string ReadTextFile(const std::string& path);
+
+}  // namespace oai::engine

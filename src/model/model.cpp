@@ -1,0 +1,313 @@
+// JSON mappings of the model: exactly the contract's keys, optional keys only when set.
+#include "model/model.h"
+
+namespace oai {
+
+// ---------------------------------------------------------------------------------------------------------------------
+// [SECTION] Enum names
+// ---------------------------------------------------------------------------------------------------------------------
+
+namespace {
+template <class E>
+std::optional<E> ParseName(const std::string& s, std::initializer_list<E> all) {
+  for (E e : all) {
+    if (Json(e).get<std::string>() == s) return e;
+  }
+  return std::nullopt;
+}
+}  // namespace
+
+const char* ToString(AgentId v) {
+  switch (v) {
+    case AgentId::Orchestrator: return "orchestrator";
+    case AgentId::Billing: return "billing";
+    case AgentId::Technical: return "technical";
+    case AgentId::Policy: return "policy";
+  }
+  return "orchestrator";
+}
+const char* ToString(AgentStatus v) {
+  switch (v) {
+    case AgentStatus::Idle: return "idle";
+    case AgentStatus::Routing: return "routing";
+    case AgentStatus::Active: return "active";
+    case AgentStatus::Complete: return "complete";
+  }
+  return "idle";
+}
+const char* ToString(MessageRole v) { return v == MessageRole::User ? "user" : "assistant"; }
+const char* ToString(LogType v) {
+  switch (v) {
+    case LogType::Routing: return "routing";
+    case LogType::VectorSearch: return "vector_search";
+    case LogType::Cache: return "cache";
+    case LogType::Documents: return "documents";
+    case LogType::Llm: return "llm";
+    case LogType::Error: return "error";
+  }
+  return "routing";
+}
+const char* ToString(LogStatus v) {
+  switch (v) {
+    case LogStatus::Success: return "success";
+    case LogStatus::Pending: return "pending";
+    case LogStatus::Warning: return "warning";
+    case LogStatus::Error: return "error";
+  }
+  return "success";
+}
+const char* ToString(CacheStatus v) {
+  switch (v) {
+    case CacheStatus::Hit: return "hit";
+    case CacheStatus::Miss: return "miss";
+    case CacheStatus::None: return "none";
+  }
+  return "none";
+}
+const char* ToString(Strategy v) {
+  switch (v) {
+    case Strategy::Orchestration: return "orchestration";
+    case Strategy::PureCag: return "pure_cag";
+    case Strategy::PureRag: return "pure_rag";
+    case Strategy::Hybrid: return "hybrid";
+  }
+  return "orchestration";
+}
+
+std::optional<AgentId> ParseAgentId(const std::string& s) {
+  return ParseName(s, {AgentId::Orchestrator, AgentId::Billing, AgentId::Technical, AgentId::Policy});
+}
+std::optional<AgentStatus> ParseAgentStatus(const std::string& s) {
+  return ParseName(s, {AgentStatus::Idle, AgentStatus::Routing, AgentStatus::Active, AgentStatus::Complete});
+}
+std::optional<LogType> ParseLogType(const std::string& s) {
+  return ParseName(s, {LogType::Routing, LogType::VectorSearch, LogType::Cache, LogType::Documents, LogType::Llm,
+                       LogType::Error});
+}
+std::optional<LogStatus> ParseLogStatus(const std::string& s) {
+  return ParseName(s, {LogStatus::Success, LogStatus::Pending, LogStatus::Warning, LogStatus::Error});
+}
+std::optional<CacheStatus> ParseCacheStatus(const std::string& s) {
+  return ParseName(s, {CacheStatus::Hit, CacheStatus::Miss, CacheStatus::None});
+}
+std::optional<Strategy> ParseStrategy(const std::string& s) {
+  return ParseName(s, {Strategy::Orchestration, Strategy::PureCag, Strategy::PureRag, Strategy::Hybrid});
+}
+
+const char* DisplayName(AgentId v) {
+  switch (v) {
+    case AgentId::Orchestrator: return "Orchestrator";
+    case AgentId::Billing: return "Billing Agent";
+    case AgentId::Technical: return "Technical Agent";
+    case AgentId::Policy: return "Policy Agent";
+  }
+  return "Orchestrator";
+}
+const char* DisplayName(Strategy v) {
+  switch (v) {
+    case Strategy::Orchestration: return "Orchestration";
+    case Strategy::PureCag: return "Pure CAG";
+    case Strategy::PureRag: return "Pure RAG";
+    case Strategy::Hybrid: return "Hybrid";
+  }
+  return "Orchestration";
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
+// [SECTION] JSON mappings
+// ---------------------------------------------------------------------------------------------------------------------
+
+void to_json(Json& j, const DocumentChunk& v) {
+  j = Json{{"id", v.id}, {"content", v.content}, {"similarity", v.similarity}, {"source", v.source}};
+  if (v.metadata) j["metadata"] = *v.metadata;
+}
+void from_json(const Json& j, DocumentChunk& v) {
+  j.at("id").get_to(v.id);
+  j.at("content").get_to(v.content);
+  j.at("similarity").get_to(v.similarity);
+  j.at("source").get_to(v.source);
+  v.metadata = j.contains("metadata") ? std::optional<Json>(j.at("metadata")) : std::nullopt;
+}
+
+void to_json(Json& j, const RetrievalLog& v) {
+  j = Json{{"id", v.id},         {"type", v.type},           {"title", v.title},
+           {"data", v.data},     {"timestamp", v.timestamp}, {"status", v.status}};
+  if (v.chunks) j["chunks"] = *v.chunks;
+}
+void from_json(const Json& j, RetrievalLog& v) {
+  j.at("id").get_to(v.id);
+  j.at("type").get_to(v.type);
+  j.at("title").get_to(v.title);
+  v.data = j.at("data");
+  j.at("timestamp").get_to(v.timestamp);
+  j.at("status").get_to(v.status);
+  if (j.contains("chunks")) {
+    v.chunks = j.at("chunks").get<std::vector<DocumentChunk>>();
+  } else {
+    v.chunks.reset();
+  }
+}
+
+void to_json(Json& j, const ChatMetrics& v) {
+  j = Json{{"tokensUsed", v.tokensUsed}, {"cost", v.cost}, {"latency", v.latency}, {"cache_status", v.cache_status}};
+}
+void from_json(const Json& j, ChatMetrics& v) {
+  j.at("tokensUsed").get_to(v.tokensUsed);
+  j.at("cost").get_to(v.cost);
+  j.at("latency").get_to(v.latency);
+  j.at("cache_status").get_to(v.cache_status);
+}
+
+void to_json(Json& j, const AgentStatusMap& v) {
+  j = Json::object();
+  for (AgentId id : kAllAgents) j[ToString(id)] = v[id];
+}
+void from_json(const Json& j, AgentStatusMap& v) {
+  for (AgentId id : kAllAgents) j.at(ToString(id)).get_to(v[id]);
+}
+
+void to_json(Json& j, const Agent& v) {
+  j = Json{{"id", v.id},         {"name", v.name},     {"model", v.model},           {"strategy", v.strategy},
+           {"color", v.color},   {"status", v.status}, {"tokensUsed", v.tokensUsed}, {"cost", v.cost}};
+}
+void from_json(const Json& j, Agent& v) {
+  j.at("id").get_to(v.id);
+  j.at("name").get_to(v.name);
+  j.at("model").get_to(v.model);
+  j.at("strategy").get_to(v.strategy);
+  j.at("color").get_to(v.color);
+  j.at("status").get_to(v.status);
+  j.at("tokensUsed").get_to(v.tokensUsed);
+  j.at("cost").get_to(v.cost);
+}
+
+void to_json(Json& j, const Message& v) {
+  j = Json{{"id", v.id}, {"role", v.role}, {"content", v.content}, {"timestamp", v.timestamp}};
+  if (v.agent) j["agent"] = *v.agent;
+  if (v.confidence) j["confidence"] = *v.confidence;
+  if (v.metrics) j["metrics"] = *v.metrics;
+  if (!v.log_ids.empty()) j["log_ids"] = v.log_ids;
+}
+void from_json(const Json& j, Message& v) {
+  j.at("id").get_to(v.id);
+  j.at("role").get_to(v.role);
+  j.at("content").get_to(v.content);
+  j.at("timestamp").get_to(v.timestamp);
+  v.agent = j.contains("agent") ? std::optional<AgentId>(j.at("agent").get<AgentId>()) : std::nullopt;
+  v.confidence = j.contains("confidence") ? std::optional<double>(j.at("confidence").get<double>()) : std::nullopt;
+  v.metrics = j.contains("metrics") ? std::optional<ChatMetrics>(j.at("metrics").get<ChatMetrics>()) : std::nullopt;
+  v.log_ids = j.contains("log_ids") ? j.at("log_ids").get<std::vector<std::string>>() : std::vector<std::string>{};
+}
+
+void to_json(Json& j, const ChatSession& v) {
+  j = Json{{"id", v.id},
+           {"start_time", v.start_time},
+           {"last_activity", v.last_activity},
+           {"total_tokens", v.total_tokens},
+           {"total_cost", v.total_cost},
+           {"message_count", v.message_count}};
+}
+void from_json(const Json& j, ChatSession& v) {
+  j.at("id").get_to(v.id);
+  j.at("start_time").get_to(v.start_time);
+  j.at("last_activity").get_to(v.last_activity);
+  j.at("total_tokens").get_to(v.total_tokens);
+  j.at("total_cost").get_to(v.total_cost);
+  j.at("message_count").get_to(v.message_count);
+}
+
+void to_json(Json& j, const ChatRequest& v) { j = Json{{"message", v.message}, {"session_id", v.session_id}}; }
+void from_json(const Json& j, ChatRequest& v) {
+  j.at("message").get_to(v.message);
+  j.at("session_id").get_to(v.session_id);
+}
+
+void to_json(Json& j, const ChatResponse& v) {
+  j = Json{{"message", v.message},       {"agent", v.agent},     {"confidence", v.confidence},
+           {"logs", v.logs},             {"metrics", v.metrics}, {"agent_status", v.agent_status}};
+}
+void from_json(const Json& j, ChatResponse& v) {
+  j.at("message").get_to(v.message);
+  j.at("agent").get_to(v.agent);
+  j.at("confidence").get_to(v.confidence);
+  j.at("logs").get_to(v.logs);
+  j.at("metrics").get_to(v.metrics);
+  j.at("agent_status").get_to(v.agent_status);
+}
+
+void to_json(Json& j, const ErrorBody& v) {
+  j = Json{{"code", v.code}, {"message", v.message}, {"timestamp", v.timestamp}, {"requestId", v.requestId}};
+  if (v.details) j["details"] = *v.details;
+}
+void from_json(const Json& j, ErrorBody& v) {
+  j.at("code").get_to(v.code);
+  j.at("message").get_to(v.message);
+  j.at("timestamp").get_to(v.timestamp);
+  j.at("requestId").get_to(v.requestId);
+  v.details = j.contains("details") ? std::optional<Json>(j.at("details")) : std::nullopt;
+}
+void to_json(Json& j, const ErrorResponse& v) { j = Json{{"error", v.error}}; }
+void from_json(const Json& j, ErrorResponse& v) { j.at("error").get_to(v.error); }
+
+void to_json(Json& j, const SessionHistory& v) {
+  j = Json{{"session", v.session}, {"messages", v.messages}, {"logs", v.logs}};
+}
+void from_json(const Json& j, SessionHistory& v) {
+  j.at("session").get_to(v.session);
+  j.at("messages").get_to(v.messages);
+  j.at("logs").get_to(v.logs);
+}
+
+void to_json(Json& j, const SessionCreated& v) {
+  j = Json{{"session_id", v.session_id}, {"created_at", v.created_at}};
+}
+void from_json(const Json& j, SessionCreated& v) {
+  j.at("session_id").get_to(v.session_id);
+  j.at("created_at").get_to(v.created_at);
+}
+
+void to_json(Json& j, const HealthStatus& v) {
+  j = Json{{"status", v.status},
+           {"version", v.version},
+           {"timestamp", v.timestamp},
+           {"store", {{"kind", v.store_kind}, {"ok", v.store_ok}}},
+           {"engine", {{"documents", v.documents}, {"chunks", v.chunks}}},
+           {"llm", {{"kind", v.llm_kind}, {"model", v.llm_model}}}};
+}
+void from_json(const Json& j, HealthStatus& v) {
+  j.at("status").get_to(v.status);
+  j.at("version").get_to(v.version);
+  j.at("timestamp").get_to(v.timestamp);
+  j.at("store").at("kind").get_to(v.store_kind);
+  j.at("store").at("ok").get_to(v.store_ok);
+  j.at("engine").at("documents").get_to(v.documents);
+  j.at("engine").at("chunks").get_to(v.chunks);
+  j.at("llm").at("kind").get_to(v.llm_kind);
+  j.at("llm").at("model").get_to(v.llm_model);
+}
+
+void to_json(Json& j, const AgentStatusEvent& v) { j = Json{{"agent", v.agent}, {"status", v.status}}; }
+void from_json(const Json& j, AgentStatusEvent& v) {
+  j.at("agent").get_to(v.agent);
+  j.at("status").get_to(v.status);
+}
+void to_json(Json& j, const MessageChunkEvent& v) { j = Json{{"content", v.content}}; }
+void from_json(const Json& j, MessageChunkEvent& v) { j.at("content").get_to(v.content); }
+void to_json(Json& j, const DoneEvent& v) {
+  to_json(j, v.response);
+  j["message_id"] = v.message_id;
+}
+void from_json(const Json& j, DoneEvent& v) {
+  from_json(j, v.response);
+  j.at("message_id").get_to(v.message_id);
+}
+void to_json(Json& j, const StreamErrorEvent& v) {
+  j = Json{{"code", v.code}, {"message", v.message}, {"retryable", v.retryable}};
+}
+void from_json(const Json& j, StreamErrorEvent& v) {
+  j.at("code").get_to(v.code);
+  j.at("message").get_to(v.message);
+  j.at("retryable").get_to(v.retryable);
+}
+
+}  // namespace oai

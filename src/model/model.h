@@ -1,0 +1,274 @@
+// The shared data model of OrchestratAI: enums, wire types and their JSON mappings (PRODUCT.md §3).
+// Compiled into the server, the web app and the desktop app. No I/O, no platform code.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace oai {
+
+using Json = nlohmann::json;
+
+// ---------------------------------------------------------------------------------------------------------------------
+// [SECTION] Enums
+// ---------------------------------------------------------------------------------------------------------------------
+
+// The four agents of the registry. The hybrid path is answered by the specialists together; it is a strategy, not an
+// agent id, so `ChatResponse.agent` is always one of these.
+enum class AgentId { Orchestrator, Billing, Technical, Policy };
+inline constexpr std::array<AgentId, 4> kAllAgents = {AgentId::Orchestrator, AgentId::Billing, AgentId::Technical,
+                                                      AgentId::Policy};
+
+enum class AgentStatus { Idle, Routing, Active, Complete };
+enum class MessageRole { User, Assistant };
+enum class LogType { Routing, VectorSearch, Cache, Documents, Llm, Error };
+enum class LogStatus { Success, Pending, Warning, Error };
+enum class CacheStatus { Hit, Miss, None };
+enum class Strategy { Orchestration, PureCag, PureRag, Hybrid };
+
+NLOHMANN_JSON_SERIALIZE_ENUM(AgentId, {{AgentId::Orchestrator, "orchestrator"},
+                                       {AgentId::Billing, "billing"},
+                                       {AgentId::Technical, "technical"},
+                                       {AgentId::Policy, "policy"}})
+NLOHMANN_JSON_SERIALIZE_ENUM(AgentStatus, {{AgentStatus::Idle, "idle"},
+                                           {AgentStatus::Routing, "routing"},
+                                           {AgentStatus::Active, "active"},
+                                           {AgentStatus::Complete, "complete"}})
+NLOHMANN_JSON_SERIALIZE_ENUM(MessageRole, {{MessageRole::User, "user"}, {MessageRole::Assistant, "assistant"}})
+NLOHMANN_JSON_SERIALIZE_ENUM(LogType, {{LogType::Routing, "routing"},
+                                       {LogType::VectorSearch, "vector_search"},
+                                       {LogType::Cache, "cache"},
+                                       {LogType::Documents, "documents"},
+                                       {LogType::Llm, "llm"},
+                                       {LogType::Error, "error"}})
+NLOHMANN_JSON_SERIALIZE_ENUM(LogStatus, {{LogStatus::Success, "success"},
+                                         {LogStatus::Pending, "pending"},
+                                         {LogStatus::Warning, "warning"},
+                                         {LogStatus::Error, "error"}})
+NLOHMANN_JSON_SERIALIZE_ENUM(CacheStatus, {{CacheStatus::Hit, "hit"}, {CacheStatus::Miss, "miss"},
+                                           {CacheStatus::None, "none"}})
+NLOHMANN_JSON_SERIALIZE_ENUM(Strategy, {{Strategy::Orchestration, "orchestration"},
+                                        {Strategy::PureCag, "pure_cag"},
+                                        {Strategy::PureRag, "pure_rag"},
+                                        {Strategy::Hybrid, "hybrid"}})
+
+// Wire names ("billing", "vector_search", ...) and parsing back; Parse* return nullopt for unknown names.
+const char* ToString(AgentId v);
+const char* ToString(AgentStatus v);
+const char* ToString(MessageRole v);
+const char* ToString(LogType v);
+const char* ToString(LogStatus v);
+const char* ToString(CacheStatus v);
+const char* ToString(Strategy v);
+std::optional<AgentId> ParseAgentId(const std::string& s);
+std::optional<AgentStatus> ParseAgentStatus(const std::string& s);
+std::optional<LogType> ParseLogType(const std::string& s);
+std::optional<LogStatus> ParseLogStatus(const std::string& s);
+std::optional<CacheStatus> ParseCacheStatus(const std::string& s);
+std::optional<Strategy> ParseStrategy(const std::string& s);
+
+// Display names for the UI and transcripts: "Billing Agent", "Pure CAG".
+const char* DisplayName(AgentId v);
+const char* DisplayName(Strategy v);
+
+// ---------------------------------------------------------------------------------------------------------------------
+// [SECTION] Wire types (keys are exactly the contract's; see model.cpp for the mappings)
+// ---------------------------------------------------------------------------------------------------------------------
+
+struct DocumentChunk {
+  std::int64_t id = 0;
+  std::string content;
+  double similarity = 0.0;  // 0..1
+  std::string source;
+  std::optional<Json> metadata;  // object when present
+  bool operator==(const DocumentChunk&) const = default;
+};
+
+struct RetrievalLog {
+  std::string id;  // UUID
+  LogType type = LogType::Routing;
+  std::string title;
+  Json data = Json::object();
+  std::string timestamp;  // ISO 8601 UTC with milliseconds
+  LogStatus status = LogStatus::Success;
+  std::optional<std::vector<DocumentChunk>> chunks;
+  bool operator==(const RetrievalLog&) const = default;
+};
+
+struct ChatMetrics {
+  std::int64_t tokensUsed = 0;
+  double cost = 0.0;     // US dollars
+  double latency = 0.0;  // milliseconds, measured
+  CacheStatus cache_status = CacheStatus::None;
+  bool operator==(const ChatMetrics&) const = default;
+};
+
+// Status of every agent after a turn; serialized as {orchestrator, billing, technical, policy}.
+struct AgentStatusMap {
+  std::array<AgentStatus, 4> status{AgentStatus::Idle, AgentStatus::Idle, AgentStatus::Idle, AgentStatus::Idle};
+  AgentStatus& operator[](AgentId id) { return status[static_cast<std::size_t>(id)]; }
+  AgentStatus operator[](AgentId id) const { return status[static_cast<std::size_t>(id)]; }
+  bool operator==(const AgentStatusMap&) const = default;
+};
+
+struct Agent {
+  AgentId id = AgentId::Orchestrator;
+  std::string name;
+  std::string model;
+  Strategy strategy = Strategy::Orchestration;
+  std::string color;  // "#06B6D4"
+  AgentStatus status = AgentStatus::Idle;
+  std::int64_t tokensUsed = 0;
+  double cost = 0.0;
+  bool operator==(const Agent&) const = default;
+};
+
+struct Message {
+  std::string id;  // UUID
+  MessageRole role = MessageRole::User;
+  std::string content;
+  std::string timestamp;
+  std::optional<AgentId> agent;        // assistant messages
+  std::optional<double> confidence;    // assistant messages, 0..1
+  std::optional<ChatMetrics> metrics;  // assistant messages
+  std::vector<std::string> log_ids;    // the retrieval logs of this turn (assistant messages)
+  bool operator==(const Message&) const = default;
+};
+
+struct ChatSession {
+  std::string id;  // UUID, lower case
+  std::string start_time;
+  std::string last_activity;
+  std::int64_t total_tokens = 0;
+  double total_cost = 0.0;
+  std::int64_t message_count = 0;
+  bool operator==(const ChatSession&) const = default;
+};
+
+struct ChatRequest {
+  std::string message;
+  std::string session_id;
+  bool operator==(const ChatRequest&) const = default;
+};
+
+struct ChatResponse {
+  std::string message;
+  AgentId agent = AgentId::Orchestrator;
+  double confidence = 0.0;
+  std::vector<RetrievalLog> logs;
+  ChatMetrics metrics;
+  AgentStatusMap agent_status;
+  bool operator==(const ChatResponse&) const = default;
+};
+
+struct ErrorBody {
+  std::string code;  // e.g. "VALIDATION_ERROR"
+  std::string message;
+  std::optional<Json> details;
+  std::string timestamp;
+  std::string requestId;
+  bool operator==(const ErrorBody&) const = default;
+};
+
+struct ErrorResponse {
+  ErrorBody error;
+  bool operator==(const ErrorResponse&) const = default;
+};
+
+// GET /api/session/{id}
+struct SessionHistory {
+  ChatSession session;
+  std::vector<Message> messages;
+  std::vector<RetrievalLog> logs;
+  bool operator==(const SessionHistory&) const = default;
+};
+
+// POST /api/session
+struct SessionCreated {
+  std::string session_id;
+  std::string created_at;
+  bool operator==(const SessionCreated&) const = default;
+};
+
+// GET /api/health
+struct HealthStatus {
+  std::string status;  // "healthy" | "degraded"
+  std::string version;
+  std::string timestamp;
+  std::string store_kind;
+  bool store_ok = true;
+  std::int64_t documents = 0;
+  std::int64_t chunks = 0;
+  std::string llm_kind;  // "extractive" | "openai"
+  std::string llm_model;
+  bool operator==(const HealthStatus&) const = default;
+};
+
+// SSE event payloads.
+struct AgentStatusEvent {
+  AgentId agent = AgentId::Orchestrator;
+  AgentStatus status = AgentStatus::Idle;
+  bool operator==(const AgentStatusEvent&) const = default;
+};
+struct MessageChunkEvent {
+  std::string content;
+  bool operator==(const MessageChunkEvent&) const = default;
+};
+struct DoneEvent {
+  ChatResponse response;
+  std::string message_id;
+  bool operator==(const DoneEvent&) const = default;
+};
+struct StreamErrorEvent {
+  std::string code;
+  std::string message;
+  bool retryable = false;
+  bool operator==(const StreamErrorEvent&) const = default;
+};
+
+// JSON mappings. to_json writes exactly the contract's keys (optional ones only when set); from_json is lenient about
+// nothing: it throws nlohmann::json exceptions on wrong types. Use the Validate*/Parse* functions of validation.h for
+// input that crosses a trust boundary.
+void to_json(Json& j, const DocumentChunk& v);
+void from_json(const Json& j, DocumentChunk& v);
+void to_json(Json& j, const RetrievalLog& v);
+void from_json(const Json& j, RetrievalLog& v);
+void to_json(Json& j, const ChatMetrics& v);
+void from_json(const Json& j, ChatMetrics& v);
+void to_json(Json& j, const AgentStatusMap& v);
+void from_json(const Json& j, AgentStatusMap& v);
+void to_json(Json& j, const Agent& v);
+void from_json(const Json& j, Agent& v);
+void to_json(Json& j, const Message& v);
+void from_json(const Json& j, Message& v);
+void to_json(Json& j, const ChatSession& v);
+void from_json(const Json& j, ChatSession& v);
+void to_json(Json& j, const ChatRequest& v);
+void from_json(const Json& j, ChatRequest& v);
+void to_json(Json& j, const ChatResponse& v);
+void from_json(const Json& j, ChatResponse& v);
+void to_json(Json& j, const ErrorBody& v);
+void from_json(const Json& j, ErrorBody& v);
+void to_json(Json& j, const ErrorResponse& v);
+void from_json(const Json& j, ErrorResponse& v);
+void to_json(Json& j, const SessionHistory& v);
+void from_json(const Json& j, SessionHistory& v);
+void to_json(Json& j, const SessionCreated& v);
+void from_json(const Json& j, SessionCreated& v);
+void to_json(Json& j, const HealthStatus& v);
+void from_json(const Json& j, HealthStatus& v);
+void to_json(Json& j, const AgentStatusEvent& v);
+void from_json(const Json& j, AgentStatusEvent& v);
+void to_json(Json& j, const MessageChunkEvent& v);
+void from_json(const Json& j, MessageChunkEvent& v);
+void to_json(Json& j, const DoneEvent& v);
+void from_json(const Json& j, DoneEvent& v);
+void to_json(Json& j, const StreamErrorEvent& v);
+void from_json(const Json& j, StreamErrorEvent& v);
+
+}  // namespace oai
