@@ -21,7 +21,7 @@ export DEBIAN_FRONTEND=noninteractive
 
 pkgs=(build-essential cmake pkg-config ca-certificates xz-utils dpkg-dev
       nlohmann-json3-dev libgtest-dev libgmock-dev libbenchmark-dev libcpp-httplib-dev
-      libsqlite3-dev libhiredis-dev redis-server libglfw3-dev libgl-dev libssl-dev zlib1g-dev)
+      libsqlite3-dev libhiredis-dev redis-server libglfw3-dev libgl-dev libssl-dev zlib1g-dev fonts-dejavu-core gzip)
 if [ "$WANT_WEB" = 1 ]; then pkgs+=(emscripten nodejs); fi
 if [ "$WANT_TEST" = 1 ]; then pkgs+=(chromium xvfb xauth curl valgrind clang libclang-rt-14-dev); fi
 

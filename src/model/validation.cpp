@@ -175,7 +175,8 @@ bool CheckShape(const Json& j, const std::string& path, std::initializer_list<co
   for (const char* k : required) {
     if (!j.contains(k)) errs.push_back({Join(path, k), "required", Join(path, k) + " is required"});
   }
-  for (const auto& [key, value] : j.items()) {
+  for (const auto& item : j.items()) {
+    const std::string& key = item.key();  // a plain name: clang 14 cannot capture structured bindings in lambdas
     const bool known = std::any_of(required.begin(), required.end(), [&](const char* k) { return key == k; }) ||
                        std::any_of(optional.begin(), optional.end(), [&](const char* k) { return key == k; });
     if (!known) {

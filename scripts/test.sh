@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Installs what is missing, builds both targets and runs every test: ctest (unit, integration, headless UI, desktop
+# smoke under Xvfb) and the browser end-to-end tests (Debian's Chromium driven by playwright-core).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+
+scripts/install-deps.sh --test
+scripts/build.sh
+
+echo "== ctest (native)"
+(cd build/native && ctest --output-on-failure -j2 --timeout 600)
+
+echo "== ctest (WebAssembly engine tests under Node)"
+(cd build/web && ctest --output-on-failure --timeout 600)
+
+echo "== browser end-to-end (node --test)"
+(cd tests/e2e && ORCHESTRATAI_ROOT="$ROOT" node --test --test-concurrency=1 ./*.test.mjs)

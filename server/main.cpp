@@ -1,0 +1,77 @@
+// orchestratai-server: reads the configuration, builds the engine and the store, serves until SIGTERM or SIGINT.
+#include <httplib.h>
+
+#include <csignal>
+#include <cstdlib>
+#include <iostream>
+#include <thread>
+
+#include "server/config.h"
+#include "server/routes.h"
+#include "server/session_store.h"
+
+namespace {
+httplib::Server* g_server = nullptr;
+void OnSignal(int) {
+  if (g_server) g_server->stop();  // stop() only flips flags and shuts the listening socket: safe here
+}
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace oai::server;
+  ParseOutcome parsed = ParseConfig(std::vector<std::string>(argv + 1, argv + argc), [](const char* n) {
+    return std::getenv(n);
+  });
+  if (!parsed.config) {
+    (parsed.exitCode == 0 ? std::cout : std::cerr) << parsed.output << (parsed.exitCode ? "\n" : "");
+    return parsed.exitCode;
+  }
+  const Config& config = *parsed.config;
+
+  std::unique_ptr<oai::engine::Engine> engine;
+  std::vector<std::string> warnings;
+  try {
+    engine = CreateEngine(config, &warnings);
+  } catch (const std::exception& e) {
+    std::cerr << "orchestratai-server: " << e.what() << "\n";
+    return 2;
+  }
+  for (const auto& w : warnings) std::cerr << "warning: " << w << "\n";
+  if (!config.db.empty() || !config.redisUrl.empty()) {
+    std::cerr << "orchestratai-server: durable stores (--db, REDIS_URL) are not available in this build yet; "
+                 "sessions are kept in memory\n";
+  }
+  MemorySessionStore store;
+
+  httplib::Server server;
+  const int threads = config.threads;
+  server.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<std::size_t>(threads)); };
+  server.set_keep_alive_max_count(1000);
+  server.set_read_timeout(10);
+  server.set_write_timeout(10);
+  Services services;
+  services.engine = engine.get();
+  services.store = &store;
+  services.config = config;
+  services.accessLog = &std::cerr;
+  RegisterRoutes(server, services);
+
+  int port = config.port;
+  if (port == 0) {
+    port = server.bind_to_any_port(config.host);
+  } else if (!server.bind_to_port(config.host, port)) {
+    port = -1;
+  }
+  if (port <= 0) {
+    std::cerr << "orchestratai-server: cannot listen on " << config.host << ":" << config.port << "\n";
+    return 2;
+  }
+  g_server = &server;
+  std::signal(SIGTERM, OnSignal);
+  std::signal(SIGINT, OnSignal);
+  std::cout << "OrchestratAI listening on http://" << config.host << ":" << port << " (" << engine->Info().documents
+            << " documents, " << engine->Info().chunks << " chunks, store " << store.Kind() << ")" << std::endl;
+  server.listen_after_bind();
+  std::cerr << "orchestratai-server: stopped\n";
+  return 0;
+}

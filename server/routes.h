@@ -1,0 +1,34 @@
+// The HTTP API of PRODUCT.md §3 registered on a cpp-httplib server, plus the cross-cutting parts: request ids, the
+// error envelope on every error, the access log and static hosting. main.cpp and the tests both call RegisterRoutes.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <ostream>
+#include <string>
+
+#include "engine/engine.h"
+#include "server/config.h"
+#include "server/session_store.h"
+
+namespace httplib {
+class Server;
+}
+
+namespace oai::server {
+
+inline constexpr std::size_t kMaxBodyBytes = 64 * 1024;
+
+struct Services {
+  engine::Engine* engine = nullptr;
+  SessionStore* store = nullptr;
+  Config config;
+  std::ostream* accessLog = nullptr;  // one line per request; nullptr = silent
+};
+
+void RegisterRoutes(httplib::Server& server, Services& services);
+
+// Builds the engine from the configured knowledge base; throws std::runtime_error with one clear line.
+std::unique_ptr<engine::Engine> CreateEngine(const Config& config, std::vector<std::string>* warnings);
+
+}  // namespace oai::server

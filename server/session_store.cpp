@@ -1,0 +1,64 @@
+// The in-memory session store and the bookkeeping every store shares.
+#include "server/session_store.h"
+
+namespace oai::server {
+
+void ApplyTurnToSession(ChatSession& session, const Message& assistant) {
+  session.message_count += 2;
+  if (assistant.metrics) {
+    session.total_tokens += assistant.metrics->tokensUsed;
+    session.total_cost += assistant.metrics->cost;
+  }
+  session.last_activity = assistant.timestamp;
+}
+
+ChatSession MemorySessionStore::Ensure(const std::string& id, const std::string& now) {
+  std::lock_guard<std::mutex> lock(m_mutex);
+  auto it = m_sessions.find(id);
+  if (it == m_sessions.end()) {
+    SessionHistory h;
+    h.session.id = id;
+    h.session.start_time = now;
+    h.session.last_activity = now;
+    it = m_sessions.emplace(id, std::move(h)).first;
+  }
+  return it->second.session;
+}
+
+std::optional<ChatSession> MemorySessionStore::Get(const std::string& id) {
+  std::lock_guard<std::mutex> lock(m_mutex);
+  auto it = m_sessions.find(id);
+  if (it == m_sessions.end()) return std::nullopt;
+  return it->second.session;
+}
+
+std::optional<SessionHistory> MemorySessionStore::History(const std::string& id) {
+  std::lock_guard<std::mutex> lock(m_mutex);
+  auto it = m_sessions.find(id);
+  if (it == m_sessions.end()) return std::nullopt;
+  return it->second;
+}
+
+void MemorySessionStore::AppendTurn(const std::string& id, const Message& user, const Message& assistant,
+                                    const std::vector<RetrievalLog>& logs) {
+  std::lock_guard<std::mutex> lock(m_mutex);
+  auto it = m_sessions.find(id);
+  if (it == m_sessions.end()) {
+    SessionHistory h;
+    h.session.id = id;
+    h.session.start_time = user.timestamp;
+    it = m_sessions.emplace(id, std::move(h)).first;
+  }
+  SessionHistory& h = it->second;
+  h.messages.push_back(user);
+  h.messages.push_back(assistant);
+  h.logs.insert(h.logs.end(), logs.begin(), logs.end());
+  ApplyTurnToSession(h.session, assistant);
+}
+
+bool MemorySessionStore::Delete(const std::string& id) {
+  std::lock_guard<std::mutex> lock(m_mutex);
+  return m_sessions.erase(id) > 0;
+}
+
+}  // namespace oai::server

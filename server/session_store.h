@@ -1,0 +1,58 @@
+// Where conversations live: sessions with their running totals, messages and retrieval logs. One interface; the
+// in-memory store here, SQLite and Redis stores behind the same interface.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "model/model.h"
+
+namespace oai::server {
+
+// Thrown by a store that cannot reach its backend; the routes answer 503 with a retryable error.
+class StoreUnavailable : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+class SessionStore {
+ public:
+  virtual ~SessionStore() = default;
+  virtual std::string Kind() const = 0;  // "memory", "sqlite", "redis"
+  virtual bool Healthy() = 0;
+  // Creates the session when it does not exist; returns it either way. `id` is a lower-case UUID.
+  virtual ChatSession Ensure(const std::string& id, const std::string& now) = 0;
+  virtual std::optional<ChatSession> Get(const std::string& id) = 0;
+  virtual std::optional<SessionHistory> History(const std::string& id) = 0;
+  // Stores one question and its answer atomically, updating the session's totals and last activity.
+  virtual void AppendTurn(const std::string& id, const Message& user, const Message& assistant,
+                          const std::vector<RetrievalLog>& logs) = 0;
+  // True when the session existed.
+  virtual bool Delete(const std::string& id) = 0;
+};
+
+class MemorySessionStore final : public SessionStore {
+ public:
+  std::string Kind() const override { return "memory"; }
+  bool Healthy() override { return true; }
+  ChatSession Ensure(const std::string& id, const std::string& now) override;
+  std::optional<ChatSession> Get(const std::string& id) override;
+  std::optional<SessionHistory> History(const std::string& id) override;
+  void AppendTurn(const std::string& id, const Message& user, const Message& assistant,
+                  const std::vector<RetrievalLog>& logs) override;
+  bool Delete(const std::string& id) override;
+
+ private:
+  std::mutex m_mutex;
+  std::map<std::string, SessionHistory> m_sessions;
+};
+
+// Adds one turn to a session record: totals, message count, last activity. Shared by every store.
+void ApplyTurnToSession(ChatSession& session, const Message& assistant);
+
+}  // namespace oai::server

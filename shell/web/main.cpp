@@ -1,0 +1,191 @@
+// Browser host: Emscripten main loop, GLFW (Emscripten's built-in) + OpenGL ES 3 / WebGL2, emscripten_fetch transport,
+// localStorage. Renders in device pixels (canvas backing store = CSS size × devicePixelRatio, re-read every frame) and
+// draws only when something happened: input, a network event, or an animation in the app.
+#include <emscripten.h>
+#include <emscripten/html5.h>
+#define GLFW_INCLUDE_ES3
+#include <GLFW/glfw3.h>
+
+#include <atomic>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+#include <string>
+
+#include "app/app.h"
+#include "app/theme.h"
+#include "fetch_transport.h"
+#include "imgui.h"
+#include "imgui_impl_glfw.h"
+#include "imgui_impl_opengl3.h"
+
+extern "C" {
+char* oai_storage_get(const char* key);
+void oai_storage_set(const char* key, const char* value);
+void oai_install_wake_listeners();
+int oai_take_wake();
+void oai_wake();
+double oai_device_pixel_ratio();
+double oai_canvas_css_width();
+double oai_canvas_css_height();
+void oai_canvas_set_size(int width, int height);
+void oai_notify_first_frame();
+void oai_notify_frame();
+}
+
+namespace {
+
+constexpr const char* kFontPath = "/fonts/ui.ttf";  // written into MEMFS by the page before main() runs
+constexpr float kFontSizeCss = 15.0f;
+constexpr int kFramesAfterActivity = 8;  // ImGui needs a few frames to settle hover, release and focus changes
+
+class LocalStorage : public oai::app::KeyValueStore {
+ public:
+  std::optional<std::string> Get(const std::string& key) override {
+    char* v = oai_storage_get(key.c_str());
+    if (!v) return std::nullopt;
+    std::string out(v);
+    std::free(v);
+    return out;
+  }
+  void Set(const std::string& key, const std::string& value) override { oai_storage_set(key.c_str(), value.c_str()); }
+};
+
+struct WebHost {
+  GLFWwindow* window = nullptr;
+  oai::shell::FetchTransport transport;
+  LocalStorage storage;
+  std::unique_ptr<oai::app::App> app;
+  float scale = 0.0f;  // devicePixelRatio the fonts and style were built for
+  int width = 0;       // canvas backing store, device pixels
+  int height = 0;
+  int activeFrames = kFramesAfterActivity;
+  bool firstFrameDrawn = false;
+};
+
+WebHost* g_host = nullptr;
+
+void RebuildForScale(WebHost& host, float scale) {
+  ImGuiIO& io = ImGui::GetIO();
+  io.Fonts->Clear();
+  ImFontConfig cfg;
+  cfg.OversampleH = 2;
+  cfg.OversampleV = 1;
+  static const ImWchar kRanges[] = {0x0020, 0x00FF, 0x0100, 0x024F, 0x0370, 0x03FF, 0x0400, 0x04FF,
+                                    0x2000, 0x206F, 0x20A0, 0x20CF, 0x2190, 0x21FF, 0x2500, 0x25FF, 0};
+  FILE* f = std::fopen(kFontPath, "rb");
+  if (f) {
+    std::fclose(f);
+    io.Fonts->AddFontFromFileTTF(kFontPath, std::round(kFontSizeCss * scale), &cfg, kRanges);
+  } else {
+    ImFontConfig def;
+    def.SizePixels = std::round(13.0f * scale);
+    io.Fonts->AddFontDefault(&def);
+  }
+  io.Fonts->Build();
+  ImGui_ImplOpenGL3_DestroyFontsTexture();
+  ImGui_ImplOpenGL3_CreateFontsTexture();
+  oai::app::ApplyTheme(scale);
+  if (host.app) host.app->SetDisplayScale(scale);
+  host.scale = scale;
+}
+
+// Keeps the canvas backing store at CSS size × devicePixelRatio (crisp under HiDPI and browser zoom).
+bool SyncCanvasSize(WebHost& host) {
+  const double dpr = oai_device_pixel_ratio();
+  const int w = std::max(1, static_cast<int>(std::lround(oai_canvas_css_width() * dpr)));
+  const int h = std::max(1, static_cast<int>(std::lround(oai_canvas_css_height() * dpr)));
+  bool changed = false;
+  if (w != host.width || h != host.height) {
+    oai_canvas_set_size(w, h);
+    host.width = w;
+    host.height = h;
+    changed = true;
+  }
+  if (std::fabs(dpr - host.scale) > 1e-3) {
+    RebuildForScale(host, static_cast<float>(dpr));
+    changed = true;
+  }
+  return changed;
+}
+
+void Frame(void*) {
+  WebHost& host = *g_host;
+  const bool woke = oai_take_wake() != 0;
+  const bool resized = SyncCanvasSize(host);
+  const bool changed = host.app->Update();
+  if (woke || resized || changed || host.app->IsAnimating()) host.activeFrames = kFramesAfterActivity;
+  if (host.activeFrames <= 0) return;  // idle: nothing to draw, no CPU spent
+  --host.activeFrames;
+
+  ImGui_ImplOpenGL3_NewFrame();
+  ImGui_ImplGlfw_NewFrame();
+  // The canvas size is ours (see SyncCanvasSize), not GLFW's window size; mouse positions are already in canvas pixels.
+  ImGuiIO& io = ImGui::GetIO();
+  io.DisplaySize = ImVec2(static_cast<float>(host.width), static_cast<float>(host.height));
+  io.DisplayFramebufferScale = ImVec2(1.0f, 1.0f);
+  ImGui::NewFrame();
+  host.app->Draw();
+  ImGui::Render();
+
+  glViewport(0, 0, host.width, host.height);
+  glClearColor(0.039f, 0.059f, 0.118f, 1.0f);  // #0A0F1E
+  glClear(GL_COLOR_BUFFER_BIT);
+  ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+  oai_notify_frame();
+  if (!host.firstFrameDrawn) {
+    host.firstFrameDrawn = true;
+    oai_notify_first_frame();
+  }
+}
+
+}  // namespace
+
+// Read by the end-to-end tests through Module.ccall: the app's state as JSON.
+extern "C" EMSCRIPTEN_KEEPALIVE const char* orchestratai_debug_state() {
+  static std::string buffer;
+  buffer = g_host && g_host->app ? g_host->app->DebugJson() : std::string("{}");
+  return buffer.c_str();
+}
+
+int main() {
+  if (!glfwInit()) {
+    std::fprintf(stderr, "glfwInit failed\n");
+    return 1;
+  }
+  glfwWindowHint(GLFW_CLIENT_API, GLFW_OPENGL_ES_API);
+  glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
+  glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 0);
+  auto* host = new WebHost();  // lives for the page's lifetime
+  g_host = host;
+  host->window = glfwCreateWindow(1280, 800, "OrchestratAI", nullptr, nullptr);
+  if (!host->window) {
+    std::fprintf(stderr, "WebGL2 is not available in this browser\n");
+    return 1;
+  }
+  glfwMakeContextCurrent(host->window);
+
+  IMGUI_CHECKVERSION();
+  ImGui::CreateContext();
+  ImGuiIO& io = ImGui::GetIO();
+  io.IniFilename = nullptr;  // layout is the app's, not a file's
+  io.ConfigFlags |= ImGuiConfigFlags_NavEnableKeyboard;
+  ImGui_ImplGlfw_InitForOpenGL(host->window, true);
+  ImGui_ImplOpenGL3_Init("#version 300 es");
+  ImGui_ImplOpenGL3_CreateDeviceObjects();  // so RebuildForScale can swap the font texture from the first frame on
+
+  oai::app::AppServices services;
+  services.transport = &host->transport;
+  services.storage = &host->storage;
+  services.wake = [] { oai_wake(); };
+  services.apiBase = "";
+  services.platform = "web";
+  host->app = std::make_unique<oai::app::App>(services);
+
+  oai_install_wake_listeners();
+  SyncCanvasSize(*host);
+  host->app->Start();
+  emscripten_set_main_loop_arg(Frame, nullptr, 0, true);
+  return 0;
+}

@@ -1,0 +1,104 @@
+// Everything that can happen to the app, as small value types: user intents from the panels and results from the
+// network. The reducer (reducer.h) is the only code that turns them into state changes.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "app/api_client.h"
+#include "app/state.h"
+#include "model/model.h"
+
+namespace oai::app {
+
+// [SECTION] Chat
+
+struct SendRequested {
+  std::string text;
+  std::string timestamp;  // stamped by App::Update when empty (keeps the reducer free of clocks)
+};
+struct ChatSucceeded {
+  std::string requestId;
+  ChatResponse response;
+  std::string timestamp;  // when the answer arrived
+};
+struct ChatFailed {
+  std::string requestId;
+  ApiError error;
+};
+struct RetryRequested {
+  std::string timestamp;  // stamped by App::Update when empty
+};
+struct DismissError {};
+
+// [SECTION] Session and backend
+
+struct SessionStarted {
+  std::string sessionId;
+  bool restored = false;  // true when the id came from storage: its history is loaded from the server
+};
+struct SessionLoaded {
+  std::string sessionId;
+  SessionHistory history;
+};
+struct SessionLoadFailed {
+  std::string sessionId;
+  ApiError error;
+};
+struct NewChat {
+  std::string sessionId;  // a fresh UUID; App::Update makes one when empty, so the reducer stays deterministic
+};
+struct HealthReceived {
+  std::optional<HealthStatus> health;  // nullopt when the check failed
+  std::optional<ApiError> error;
+};
+struct AgentsReceived {
+  std::vector<Agent> agents;
+};
+
+// [SECTION] View
+
+struct DraftChanged {
+  std::string text;
+};
+struct FocusInputHandled {};
+struct RequestInputFocus {};  // e.g. Enter pressed on a draft that cannot be sent: ImGui dropped the focus
+struct SelectMessage {
+  std::string messageId;  // "" clears the selection
+};
+struct SetLogFilter {
+  std::optional<LogType> type;
+  std::string text;
+};
+struct TogglePanel {
+  Panel panel;
+};
+struct SelectTab {
+  Tab tab;
+};
+
+using Action = std::variant<SendRequested, ChatSucceeded, ChatFailed, RetryRequested, DismissError, SessionStarted,
+                            SessionLoaded, SessionLoadFailed, NewChat, HealthReceived, AgentsReceived, DraftChanged,
+                            FocusInputHandled, RequestInputFocus, SelectMessage, SetLogFilter, TogglePanel, SelectTab>;
+
+// [SECTION] Effects: commands the App executes after reducing (network, storage)
+
+struct PostChat {
+  std::string text;
+  std::string sessionId;
+  std::string requestId;
+};
+struct LoadSession {
+  std::string sessionId;
+};
+struct CheckHealth {};
+struct SaveSessionId {
+  std::string sessionId;
+};
+struct LoadAgents {};
+
+using Effect = std::variant<PostChat, LoadSession, CheckHealth, SaveSessionId, LoadAgents>;
+
+}  // namespace oai::app

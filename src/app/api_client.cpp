@@ -1,0 +1,219 @@
+// ApiClient: REST calls over the Transport, strict validation of every answer, and the failure classes the UI shows.
+#include "app/api_client.h"
+
+#include <algorithm>
+#include <cctype>
+#include <string_view>
+
+#include "model/validation.h"
+
+namespace oai::app {
+
+namespace {
+
+bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+bool ContainsIgnoreCase(std::string_view haystack, std::string_view needle) {
+  auto it = std::search(haystack.begin(), haystack.end(), needle.begin(), needle.end(), [](char x, char y) {
+    return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+  });
+  return it != haystack.end();
+}
+
+std::optional<std::string> FindHeader(const HttpResponse& r, std::string_view name) {
+  for (const auto& [k, v] : r.headers)
+    if (EqualsIgnoreCase(k, name)) return v;
+  return std::nullopt;
+}
+
+// Retry-After is either delay-seconds or an HTTP date; the server sends seconds, and a date is treated as absent.
+int ParseRetryAfter(const std::optional<std::string>& value) {
+  if (!value || value->empty() || value->size() > 9) return -1;
+  int seconds = 0;
+  for (char c : *value) {
+    if (c < '0' || c > '9') return -1;
+    seconds = seconds * 10 + (c - '0');
+  }
+  return seconds;
+}
+
+std::string StatusText(int status) { return "HTTP " + std::to_string(status); }
+
+// Converts with the model's from_json; a type mismatch becomes an error text instead of an exception.
+template <class T>
+std::optional<T> TryConvert(const Json& j, std::string* error) {
+  try {
+    return j.get<T>();
+  } catch (const std::exception& ex) {
+    *error = ex.what();
+    return std::nullopt;
+  }
+}
+
+}  // namespace
+
+const char* ToString(ApiErrorKind kind) {
+  switch (kind) {
+    case ApiErrorKind::Network: return "network";
+    case ApiErrorKind::Timeout: return "timeout";
+    case ApiErrorKind::Validation: return "validation";
+    case ApiErrorKind::NotFound: return "not_found";
+    case ApiErrorKind::RateLimited: return "rate_limited";
+    case ApiErrorKind::Server: return "server";
+    case ApiErrorKind::InvalidResponse: return "invalid_response";
+  }
+  return "unknown";
+}
+
+ApiError InvalidResponseError(const HttpResponse& response, const std::string& detail) {
+  ApiError e;
+  e.kind = ApiErrorKind::InvalidResponse;
+  e.status = response.status;
+  e.message = "The server's answer could not be understood (it does not match the API contract).";
+  e.detail = detail;
+  e.requestId = FindHeader(response, "X-Request-Id").value_or("");
+  // A broken answer is a bug, not a hiccup: sending the same request again would get the same answer.
+  e.retryable = false;
+  return e;
+}
+
+ApiError ClassifyFailure(const HttpResponse& response) {
+  ApiError e;
+  e.status = response.status;
+  e.requestId = FindHeader(response, "X-Request-Id").value_or("");
+  if (response.status == 0) {
+    const bool timedOut = ContainsIgnoreCase(response.error, "timeout") || ContainsIgnoreCase(response.error, "timed out");
+    e.kind = timedOut ? ApiErrorKind::Timeout : ApiErrorKind::Network;
+    e.message = timedOut ? "The server did not answer in time. Try again."
+                         : "Can't reach the server. Check your connection and try again.";
+    e.detail = response.error;
+    e.retryable = true;
+    return e;
+  }
+
+  // The server's envelope, when there is one, carries the precise reason (which field, which rule).
+  std::string serverMessage;
+  if (auto envelope = ParseErrorResponse(response.body); envelope.ok()) {
+    serverMessage = envelope.value().error.message;
+    e.code = envelope.value().error.code;
+    if (!envelope.value().error.requestId.empty()) e.requestId = envelope.value().error.requestId;
+  }
+  e.detail = serverMessage.empty() ? StatusText(response.status) : serverMessage;
+
+  const int s = response.status;
+  if (s == 408) {
+    e.kind = ApiErrorKind::Timeout;
+    e.message = "The server did not answer in time. Try again.";
+    e.retryable = true;
+  } else if (s == 404) {
+    e.kind = ApiErrorKind::NotFound;
+    e.message = serverMessage.empty() ? "Not found on the server." : serverMessage;
+  } else if (s == 429) {
+    e.kind = ApiErrorKind::RateLimited;
+    e.retryAfterSeconds = ParseRetryAfter(FindHeader(response, "Retry-After"));
+    e.message = e.retryAfterSeconds >= 0
+                    ? "Too many requests. Wait " + std::to_string(e.retryAfterSeconds) + " s and try again."
+                    : "Too many requests. Wait a moment and try again.";
+    e.retryable = true;
+  } else if (s >= 500) {
+    e.kind = ApiErrorKind::Server;
+    e.message = s == 503 ? "The service is temporarily unavailable (HTTP 503). Try again in a moment."
+                         : "The server had a problem (" + StatusText(s) + "). Try again in a moment.";
+    e.retryAfterSeconds = ParseRetryAfter(FindHeader(response, "Retry-After"));
+    e.retryable = true;
+  } else if (s >= 400) {
+    e.kind = ApiErrorKind::Validation;
+    e.message = serverMessage.empty() ? "The server refused the request (" + StatusText(s) + ")." : serverMessage;
+  } else {
+    // 1xx/3xx reaching the app (redirects are followed by the transports) or a 2xx handled as failure by a caller.
+    e = InvalidResponseError(response, "unexpected status " + StatusText(s));
+  }
+  return e;
+}
+
+ApiClient::ApiClient(Transport* transport, std::string baseUrl) : m_transport(transport), m_baseUrl(std::move(baseUrl)) {
+  while (!m_baseUrl.empty() && m_baseUrl.back() == '/') m_baseUrl.pop_back();
+}
+
+HttpRequest ApiClient::MakeRequest(const char* method, const std::string& path) const {
+  HttpRequest req;
+  req.method = method;
+  req.url = m_baseUrl + path;
+  req.headers.emplace_back("Accept", "application/json");
+  return req;
+}
+
+void ApiClient::PostChat(const ChatRequest& request, std::function<void(ApiResult<ChatResponse>)> onDone) {
+  HttpRequest req = MakeRequest("POST", "/api/chat");
+  req.headers.emplace_back("Content-Type", "application/json");
+  req.body = Json(request).dump();
+  m_transport->Send(req, [onDone = std::move(onDone)](HttpResponse r) {
+    if (r.status < 200 || r.status >= 300) return onDone(ApiResult<ChatResponse>::Failure(ClassifyFailure(r)));
+    auto parsed = ParseChatResponse(r.body);
+    if (!parsed.ok()) return onDone(ApiResult<ChatResponse>::Failure(InvalidResponseError(r, parsed.error().Summary())));
+    onDone(ApiResult<ChatResponse>::Success(std::move(parsed.value())));
+  });
+}
+
+void ApiClient::GetSession(const std::string& sessionId, std::function<void(ApiResult<SessionHistory>)> onDone) {
+  HttpRequest req = MakeRequest("GET", "/api/session/" + sessionId);
+  m_transport->Send(req, [onDone = std::move(onDone)](HttpResponse r) {
+    if (r.status < 200 || r.status >= 300) return onDone(ApiResult<SessionHistory>::Failure(ClassifyFailure(r)));
+    Json j = Json::parse(r.body, nullptr, false);
+    if (!j.is_object() || !j.contains("session") || !j.contains("messages") || !j.contains("logs") ||
+        !j["logs"].is_array())
+      return onDone(ApiResult<SessionHistory>::Failure(
+          InvalidResponseError(r, "session history must be an object with session, messages and logs")));
+    // Logs are shown field by field in the retrieval panel, so they get the same strict check as a chat answer's.
+    for (std::size_t i = 0; i < j["logs"].size(); ++i) {
+      auto errors = ValidateRetrievalLog(j["logs"][i], "logs[" + std::to_string(i) + "]");
+      if (!errors.empty())
+        return onDone(ApiResult<SessionHistory>::Failure(InvalidResponseError(r, errors.front().message)));
+    }
+    std::string error;
+    auto history = TryConvert<SessionHistory>(j, &error);
+    if (!history) return onDone(ApiResult<SessionHistory>::Failure(InvalidResponseError(r, error)));
+    onDone(ApiResult<SessionHistory>::Success(std::move(*history)));
+  });
+}
+
+void ApiClient::GetHealth(std::function<void(ApiResult<HealthStatus>)> onDone) {
+  HttpRequest req = MakeRequest("GET", "/api/health");
+  req.timeoutMs = 10000;
+  m_transport->Send(req, [onDone = std::move(onDone)](HttpResponse r) {
+    // 503 with a health body means "up but degraded" (the store is unreachable): the server answered, so it is online.
+    const bool healthBody = (r.status >= 200 && r.status < 300) || r.status == 503;
+    if (healthBody) {
+      Json j = Json::parse(r.body, nullptr, false);
+      if (j.is_object() && j.contains("status") && !j.contains("error")) {
+        std::string error;
+        auto health = TryConvert<HealthStatus>(j, &error);
+        if (!health) return onDone(ApiResult<HealthStatus>::Failure(InvalidResponseError(r, error)));
+        return onDone(ApiResult<HealthStatus>::Success(std::move(*health)));
+      }
+      if (r.status != 503)
+        return onDone(ApiResult<HealthStatus>::Failure(InvalidResponseError(r, "health must be an object with status")));
+    }
+    onDone(ApiResult<HealthStatus>::Failure(ClassifyFailure(r)));
+  });
+}
+
+void ApiClient::GetAgents(std::function<void(ApiResult<std::vector<Agent>>)> onDone) {
+  HttpRequest req = MakeRequest("GET", "/api/agents");
+  m_transport->Send(req, [onDone = std::move(onDone)](HttpResponse r) {
+    if (r.status < 200 || r.status >= 300) return onDone(ApiResult<std::vector<Agent>>::Failure(ClassifyFailure(r)));
+    Json j = Json::parse(r.body, nullptr, false);
+    if (!j.is_array())
+      return onDone(ApiResult<std::vector<Agent>>::Failure(InvalidResponseError(r, "agents must be an array")));
+    std::string error;
+    auto agents = TryConvert<std::vector<Agent>>(j, &error);
+    if (!agents) return onDone(ApiResult<std::vector<Agent>>::Failure(InvalidResponseError(r, error)));
+    onDone(ApiResult<std::vector<Agent>>::Success(std::move(*agents)));
+  });
+}
+
+}  // namespace oai::app

@@ -1,0 +1,254 @@
+// App: the action queue shared with network callbacks, the effect runner (API calls, storage), the frame layout
+// (header, three columns or tabs, footer) and the debug JSON the end-to-end tests read.
+#include "app/app.h"
+
+#include <algorithm>
+#include <deque>
+#include <mutex>
+#include <utility>
+
+#include "app/panels/panels.h"
+#include "app/reducer.h"
+#include "app/theme.h"
+#include "imgui.h"
+#include "model/ids.h"
+#include "model/validation.h"
+
+namespace oai::app {
+
+namespace {
+
+constexpr float kNarrowBreakpoint = 1024.0f;  // CSS pixels
+constexpr int kMaxDrainRounds = 64;           // effects answered synchronously queue more actions; bound the loop
+
+// Used when a host gives no transport: every request fails like a network error instead of crashing.
+class NullTransport final : public Transport {
+ public:
+  void Send(const HttpRequest&, std::function<void(HttpResponse)> onDone) override {
+    HttpResponse r;
+    r.error = "no transport configured";
+    onDone(std::move(r));
+  }
+};
+
+NullTransport g_nullTransport;  // stateless, so sharing one is safe
+
+}  // namespace
+
+// The queue between any thread and the main thread. Callbacks hold it by shared_ptr, so it outlives the App.
+struct App::Inbox {
+  std::mutex mutex;
+  std::deque<Action> queue;
+  std::function<void()> wake;
+
+  void Push(Action action) {
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      queue.push_back(std::move(action));
+    }
+    if (wake) wake();
+  }
+  std::deque<Action> Take() {
+    std::lock_guard<std::mutex> lock(mutex);
+    std::deque<Action> out;
+    out.swap(queue);
+    return out;
+  }
+};
+
+App::App(AppServices services)
+    : m_services(std::move(services)),
+      m_client(m_services.transport ? m_services.transport : &g_nullTransport, m_services.apiBase),
+      m_state(InitialState()),
+      m_inbox(std::make_shared<Inbox>()) {
+  m_inbox->wake = m_services.wake;
+}
+
+App::~App() = default;
+
+void App::Start() {
+  std::string sessionId;
+  bool restored = false;
+  if (m_services.storage) {
+    if (auto stored = m_services.storage->Get(kSessionStorageKey); stored && IsUuid(*stored)) {
+      sessionId = NormalizeUuid(*stored);
+      restored = true;
+    }
+  }
+  if (sessionId.empty()) sessionId = NewUuidV4();
+  Dispatch(SessionStarted{sessionId, restored});
+  Update();
+}
+
+void App::Dispatch(Action action) { m_inbox->Push(std::move(action)); }
+
+bool App::Update() {
+  bool changed = false;
+  for (int round = 0; round < kMaxDrainRounds; ++round) {
+    std::deque<Action> batch = m_inbox->Take();
+    if (batch.empty()) break;
+    for (Action& action : batch) {
+      // Clocks and random ids enter here, so the reducer itself stays deterministic.
+      if (auto* send = std::get_if<SendRequested>(&action); send && send->timestamp.empty())
+        send->timestamp = NowIso8601();
+      if (auto* retry = std::get_if<RetryRequested>(&action); retry && retry->timestamp.empty())
+        retry->timestamp = NowIso8601();
+      if (auto* fresh = std::get_if<NewChat>(&action); fresh && fresh->sessionId.empty())
+        fresh->sessionId = NewUuidV4();
+      for (const Effect& effect : Reduce(m_state, action)) RunEffect(effect);
+      changed = true;
+    }
+  }
+  return changed;
+}
+
+void App::RunEffect(const Effect& effect) {
+  std::shared_ptr<Inbox> inbox = m_inbox;
+  if (const auto* post = std::get_if<PostChat>(&effect)) {
+    m_client.PostChat(ChatRequest{post->text, post->sessionId},
+                      [inbox, requestId = post->requestId](ApiResult<ChatResponse> r) {
+                        if (r.ok()) inbox->Push(ChatSucceeded{requestId, std::move(*r.value), NowIso8601()});
+                        else inbox->Push(ChatFailed{requestId, std::move(r.error)});
+                      });
+  } else if (const auto* load = std::get_if<LoadSession>(&effect)) {
+    m_client.GetSession(load->sessionId, [inbox, sessionId = load->sessionId](ApiResult<SessionHistory> r) {
+      if (r.ok()) inbox->Push(SessionLoaded{sessionId, std::move(*r.value)});
+      else inbox->Push(SessionLoadFailed{sessionId, std::move(r.error)});
+    });
+  } else if (std::holds_alternative<CheckHealth>(effect)) {
+    m_client.GetHealth([inbox](ApiResult<HealthStatus> r) {
+      if (r.ok()) inbox->Push(HealthReceived{std::move(*r.value), std::nullopt});
+      else inbox->Push(HealthReceived{std::nullopt, std::move(r.error)});
+    });
+  } else if (const auto* save = std::get_if<SaveSessionId>(&effect)) {
+    if (m_services.storage) m_services.storage->Set(kSessionStorageKey, save->sessionId);
+  } else if (std::holds_alternative<LoadAgents>(effect)) {
+    // Optional: older servers have no /api/agents; the cards then keep the built-in registry.
+    m_client.GetAgents([inbox](ApiResult<std::vector<Agent>> r) {
+      if (r.ok()) inbox->Push(AgentsReceived{std::move(*r.value)});
+    });
+  }
+}
+
+// [SECTION] Drawing
+
+void App::Draw() {
+  const panels::Emit emit = [this](Action a) { Dispatch(std::move(a)); };
+  const panels::DrawContext ctx{m_state, emit, m_scale, m_services.platform};
+  const ImGuiViewport* viewport = ImGui::GetMainViewport();
+  ImGui::SetNextWindowPos(viewport->WorkPos);
+  ImGui::SetNextWindowSize(viewport->WorkSize);
+  ImGui::PushStyleVar(ImGuiStyleVar_WindowRounding, 0.0f);
+  const ImGuiWindowFlags rootFlags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
+                                     ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoSavedSettings |
+                                     ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoScrollWithMouse;
+  ImGui::Begin("OrchestratAI##root", nullptr, rootFlags);
+  ImGui::PopStyleVar();
+
+  panels::DrawHeaderBar(ctx);
+  const ImGuiStyle& style = ImGui::GetStyle();
+  const float footerHeight = ImGui::GetTextLineHeightWithSpacing() + style.ItemSpacing.y * 2.0f + 1.0f;
+  const float bodyHeight = std::max(80.0f, ImGui::GetContentRegionAvail().y - footerHeight);
+  if (viewport->WorkSize.x / m_scale < kNarrowBreakpoint) DrawNarrow(bodyHeight);
+  else DrawWide(bodyHeight);
+  panels::DrawStatusFooter(ctx);
+  ImGui::End();
+}
+
+void App::DrawWide(float bodyHeight) {
+  const panels::Emit emit = [this](Action a) { Dispatch(std::move(a)); };
+  const panels::DrawContext ctx{m_state, emit, m_scale, m_services.platform};
+  const ViewState& view = m_state.view;
+  const ImGuiStyle& style = ImGui::GetStyle();
+  const float avail = ImGui::GetContentRegionAvail().x;
+  const float thin = ImGui::GetFrameHeight() + style.WindowPadding.x * 2.0f;
+  const float left = view.agentsCollapsed ? thin : std::clamp(avail * 0.22f, 240.0f * m_scale, 340.0f * m_scale);
+  const float right = view.logsCollapsed ? thin : std::clamp(avail * 0.30f, 300.0f * m_scale, 480.0f * m_scale);
+  const float center = std::max(200.0f * m_scale, avail - left - right - style.ItemSpacing.x * 2.0f);
+
+  ImGui::PushStyleColor(ImGuiCol_ChildBg, colors::kDeep);
+  ImGui::BeginChild("##agents_column", ImVec2(left, bodyHeight), ImGuiChildFlags_Border);
+  if (view.agentsCollapsed) {
+    if (ImGui::Button(">##show_agents")) emit(TogglePanel{Panel::Agents});
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Show agents");
+  } else {
+    if (ImGui::SmallButton("<##hide_agents")) emit(TogglePanel{Panel::Agents});
+    ImGui::SameLine();
+    panels::DrawAgentPanel(ctx);
+  }
+  ImGui::EndChild();
+  ImGui::PopStyleColor();
+
+  ImGui::SameLine();
+  ImGui::BeginChild("##chat_column", ImVec2(center, bodyHeight), ImGuiChildFlags_Border);
+  panels::DrawChatPanel(ctx);
+  ImGui::EndChild();
+
+  ImGui::SameLine();
+  ImGui::PushStyleColor(ImGuiCol_ChildBg, colors::kDeep);
+  ImGui::BeginChild("##logs_column", ImVec2(right, bodyHeight), ImGuiChildFlags_Border);
+  if (view.logsCollapsed) {
+    if (ImGui::Button("<##show_logs")) emit(TogglePanel{Panel::Logs});
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Show the retrieval log");
+  } else {
+    if (ImGui::SmallButton(">##hide_logs")) emit(TogglePanel{Panel::Logs});
+    ImGui::SameLine();
+    panels::DrawRetrievalPanel(ctx);
+  }
+  ImGui::EndChild();
+  ImGui::PopStyleColor();
+}
+
+void App::DrawNarrow(float bodyHeight) {
+  const panels::Emit emit = [this](Action a) { Dispatch(std::move(a)); };
+  const panels::DrawContext ctx{m_state, emit, m_scale, m_services.platform};
+  const float top = ImGui::GetCursorPosY();
+  if (!ImGui::BeginTabBar("##tabs")) return;
+  struct TabDef {
+    Tab tab;
+    const char* label;
+    void (*draw)(const panels::DrawContext&);
+  };
+  const TabDef tabs[] = {{Tab::Chat, "Chat", &panels::DrawChatPanel},
+                         {Tab::Agents, "Agents", &panels::DrawAgentPanel},
+                         {Tab::Logs, "Logs", &panels::DrawRetrievalPanel}};
+  for (const TabDef& t : tabs) {
+    // The state's tab wins (it may come from the URL hash); a click asks the reducer to change it.
+    const ImGuiTabItemFlags flags = m_state.view.activeTab == t.tab ? ImGuiTabItemFlags_SetSelected : 0;
+    const bool open = ImGui::BeginTabItem(t.label, nullptr, flags);
+    if (ImGui::IsItemClicked() && m_state.view.activeTab != t.tab) emit(SelectTab{t.tab});
+    if (open) {
+      const float used = ImGui::GetCursorPosY() - top;
+      ImGui::BeginChild("##tab_body", ImVec2(0, std::max(60.0f, bodyHeight - used)));
+      t.draw(ctx);
+      ImGui::EndChild();
+      ImGui::EndTabItem();
+    }
+  }
+  ImGui::EndTabBar();
+}
+
+// [SECTION] State queries
+
+std::string App::DebugJson() const {
+  const DomainState& d = m_state.domain;
+  Json messages = Json::array();
+  for (const auto& m : d.messages) {
+    messages.push_back({{"role", ToString(m.role)},
+                        {"content", m.content},
+                        {"agent", m.agent ? Json(ToString(*m.agent)) : Json(nullptr)},
+                        {"pending", m.pending}});
+  }
+  Json j = {{"session_id", d.sessionId},
+            {"sending", d.sending},
+            {"draft", m_state.view.draft},
+            {"messages", messages},
+            {"logs", d.LogCount()},
+            {"error", d.error ? Json(d.error->message) : Json(nullptr)},
+            {"connection", ToString(d.connection)}};
+  return j.dump();
+}
+
+bool App::IsAnimating() const { return m_state.domain.sending; }
+
+}  // namespace oai::app

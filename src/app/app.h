@@ -1,0 +1,64 @@
+// The app as the hosts see it: Start once, Dispatch from anywhere (network callbacks, host events), and per frame
+// Update (apply queued actions, run effects) then Draw (ImGui windows). The host owns the loop, the transport and storage.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "app/actions.h"
+#include "app/api_client.h"
+#include "app/state.h"
+#include "app/transport.h"
+
+namespace oai::app {
+
+struct AppServices {
+  Transport* transport = nullptr;
+  KeyValueStore* storage = nullptr;
+  std::function<void()> wake;  // called (from any thread) when an action was queued: the host should run a frame
+  std::string apiBase;         // "" = same origin
+  std::string platform;        // "web" | "desktop"
+};
+
+inline constexpr const char* kSessionStorageKey = "orchestratai.session_id";
+
+class App {
+ public:
+  explicit App(AppServices services);
+  ~App();
+  App(const App&) = delete;
+  App& operator=(const App&) = delete;
+
+  // Session id from storage ("orchestratai.session_id") or a new one; health check; history of a restored session.
+  void Start();
+  // Thread-safe: queues the action and wakes the host. Applied by the next Update().
+  void Dispatch(Action action);
+  // Main thread: applies the queued actions through Reduce and runs their effects. True when anything changed.
+  bool Update();
+  // ImGui windows for one frame (the host calls NewFrame/Render around it). Reads state; emits actions only.
+  void Draw();
+
+  const State& GetState() const { return m_state; }
+  // {session_id, sending, messages:[{role, content, agent, pending}], logs: n, error, connection} for e2e tests.
+  std::string DebugJson() const;
+  // True while something moves on screen (the typing indicator while a reply is in progress).
+  bool IsAnimating() const;
+  // Device pixels per CSS pixel (devicePixelRatio); panel sizes and the narrow-layout breakpoint use it. Default 1.
+  void SetDisplayScale(float scale) { m_scale = scale > 0.0f ? scale : 1.0f; }
+  float DisplayScale() const { return m_scale; }
+
+ private:
+  struct Inbox;
+  void RunEffect(const Effect& effect);
+  void DrawWide(float bodyHeight);
+  void DrawNarrow(float bodyHeight);
+
+  AppServices m_services;
+  ApiClient m_client;
+  State m_state;
+  std::shared_ptr<Inbox> m_inbox;  // shared with in-flight callbacks, so a late answer after ~App is harmless
+  float m_scale = 1.0f;
+};
+
+}  // namespace oai::app

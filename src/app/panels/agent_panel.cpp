@@ -1,0 +1,73 @@
+// The agent panel: one card per agent with its colour, status, model, strategy and this session's usage.
+#include <string>
+
+#include "app/panels/panels.h"
+#include "app/panels/widgets.h"
+#include "app/theme.h"
+#include "imgui.h"
+
+namespace oai::app::panels {
+
+namespace {
+
+ImVec4 StrategyColor(Strategy s) {
+  switch (s) {
+    case Strategy::Orchestration: return colors::kCyan;
+    case Strategy::PureCag: return HexColor("#F59E0B");
+    case Strategy::PureRag: return HexColor("#3B82F6");
+    case Strategy::Hybrid: return HexColor("#A855F7");
+  }
+  return colors::kIdle;
+}
+
+void DrawCard(const AgentCard& card, float width) {
+  const ImVec4 accent = HexColor(card.color);
+  widgets::BeginCard(ToString(card.id), width);
+
+  ImGui::PushStyleColor(ImGuiCol_Text, accent);
+  ImGui::TextUnformatted(card.name.c_str());
+  ImGui::PopStyleColor();
+  ImGui::SameLine();
+  widgets::Badge(StatusLabel(card.status), StatusColor(card.status));
+
+  ImGui::TextDisabled("Model");
+  ImGui::SameLine();
+  ImGui::TextUnformatted(card.model.c_str());
+  ImGui::TextDisabled("Strategy");
+  ImGui::SameLine();
+  widgets::Badge(DisplayName(card.strategy), StrategyColor(card.strategy));
+
+  ImGui::TextDisabled("Tokens");
+  ImGui::SameLine();
+  ImGui::TextUnformatted(widgets::FormatTokens(card.sessionTokens).c_str());
+  ImGui::SameLine();
+  ImGui::TextDisabled("Cost");
+  ImGui::SameLine();
+  ImGui::TextUnformatted(widgets::FormatCost(card.cost).c_str());
+
+  ImGui::TextDisabled("Latency");
+  ImGui::SameLine();
+  ImGui::TextUnformatted(card.lastLatencyMs ? widgets::FormatLatency(*card.lastLatencyMs).c_str() : "-");
+  if (card.lastCache != CacheStatus::None) {
+    ImGui::SameLine();
+    const bool hit = card.lastCache == CacheStatus::Hit;
+    widgets::Badge(hit ? "CACHE HIT" : "CACHE MISS", hit ? colors::kSuccess : colors::kWarning);
+  }
+
+  const bool busy = card.status == AgentStatus::Routing || card.status == AgentStatus::Active;
+  widgets::EndCard(colors::kPanel, busy ? StatusColor(card.status) : colors::kBorder, &accent);
+}
+
+}  // namespace
+
+void DrawAgentPanel(const DrawContext& ctx) {
+  ImGui::TextDisabled("AGENTS");
+  ImGui::Spacing();
+  const float width = ImGui::GetContentRegionAvail().x;
+  for (const auto& card : ctx.state.domain.agents) {
+    DrawCard(card, width);
+    ImGui::Spacing();
+  }
+}
+
+}  // namespace oai::app::panels

@@ -1,0 +1,80 @@
+// The header bar: product name, the execution graph (Input → Orchestrator → Agent → Response) lighting up as the turn
+// progresses, the connection state and "New chat".
+#include <algorithm>
+#include <optional>
+#include <string>
+
+#include "app/panels/panels.h"
+#include "app/panels/widgets.h"
+#include "app/theme.h"
+#include "imgui.h"
+
+namespace oai::app::panels {
+
+namespace {
+
+struct GraphStep {
+  const char* label;
+  bool lit;
+  ImVec4 color;
+};
+
+void DrawExecutionGraph(const DrawContext& ctx) {
+  const DomainState& d = ctx.state.domain;
+  const bool answered = !d.messages.empty() && d.messages.back().role == MessageRole::Assistant && !d.sending;
+  std::optional<AgentId> specialist;
+  for (const auto& card : d.agents)
+    if (card.id != AgentId::Orchestrator &&
+        (card.status == AgentStatus::Active || card.status == AgentStatus::Complete))
+      specialist = card.id;
+  const AgentStatus orchestrator = d.Card(AgentId::Orchestrator).status;
+  const GraphStep steps[] = {
+      {"Input", d.sending || answered, colors::kCyan},
+      {"Orchestrator", orchestrator != AgentStatus::Idle || answered, AgentColor(AgentId::Orchestrator)},
+      {specialist ? d.Card(*specialist).name.c_str() : "Agent", specialist.has_value(),
+       specialist ? HexColor(d.Card(*specialist).color) : colors::kIdle},
+      {"Response", answered, colors::kSuccess},
+  };
+  bool first = true;
+  for (const auto& step : steps) {
+    if (!first) {
+      ImGui::SameLine();
+      ImGui::TextDisabled("->");
+      ImGui::SameLine();
+    }
+    first = false;
+    widgets::Badge(step.label, step.lit ? step.color : colors::kIdle);
+  }
+}
+
+}  // namespace
+
+void DrawHeaderBar(const DrawContext& ctx) {
+  const DomainState& d = ctx.state.domain;
+  ImGui::PushStyleColor(ImGuiCol_Text, colors::kCyan);
+  ImGui::TextUnformatted("OrchestratAI");
+  ImGui::PopStyleColor();
+  ImGui::SameLine();
+  // The graph needs room; on narrow screens the tabs and the agent cards say the same.
+  if (ImGui::GetContentRegionAvail().x > 700.0f * ctx.scale) {
+    DrawExecutionGraph(ctx);
+    ImGui::SameLine();
+  }
+
+  const char* connection = d.connection == ConnectionState::Online    ? "Online"
+                           : d.connection == ConnectionState::Offline ? "Offline"
+                                                                      : "Connecting";
+  const ImVec4 connectionColor = d.connection == ConnectionState::Online    ? colors::kSuccess
+                                 : d.connection == ConnectionState::Offline ? colors::kError
+                                                                            : colors::kIdle;
+  const ImGuiStyle& style = ImGui::GetStyle();
+  const float right = ImGui::CalcTextSize(connection).x + ImGui::CalcTextSize("New chat").x +
+                      style.FramePadding.x * 4.0f + style.ItemSpacing.x * 2.0f;
+  ImGui::SameLine(std::max(ImGui::GetCursorPosX(), ImGui::GetWindowContentRegionMax().x - right));
+  widgets::Badge(connection, connectionColor);
+  ImGui::SameLine();
+  if (ImGui::Button("New chat")) ctx.emit(NewChat{});
+  ImGui::Separator();
+}
+
+}  // namespace oai::app::panels

@@ -1,0 +1,28 @@
+// The panels of the app, one file each. Every Draw function reads the state and emits actions; none mutates anything
+// or keeps static state, so the same panels draw any state in any ImGui context (tests use several).
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include "app/actions.h"
+#include "app/state.h"
+
+namespace oai::app::panels {
+
+using Emit = std::function<void(Action)>;
+
+struct DrawContext {
+  const State& state;
+  const Emit& emit;
+  float scale = 1.0f;    // device pixels per CSS pixel; sizes in the panels are multiplied by it
+  std::string platform;  // "web" | "desktop"
+};
+
+void DrawHeaderBar(const DrawContext& ctx);      // header_bar.cpp: product name, execution graph, connection, New chat
+void DrawAgentPanel(const DrawContext& ctx);     // agent_panel.cpp: the four agent cards
+void DrawChatPanel(const DrawContext& ctx);      // chat_panel.cpp: bubbles, typing indicator, error banner, input
+void DrawRetrievalPanel(const DrawContext& ctx); // retrieval_panel.cpp: log cards per turn, filters
+void DrawStatusFooter(const DrawContext& ctx);   // status_footer.cpp: last turn, session totals, backend
+
+}  // namespace oai::app::panels

@@ -1,0 +1,97 @@
+// Stateless drawing helpers shared by the panels.
+#include "app/panels/widgets.h"
+
+#include <cmath>
+#include <cstdio>
+
+namespace oai::app::widgets {
+
+void Badge(const char* text, const ImVec4& color) {
+  const ImGuiStyle& style = ImGui::GetStyle();
+  const ImVec2 pad(style.FramePadding.x * 0.6f, style.FramePadding.y * 0.3f);
+  const ImVec2 textSize = ImGui::CalcTextSize(text);
+  const ImVec2 size(textSize.x + pad.x * 2, textSize.y + pad.y * 2);
+  const ImVec2 pos = ImGui::GetCursorScreenPos();
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  dl->AddRectFilled(pos, ImVec2(pos.x + size.x, pos.y + size.y),
+                    ImGui::GetColorU32(ImVec4(color.x, color.y, color.z, 0.18f)), size.y * 0.5f);
+  dl->AddRect(pos, ImVec2(pos.x + size.x, pos.y + size.y), ImGui::GetColorU32(ImVec4(color.x, color.y, color.z, 0.6f)),
+              size.y * 0.5f);
+  ImGui::SetCursorScreenPos(ImVec2(pos.x + pad.x, pos.y + pad.y));
+  ImGui::PushStyleColor(ImGuiCol_Text, color);
+  ImGui::TextUnformatted(text);
+  ImGui::PopStyleColor();
+  ImGui::SetCursorScreenPos(pos);
+  ImGui::Dummy(size);
+}
+
+void BeginCard(const char* id, float width) {
+  ImGui::PushID(id);
+  const float pad = ImGui::GetStyle().FramePadding.x;
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  dl->ChannelsSplit(2);
+  dl->ChannelsSetCurrent(1);
+  ImGui::BeginGroup();
+  ImGui::Dummy(ImVec2(width, pad * 0.25f));  // top padding; also fixes the card's width
+  ImGui::Indent(pad * 1.5f);
+  ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + width - pad * 3.0f);
+}
+
+void EndCard(const ImVec4& background, const ImVec4& border, const ImVec4* accent) {
+  const float pad = ImGui::GetStyle().FramePadding.x;
+  ImGui::PopTextWrapPos();
+  ImGui::Unindent(pad * 1.5f);
+  ImGui::Dummy(ImVec2(0, pad * 0.25f));
+  ImGui::EndGroup();
+  const ImVec2 min = ImGui::GetItemRectMin();
+  const ImVec2 max = ImGui::GetItemRectMax();
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  dl->ChannelsSetCurrent(0);
+  const float rounding = ImGui::GetStyle().ChildRounding;
+  dl->AddRectFilled(min, max, ImGui::GetColorU32(background), rounding);
+  dl->AddRect(min, max, ImGui::GetColorU32(border), rounding);
+  if (accent)
+    dl->AddRectFilled(min, ImVec2(min.x + pad * 0.4f, max.y), ImGui::GetColorU32(*accent), rounding,
+                      ImDrawFlags_RoundCornersLeft);
+  dl->ChannelsMerge();
+  ImGui::PopID();
+}
+
+std::string FormatCost(double dollars) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, dollars != 0.0 && std::fabs(dollars) < 0.01 ? "$%.5f" : "$%.4f", dollars);
+  return buf;
+}
+
+std::string FormatTokens(long long tokens) {
+  std::string digits = std::to_string(tokens < 0 ? -tokens : tokens);
+  std::string out;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return tokens < 0 ? "-" + out : out;
+}
+
+std::string FormatLatency(double ms) {
+  char buf[32];
+  if (ms >= 1000.0) std::snprintf(buf, sizeof buf, "%.2f s", ms / 1000.0);
+  else if (ms >= 10.0) std::snprintf(buf, sizeof buf, "%.0f ms", ms);
+  else std::snprintf(buf, sizeof buf, "%.1f ms", ms);
+  return buf;
+}
+
+std::string Truncate(const std::string& text, std::size_t maxBytes) {
+  if (text.size() <= maxBytes) return text;
+  std::size_t cut = maxBytes;
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;  // not inside a character
+  return text.substr(0, cut) + "...";
+}
+
+std::string TimeOfDay(const std::string& iso) {
+  // ISO 8601 "YYYY-MM-DDTHH:MM..." in UTC; the UI shows HH:MM.
+  if (iso.size() >= 16 && iso[10] == 'T') return iso.substr(11, 5);
+  return "";
+}
+
+}  // namespace oai::app::widgets

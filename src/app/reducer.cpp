@@ -1,0 +1,342 @@
+// Reduce(): chat (optimistic send, answer, rollback, retry), session (start, restore, new chat), backend health and
+// the view's draft, selection, filters and panels.
+#include "app/reducer.h"
+
+#include <map>
+#include <string_view>
+
+#include "model/validation.h"
+
+namespace oai::app {
+
+namespace {
+
+using Effects = std::vector<Effect>;
+
+std::string_view Trim(std::string_view s) {
+  const char* ws = " \t\r\n\f\v";
+  const auto first = s.find_first_not_of(ws);
+  if (first == std::string_view::npos) return {};
+  const auto last = s.find_last_not_of(ws);
+  return s.substr(first, last - first + 1);
+}
+
+void ResetAgentActivity(DomainState& d) {
+  for (auto& a : d.agents) a.status = AgentStatus::Idle;
+}
+
+void ResetAgentTotals(DomainState& d) {
+  for (auto& a : d.agents) {
+    a.status = AgentStatus::Idle;
+    a.sessionTokens = 0;
+    a.cost = 0.0;
+    a.lastLatencyMs.reset();
+    a.lastCache = CacheStatus::None;
+  }
+}
+
+void ClearDraft(ViewState& v) {
+  v.draft.clear();
+  ++v.draftGeneration;
+}
+
+void SetDraft(ViewState& v, std::string text) {
+  v.draft = std::move(text);
+  ++v.draftGeneration;
+}
+
+int LastTurn(const DomainState& d) { return d.messages.empty() ? 0 : d.messages.back().turn; }
+
+void CreditAgent(AgentCard& card, const ChatMetrics& m) {
+  card.sessionTokens += m.tokensUsed;
+  card.cost += m.cost;
+  card.lastLatencyMs = m.latency;
+  card.lastCache = m.cache_status;
+}
+
+// Shared by SendRequested and RetryRequested.
+void StartSend(State& s, const std::string& rawText, const std::string& timestamp, Effects& fx) {
+  auto& d = s.domain;
+  const std::string text(Trim(rawText));
+  if (text.empty() || d.sending || d.sessionId.empty()) return;
+  if (!IsValidUtf8(text) || Utf8Length(text) > kMaxMessageChars) return;
+
+  const std::string requestId = RequestIdFor(++d.requestSeq);
+  ChatMessage user;
+  user.id = UserMessageIdFor(requestId);
+  user.role = MessageRole::User;
+  user.content = text;
+  user.timestamp = timestamp;
+  user.pending = true;
+  user.turn = LastTurn(d) + 1;
+  d.messages.push_back(std::move(user));
+
+  d.sending = true;
+  d.pendingRequestId = requestId;
+  d.error.reset();
+  ResetAgentActivity(d);
+  d.Card(AgentId::Orchestrator).status = AgentStatus::Routing;
+  ClearDraft(s.view);
+  fx.push_back(PostChat{text, d.sessionId, requestId});
+}
+
+// [SECTION] Chat
+
+void Apply(State& s, const SendRequested& a, Effects& fx) { StartSend(s, a.text, a.timestamp, fx); }
+
+void Apply(State& s, const ChatSucceeded& a, Effects&) {
+  auto& d = s.domain;
+  if (!d.sending || a.requestId != d.pendingRequestId) return;  // an answer to an abandoned request (New chat)
+  const std::string userId = UserMessageIdFor(a.requestId);
+  int turn = LastTurn(d) + 1;
+  std::string question;
+  for (auto& m : d.messages) {
+    if (m.id == userId) {
+      m.pending = false;
+      turn = m.turn;
+      question = m.content;
+    }
+  }
+  const ChatResponse& r = a.response;
+  ChatMessage reply;
+  reply.id = AssistantMessageIdFor(a.requestId);
+  reply.role = MessageRole::Assistant;
+  reply.content = r.message;
+  reply.timestamp = a.timestamp;
+  reply.turn = turn;
+  reply.agent = r.agent;
+  reply.confidence = r.confidence;
+  reply.metrics = r.metrics;
+
+  LogTurn group;
+  group.turn = turn;
+  group.messageId = reply.id;
+  group.question = question;
+  for (const auto& log : r.logs) {
+    reply.logIds.push_back(log.id);
+    group.entries.push_back(LogEntry{log, turn, reply.id});
+  }
+  d.messages.push_back(std::move(reply));
+  d.logTurns.push_back(std::move(group));
+
+  for (AgentId id : kAllAgents) d.Card(id).status = r.agent_status[id];
+  CreditAgent(d.Card(r.agent), r.metrics);
+  d.lastMetrics = r.metrics;
+  d.totals.tokens += r.metrics.tokensUsed;
+  d.totals.cost += r.metrics.cost;
+  d.totals.turns += 1;
+
+  d.sending = false;
+  d.pendingRequestId.clear();
+  d.connection = ConnectionState::Online;
+  s.view.focusInputRequested = true;
+}
+
+void Apply(State& s, const ChatFailed& a, Effects&) {
+  auto& d = s.domain;
+  if (!d.sending || a.requestId != d.pendingRequestId) return;
+  const std::string userId = UserMessageIdFor(a.requestId);
+  std::string failedText;
+  for (auto it = d.messages.begin(); it != d.messages.end(); ++it) {
+    if (it->id == userId) {
+      failedText = it->content;
+      d.messages.erase(it);  // rollback of the optimistic message: the text lives on in the banner and the draft
+      break;
+    }
+  }
+  d.error = ErrorBanner{a.error.message, a.error.retryable, failedText, a.error.kind};
+  d.sending = false;
+  d.pendingRequestId.clear();
+  ResetAgentActivity(d);
+  if (a.error.kind == ApiErrorKind::Network) d.connection = ConnectionState::Offline;
+  else if (a.error.status != 0) d.connection = ConnectionState::Online;
+  SetDraft(s.view, failedText);
+  s.view.focusInputRequested = true;
+}
+
+void Apply(State& s, const RetryRequested& a, Effects& fx) {
+  auto& d = s.domain;
+  // A refused message (validation) would be refused again; only failures that may pass on a second try are retried.
+  if (!d.error || !d.error->retryable || d.error->failedText.empty() || d.sending) return;
+  const std::string text = d.error->failedText;
+  StartSend(s, text, a.timestamp, fx);
+}
+
+void Apply(State& s, const DismissError&, Effects&) { s.domain.error.reset(); }
+
+// [SECTION] Session and backend
+
+void Apply(State& s, const SessionStarted& a, Effects& fx) {
+  auto& d = s.domain;
+  d.sessionId = NormalizeUuid(a.sessionId);
+  fx.push_back(SaveSessionId{d.sessionId});
+  if (a.restored) {
+    d.historyLoading = true;
+    fx.push_back(LoadSession{d.sessionId});
+  }
+  fx.push_back(CheckHealth{});
+  fx.push_back(LoadAgents{});
+  s.view.focusInputRequested = true;
+}
+
+void Apply(State& s, const SessionLoaded& a, Effects&) {
+  auto& d = s.domain;
+  if (NormalizeUuid(a.sessionId) != d.sessionId) return;
+  d.historyLoading = false;
+  d.connection = ConnectionState::Online;
+
+  // Messages sent while the history was on its way stay, after the restored ones.
+  std::vector<ChatMessage> pending;
+  for (auto& m : d.messages)
+    if (m.pending) pending.push_back(std::move(m));
+
+  std::map<std::string, const RetrievalLog*> logsById;
+  for (const auto& log : a.history.logs) logsById[log.id] = &log;
+
+  d.messages.clear();
+  d.logTurns.clear();
+  ResetAgentTotals(d);
+  d.totals = {};
+  d.lastMetrics.reset();
+
+  int turn = 0;
+  std::string question;
+  bool lastWasUser = false;
+  for (const auto& m : a.history.messages) {
+    ChatMessage c;
+    c.id = m.id;
+    c.role = m.role;
+    c.content = m.content;
+    c.timestamp = m.timestamp;
+    c.agent = m.agent;
+    c.confidence = m.confidence;
+    c.metrics = m.metrics;
+    c.logIds = m.log_ids;
+    if (m.role == MessageRole::User) {
+      c.turn = ++turn;
+      question = m.content;
+      lastWasUser = true;
+    } else {
+      c.turn = lastWasUser ? turn : ++turn;
+      if (!lastWasUser) question.clear();
+      lastWasUser = false;
+      LogTurn group{c.turn, c.id, question, {}};
+      for (const auto& id : m.log_ids) {
+        auto it = logsById.find(id);
+        if (it == logsById.end()) continue;
+        group.entries.push_back(LogEntry{*it->second, c.turn, c.id});
+        logsById.erase(it);
+      }
+      d.logTurns.push_back(std::move(group));
+      if (m.agent && m.metrics) {
+        CreditAgent(d.Card(*m.agent), *m.metrics);
+        d.lastMetrics = *m.metrics;
+      }
+      if (m.metrics) {
+        d.totals.tokens += m.metrics->tokensUsed;
+        d.totals.cost += m.metrics->cost;
+      }
+      d.totals.turns += 1;
+    }
+    d.messages.push_back(std::move(c));
+  }
+  // Logs no answer claims (a turn that failed half-way) are still shown, in their own group.
+  LogTurn orphans{0, "", "", {}};
+  for (const auto& log : a.history.logs)
+    if (logsById.count(log.id)) orphans.entries.push_back(LogEntry{log, 0, ""});
+  if (!orphans.entries.empty()) d.logTurns.insert(d.logTurns.begin(), std::move(orphans));
+
+  // The session's own totals are authoritative (they include turns whose messages were trimmed).
+  if (a.history.session.total_tokens > d.totals.tokens) d.totals.tokens = a.history.session.total_tokens;
+  if (a.history.session.total_cost > d.totals.cost) d.totals.cost = a.history.session.total_cost;
+
+  for (auto& m : pending) {
+    m.turn = LastTurn(d) + 1;
+    d.messages.push_back(std::move(m));
+  }
+}
+
+void Apply(State& s, const SessionLoadFailed& a, Effects&) {
+  auto& d = s.domain;
+  if (NormalizeUuid(a.sessionId) != d.sessionId) return;
+  d.historyLoading = false;
+  // 404: the server no longer knows the session (expired); the same id simply starts a new conversation.
+  if (a.error.kind == ApiErrorKind::NotFound) return;
+  if (a.error.kind == ApiErrorKind::Network) d.connection = ConnectionState::Offline;
+  if (!d.error) d.error = ErrorBanner{"Could not restore the conversation. " + a.error.message, false, "", a.error.kind};
+}
+
+void Apply(State& s, const NewChat& a, Effects& fx) {
+  auto& d = s.domain;
+  if (!IsUuid(a.sessionId)) return;
+  d.sessionId = NormalizeUuid(a.sessionId);
+  d.messages.clear();
+  d.logTurns.clear();
+  ResetAgentTotals(d);
+  d.sending = false;
+  d.pendingRequestId.clear();
+  d.error.reset();
+  d.lastMetrics.reset();
+  d.totals = {};
+  d.historyLoading = false;
+  ClearDraft(s.view);
+  s.view.selectedMessageId.clear();
+  s.view.focusInputRequested = true;
+  fx.push_back(SaveSessionId{d.sessionId});
+}
+
+void Apply(State& s, const HealthReceived& a, Effects&) {
+  auto& d = s.domain;
+  if (a.health) {
+    d.backend = *a.health;
+    d.connection = ConnectionState::Online;
+    const std::string& model = !a.health->llm_model.empty() ? a.health->llm_model : a.health->llm_kind;
+    if (!model.empty())
+      for (auto& card : d.agents)
+        if (card.id != AgentId::Orchestrator) card.model = model;
+    return;
+  }
+  if (a.error && a.error->status == 0) d.connection = ConnectionState::Offline;
+  else if (a.error) d.connection = ConnectionState::Online;  // it answered, so it is reachable
+}
+
+void Apply(State& s, const AgentsReceived& a, Effects&) {
+  for (const auto& agent : a.agents) {
+    auto& card = s.domain.Card(agent.id);
+    if (!agent.name.empty()) card.name = agent.name;
+    if (!agent.model.empty()) card.model = agent.model;
+    if (!agent.color.empty()) card.color = agent.color;
+    card.strategy = agent.strategy;
+    // tokensUsed/cost in the registry are the server's totals over all sessions; the cards show this session's.
+  }
+}
+
+// [SECTION] View
+
+void Apply(State& s, const DraftChanged& a, Effects&) { s.view.draft = a.text; }
+void Apply(State& s, const FocusInputHandled&, Effects&) { s.view.focusInputRequested = false; }
+void Apply(State& s, const RequestInputFocus&, Effects&) { s.view.focusInputRequested = true; }
+void Apply(State& s, const SelectMessage& a, Effects&) { s.view.selectedMessageId = a.messageId; }
+void Apply(State& s, const SetLogFilter& a, Effects&) {
+  s.view.logTypeFilter = a.type;
+  s.view.logTextFilter = a.text;
+}
+void Apply(State& s, const TogglePanel& a, Effects&) {
+  bool& collapsed = a.panel == Panel::Agents ? s.view.agentsCollapsed : s.view.logsCollapsed;
+  collapsed = !collapsed;
+}
+void Apply(State& s, const SelectTab& a, Effects&) { s.view.activeTab = a.tab; }
+
+}  // namespace
+
+std::string RequestIdFor(int seq) { return "req-" + std::to_string(seq); }
+std::string UserMessageIdFor(const std::string& requestId) { return requestId + "-user"; }
+std::string AssistantMessageIdFor(const std::string& requestId) { return requestId + "-assistant"; }
+
+std::vector<Effect> Reduce(State& state, const Action& action) {
+  Effects fx;
+  std::visit([&](const auto& a) { Apply(state, a, fx); }, action);
+  return fx;
+}
+
+}  // namespace oai::app

@@ -1,0 +1,120 @@
+// The app's state: domain state (session, messages, logs, agents, connection) kept apart from view state (draft,
+// selection, filters, panels). Changed only by Reduce() (reducer.h); read by the panels.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "app/api_client.h"
+#include "model/model.h"
+
+namespace oai::app {
+
+// [SECTION] Domain
+
+struct ChatMessage {
+  std::string id;  // local id for messages of this page ("local-3-user"), the server's id for restored history
+  MessageRole role = MessageRole::User;
+  std::string content;
+  std::string timestamp;  // ISO 8601
+  bool pending = false;   // optimistic user message not yet confirmed by the server
+  int turn = 0;           // 1-based; a question and its answer share the turn
+  std::optional<AgentId> agent;
+  std::optional<double> confidence;
+  std::optional<ChatMetrics> metrics;
+  std::vector<std::string> logIds;
+};
+
+// One retrieval log with the turn and the answer it belongs to.
+struct LogEntry {
+  RetrievalLog log;
+  int turn = 0;
+  std::string messageId;  // the assistant message of the turn
+};
+
+struct LogTurn {
+  int turn = 0;
+  std::string messageId;  // the assistant message of the turn
+  std::string question;   // the user's text, shown as the group's heading
+  std::vector<LogEntry> entries;
+};
+
+struct AgentCard {
+  AgentId id = AgentId::Orchestrator;
+  std::string name;
+  std::string model;
+  Strategy strategy = Strategy::Orchestration;
+  std::string color;  // "#06B6D4"
+  AgentStatus status = AgentStatus::Idle;
+  std::int64_t sessionTokens = 0;
+  double cost = 0.0;
+  std::optional<double> lastLatencyMs;
+  CacheStatus lastCache = CacheStatus::None;
+};
+
+struct ErrorBanner {
+  std::string message;
+  bool retryable = false;
+  std::string failedText;  // the message that could not be sent; Retry sends it again
+  ApiErrorKind kind = ApiErrorKind::Network;
+};
+
+enum class ConnectionState { Unknown, Online, Offline };
+const char* ToString(ConnectionState s);
+
+struct SessionTotals {
+  std::int64_t tokens = 0;
+  double cost = 0.0;
+  int turns = 0;
+};
+
+struct DomainState {
+  std::string sessionId;
+  std::vector<ChatMessage> messages;
+  std::vector<LogTurn> logTurns;  // oldest first; the panel draws them newest first
+  std::array<AgentCard, 4> agents;  // indexed by AgentId
+  bool sending = false;
+  std::string pendingRequestId;  // the request an answer must match (answers to abandoned requests are dropped)
+  int requestSeq = 0;            // source of local request and message ids (keeps the reducer deterministic)
+  std::optional<ErrorBanner> error;
+  ConnectionState connection = ConnectionState::Unknown;
+  std::optional<ChatMetrics> lastMetrics;
+  SessionTotals totals;
+  std::optional<HealthStatus> backend;
+  bool historyLoading = false;
+
+  AgentCard& Card(AgentId id) { return agents[static_cast<std::size_t>(id)]; }
+  const AgentCard& Card(AgentId id) const { return agents[static_cast<std::size_t>(id)]; }
+  std::size_t LogCount() const;
+};
+
+// [SECTION] View
+
+enum class Panel { Agents, Logs };
+enum class Tab { Chat, Agents, Logs };  // narrow layout
+
+struct ViewState {
+  std::string draft;
+  int draftGeneration = 0;  // bumped whenever the draft is replaced from outside the input widget
+  bool focusInputRequested = true;  // focus the input when the page opens
+  std::string selectedMessageId;
+  std::optional<LogType> logTypeFilter;  // nullopt = all types
+  std::string logTextFilter;
+  bool agentsCollapsed = false;
+  bool logsCollapsed = false;
+  Tab activeTab = Tab::Chat;
+};
+
+struct State {
+  DomainState domain;
+  ViewState view;
+};
+
+// The registry as the UI shows it before the server says otherwise (names, colours and strategies of PRODUCT.md §4-5).
+std::array<AgentCard, 4> DefaultAgents();
+State InitialState();
+
+}  // namespace oai::app

@@ -1,0 +1,35 @@
+// The dark theme and the product's colours (PRODUCT.md §5): backgrounds, agent colours, status colours.
+#pragma once
+
+#include <string>
+
+#include "imgui.h"
+#include "model/model.h"
+
+namespace oai::app {
+
+// Colours and style sizes for one display scale. The host renders in device pixels and passes devicePixelRatio; fonts
+// are loaded by the host at 16*scale px.
+void ApplyTheme(float scale);
+
+ImVec4 HexColor(const std::string& hex, float alpha = 1.0f);  // "#06B6D4"; unparseable → gray
+ImVec4 AgentColor(AgentId id);
+ImVec4 StatusColor(AgentStatus status);
+const char* StatusLabel(AgentStatus status);  // "IDLE", "ROUTING", ...
+
+namespace colors {
+inline const ImVec4 kBackground = ImVec4(0x0F / 255.f, 0x17 / 255.f, 0x2A / 255.f, 1.f);  // #0F172A
+inline const ImVec4 kPanel = ImVec4(0x1E / 255.f, 0x29 / 255.f, 0x3B / 255.f, 1.f);       // #1E293B
+inline const ImVec4 kDeep = ImVec4(0x0A / 255.f, 0x0F / 255.f, 0x1E / 255.f, 1.f);        // #0A0F1E
+inline const ImVec4 kText = ImVec4(0.89f, 0.91f, 0.94f, 1.f);
+inline const ImVec4 kTextMuted = ImVec4(0.58f, 0.64f, 0.72f, 1.f);
+inline const ImVec4 kBorder = ImVec4(0.20f, 0.25f, 0.33f, 1.f);
+inline const ImVec4 kUserBubble = ImVec4(0x1D / 255.f, 0x4E / 255.f, 0xD8 / 255.f, 1.f);  // #1D4ED8
+inline const ImVec4 kError = ImVec4(0xEF / 255.f, 0x44 / 255.f, 0x44 / 255.f, 1.f);       // #EF4444
+inline const ImVec4 kWarning = ImVec4(0xF5 / 255.f, 0x9E / 255.f, 0x0B / 255.f, 1.f);     // #F59E0B
+inline const ImVec4 kSuccess = ImVec4(0x10 / 255.f, 0xB9 / 255.f, 0x81 / 255.f, 1.f);     // #10B981
+inline const ImVec4 kIdle = ImVec4(0x6B / 255.f, 0x72 / 255.f, 0x80 / 255.f, 1.f);        // #6B7280
+inline const ImVec4 kCyan = ImVec4(0x06 / 255.f, 0xB6 / 255.f, 0xD4 / 255.f, 1.f);        // #06B6D4
+}  // namespace colors
+
+}  // namespace oai::app

@@ -1,0 +1,185 @@
+// ApiClient over a fake transport replaying recorded responses: strict parsing of answers and the failure classes
+// (network, timeout, validation with the server's message, not found, rate limited, server, invalid response).
+#include <gtest/gtest.h>
+
+#include "app/api_client.h"
+#include "fakes.h"
+
+namespace oai::app {
+namespace {
+
+using testing::FakeTransport;
+using testing::JsonResponse;
+using testing::ReadFixture;
+
+class ApiClientTest : public ::testing::Test {
+ protected:
+  ApiResult<ChatResponse> PostChat(const std::string& message = "How much is Pro?") {
+    std::optional<ApiResult<ChatResponse>> result;
+    client.PostChat(ChatRequest{message, "3d5e8f10-2b4c-4d6e-8f10-2b4c6d8e0f12"},
+                    [&](ApiResult<ChatResponse> r) { result = std::move(r); });
+    EXPECT_TRUE(result.has_value());
+    return std::move(*result);
+  }
+
+  FakeTransport transport;
+  ApiClient client{&transport, ""};
+};
+
+TEST_F(ApiClientTest, PostsTheRequestAsJsonToSameOrigin) {
+  transport.On("POST /api/chat", JsonResponse(200, ReadFixture("chat_response_billing.json")));
+  PostChat("How much is Pro?");
+  ASSERT_EQ(transport.requests.size(), 1u);
+  const HttpRequest& req = transport.requests[0];
+  EXPECT_EQ(req.method, "POST");
+  EXPECT_EQ(req.url, "/api/chat");
+  EXPECT_EQ(Json::parse(req.body), Json({{"message", "How much is Pro?"},
+                                         {"session_id", "3d5e8f10-2b4c-4d6e-8f10-2b4c6d8e0f12"}}));
+  bool jsonType = false;
+  for (const auto& [k, v] : req.headers) jsonType |= k == "Content-Type" && v == "application/json";
+  EXPECT_TRUE(jsonType);
+  EXPECT_EQ(req.timeoutMs, 30000);
+}
+
+TEST_F(ApiClientTest, BaseUrlIsPrefixedWithoutDoubleSlash) {
+  ApiClient remote(&transport, "http://127.0.0.1:8080/");
+  remote.GetHealth([](ApiResult<HealthStatus>) {});
+  ASSERT_EQ(transport.requests.size(), 1u);
+  EXPECT_EQ(transport.requests[0].url, "http://127.0.0.1:8080/api/health");
+}
+
+TEST_F(ApiClientTest, ValidResponseIsParsed) {
+  transport.On("POST /api/chat", JsonResponse(200, ReadFixture("chat_response_billing.json")));
+  auto r = PostChat();
+  ASSERT_TRUE(r.ok()) << r.error.detail;
+  EXPECT_EQ(r.value->agent, AgentId::Billing);
+  EXPECT_EQ(r.value->logs.size(), 4u);
+  ASSERT_TRUE(r.value->logs[2].chunks.has_value());
+  EXPECT_EQ((*r.value->logs[2].chunks)[0].source, "billing/pricing.md");
+  EXPECT_EQ(r.value->metrics.cache_status, CacheStatus::Miss);
+}
+
+TEST_F(ApiClientTest, ResponseWithAnExtraKeyIsRejected) {
+  transport.On("POST /api/chat", JsonResponse(200, ReadFixture("chat_response_extra_key.json")));
+  auto r = PostChat();
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error.kind, ApiErrorKind::InvalidResponse);
+  EXPECT_FALSE(r.error.retryable);
+  EXPECT_NE(r.error.detail.find("message_id"), std::string::npos) << r.error.detail;
+}
+
+TEST_F(ApiClientTest, MalformedJsonIsAnInvalidResponse) {
+  transport.On("POST /api/chat", JsonResponse(200, "<html>oops</html>"));
+  auto r = PostChat();
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error.kind, ApiErrorKind::InvalidResponse);
+}
+
+TEST_F(ApiClientTest, ServerErrorIsRetryable) {
+  transport.On("POST /api/chat", JsonResponse(500, ReadFixture("error_500.json")));
+  auto r = PostChat();
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error.kind, ApiErrorKind::Server);
+  EXPECT_EQ(r.error.status, 500);
+  EXPECT_TRUE(r.error.retryable);
+  EXPECT_NE(r.error.message.find("500"), std::string::npos) << r.error.message;
+  EXPECT_EQ(r.error.code, "INTERNAL_ERROR");
+}
+
+TEST_F(ApiClientTest, ServerErrorWithoutEnvelopeIsStillClassified) {
+  transport.On("POST /api/chat", JsonResponse(502, "Bad Gateway"));
+  auto r = PostChat();
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error.kind, ApiErrorKind::Server);
+  EXPECT_TRUE(r.error.retryable);
+}
+
+TEST_F(ApiClientTest, NetworkErrorIsRetryable) {
+  transport.On("POST /api/chat", testing::NetworkError("connection refused"));
+  auto r = PostChat();
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error.kind, ApiErrorKind::Network);
+  EXPECT_TRUE(r.error.retryable);
+  EXPECT_EQ(r.error.message, "Can't reach the server. Check your connection and try again.");
+}
+
+TEST_F(ApiClientTest, TimeoutIsItsOwnClass) {
+  transport.On("POST /api/chat", testing::NetworkError("request timed out after 30000 ms"));
+  auto r = PostChat();
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error.kind, ApiErrorKind::Timeout);
+  EXPECT_TRUE(r.error.retryable);
+}
+
+TEST_F(ApiClientTest, ValidationErrorSurfacesTheServersMessage) {
+  transport.On("POST /api/chat", JsonResponse(400, ReadFixture("error_400.json")));
+  auto r = PostChat();
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error.kind, ApiErrorKind::Validation);
+  EXPECT_EQ(r.error.message, "message must be at most 2000 characters (got 2001)");
+  EXPECT_EQ(r.error.code, "VALIDATION_ERROR");
+  EXPECT_EQ(r.error.requestId, "0b7e2f4c-1d2a-4c3b-9e8f-7a6b5c4d3e2f");
+  EXPECT_FALSE(r.error.retryable);
+}
+
+TEST_F(ApiClientTest, RateLimitHonoursRetryAfter) {
+  transport.On("POST /api/chat", JsonResponse(429, ReadFixture("error_500.json"), {{"retry-after", "7"}}));
+  auto r = PostChat();
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error.kind, ApiErrorKind::RateLimited);
+  EXPECT_EQ(r.error.retryAfterSeconds, 7);
+  EXPECT_TRUE(r.error.retryable);
+  EXPECT_NE(r.error.message.find("7 s"), std::string::npos) << r.error.message;
+}
+
+TEST_F(ApiClientTest, UnknownSessionIsNotFound) {
+  std::optional<ApiResult<SessionHistory>> result;
+  client.GetSession("3d5e8f10-2b4c-4d6e-8f10-2b4c6d8e0f12", [&](ApiResult<SessionHistory> r) { result = r; });
+  ASSERT_TRUE(result.has_value());
+  ASSERT_FALSE(result->ok());
+  EXPECT_EQ(result->error.kind, ApiErrorKind::NotFound);
+  EXPECT_FALSE(result->error.retryable);
+  EXPECT_EQ(transport.requests[0].url, "/api/session/3d5e8f10-2b4c-4d6e-8f10-2b4c6d8e0f12");
+}
+
+TEST_F(ApiClientTest, SessionHistoryIsParsed) {
+  transport.On("GET /api/session/3d5e8f10-2b4c-4d6e-8f10-2b4c6d8e0f12",
+               JsonResponse(200, ReadFixture("session_history.json")));
+  std::optional<ApiResult<SessionHistory>> result;
+  client.GetSession("3d5e8f10-2b4c-4d6e-8f10-2b4c6d8e0f12", [&](ApiResult<SessionHistory> r) { result = r; });
+  ASSERT_TRUE(result.has_value() && result->ok()) << result->error.detail;
+  EXPECT_EQ(result->value->messages.size(), 2u);
+  EXPECT_EQ(result->value->logs.size(), 1u);
+}
+
+TEST_F(ApiClientTest, SessionHistoryWithAnInvalidLogIsRejected) {
+  Json history = Json::parse(ReadFixture("session_history.json"));
+  history["logs"][0]["id"] = "not-a-uuid";
+  transport.On("GET /api/session/s", JsonResponse(200, history.dump()));
+  std::optional<ApiResult<SessionHistory>> result;
+  client.GetSession("s", [&](ApiResult<SessionHistory> r) { result = r; });
+  ASSERT_TRUE(result.has_value());
+  ASSERT_FALSE(result->ok());
+  EXPECT_EQ(result->error.kind, ApiErrorKind::InvalidResponse);
+}
+
+TEST_F(ApiClientTest, HealthIsParsedAndDegradedCountsAsAnAnswer) {
+  transport.On("GET /api/health", JsonResponse(200, ReadFixture("health.json")));
+  std::optional<ApiResult<HealthStatus>> result;
+  client.GetHealth([&](ApiResult<HealthStatus> r) { result = r; });
+  ASSERT_TRUE(result.has_value() && result->ok()) << result->error.detail;
+  EXPECT_EQ(result->value->store_kind, "sqlite");
+  EXPECT_EQ(result->value->documents, 42);
+
+  Json degraded = Json::parse(ReadFixture("health.json"));
+  degraded["status"] = "degraded";
+  degraded["store"]["ok"] = false;
+  transport.On("GET /api/health", JsonResponse(503, degraded.dump()));
+  client.GetHealth([&](ApiResult<HealthStatus> r) { result = r; });
+  ASSERT_TRUE(result->ok()) << result->error.detail;
+  EXPECT_EQ(result->value->status, "degraded");
+  EXPECT_FALSE(result->value->store_ok);
+}
+
+}  // namespace
+}  // namespace oai::app

@@ -1,0 +1,168 @@
+// The App without drawing: session start from storage, effects reaching the transport and storage, callbacks from
+// other threads only queueing actions, and the debug JSON the end-to-end tests read.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <thread>
+
+#include "app/app.h"
+#include "fakes.h"
+#include "model/validation.h"
+
+namespace oai::app {
+namespace {
+
+using testing::FakeTransport;
+using testing::JsonResponse;
+using testing::MemoryStore;
+using testing::ReadFixture;
+
+constexpr const char* kSession = "3d5e8f10-2b4c-4d6e-8f10-2b4c6d8e0f12";
+
+TEST(AppTest, FirstStartCreatesAndStoresASessionAndChecksHealth) {
+  FakeTransport transport;
+  transport.On("GET /api/health", JsonResponse(200, ReadFixture("health.json")));
+  MemoryStore storage;
+  App app({&transport, &storage, {}, "", "desktop"});
+  app.Start();
+  const std::string id = app.GetState().domain.sessionId;
+  EXPECT_TRUE(IsUuid(id));
+  EXPECT_EQ(storage.values[kSessionStorageKey], id);
+  EXPECT_EQ(transport.RequestsTo("GET", "/api/health").size(), 1u);
+  EXPECT_TRUE(transport.RequestsTo("GET", "/api/session/" + id).empty());
+  EXPECT_EQ(app.GetState().domain.connection, ConnectionState::Online);
+  EXPECT_EQ(app.GetState().domain.backend->store_kind, "sqlite");
+}
+
+TEST(AppTest, StoredSessionIsRestoredFromTheServer) {
+  FakeTransport transport;
+  transport.On(std::string("GET /api/session/") + kSession, JsonResponse(200, ReadFixture("session_history.json")));
+  MemoryStore storage;
+  storage.values[kSessionStorageKey] = kSession;
+  App app({&transport, &storage, {}, "", "web"});
+  app.Start();
+  EXPECT_EQ(app.GetState().domain.sessionId, kSession);
+  ASSERT_EQ(app.GetState().domain.messages.size(), 2u);
+  EXPECT_EQ(app.GetState().domain.messages[1].agent, AgentId::Technical);
+}
+
+TEST(AppTest, GarbageInStorageIsReplacedByANewSession) {
+  FakeTransport transport;
+  MemoryStore storage;
+  storage.values[kSessionStorageKey] = "<script>";
+  App app({&transport, &storage, {}, "", "web"});
+  app.Start();
+  EXPECT_TRUE(IsUuid(app.GetState().domain.sessionId));
+  EXPECT_EQ(storage.values[kSessionStorageKey], app.GetState().domain.sessionId);
+}
+
+TEST(AppTest, SendPostsAndTheAnswerArrivesThroughTheQueue) {
+  FakeTransport transport;
+  transport.On("POST /api/chat", JsonResponse(200, ReadFixture("chat_response_billing.json")));
+  transport.SetDeferred(true);
+  MemoryStore storage;
+  App app({&transport, &storage, {}, "", "desktop"});
+  app.Start();
+  transport.CompleteAll();
+  app.Update();
+
+  app.Dispatch(SendRequested{"How much is Pro?", ""});
+  EXPECT_TRUE(app.Update());
+  EXPECT_TRUE(app.GetState().domain.sending);
+  EXPECT_TRUE(app.IsAnimating());
+  EXPECT_EQ(transport.ChatMessagesSent(), std::vector<std::string>{"How much is Pro?"});
+  EXPECT_FALSE(app.GetState().domain.messages[0].timestamp.empty());  // stamped by Update
+
+  transport.CompleteAll();
+  EXPECT_TRUE(app.Update());
+  EXPECT_FALSE(app.GetState().domain.sending);
+  EXPECT_FALSE(app.IsAnimating());
+  ASSERT_EQ(app.GetState().domain.messages.size(), 2u);
+  EXPECT_FALSE(app.Update());  // nothing left to do
+}
+
+TEST(AppTest, CallbacksFromAnotherThreadOnlyQueueAndWake) {
+  // A transport that answers from its own threads, like the native host's HTTP client.
+  class ThreadTransport : public Transport {
+   public:
+    void Send(const HttpRequest&, std::function<void(HttpResponse)> onDone) override {
+      workers.emplace_back([onDone] { onDone(JsonResponse(200, ReadFixture("chat_response_billing.json"))); });
+    }
+    void JoinAll() {
+      for (auto& w : workers) w.join();
+      workers.clear();
+    }
+    std::vector<std::thread> workers;
+  } transport;
+  std::atomic<int> wakes{0};
+  App app({&transport, nullptr, [&] { ++wakes; }, "", "desktop"});
+  app.Dispatch(SessionStarted{kSession, false});
+  app.Update();
+  transport.JoinAll();  // health and agents checks
+  app.Update();
+  const int before = wakes.load();
+
+  app.Dispatch(SendRequested{"How much is Pro?", ""});
+  app.Update();
+  transport.JoinAll();
+  EXPECT_GT(wakes.load(), before);
+  EXPECT_TRUE(app.GetState().domain.sending);  // not applied until the main thread updates
+  app.Update();
+  EXPECT_FALSE(app.GetState().domain.sending);
+  EXPECT_EQ(app.GetState().domain.messages.size(), 2u);
+}
+
+TEST(AppTest, DebugJsonDescribesTheConversation) {
+  FakeTransport transport;
+  transport.On("POST /api/chat", JsonResponse(200, ReadFixture("chat_response_billing.json")));
+  App app({&transport, nullptr, {}, "", "web"});
+  app.Dispatch(SessionStarted{kSession, false});
+  app.Dispatch(SendRequested{"How much is Pro?", ""});
+  app.Update();
+  Json j = Json::parse(app.DebugJson());
+  EXPECT_EQ(j["session_id"], kSession);
+  EXPECT_EQ(j["sending"], false);
+  ASSERT_EQ(j["messages"].size(), 2u);
+  EXPECT_EQ(j["messages"][0], Json({{"role", "user"}, {"content", "How much is Pro?"}, {"agent", nullptr},
+                                    {"pending", false}}));
+  EXPECT_EQ(j["messages"][1]["agent"], "billing");
+  EXPECT_EQ(j["logs"], 4);
+  EXPECT_TRUE(j["error"].is_null());
+  EXPECT_EQ(j["connection"], "online");
+}
+
+TEST(AppTest, FailureShowsInDebugJsonAndRetrySucceeds) {
+  FakeTransport transport;
+  transport.On("POST /api/chat", testing::NetworkError());
+  transport.Then("POST /api/chat", JsonResponse(200, ReadFixture("chat_response_billing.json")));
+  App app({&transport, nullptr, {}, "", "web"});
+  app.Dispatch(SessionStarted{kSession, false});
+  app.Dispatch(SendRequested{"How much is Pro?", ""});
+  app.Update();
+  Json j = Json::parse(app.DebugJson());
+  EXPECT_TRUE(j["messages"].empty());
+  EXPECT_EQ(j["error"], "Can't reach the server. Check your connection and try again.");
+  EXPECT_EQ(app.GetState().view.draft, "How much is Pro?");
+
+  app.Dispatch(RetryRequested{});
+  app.Update();
+  EXPECT_EQ(transport.ChatMessagesSent(), (std::vector<std::string>{"How much is Pro?", "How much is Pro?"}));
+  EXPECT_EQ(app.GetState().domain.messages.size(), 2u);
+  EXPECT_FALSE(app.GetState().domain.error.has_value());
+}
+
+TEST(AppTest, NewChatMakesAFreshSessionId) {
+  FakeTransport transport;
+  MemoryStore storage;
+  App app({&transport, &storage, {}, "", "web"});
+  app.Start();
+  const std::string first = app.GetState().domain.sessionId;
+  app.Dispatch(NewChat{});
+  app.Update();
+  EXPECT_NE(app.GetState().domain.sessionId, first);
+  EXPECT_TRUE(IsUuid(app.GetState().domain.sessionId));
+  EXPECT_EQ(storage.values[kSessionStorageKey], app.GetState().domain.sessionId);
+}
+
+}  // namespace
+}  // namespace oai::app

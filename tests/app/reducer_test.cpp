@@ -1,0 +1,357 @@
+// The reducer's behaviours: optimistic send, answer, rollback with the text kept, retry, session start/restore/new,
+// health, and the view's draft, selection, filters and panels. No ImGui, no network.
+#include <gtest/gtest.h>
+
+#include "app/reducer.h"
+#include "fakes.h"
+#include "model/validation.h"
+
+namespace oai::app {
+namespace {
+
+constexpr const char* kSession = "3d5e8f10-2b4c-4d6e-8f10-2b4c6d8e0f12";
+
+ChatResponse BillingAnswer() {
+  auto parsed = ParseChatResponse(testing::ReadFixture("chat_response_billing.json"));
+  EXPECT_TRUE(parsed.ok()) << (parsed.ok() ? "" : parsed.error().Summary());
+  return parsed.value();
+}
+
+SessionHistory RecordedHistory() {
+  return Json::parse(testing::ReadFixture("session_history.json")).get<SessionHistory>();
+}
+
+ApiError NetworkFailure() {
+  ApiError e;
+  e.kind = ApiErrorKind::Network;
+  e.message = "Can't reach the server. Check your connection and try again.";
+  e.retryable = true;
+  return e;
+}
+
+ApiError ValidationFailure() {
+  ApiError e;
+  e.kind = ApiErrorKind::Validation;
+  e.status = 400;
+  e.message = "message must not contain control characters";
+  e.retryable = false;
+  return e;
+}
+
+class ReducerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    state = InitialState();
+    Reduce(state, SessionStarted{kSession, false});
+  }
+  std::vector<Effect> Send(const std::string& text) { return Reduce(state, SendRequested{text, "2026-11-24T10:00:00.000Z"}); }
+  std::string LastRequestId() const { return state.domain.pendingRequestId; }
+
+  State state;
+};
+
+TEST_F(ReducerTest, SendAddsPendingUserMessageClearsDraftAndPostsChat) {
+  Reduce(state, DraftChanged{"How much is Pro?"});
+  const int generation = state.view.draftGeneration;
+  auto fx = Send("How much is Pro?");
+  ASSERT_EQ(fx.size(), 1u);
+  const auto* post = std::get_if<PostChat>(&fx[0]);
+  ASSERT_NE(post, nullptr);
+  EXPECT_EQ(post->text, "How much is Pro?");
+  EXPECT_EQ(post->sessionId, kSession);
+  EXPECT_EQ(post->requestId, state.domain.pendingRequestId);
+
+  ASSERT_EQ(state.domain.messages.size(), 1u);
+  EXPECT_EQ(state.domain.messages[0].role, MessageRole::User);
+  EXPECT_EQ(state.domain.messages[0].content, "How much is Pro?");
+  EXPECT_TRUE(state.domain.messages[0].pending);
+  EXPECT_TRUE(state.domain.sending);
+  EXPECT_EQ(state.view.draft, "");
+  EXPECT_GT(state.view.draftGeneration, generation);
+  EXPECT_EQ(state.domain.Card(AgentId::Orchestrator).status, AgentStatus::Routing);
+}
+
+TEST_F(ReducerTest, SendTrimsSurroundingWhitespace) {
+  auto fx = Send("  hello\n");
+  ASSERT_EQ(fx.size(), 1u);
+  EXPECT_EQ(std::get<PostChat>(fx[0]).text, "hello");
+}
+
+TEST_F(ReducerTest, BlankMessageIsIgnored) {
+  Reduce(state, DraftChanged{" \n\t "});
+  EXPECT_TRUE(Send(" \n\t ").empty());
+  EXPECT_TRUE(state.domain.messages.empty());
+  EXPECT_FALSE(state.domain.sending);
+  EXPECT_EQ(state.view.draft, " \n\t ");  // nothing was sent, so nothing was cleared
+}
+
+TEST_F(ReducerTest, MessageOver2000CharactersIsIgnoredAndExactly2000IsSent) {
+  EXPECT_TRUE(Send(std::string(2001, 'a')).empty());
+  EXPECT_TRUE(state.domain.messages.empty());
+  // The limit counts characters, not bytes: 2000 two-byte characters are allowed.
+  std::string accents;
+  for (int i = 0; i < 2000; ++i) accents += "\xC3\xA9";
+  EXPECT_EQ(Send(accents).size(), 1u);
+}
+
+TEST_F(ReducerTest, SecondSendWhileSendingIsIgnored) {
+  Send("first");
+  EXPECT_TRUE(Send("second").empty());
+  ASSERT_EQ(state.domain.messages.size(), 1u);
+  EXPECT_EQ(state.domain.messages[0].content, "first");
+}
+
+TEST_F(ReducerTest, SendWithoutSessionIsIgnored) {
+  State fresh = InitialState();
+  EXPECT_TRUE(Reduce(fresh, SendRequested{"hello", ""}).empty());
+}
+
+TEST_F(ReducerTest, AnswerConfirmsUserMessageAndAppendsAssistantMessage) {
+  Send("How much does the Pro plan cost?");
+  const ChatResponse answer = BillingAnswer();
+  Reduce(state, FocusInputHandled{});
+  Reduce(state, ChatSucceeded{LastRequestId(), answer, "2026-11-24T10:00:01.000Z"});
+
+  const auto& d = state.domain;
+  ASSERT_EQ(d.messages.size(), 2u);
+  EXPECT_FALSE(d.messages[0].pending);
+  const ChatMessage& reply = d.messages[1];
+  EXPECT_EQ(reply.role, MessageRole::Assistant);
+  EXPECT_EQ(reply.content, answer.message);
+  EXPECT_EQ(reply.agent, AgentId::Billing);
+  EXPECT_DOUBLE_EQ(*reply.confidence, 0.87);
+  EXPECT_EQ(reply.metrics, answer.metrics);
+  EXPECT_EQ(reply.turn, d.messages[0].turn);
+  ASSERT_EQ(reply.logIds.size(), 4u);
+  EXPECT_EQ(reply.logIds[0], answer.logs[0].id);
+  EXPECT_FALSE(d.sending);
+  EXPECT_TRUE(state.view.focusInputRequested);
+}
+
+TEST_F(ReducerTest, AnswerGroupsLogsUnderItsTurnAndMessage) {
+  Send("How much does the Pro plan cost?");
+  Reduce(state, ChatSucceeded{LastRequestId(), BillingAnswer(), ""});
+  ASSERT_EQ(state.domain.logTurns.size(), 1u);
+  const LogTurn& turn = state.domain.logTurns[0];
+  EXPECT_EQ(turn.turn, 1);
+  EXPECT_EQ(turn.question, "How much does the Pro plan cost?");
+  EXPECT_EQ(turn.messageId, state.domain.messages[1].id);
+  ASSERT_EQ(turn.entries.size(), 4u);
+  for (const auto& e : turn.entries) {
+    EXPECT_EQ(e.turn, 1);
+    EXPECT_EQ(e.messageId, state.domain.messages[1].id);
+  }
+  EXPECT_EQ(state.domain.LogCount(), 4u);
+
+  Send("And per year?");
+  Reduce(state, ChatSucceeded{LastRequestId(), BillingAnswer(), ""});
+  ASSERT_EQ(state.domain.logTurns.size(), 2u);
+  EXPECT_EQ(state.domain.logTurns[1].turn, 2);
+  EXPECT_EQ(state.domain.messages[3].turn, 2);
+}
+
+TEST_F(ReducerTest, AnswerUpdatesAgentStatusesCardsMetricsAndTotals) {
+  Send("q1");
+  Reduce(state, ChatSucceeded{LastRequestId(), BillingAnswer(), ""});
+  Send("q2");
+  Reduce(state, ChatSucceeded{LastRequestId(), BillingAnswer(), ""});
+
+  const auto& d = state.domain;
+  EXPECT_EQ(d.Card(AgentId::Orchestrator).status, AgentStatus::Complete);
+  EXPECT_EQ(d.Card(AgentId::Billing).status, AgentStatus::Complete);
+  EXPECT_EQ(d.Card(AgentId::Technical).status, AgentStatus::Idle);
+  const AgentCard& billing = d.Card(AgentId::Billing);
+  EXPECT_EQ(billing.sessionTokens, 2 * 412);
+  EXPECT_DOUBLE_EQ(billing.cost, 2 * 0.00062);
+  EXPECT_DOUBLE_EQ(*billing.lastLatencyMs, 21.5);
+  EXPECT_EQ(billing.lastCache, CacheStatus::Miss);
+  EXPECT_EQ(d.Card(AgentId::Technical).sessionTokens, 0);
+  ASSERT_TRUE(d.lastMetrics.has_value());
+  EXPECT_EQ(d.lastMetrics->tokensUsed, 412);
+  EXPECT_EQ(d.totals.tokens, 824);
+  EXPECT_EQ(d.totals.turns, 2);
+  EXPECT_EQ(d.connection, ConnectionState::Online);
+}
+
+TEST_F(ReducerTest, FailureRollsBackOptimisticMessageAndKeepsTheText) {
+  Send("What is the refund policy?");
+  const int generation = state.view.draftGeneration;
+  Reduce(state, ChatFailed{LastRequestId(), NetworkFailure()});
+
+  const auto& d = state.domain;
+  EXPECT_TRUE(d.messages.empty());
+  ASSERT_TRUE(d.error.has_value());
+  EXPECT_EQ(d.error->failedText, "What is the refund policy?");
+  EXPECT_TRUE(d.error->retryable);
+  EXPECT_EQ(d.error->message, NetworkFailure().message);
+  EXPECT_FALSE(d.sending);
+  EXPECT_EQ(d.Card(AgentId::Orchestrator).status, AgentStatus::Idle);
+  EXPECT_EQ(d.connection, ConnectionState::Offline);
+  // The text is back in the input (a new widget generation shows it).
+  EXPECT_EQ(state.view.draft, "What is the refund policy?");
+  EXPECT_GT(state.view.draftGeneration, generation);
+}
+
+TEST_F(ReducerTest, FailureKeepsEarlierConversation) {
+  Send("q1");
+  Reduce(state, ChatSucceeded{LastRequestId(), BillingAnswer(), ""});
+  Send("q2");
+  Reduce(state, ChatFailed{LastRequestId(), NetworkFailure()});
+  ASSERT_EQ(state.domain.messages.size(), 2u);
+  EXPECT_EQ(state.domain.messages[0].content, "q1");
+}
+
+TEST_F(ReducerTest, RetryResendsTheFailedText) {
+  Send("What is the refund policy?");
+  Reduce(state, ChatFailed{LastRequestId(), NetworkFailure()});
+  auto fx = Reduce(state, RetryRequested{"2026-11-24T10:00:05.000Z"});
+  ASSERT_EQ(fx.size(), 1u);
+  EXPECT_EQ(std::get<PostChat>(fx[0]).text, "What is the refund policy?");
+  EXPECT_FALSE(state.domain.error.has_value());
+  EXPECT_TRUE(state.domain.sending);
+  ASSERT_EQ(state.domain.messages.size(), 1u);
+  EXPECT_TRUE(state.domain.messages[0].pending);
+  EXPECT_EQ(state.view.draft, "");
+}
+
+TEST_F(ReducerTest, RetryOfARefusedMessageIsIgnored) {
+  Send("bad");
+  Reduce(state, ChatFailed{LastRequestId(), ValidationFailure()});
+  ASSERT_TRUE(state.domain.error.has_value());
+  EXPECT_FALSE(state.domain.error->retryable);
+  EXPECT_EQ(state.domain.error->message, ValidationFailure().message);
+  EXPECT_TRUE(Reduce(state, RetryRequested{}).empty());
+  EXPECT_EQ(state.domain.connection, ConnectionState::Online);  // the server answered
+}
+
+TEST_F(ReducerTest, DismissErrorClearsTheBanner) {
+  Send("x");
+  Reduce(state, ChatFailed{LastRequestId(), NetworkFailure()});
+  Reduce(state, DismissError{});
+  EXPECT_FALSE(state.domain.error.has_value());
+}
+
+TEST_F(ReducerTest, AnswerToAnAbandonedRequestIsDropped) {
+  Send("old question");
+  const std::string oldRequest = LastRequestId();
+  Reduce(state, NewChat{"11111111-2222-4333-8444-555555555555"});
+  Reduce(state, ChatSucceeded{oldRequest, BillingAnswer(), ""});
+  Reduce(state, ChatFailed{oldRequest, NetworkFailure()});
+  EXPECT_TRUE(state.domain.messages.empty());
+  EXPECT_FALSE(state.domain.error.has_value());
+  EXPECT_EQ(state.domain.totals.tokens, 0);
+}
+
+TEST_F(ReducerTest, NewSessionIsSavedAndHealthCheckedButNotLoaded) {
+  State s = InitialState();
+  auto fx = Reduce(s, SessionStarted{"3D5E8F10-2B4C-4D6E-8F10-2B4C6D8E0F12", false});
+  EXPECT_EQ(s.domain.sessionId, kSession);  // normalized to lower case
+  bool saved = false, loaded = false, health = false;
+  for (const auto& e : fx) {
+    saved |= std::holds_alternative<SaveSessionId>(e);
+    loaded |= std::holds_alternative<LoadSession>(e);
+    health |= std::holds_alternative<CheckHealth>(e);
+  }
+  EXPECT_TRUE(saved);
+  EXPECT_FALSE(loaded);
+  EXPECT_TRUE(health);
+  EXPECT_TRUE(s.view.focusInputRequested);
+}
+
+TEST_F(ReducerTest, RestoredSessionLoadsItsHistory) {
+  State s = InitialState();
+  auto fx = Reduce(s, SessionStarted{kSession, true});
+  bool loaded = false;
+  for (const auto& e : fx)
+    if (const auto* l = std::get_if<LoadSession>(&e)) loaded = l->sessionId == kSession;
+  EXPECT_TRUE(loaded);
+  EXPECT_TRUE(s.domain.historyLoading);
+}
+
+TEST_F(ReducerTest, SessionLoadedRestoresMessagesLogsAndAgentTokens) {
+  Reduce(state, SessionLoaded{kSession, RecordedHistory()});
+  const auto& d = state.domain;
+  ASSERT_EQ(d.messages.size(), 2u);
+  EXPECT_EQ(d.messages[0].content, "How do I rotate my API key?");
+  EXPECT_FALSE(d.messages[0].pending);
+  EXPECT_EQ(d.messages[1].agent, AgentId::Technical);
+  EXPECT_EQ(d.messages[1].turn, 1);
+  ASSERT_EQ(d.logTurns.size(), 1u);
+  ASSERT_EQ(d.logTurns[0].entries.size(), 1u);
+  EXPECT_EQ(d.logTurns[0].messageId, d.messages[1].id);
+  EXPECT_EQ(d.logTurns[0].question, "How do I rotate my API key?");
+  EXPECT_EQ(d.Card(AgentId::Technical).sessionTokens, 300);
+  EXPECT_EQ(d.Card(AgentId::Billing).sessionTokens, 0);
+  EXPECT_EQ(d.totals.tokens, 300);
+  EXPECT_EQ(d.totals.turns, 1);
+  EXPECT_FALSE(d.historyLoading);
+}
+
+TEST_F(ReducerTest, HistoryOfAnotherSessionIsIgnored) {
+  Reduce(state, SessionLoaded{"11111111-2222-4333-8444-555555555555", RecordedHistory()});
+  EXPECT_TRUE(state.domain.messages.empty());
+}
+
+TEST_F(ReducerTest, UnknownSessionOnTheServerStartsQuietly) {
+  ApiError notFound;
+  notFound.kind = ApiErrorKind::NotFound;
+  notFound.status = 404;
+  Reduce(state, SessionLoadFailed{kSession, notFound});
+  EXPECT_FALSE(state.domain.error.has_value());
+  EXPECT_EQ(state.domain.sessionId, kSession);
+}
+
+TEST_F(ReducerTest, NewChatClearsTheConversationAndSavesTheNewId) {
+  Send("q1");
+  Reduce(state, ChatSucceeded{LastRequestId(), BillingAnswer(), ""});
+  Reduce(state, SelectMessage{state.domain.messages[1].id});
+  auto fx = Reduce(state, NewChat{"11111111-2222-4333-8444-555555555555"});
+  const auto& d = state.domain;
+  EXPECT_EQ(d.sessionId, "11111111-2222-4333-8444-555555555555");
+  EXPECT_TRUE(d.messages.empty());
+  EXPECT_TRUE(d.logTurns.empty());
+  EXPECT_EQ(d.totals.tokens, 0);
+  EXPECT_EQ(d.Card(AgentId::Billing).sessionTokens, 0);
+  EXPECT_EQ(d.Card(AgentId::Billing).status, AgentStatus::Idle);
+  EXPECT_EQ(d.Card(AgentId::Billing).name, "Billing Agent");  // the registry stays
+  EXPECT_TRUE(state.view.selectedMessageId.empty());
+  ASSERT_EQ(fx.size(), 1u);
+  EXPECT_EQ(std::get<SaveSessionId>(fx[0]).sessionId, d.sessionId);
+}
+
+TEST_F(ReducerTest, HealthMarksOnlineAndRecordsTheBackend) {
+  HealthStatus h = Json::parse(testing::ReadFixture("health.json")).get<HealthStatus>();
+  Reduce(state, HealthReceived{h, std::nullopt});
+  EXPECT_EQ(state.domain.connection, ConnectionState::Online);
+  ASSERT_TRUE(state.domain.backend.has_value());
+  EXPECT_EQ(state.domain.backend->store_kind, "sqlite");
+  EXPECT_EQ(state.domain.Card(AgentId::Policy).model, "extractive-v1");
+
+  Reduce(state, HealthReceived{std::nullopt, NetworkFailure()});
+  EXPECT_EQ(state.domain.connection, ConnectionState::Offline);
+}
+
+TEST_F(ReducerTest, ViewActionsChangeOnlyTheView) {
+  Reduce(state, DraftChanged{"typing"});
+  EXPECT_EQ(state.view.draft, "typing");
+  Reduce(state, SelectMessage{"m1"});
+  EXPECT_EQ(state.view.selectedMessageId, "m1");
+  Reduce(state, SetLogFilter{LogType::Cache, "miss"});
+  EXPECT_EQ(state.view.logTypeFilter, LogType::Cache);
+  EXPECT_EQ(state.view.logTextFilter, "miss");
+  Reduce(state, TogglePanel{Panel::Logs});
+  EXPECT_TRUE(state.view.logsCollapsed);
+  EXPECT_FALSE(state.view.agentsCollapsed);
+  Reduce(state, TogglePanel{Panel::Logs});
+  EXPECT_FALSE(state.view.logsCollapsed);
+  Reduce(state, SelectTab{Tab::Logs});
+  EXPECT_EQ(state.view.activeTab, Tab::Logs);
+  Reduce(state, FocusInputHandled{});
+  EXPECT_FALSE(state.view.focusInputRequested);
+  Reduce(state, RequestInputFocus{});
+  EXPECT_TRUE(state.view.focusInputRequested);
+  EXPECT_TRUE(state.domain.messages.empty());
+}
+
+}  // namespace
+}  // namespace oai::app

@@ -1,0 +1,215 @@
+// The panels driven like a user would: headless ImGui frames, real input events (characters, Enter, Shift+Enter,
+// mouse clicks by label), observed through what is drawn and what reaches the fake transport.
+#include <gtest/gtest.h>
+
+#include "app/app.h"
+#include "fakes.h"
+#include "imgui_harness.h"
+
+namespace oai::app {
+namespace {
+
+using testing::FakeTransport;
+using testing::HeadlessUi;
+using testing::JsonResponse;
+using testing::MemoryStore;
+using testing::ReadFixture;
+
+constexpr const char* kSession = "3d5e8f10-2b4c-4d6e-8f10-2b4c6d8e0f12";
+
+class UiTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    transport.On("GET /api/health", JsonResponse(200, ReadFixture("health.json")));
+    transport.On("POST /api/chat", JsonResponse(200, ReadFixture("chat_response_billing.json")));
+    app.Start();
+  }
+
+  FakeTransport transport;
+  MemoryStore storage;
+  App app{AppServices{&transport, &storage, {}, "", "desktop"}};
+};
+
+TEST_F(UiTest, PanelsShowAgentsMessagesAndLogCards) {
+  app.Dispatch(SendRequested{"How much does the Pro plan cost?", ""});
+  HeadlessUi ui(app);
+  ui.Frame(3);
+  for (const char* agent : {"Orchestrator", "Billing Agent", "Technical Agent", "Policy Agent"})
+    EXPECT_TRUE(ui.HasText(agent)) << agent;
+  EXPECT_TRUE(ui.HasText("How much does the Pro plan cost?"));
+  EXPECT_TRUE(ui.HasText("The Pro plan costs $49 per month"));
+  EXPECT_TRUE(ui.HasText("87% confident"));
+  for (const char* title : {"Routed to Billing Agent", "Cache miss", "Searched billing documents", "Cited 1 document"})
+    EXPECT_TRUE(ui.HasText(title)) << title;
+  EXPECT_TRUE(ui.HasText("billing/pricing.md"));  // a retrieved chunk's source
+  EXPECT_TRUE(ui.HasText("COMPLETE"));            // status badges after the turn
+  EXPECT_TRUE(ui.HasText("OrchestratAI"));
+  EXPECT_TRUE(ui.HasText("Online"));
+  EXPECT_TRUE(ui.HasText("sqlite"));  // footer: backend store kind
+}
+
+TEST_F(UiTest, TypingThenEnterSendsTheTypedText) {
+  HeadlessUi ui(app);
+  ui.Frame(2);
+  ui.Type("How much is Pro?");  // no click first: the input has keyboard focus when the page opens
+  EXPECT_EQ(app.GetState().view.draft, "How much is Pro?");
+  ui.PressKey(ImGuiKey_Enter);
+  EXPECT_EQ(transport.ChatMessagesSent(), std::vector<std::string>{"How much is Pro?"});
+  ui.Frame(2);
+  EXPECT_EQ(app.GetState().domain.messages.size(), 2u);
+  EXPECT_EQ(app.GetState().view.draft, "");
+  EXPECT_FALSE(ui.HasText("{ How much is Pro? }"));  // the input was emptied
+}
+
+TEST_F(UiTest, ShiftEnterInsertsANewLineInsteadOfSending) {
+  HeadlessUi ui(app);
+  ui.Frame(2);
+  ui.Type("line one");
+  ui.PressKey(ImGuiKey_Enter, /*shift=*/true);
+  ui.Type("line two");
+  EXPECT_TRUE(transport.ChatMessagesSent().empty());
+  EXPECT_EQ(app.GetState().view.draft, "line one\nline two");
+  ui.PressKey(ImGuiKey_Enter);
+  EXPECT_EQ(transport.ChatMessagesSent(), std::vector<std::string>{"line one\nline two"});
+}
+
+TEST_F(UiTest, ClickingSendSends) {
+  HeadlessUi ui(app);
+  ui.Frame(2);
+  ui.Type("What is your refund policy?");
+  ui.Click("Send");
+  EXPECT_EQ(transport.ChatMessagesSent(), std::vector<std::string>{"What is your refund policy?"});
+}
+
+TEST_F(UiTest, InputIsFocusedAgainAfterAnAnswer) {
+  HeadlessUi ui(app);
+  ui.Frame(2);
+  ui.Type("first");
+  ui.PressKey(ImGuiKey_Enter);
+  ui.Frame(2);
+  ui.Type("second");
+  ui.PressKey(ImGuiKey_Enter);
+  EXPECT_EQ(transport.ChatMessagesSent(), (std::vector<std::string>{"first", "second"}));
+}
+
+TEST_F(UiTest, InputAndSendAreDisabledWhileAReplyIsInProgress) {
+  transport.SetDeferred(true);
+  HeadlessUi ui(app);
+  ui.Frame(2);
+  ui.Type("slow question");
+  ui.PressKey(ImGuiKey_Enter);
+  ASSERT_TRUE(app.GetState().domain.sending);
+  ui.Frame();
+  ASSERT_TRUE(ui.HasItem("Send"));
+  EXPECT_TRUE(ui.FindItem("Send")->disabled);
+  EXPECT_TRUE(ui.FindItem("##chat_input")->disabled);
+  EXPECT_TRUE(ui.HasText("is routing your question"));  // typing indicator
+  ui.Type("more");
+  EXPECT_EQ(app.GetState().view.draft, "");
+  transport.CompleteAll();
+  ui.Frame(2);
+  EXPECT_FALSE(ui.FindItem("##chat_input")->disabled);
+}
+
+TEST_F(UiTest, EmptyStateExampleQuestionSendsWhenClicked) {
+  HeadlessUi ui(app);
+  ui.Frame(2);
+  ASSERT_TRUE(ui.HasItem("What is your refund policy?"));
+  ui.Click("What is your refund policy?");
+  EXPECT_EQ(transport.ChatMessagesSent(), std::vector<std::string>{"What is your refund policy?"});
+}
+
+TEST_F(UiTest, FailedSendShowsBannerAndRetrySendsTheSameText) {
+  transport.On("POST /api/chat", testing::NetworkError());
+  transport.Then("POST /api/chat", JsonResponse(200, ReadFixture("chat_response_billing.json")));
+  HeadlessUi ui(app);
+  ui.Frame(2);
+  ui.Type("How much is Pro?");
+  ui.PressKey(ImGuiKey_Enter);
+  ui.Frame(2);
+  EXPECT_TRUE(ui.HasText("Your message was not sent"));
+  EXPECT_TRUE(ui.HasText("{ How much is Pro? }"));  // the text is back in the input
+  ui.Click("Retry");
+  EXPECT_EQ(transport.ChatMessagesSent(), (std::vector<std::string>{"How much is Pro?", "How much is Pro?"}));
+  ui.Frame(2);
+  EXPECT_FALSE(ui.HasText("Your message was not sent"));
+  EXPECT_TRUE(ui.HasText("The Pro plan costs $49 per month"));
+}
+
+TEST_F(UiTest, CounterAppearsFrom1800AndOver2000BlocksSending) {
+  HeadlessUi ui(app);
+  ui.Frame(2);
+  ui.Type(std::string(1799, 'a'));  // typed, as a user would: the focused input owns its text while active
+  EXPECT_FALSE(ui.HasText("/ 2000"));
+  ui.Type("a");
+  EXPECT_TRUE(ui.HasText("1800 / 2000"));
+  ui.Type(std::string(201, 'a'));
+  EXPECT_TRUE(ui.HasText("2001 / 2000"));
+  EXPECT_TRUE(ui.FindItem("Send")->disabled);
+}
+
+TEST_F(UiTest, NarrowWidthShowsTabsInsteadOfColumns) {
+  HeadlessUi ui(app, ImVec2(800, 900));
+  ui.Frame(2);
+  EXPECT_TRUE(ui.HasItem("Chat"));
+  EXPECT_TRUE(ui.HasItem("Agents"));
+  EXPECT_TRUE(ui.HasItem("Logs"));
+  EXPECT_FALSE(ui.HasItem("##agents_column"));
+  EXPECT_FALSE(ui.HasText("Billing Agent"));  // the agents tab is not the selected one
+  ui.Click("Agents");
+  EXPECT_EQ(app.GetState().view.activeTab, Tab::Agents);
+  ui.Frame(2);
+  EXPECT_TRUE(ui.HasText("Billing Agent"));
+
+  ui.SetDisplaySize(ImVec2(1600, 900));
+  ui.Frame(2);
+  EXPECT_FALSE(ui.HasItem("Logs"));
+  EXPECT_TRUE(ui.HasText("Billing Agent"));
+}
+
+TEST_F(UiTest, NarrowBreakpointIsInCssPixels) {
+  app.SetDisplayScale(2.0f);  // a 1600 device-pixel canvas on a HiDPI phone is 800 CSS pixels
+  HeadlessUi ui(app, ImVec2(1600, 1200));
+  ui.Frame(2);
+  EXPECT_TRUE(ui.HasItem("Logs"));
+}
+
+TEST_F(UiTest, LogFiltersHideOtherTypes) {
+  app.Dispatch(SendRequested{"How much does the Pro plan cost?", ""});
+  HeadlessUi ui(app);
+  ui.Frame(2);
+  app.Dispatch(SetLogFilter{LogType::Cache, ""});
+  ui.Frame(2);
+  EXPECT_TRUE(ui.HasText("Cache miss"));
+  EXPECT_FALSE(ui.HasText("Searched billing documents"));
+  app.Dispatch(SetLogFilter{std::nullopt, "pricing"});
+  ui.Frame(2);
+  EXPECT_TRUE(ui.HasText("Searched billing documents"));
+  EXPECT_FALSE(ui.HasText("Routed to Billing Agent"));
+}
+
+TEST_F(UiTest, CollapsingASidePanelHidesItsContent) {
+  HeadlessUi ui(app);
+  ui.Frame(2);
+  EXPECT_TRUE(ui.HasText("Policy Agent"));
+  ui.Click("<##hide_agents");
+  EXPECT_TRUE(app.GetState().view.agentsCollapsed);
+  ui.Frame();
+  EXPECT_FALSE(ui.HasText("Policy Agent"));
+  ui.Click(">##show_agents");
+  EXPECT_FALSE(app.GetState().view.agentsCollapsed);
+}
+
+TEST_F(UiTest, NewChatClearsTheConversation) {
+  app.Dispatch(SendRequested{"How much does the Pro plan cost?", ""});
+  HeadlessUi ui(app);
+  ui.Frame(2);
+  const std::string before = app.GetState().domain.sessionId;
+  ui.Click("New chat");
+  EXPECT_NE(app.GetState().domain.sessionId, before);
+  EXPECT_FALSE(ui.HasText("The Pro plan costs"));
+  EXPECT_TRUE(ui.HasText("How can I help?"));
+}
+
+}  // namespace
+}  // namespace oai::app

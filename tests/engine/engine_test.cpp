@@ -1,0 +1,167 @@
+// Whole turns through the engine over the shipped knowledge base: the right agent answers, from its own documents,
+// with citations that point at the chunks it retrieved, and with measured (never invented) numbers.
+#include "engine/engine.h"
+
+#include <gtest/gtest.h>
+
+#include <regex>
+#include <set>
+
+#include "model/validation.h"
+
+namespace oai::engine {
+namespace {
+
+class EngineTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    EngineConfig config;
+    std::vector<std::string> warnings;
+    config.documents = LoadDocumentsFromDirectory(std::string(OAI_DATA_DIR) + "/knowledge", &warnings);
+    config.routerExamplesTsv = ReadTextFile(std::string(OAI_DATA_DIR) + "/router_examples.tsv");
+    s_engine = Engine::Create(std::move(config)).release();
+  }
+  static void TearDownTestSuite() {
+    delete s_engine;
+    s_engine = nullptr;
+  }
+  static Engine* s_engine;
+};
+Engine* EngineTest::s_engine = nullptr;
+
+const RetrievalLog* FindLog(const ChatResponse& r, LogType type) {
+  for (const auto& l : r.logs) {
+    if (l.type == type) return &l;
+  }
+  return nullptr;
+}
+
+TEST_F(EngineTest, LoadsTheShippedKnowledgeBase) {
+  const EngineInfo info = s_engine->Info();
+  EXPECT_GE(info.documents, 12);
+  EXPECT_GT(info.chunks, info.documents);
+  EXPECT_TRUE(info.warnings.empty());
+}
+
+TEST_F(EngineTest, BillingQuestionIsAnsweredByBillingFromBillingDocumentsWithCitations) {
+  const ChatResponse r = s_engine->Answer({"How much does the Pro plan cost per month?", "s1", {}});
+  EXPECT_EQ(r.agent, AgentId::Billing);
+  EXPECT_GT(r.confidence, 0.5);
+  const RetrievalLog* search = FindLog(r, LogType::VectorSearch);
+  ASSERT_NE(search, nullptr);
+  ASSERT_TRUE(search->chunks.has_value());
+  ASSERT_FALSE(search->chunks->empty());
+  for (const auto& c : *search->chunks) {
+    EXPECT_EQ(c.source.rfind("billing/", 0), 0u) << c.source;
+    EXPECT_GE(c.similarity, 0.0);
+    EXPECT_LE(c.similarity, 1.0);
+  }
+  // Scores are ranked, best first.
+  for (std::size_t i = 1; i < search->chunks->size(); ++i) {
+    EXPECT_GE((*search->chunks)[i - 1].similarity, (*search->chunks)[i].similarity);
+  }
+  EXPECT_NE(r.message.find("$49"), std::string::npos) << r.message;
+  EXPECT_NE(r.message.find("[1]"), std::string::npos) << r.message;
+  const RetrievalLog* docs = FindLog(r, LogType::Documents);
+  ASSERT_NE(docs, nullptr);
+  ASSERT_GE(docs->data.at("citations").size(), 1u);
+  EXPECT_EQ(docs->data.at("citations")[0].at("source"), "billing/pricing-plans.md");
+}
+
+TEST_F(EngineTest, EveryCitationNumberInTheAnswerIsListedInTheDocumentsLog) {
+  for (const char* q : {"What are the API rate limits?", "Can I get a refund on my annual plan?",
+                        "How do I verify webhook signatures?"}) {
+    const ChatResponse r = s_engine->Answer({q, "s2", {}});
+    const RetrievalLog* docs = FindLog(r, LogType::Documents);
+    ASSERT_NE(docs, nullptr) << q;
+    const std::size_t listed = docs->data.at("citations").size();
+    std::regex marker(R"(\[(\d+)\])");
+    std::set<std::size_t> used;
+    for (auto it = std::sregex_iterator(r.message.begin(), r.message.end(), marker); it != std::sregex_iterator(); ++it) {
+      used.insert(std::stoul((*it)[1]));
+    }
+    ASSERT_FALSE(used.empty()) << q;
+    EXPECT_EQ(*used.rbegin(), listed) << q;
+    EXPECT_EQ(used.size(), listed) << q;
+  }
+}
+
+TEST_F(EngineTest, RoutesEachDomainToItsAgent) {
+  EXPECT_EQ(s_engine->Answer({"What are the API rate limits?", "s3", {}}).agent, AgentId::Technical);
+  EXPECT_EQ(s_engine->Answer({"What is your refund policy?", "s3", {}}).agent, AgentId::Policy);
+  EXPECT_EQ(s_engine->Answer({"Which payment methods do you accept?", "s3", {}}).agent, AgentId::Billing);
+}
+
+TEST_F(EngineTest, GreetingsAndOutOfScopeStayWithTheOrchestratorWithoutRetrieval) {
+  for (const char* q : {"hello", "tell me a joke about the weather"}) {
+    const ChatResponse r = s_engine->Answer({q, "s4", {}});
+    EXPECT_EQ(r.agent, AgentId::Orchestrator) << q;
+    EXPECT_EQ(FindLog(r, LogType::VectorSearch), nullptr) << q;
+    EXPECT_EQ(r.agent_status[AgentId::Orchestrator], AgentStatus::Complete);
+    EXPECT_EQ(r.agent_status[AgentId::Billing], AgentStatus::Idle);
+  }
+}
+
+TEST_F(EngineTest, RoutingLogExplainsTheDecision) {
+  const ChatResponse r = s_engine->Answer({"Is this plan refundable?", "s5", {}});
+  const RetrievalLog* routing = FindLog(r, LogType::Routing);
+  ASSERT_NE(routing, nullptr);
+  EXPECT_EQ(routing->data.at("intent"), "policy");
+  EXPECT_EQ(routing->data.at("agent"), "policy");
+  EXPECT_DOUBLE_EQ(routing->data.at("confidence").get<double>(), r.confidence);
+  ASSERT_FALSE(routing->data.at("reasons").empty());
+  bool refundable = false;
+  for (const auto& reason : routing->data.at("reasons")) refundable |= reason.at("term") == "refundable";
+  EXPECT_TRUE(refundable) << routing->data.dump();
+}
+
+TEST_F(EngineTest, ResponsesPassTheStrictClientValidation) {
+  const ChatResponse r = s_engine->Answer({"How long do OAuth access tokens last?", "s6", {}});
+  const auto errors = ValidateChatResponse(Json(r));
+  EXPECT_TRUE(errors.empty()) << (errors.empty() ? "" : errors[0].message);
+  EXPECT_GT(r.metrics.latency, 0.0);
+  EXPECT_GT(r.metrics.tokensUsed, 0);
+  EXPECT_EQ(r.metrics.cost, 0.0);  // the built-in extractive composer is priced at $0 in the pricing table
+}
+
+TEST_F(EngineTest, ObserverSeesStepsInOrderAndTheAnswerInChunks) {
+  std::vector<std::string> events;
+  std::string streamed;
+  TurnObserver observer;
+  observer.onAgentStatus = [&](AgentId a, AgentStatus s) { events.push_back(std::string(ToString(a)) + ":" + ToString(s)); };
+  observer.onLog = [&](const RetrievalLog& l) { events.push_back(std::string("log:") + ToString(l.type)); };
+  observer.onMessageChunk = [&](const std::string& c) { streamed += c; };
+  const ChatResponse r = s_engine->Answer({"What are the API rate limits?", "s7", {}}, &observer);
+  const std::vector<std::string> expected = {"orchestrator:routing", "log:routing",         "orchestrator:complete",
+                                             "technical:active",      "log:vector_search", "log:documents",
+                                             "technical:complete"};
+  EXPECT_EQ(events, expected);
+  EXPECT_EQ(streamed.substr(0, streamed.size() - 1), r.message);
+}
+
+TEST_F(EngineTest, AgentTotalsAccumulateForTheAnsweringAgent) {
+  const auto before = s_engine->Agents();
+  const ChatResponse r = s_engine->Answer({"How do I add seats to my subscription?", "s8", {}});
+  const auto after = s_engine->Agents();
+  ASSERT_EQ(after.size(), 4u);
+  const auto i = static_cast<std::size_t>(r.agent);
+  EXPECT_EQ(after[i].tokensUsed - before[i].tokensUsed, r.metrics.tokensUsed);
+  EXPECT_EQ(after[i].color, std::string("#10B981"));
+  EXPECT_EQ(after[i].status, AgentStatus::Complete);
+}
+
+TEST(EngineCreate, RejectsAnEmptyKnowledgeBaseWithOneClearLine) {
+  EngineConfig config;
+  config.routerExamplesTsv = "intent\ttext\na\tx\nb\ty\n";
+  try {
+    Engine::Create(config);
+    FAIL() << "expected an error";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_STREQ(e.what(), "the knowledge base has no documents");
+  }
+  config.documents = {{"x/empty.md", "   "}};
+  EXPECT_THROW(Engine::Create(config), std::invalid_argument);
+}
+
+}  // namespace
+}  // namespace oai::engine

@@ -1,0 +1,66 @@
+// Boots the WebAssembly app: loading screen with progress, the UI font into the virtual file system, then app.js.
+(function () {
+  'use strict';
+  var loading = document.getElementById('loading');
+  var progress = document.getElementById('progress');
+  var text = document.getElementById('loading-text');
+  var totalDeps = 0;
+
+  function setProgress(fraction, label) {
+    progress.style.width = Math.round(Math.max(0, Math.min(1, fraction)) * 100) + '%';
+    if (label) text.textContent = label;
+  }
+  function fail(message) {
+    loading.classList.add('error');
+    loading.classList.remove('done');
+    text.textContent = message;
+  }
+
+  var Module = {
+    canvas: document.getElementById('canvas'),
+    preRun: [function () {
+      // The font is fetched while the wasm compiles; main() waits for it through a run dependency.
+      Module.addRunDependency('ui-font');
+      fetch('fonts/ui.ttf').then(function (r) {
+        if (!r.ok) throw new Error('HTTP ' + r.status);
+        return r.arrayBuffer();
+      }).then(function (buf) {
+        Module.FS.mkdir('/fonts');
+        Module.FS.writeFile('/fonts/ui.ttf', new Uint8Array(buf));
+      }).catch(function (e) {
+        console.warn('UI font not loaded, using the built-in font:', e);
+      }).then(function () { Module.removeRunDependency('ui-font'); });
+    }],
+    setStatus: function (s) {
+      var m = /\((\d+(\.\d+)?)\/(\d+)\)/.exec(s || '');
+      if (m) setProgress(parseInt(m[1], 10) / parseInt(m[3], 10), 'Downloading…');
+      else if (s) text.textContent = s;
+    },
+    monitorRunDependencies: function (left) {
+      totalDeps = Math.max(totalDeps, left);
+      setProgress(totalDeps ? (totalDeps - left) / totalDeps : 1, left ? 'Preparing…' : 'Starting…');
+    },
+    onFirstFrame: function () {
+      setProgress(1, '');
+      loading.classList.add('done');
+      window.orchestrataiFirstFrameAt = performance.now();
+      Module.canvas.focus();
+    },
+    print: function (t) { console.log(t); },
+    printErr: function (t) { console.warn(t); },
+    onAbort: function (what) { fail('The app stopped: ' + what + '. Reload the page to try again.'); }
+  };
+  window.Module = Module;
+
+  if (typeof WebAssembly !== 'object') {
+    fail('This browser does not support WebAssembly.');
+    return;
+  }
+  window.addEventListener('contextmenu', function (e) { if (e.target === Module.canvas) e.preventDefault(); });
+  setProgress(0.05, 'Downloading…');
+  var script = document.createElement('script');
+  script.src = 'app.js';
+  script.async = true;
+  script.onerror = function () { fail('Could not load app.js. Is the server running?'); };
+  document.body.appendChild(script);
+})();
