@@ -281,6 +281,11 @@ void RegisterRoutes(httplib::Server& server, Services& services) {
   // Everything else: the built page, when there is one. API paths never fall through to files.
   server.Get(R"(/.*)", [s](const httplib::Request& req, httplib::Response& res) {
     if (req.path.rfind("/api/", 0) == 0 || req.path == "/api") {
+      if (const std::string allow = AllowedMethods(req.path); !allow.empty()) {
+        res.set_header("Allow", allow);
+        return SendError(req, res, 405, "METHOD_NOT_ALLOWED",
+                         req.method + " is not allowed on " + req.path + " (use " + allow + ")");
+      }
       return SendError(req, res, 404, "NOT_FOUND", "no route for " + req.path);
     }
     const std::string accept = req.get_header_value("Accept-Encoding");

@@ -54,7 +54,14 @@ std::optional<StaticFile> LoadStaticFile(const std::string& root, const std::str
   StaticFile file;
   file.contentType = MimeTypeFor(full.string());
   file.cacheControl = full.filename() == "index.html" ? "no-cache" : "public, max-age=300";
-  if (acceptsGzip) {
+  // cpp-httplib compresses text-like responses itself (gzip or brotli, whichever the client prefers) and would
+  // compress a .gz body a second time, so precompressed siblings are used only for the types it leaves alone:
+  // the wasm binary and fonts, the largest files of the page.
+  const bool compressedByServer = file.contentType.rfind("text/", 0) == 0 ||
+                                  file.contentType.find("json") != std::string::npos ||
+                                  file.contentType.find("javascript") != std::string::npos ||
+                                  file.contentType.find("xml") != std::string::npos;
+  if (acceptsGzip && !compressedByServer) {
     fs::path gz = full;
     gz += ".gz";
     if (fs::is_regular_file(gz, ec)) {

@@ -1,0 +1,286 @@
+// The HTTP API of PRODUCT.md §3 over loopback: what a client sees for good requests, bad requests and the page.
+#include <gtest/gtest.h>
+
+#include <regex>
+
+#include "model/validation.h"
+#include "test_server.h"
+
+namespace oai::server {
+namespace {
+
+using testing::TestServer;
+
+constexpr const char* kSession = "6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b";
+
+Json Body(const httplib::Result& r) { return Json::parse(r->body); }
+
+std::string ChatBody(const std::string& message, const std::string& session = kSession) {
+  return Json{{"message", message}, {"session_id", session}}.dump();
+}
+
+class ApiTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() { s_server = new TestServer(); }
+  static void TearDownTestSuite() {
+    delete s_server;
+    s_server = nullptr;
+  }
+  static TestServer* s_server;
+};
+TestServer* ApiTest::s_server = nullptr;
+
+void ExpectEnvelope(const httplib::Result& r, int status, const std::string& code) {
+  ASSERT_TRUE(r) << "no response";
+  EXPECT_EQ(r->status, status) << r->body;
+  EXPECT_EQ(r->get_header_value("Content-Type"), "application/json");
+  const Json j = Json::parse(r->body);
+  ASSERT_TRUE(j.contains("error")) << r->body;
+  EXPECT_EQ(j["error"]["code"], code) << r->body;
+  EXPECT_FALSE(j["error"]["message"].get<std::string>().empty());
+  EXPECT_TRUE(IsIso8601(j["error"]["timestamp"].get<std::string>()));
+  EXPECT_EQ(j["error"]["requestId"], r->get_header_value("X-Request-Id"));
+}
+
+TEST_F(ApiTest, HealthReportsStoreEngineAndModel) {
+  auto r = s_server->Client().Get("/api/health");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  const Json j = Body(r);
+  EXPECT_EQ(j["status"], "healthy");
+  EXPECT_EQ(j["store"]["kind"], "memory");
+  EXPECT_EQ(j["store"]["ok"], true);
+  EXPECT_GE(j["engine"]["documents"].get<int>(), 12);
+  EXPECT_GT(j["engine"]["chunks"].get<int>(), j["engine"]["documents"].get<int>());
+  EXPECT_EQ(j["llm"]["kind"], "extractive");
+  EXPECT_FALSE(r->get_header_value("X-Request-Id").empty());
+}
+
+TEST_F(ApiTest, SessionLifecycleCreateGetDelete) {
+  auto c = s_server->Client();
+  auto created = c.Post("/api/session", "", "application/json");
+  ASSERT_TRUE(created);
+  EXPECT_EQ(created->status, 201);
+  const std::string id = Body(created)["session_id"];
+  EXPECT_TRUE(std::regex_match(id, std::regex("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")));
+  EXPECT_TRUE(IsIso8601(Body(created)["created_at"].get<std::string>()));
+
+  auto got = c.Get("/api/session/" + id);
+  ASSERT_TRUE(got);
+  EXPECT_EQ(got->status, 200);
+  EXPECT_EQ(Body(got)["session"]["id"], id);
+  EXPECT_TRUE(Body(got)["messages"].empty());
+
+  auto deleted = c.Delete("/api/session/" + id);
+  ASSERT_TRUE(deleted);
+  EXPECT_EQ(deleted->status, 204);
+  ExpectEnvelope(c.Get("/api/session/" + id), 404, "SESSION_NOT_FOUND");
+  ExpectEnvelope(c.Delete("/api/session/" + id), 404, "SESSION_NOT_FOUND");
+  ExpectEnvelope(c.Get("/api/session/not-a-uuid"), 400, "VALIDATION_ERROR");
+}
+
+TEST_F(ApiTest, ChatAnswersWithExactlyTheContractAndStoresBothMessages) {
+  auto c = s_server->Client();
+  const std::string session = "0a1b2c3d-4e5f-4a6b-8c7d-8e9fa0b1c2d3";
+  auto r = c.Post("/api/chat", ChatBody("How much does the Pro plan cost per month?", session), "application/json");
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200) << r->body;
+  // The strict client validation (no extra keys anywhere, UUIDs, ranges) accepts it.
+  auto parsed = ParseChatResponse(r->body);
+  ASSERT_TRUE(parsed.ok()) << parsed.error().Summary();
+  const ChatResponse& chat = parsed.value();
+  EXPECT_EQ(Body(r).size(), 6u);
+  EXPECT_EQ(chat.agent, AgentId::Billing);
+  EXPECT_GT(chat.metrics.latency, 0.0);
+  EXPECT_GE(chat.logs.size(), 3u);
+  EXPECT_NE(chat.message.find("[1]"), std::string::npos);
+
+  auto history = c.Get(std::string("/api/session/") + session);
+  ASSERT_TRUE(history);
+  ASSERT_EQ(history->status, 200);
+  const Json h = Body(history);
+  ASSERT_EQ(h["messages"].size(), 2u);
+  EXPECT_EQ(h["messages"][0]["role"], "user");
+  EXPECT_EQ(h["messages"][0]["content"], "How much does the Pro plan cost per month?");
+  EXPECT_EQ(h["messages"][1]["role"], "assistant");
+  EXPECT_EQ(h["messages"][1]["agent"], "billing");
+  EXPECT_EQ(h["messages"][1]["content"], chat.message);
+  EXPECT_EQ(h["messages"][1]["log_ids"].size(), chat.logs.size());
+  EXPECT_EQ(h["logs"].size(), chat.logs.size());
+  EXPECT_EQ(h["session"]["message_count"], 2);
+  EXPECT_EQ(h["session"]["total_tokens"], chat.metrics.tokensUsed);
+}
+
+TEST_F(ApiTest, UpperCaseSessionIdsAreTheSameSession) {
+  auto c = s_server->Client();
+  const std::string lower = "abcdef12-3456-4789-abcd-ef1234567890";
+  std::string upper = lower;
+  for (auto& ch : upper) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+  ASSERT_EQ(c.Post("/api/chat", ChatBody("hello", upper), "application/json")->status, 200);
+  ASSERT_EQ(c.Post("/api/chat", ChatBody("thanks", lower), "application/json")->status, 200);
+  auto h = c.Get("/api/session/" + upper);
+  ASSERT_TRUE(h);
+  ASSERT_EQ(h->status, 200);
+  EXPECT_EQ(Body(h)["session"]["id"], lower);
+  EXPECT_EQ(Body(h)["messages"].size(), 4u);
+}
+
+struct BadChat {
+  const char* name;
+  std::string body;
+  const char* field;  // JSON path named in details
+};
+
+TEST_F(ApiTest, InvalidChatRequestsAreRejectedWithTheFieldAndRule) {
+  const std::string s = std::string("\"session_id\":\"") + kSession + "\"";
+  const std::vector<BadChat> cases = {
+      {"empty body", "", ""},
+      {"not json", "hello", ""},
+      {"truncated json", "{\"message\":\"hi\"", ""},
+      {"array", "[]", ""},
+      {"string", "\"hi\"", ""},
+      {"null", "null", ""},
+      {"number", "42", ""},
+      {"missing message", "{" + s + "}", "message"},
+      {"missing session", "{\"message\":\"hi\"}", "session_id"},
+      {"empty object", "{}", "message"},
+      {"message null", "{\"message\":null," + s + "}", "message"},
+      {"message number", "{\"message\":5," + s + "}", "message"},
+      {"message array", "{\"message\":[\"hi\"]," + s + "}", "message"},
+      {"message object", "{\"message\":{\"text\":\"hi\"}," + s + "}", "message"},
+      {"message bool", "{\"message\":true," + s + "}", "message"},
+      {"message empty", "{\"message\":\"\"," + s + "}", "message"},
+      {"message blank", "{\"message\":\"   \\n\\t \"," + s + "}", "message"},
+      {"message too long", "{\"message\":\"" + std::string(2001, 'a') + "\"," + s + "}", "message"},
+      {"message invalid utf8", "{\"message\":\"caf\xC3\"," + s + "}", ""},
+      {"session number", "{\"message\":\"hi\",\"session_id\":12}", "session_id"},
+      {"session empty", "{\"message\":\"hi\",\"session_id\":\"\"}", "session_id"},
+      {"session malformed", "{\"message\":\"hi\",\"session_id\":\"1234\"}", "session_id"},
+      {"session no dashes", "{\"message\":\"hi\",\"session_id\":\"6f1c2a3b4d5e4f608a7b9c0d1e2f3a4b\"}", "session_id"},
+      {"session non hex", "{\"message\":\"hi\",\"session_id\":\"6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4z\"}",
+       "session_id"},
+      {"session braces", "{\"message\":\"hi\",\"session_id\":\"{6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b}\"}",
+       "session_id"},
+      {"extra field", "{\"message\":\"hi\"," + s + ",\"admin\":true}", "admin"},
+      {"nested garbage", "{\"message\":\"hi\"," + s + ",\"x\":{\"y\":[1,{\"z\":null}]}}", "x"},
+  };
+  auto c = s_server->Client();
+  for (const BadChat& bad : cases) {
+    auto r = c.Post("/api/chat", bad.body, "application/json");
+    ASSERT_TRUE(r) << bad.name;
+    EXPECT_EQ(r->status, 400) << bad.name << ": " << r->body;
+    const Json j = Json::parse(r->body);
+    EXPECT_EQ(j["error"]["code"], "VALIDATION_ERROR") << bad.name;
+    if (bad.field[0]) {
+      bool named = false;
+      for (const auto& d : j["error"]["details"]) named |= d["field"] == bad.field;
+      EXPECT_TRUE(named) << bad.name << ": " << r->body;
+    }
+  }
+  EXPECT_GE(cases.size(), 25u);
+}
+
+TEST_F(ApiTest, TransportErrorsUseTheEnvelope) {
+  auto c = s_server->Client();
+  ExpectEnvelope(c.Get("/api/nothing-here"), 404, "NOT_FOUND");
+  auto wrongMethod = c.Get("/api/chat");
+  ExpectEnvelope(wrongMethod, 405, "METHOD_NOT_ALLOWED");
+  EXPECT_EQ(wrongMethod->get_header_value("Allow"), "POST");
+  ExpectEnvelope(c.Post("/api/chat", ChatBody("hi"), "text/plain"), 415, "UNSUPPORTED_MEDIA_TYPE");
+  ExpectEnvelope(c.Post("/api/chat", std::string(70 * 1024, 'x'), "application/json"), 413, "PAYLOAD_TOO_LARGE");
+  // The server is still healthy afterwards.
+  EXPECT_EQ(c.Get("/api/health")->status, 200);
+}
+
+TEST_F(ApiTest, RequestIdsAreEchoedWhenSaneAndReplacedOtherwise) {
+  auto c = s_server->Client();
+  auto echoed = c.Get("/api/health", {{"X-Request-Id", "trace-123_abc"}});
+  EXPECT_EQ(echoed->get_header_value("X-Request-Id"), "trace-123_abc");
+  auto replaced = c.Get("/api/health", {{"X-Request-Id", "bad id with spaces"}});
+  EXPECT_NE(replaced->get_header_value("X-Request-Id"), "bad id with spaces");
+  EXPECT_TRUE(IsUuid(replaced->get_header_value("X-Request-Id")));
+}
+
+TEST_F(ApiTest, AgentsListsTheRegistry) {
+  auto r = s_server->Client().Get("/api/agents");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  const Json j = Body(r);
+  ASSERT_EQ(j.size(), 4u);
+  EXPECT_EQ(j[0]["id"], "orchestrator");
+  EXPECT_EQ(j[0]["color"], "#06B6D4");
+  EXPECT_EQ(j[1]["strategy"], "pure_cag");
+  EXPECT_EQ(j[2]["strategy"], "pure_rag");
+}
+
+class StaticTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    m_root = std::filesystem::temp_directory_path() / ("oai-static-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(m_root / "fonts");
+    Write("index.html", "<!doctype html><title>t</title>");
+    Write("app.wasm", std::string("\0asm\1\0\0\0", 8));
+    Write("app.js", "console.log('plain')");
+    Write("app.js.gz", "GZIPPED-BYTES");
+    Write(".secret", "no");
+    std::ofstream(m_root.parent_path() / "outside.txt") << "SECRET-OUTSIDE-CONTENT";
+    m_server = std::make_unique<TestServer>(m_root.string());
+  }
+  void TearDown() override {
+    m_server.reset();
+    std::filesystem::remove_all(m_root);
+    std::filesystem::remove(m_root.parent_path() / "outside.txt");
+  }
+  void Write(const std::string& name, const std::string& body) { std::ofstream(m_root / name, std::ios::binary) << body; }
+
+  std::filesystem::path m_root;
+  std::unique_ptr<TestServer> m_server;
+};
+
+TEST_F(StaticTest, ServesThePageWithTypesAndSecurityHeaders) {
+  auto c = m_server->Client();
+  auto index = c.Get("/");
+  ASSERT_TRUE(index);
+  EXPECT_EQ(index->status, 200);
+  EXPECT_EQ(index->get_header_value("Content-Type"), "text/html; charset=utf-8");
+  EXPECT_NE(index->get_header_value("Content-Security-Policy").find("wasm-unsafe-eval"), std::string::npos);
+  EXPECT_EQ(index->get_header_value("X-Content-Type-Options"), "nosniff");
+  EXPECT_EQ(index->get_header_value("Cache-Control"), "no-cache");
+  auto wasm = c.Get("/app.wasm");
+  EXPECT_EQ(wasm->get_header_value("Content-Type"), "application/wasm");
+  EXPECT_EQ(wasm->body.size(), 8u);
+}
+
+TEST_F(StaticTest, ServesPrecompressedWasmOnlyToClientsThatAcceptGzip) {
+  Write("app.wasm.gz", "GZIPPED-WASM");
+  auto c = m_server->Client();
+  c.set_decompress(false);
+  auto gz = c.Get("/app.wasm", {{"Accept-Encoding", "gzip, br"}});
+  EXPECT_EQ(gz->get_header_value("Content-Encoding"), "gzip");
+  EXPECT_EQ(gz->body, "GZIPPED-WASM");
+  EXPECT_EQ(gz->get_header_value("Content-Type"), "application/wasm");
+  auto plain = c.Get("/app.wasm", {{"Accept-Encoding", "identity"}});
+  EXPECT_FALSE(plain->has_header("Content-Encoding"));
+  EXPECT_EQ(plain->body.size(), 8u);
+}
+
+TEST_F(StaticTest, TextFilesAreCompressedOnceWhateverSiblingsExist) {
+  auto c = m_server->Client();  // decompresses what it receives, as a browser does
+  auto js = c.Get("/app.js", {{"Accept-Encoding", "gzip"}});
+  ASSERT_TRUE(js);
+  EXPECT_EQ(js->body, "console.log('plain')");  // not the stale app.js.gz sibling, not compressed twice
+}
+
+TEST_F(StaticTest, NeverServesFilesOutsideTheRootOrHiddenFiles) {
+  auto c = m_server->Client();
+  for (const char* path : {"/../outside.txt", "/%2e%2e/outside.txt", "/fonts/../../outside.txt", "/.secret",
+                           "/fonts", "/missing.js", "/api/../../outside.txt"}) {
+    auto r = c.Get(path);
+    ASSERT_TRUE(r) << path;
+    EXPECT_EQ(r->status, 404) << path << ": " << r->body;
+    EXPECT_EQ(r->body.find("SECRET-OUTSIDE-CONTENT"), std::string::npos) << path;
+  }
+}
+
+}  // namespace
+}  // namespace oai::server

@@ -1,0 +1,58 @@
+// Starts the real routes on a free loopback port for one test suite and stops them in the destructor.
+#pragma once
+
+#include <httplib.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <sstream>
+#include <thread>
+
+#include "server/routes.h"
+#include "server/session_store.h"
+
+namespace oai::server::testing {
+
+class TestServer {
+ public:
+  explicit TestServer(std::string webRoot = "") {
+    m_services.config.docsDir = std::string(OAI_DATA_DIR) + "/knowledge";
+    m_services.config.routerExamples = std::string(OAI_DATA_DIR) + "/router_examples.tsv";
+    m_services.config.webRoot = std::move(webRoot);
+    m_engine = CreateEngine(m_services.config, nullptr);
+    m_services.engine = m_engine.get();
+    m_services.store = &m_store;
+    m_services.accessLog = &m_log;
+    RegisterRoutes(m_server, m_services);
+    m_port = m_server.bind_to_any_port("127.0.0.1");
+    m_thread = std::thread([this] { m_server.listen_after_bind(); });
+    while (!m_server.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  ~TestServer() {
+    m_server.stop();
+    m_thread.join();
+  }
+  TestServer(const TestServer&) = delete;
+  TestServer& operator=(const TestServer&) = delete;
+
+  httplib::Client Client() const {
+    httplib::Client c("127.0.0.1", m_port);
+    c.set_read_timeout(10, 0);
+    return c;
+  }
+  int Port() const { return m_port; }
+  std::string AccessLog() const { return m_log.str(); }
+
+ private:
+  Services m_services;
+  MemorySessionStore m_store;
+  std::unique_ptr<engine::Engine> m_engine;
+  std::ostringstream m_log;
+  httplib::Server m_server;
+  std::thread m_thread;
+  int m_port = 0;
+};
+
+}  // namespace oai::server::testing
