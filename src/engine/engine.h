@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "engine/llm.h"
+#include "engine/response_cache.h"
 #include "model/model.h"
 
 namespace oai::engine {
@@ -22,6 +24,8 @@ struct SourceDocument {
 struct EngineConfig {
   std::vector<SourceDocument> documents;
   std::string routerExamplesTsv;  // "intent\ttext" lines with a header; see server/data/router_examples.tsv
+  std::shared_ptr<ResponseCache> cache;  // nullptr = a MemoryResponseCache (1,000 entries, 1 h TTL)
+  std::shared_ptr<LlmClient> llm;        // nullptr = extractive answers only
 };
 
 struct EngineInfo {
@@ -30,6 +34,10 @@ struct EngineInfo {
   std::string llmKind = "extractive";  // "extractive" | "openai"
   std::string llmModel;
   std::vector<std::string> warnings;  // documents skipped while loading, with the reason
+  std::int64_t routerExamples = 0;
+  double routerTemperature = 1.0;     // calibration fitted at start-up
+  double routerCvAccuracy = 0.0;      // 5-fold cross-validated accuracy on the examples
+  std::string cacheKind;
 };
 
 struct TurnInput {
@@ -56,6 +64,7 @@ class Engine {
   // The registry with running totals (tokensUsed, cost) and the status after the last turn.
   virtual std::vector<Agent> Agents() const = 0;
   virtual EngineInfo Info() const = 0;
+  virtual CacheStats CacheStatistics() const = 0;
 };
 
 // Reads every *.md file below `dir` (sorted by path). Unreadable or empty files are skipped with a line in `warnings`.

@@ -132,11 +132,12 @@ TEST_F(EngineTest, ObserverSeesStepsInOrderAndTheAnswerInChunks) {
   observer.onLog = [&](const RetrievalLog& l) { events.push_back(std::string("log:") + ToString(l.type)); };
   observer.onMessageChunk = [&](const std::string& c) { streamed += c; };
   const ChatResponse r = s_engine->Answer({"What are the API rate limits?", "s7", {}}, &observer);
-  const std::vector<std::string> expected = {"orchestrator:routing", "log:routing",         "orchestrator:complete",
-                                             "technical:active",      "log:vector_search", "log:documents",
-                                             "technical:complete"};
+  const std::vector<std::string> expected = {"orchestrator:routing", "log:routing",   "orchestrator:complete",
+                                             "technical:active",      "log:vector_search", "log:llm",
+                                             "log:documents",         "technical:complete"};
   EXPECT_EQ(events, expected);
-  EXPECT_EQ(streamed.substr(0, streamed.size() - 1), r.message);
+  EXPECT_EQ(streamed, r.message);
+  EXPECT_EQ(r.metrics.cache_status, CacheStatus::None) << "Pure RAG does not use the cache";
 }
 
 TEST_F(EngineTest, AgentTotalsAccumulateForTheAnsweringAgent) {
@@ -161,6 +162,185 @@ TEST(EngineCreate, RejectsAnEmptyKnowledgeBaseWithOneClearLine) {
   }
   config.documents = {{"x/empty.md", "   "}};
   EXPECT_THROW(Engine::Create(config), std::invalid_argument);
+}
+
+}  // namespace
+}  // namespace oai::engine
+
+namespace oai::engine {
+namespace {
+
+EngineConfig ShippedConfig() {
+  EngineConfig config;
+  config.documents = LoadDocumentsFromDirectory(std::string(OAI_DATA_DIR) + "/knowledge", nullptr);
+  config.routerExamplesTsv = ReadTextFile(std::string(OAI_DATA_DIR) + "/router_examples.tsv");
+  return config;
+}
+
+const RetrievalLog* LogOf(const ChatResponse& r, LogType type) {
+  for (const auto& l : r.logs) {
+    if (l.type == type) return &l;
+  }
+  return nullptr;
+}
+
+TEST(EngineCache, PureCagAnswersTheSameQuestionFromTheCacheTheSecondTime) {
+  auto engine = Engine::Create(ShippedConfig());
+  const ChatResponse first = engine->Answer({"What is your refund policy for annual plans?", "c1", {}});
+  EXPECT_EQ(first.agent, AgentId::Policy);
+  EXPECT_EQ(first.metrics.cache_status, CacheStatus::Miss);
+  ASSERT_NE(LogOf(first, LogType::VectorSearch), nullptr);
+
+  const ChatResponse second = engine->Answer({"Refund policy for annual plans?", "c2", {}});
+  EXPECT_EQ(second.metrics.cache_status, CacheStatus::Hit);
+  EXPECT_EQ(second.message, first.message);
+  EXPECT_EQ(LogOf(second, LogType::VectorSearch), nullptr) << "a hit skips retrieval";
+  const RetrievalLog* cache = LogOf(second, LogType::Cache);
+  ASSERT_NE(cache, nullptr);
+  EXPECT_EQ(cache->data.at("hit"), true);
+  EXPECT_DOUBLE_EQ(cache->data.at("similarity").get<double>(), 1.0);
+  EXPECT_EQ(cache->data.at("matched_question"), "What is your refund policy for annual plans?");
+  EXPECT_GT(cache->data.at("saved_tokens").get<std::int64_t>(), 0);
+  EXPECT_LT(second.metrics.tokensUsed, first.metrics.tokensUsed);
+  EXPECT_EQ(engine->CacheStatistics().hits, 1u);
+  ASSERT_NE(LogOf(second, LogType::Documents), nullptr);
+  EXPECT_EQ(LogOf(second, LogType::Documents)->data.at("citations"), LogOf(first, LogType::Documents)->data.at("citations"));
+}
+
+TEST(EngineFollowUps, AShortFollowUpIsReadWithThePreviousQuestion) {
+  auto engine = Engine::Create(ShippedConfig());
+  Message previous;
+  previous.role = MessageRole::User;
+  previous.content = "How much does the Starter plan cost?";
+  const ChatResponse r = engine->Answer({"and for the annual plan?", "f1", {previous}});
+  EXPECT_EQ(r.agent, AgentId::Billing);
+  const RetrievalLog* routing = LogOf(r, LogType::Routing);
+  ASSERT_NE(routing, nullptr);
+  ASSERT_TRUE(routing->data.contains("follow_up")) << routing->data.dump();
+  EXPECT_EQ(routing->data["follow_up"]["previous_question"], previous.content);
+  EXPECT_NE(r.message.find("$150"), std::string::npos) << r.message;
+}
+
+TEST(EngineHybrid, AQuestionMixingTwoDomainsSearchesBothAndTheBestPassageAnswers) {
+  EngineConfig config = ShippedConfig();
+  // A router that knows "invoice" as billing and "api" as technical equally well: a question with both is mixed.
+  config.routerExamplesTsv =
+      "intent\ttext\nbilling\tinvoice\nbilling\tprice\ntechnical\tapi\ntechnical\tsdk\npolicy\trefund\n"
+      "greeting\thi\n";
+  auto engine = Engine::Create(std::move(config));
+  std::vector<std::string> statuses;
+  TurnObserver observer;
+  observer.onAgentStatus = [&](AgentId a, AgentStatus s) { statuses.push_back(std::string(ToString(a)) + ":" + ToString(s)); };
+  const ChatResponse r = engine->Answer({"api invoice", "h1", {}}, &observer);
+  const RetrievalLog* routing = LogOf(r, LogType::Routing);
+  ASSERT_NE(routing, nullptr);
+  EXPECT_EQ(routing->data.at("strategy"), "hybrid") << routing->data.dump();
+  EXPECT_EQ(routing->data.at("specialists").size(), 2u);
+  std::vector<const RetrievalLog*> searches;
+  for (const auto& l : r.logs) {
+    if (l.type == LogType::VectorSearch) searches.push_back(&l);
+  }
+  ASSERT_EQ(searches.size(), 2u);
+  EXPECT_NE(searches[0]->data.at("domain"), searches[1]->data.at("domain"));
+  // The answer comes from the agent whose documents held the best passage.
+  double best = -1;
+  std::string bestDomain;
+  for (const auto* s : searches) {
+    for (const auto& c : *s->chunks) {
+      if (c.similarity > best) {
+        best = c.similarity;
+        bestDomain = c.source.substr(0, c.source.find('/'));
+      }
+    }
+  }
+  EXPECT_EQ(ToString(r.agent), bestDomain);
+  EXPECT_EQ(r.agent_status[AgentId::Billing], AgentStatus::Complete);
+  EXPECT_EQ(r.agent_status[AgentId::Technical], AgentStatus::Complete);
+  EXPECT_EQ(r.agent_status[AgentId::Policy], AgentStatus::Idle);
+}
+
+class FakeLlm : public LlmClient {
+ public:
+  std::string model = "gpt-4o-mini";
+  LlmResult result;
+  std::vector<std::string> pieces;
+  LlmRequest lastRequest;
+  std::string Model() const override { return model; }
+  std::string Endpoint() const override { return "http://fake/v1"; }
+  LlmResult Complete(const LlmRequest& request, const std::function<void(const std::string&)>& onToken) override {
+    lastRequest = request;
+    for (const auto& p : pieces) onToken(p);
+    return result;
+  }
+};
+
+TEST(EngineLlm, StreamsTheModelsTokensPricesReportedUsageAndRenumbersCitations) {
+  auto llm = std::make_shared<FakeLlm>();
+  llm->pieces = {"Limits depend on the plan ", "[2]. Pro allows 1,000 requests per minute [2][1]."};
+  llm->result.ok = true;
+  llm->result.text = "Limits depend on the plan [2]. Pro allows 1,000 requests per minute [2][1].";
+  llm->result.usageReported = true;
+  llm->result.promptTokens = 1000;
+  llm->result.completionTokens = 100;
+  EngineConfig config = ShippedConfig();
+  config.llm = llm;
+  auto engine = Engine::Create(std::move(config));
+  Message earlier;
+  earlier.role = MessageRole::User;
+  earlier.content = "Hello";
+  std::string streamed;
+  TurnObserver observer;
+  observer.onMessageChunk = [&](const std::string& c) { streamed += c; };
+  const ChatResponse r = engine->Answer({"What are the API rate limits on the Pro plan?", "l1", {earlier}}, &observer);
+  EXPECT_EQ(streamed, llm->result.text);
+  EXPECT_EQ(r.message, "Limits depend on the plan [1]. Pro allows 1,000 requests per minute [1][2].");
+  // 1000 prompt tokens at $0.00015/1k + 100 completion tokens at $0.0006/1k.
+  EXPECT_NEAR(r.metrics.cost, 0.00015 + 0.00006, 1e-12);
+  ASSERT_GE(llm->lastRequest.messages.size(), 3u);
+  EXPECT_EQ(llm->lastRequest.messages.front().role, "system");
+  EXPECT_NE(llm->lastRequest.messages.front().content.find("[1]"), std::string::npos);
+  EXPECT_EQ(llm->lastRequest.messages[1].content, "Hello");
+  EXPECT_EQ(llm->lastRequest.messages.back().content, "What are the API rate limits on the Pro plan?");
+  const RetrievalLog* docs = LogOf(r, LogType::Documents);
+  ASSERT_NE(docs, nullptr);
+  EXPECT_EQ(docs->data.at("citations").size(), 2u);
+  EXPECT_EQ(engine->Agents()[2].model, "gpt-4o-mini");
+}
+
+TEST(EngineLlm, AFailingModelFallsBackToTheExtractiveAnswerWithAWarning) {
+  auto llm = std::make_shared<FakeLlm>();
+  llm->result.ok = false;
+  llm->result.error = "timed out after 30 s";
+  EngineConfig config = ShippedConfig();
+  config.llm = llm;
+  auto engine = Engine::Create(std::move(config));
+  const ChatResponse r = engine->Answer({"What are the API rate limits?", "l2", {}});
+  EXPECT_NE(r.message.find("[1]"), std::string::npos) << r.message;
+  bool warned = false;
+  for (const auto& l : r.logs) {
+    if (l.type == LogType::Llm && l.status == LogStatus::Warning) {
+      warned = true;
+      EXPECT_EQ(l.data.at("error"), "timed out after 30 s");
+    }
+  }
+  EXPECT_TRUE(warned);
+}
+
+TEST(EngineAccounting, AModelMissingFromThePricingTableIsAWarningNotASilentZero) {
+  auto llm = std::make_shared<FakeLlm>();
+  llm->model = "mystery-model-9000";
+  llm->result.ok = true;
+  llm->result.text = "The limits are per plan [1].";
+  EngineConfig config = ShippedConfig();
+  config.llm = llm;
+  auto engine = Engine::Create(std::move(config));
+  const ChatResponse r = engine->Answer({"What are the API rate limits?", "p1", {}});
+  bool warned = false;
+  for (const auto& l : r.logs) {
+    warned |= l.type == LogType::Error && l.status == LogStatus::Warning && l.data.at("model") == "mystery-model-9000";
+  }
+  EXPECT_TRUE(warned);
+  EXPECT_GT(r.metrics.tokensUsed, 0);
 }
 
 }  // namespace

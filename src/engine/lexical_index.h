@@ -1,0 +1,66 @@
+// Retrieval: Okapi BM25 over the chunks, fused with a character-trigram signal that expands each query term to the
+// indexed words it resembles ("refnud" → "refund", "plans" → "plan"), so typos and word forms still find their chunk.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "engine/chunking.h"
+
+namespace oai::engine {
+
+struct SearchHit {
+  std::size_t chunk = 0;     // index into the corpus
+  double score = 0.0;        // fused score: BM25 of the query terms + similarity-weighted BM25 of their expansions
+  double similarity = 0.0;   // score / (score + kSimilarityHalf): 0..1, 0.5 at kSimilarityHalf, same for same input
+};
+
+struct TermExpansion {
+  std::string term;     // from the query
+  std::string matched;  // indexed word it resembles
+  double similarity;    // Dice coefficient of their character trigrams
+};
+
+inline constexpr double kSimilarityHalf = 6.0;
+inline constexpr double kExpansionMinSimilarity = 0.6;    // word forms of a known word
+inline constexpr double kUnknownTermMinSimilarity = 0.45;  // a word the index has never seen: likely a typo
+inline constexpr double kExpansionWeight = 0.8;           // an expansion counts a little less than the word itself
+
+class LexicalIndex {
+ public:
+  void Build(const std::vector<Chunk>& chunks);
+  struct Result {
+    std::vector<SearchHit> hits;  // best first; ties broken by chunk order
+    std::vector<TermExpansion> expansions;
+  };
+  // Top k chunks whose domain is in `domains` (all when empty).
+  Result Search(const std::vector<std::string>& queryTerms, std::size_t k, const std::vector<std::string>& domains) const;
+  std::size_t Size() const { return m_docLength.size(); }
+  std::size_t VocabularySize() const { return m_terms.size(); }
+  // Approximate heap bytes held by the index (postings, trigram table, vocabulary).
+  std::size_t MemoryBytes() const;
+
+ private:
+  struct Posting {
+    std::uint32_t chunk;
+    std::uint32_t tf;
+  };
+  std::vector<TermExpansion> Expand(const std::string& term) const;
+  void AddTermScores(std::uint32_t termId, double weight, std::vector<double>& scores) const;
+
+  std::unordered_map<std::string, std::uint32_t> m_termIds;
+  std::vector<std::string> m_terms;
+  std::vector<std::vector<Posting>> m_postings;                         // by term id
+  std::unordered_map<std::string, std::vector<std::uint32_t>> m_trigrams;  // trigram → term ids
+  std::vector<std::uint32_t> m_termTrigramCount;
+  std::vector<std::uint32_t> m_docLength;
+  std::vector<std::string> m_domain;
+  double m_avgLength = 1.0;
+};
+
+// Character trigrams of "^word$" (the markers let short words and word edges count).
+std::vector<std::string> Trigrams(const std::string& word);
+
+}  // namespace oai::engine

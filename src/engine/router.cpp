@@ -1,0 +1,158 @@
+// Naive Bayes intent router with temperature calibration (see router.h).
+#include "engine/router.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <set>
+#include <sstream>
+#include <stdexcept>
+
+#include "engine/text.h"
+
+namespace oai::engine {
+
+namespace {
+
+std::string Trim(const std::string& s) {
+  const auto b = s.find_first_not_of(" \t\r\n");
+  if (b == std::string::npos) return "";
+  return s.substr(b, s.find_last_not_of(" \t\r\n") - b + 1);
+}
+
+std::vector<double> Softmax(const std::vector<double>& logits, double temperature) {
+  const double maxLog = *std::max_element(logits.begin(), logits.end());
+  std::vector<double> p(logits.size());
+  double sum = 0;
+  for (std::size_t i = 0; i < logits.size(); ++i) sum += p[i] = std::exp((logits[i] - maxLog) / temperature);
+  for (double& v : p) v /= sum;
+  return p;
+}
+
+constexpr int kFolds = 5;
+constexpr double kTemperatures[] = {1, 1.5, 2, 3, 4, 5, 6, 8, 10, 12, 16, 20, 24, 32, 48};
+
+}  // namespace
+
+IntentRouter::Model IntentRouter::Fit(const std::vector<std::pair<std::string, std::string>>& examples,
+                                      const std::vector<std::string>& intents) {
+  Model m;
+  m.intents = intents;
+  m.counts.resize(intents.size());
+  m.totals.assign(intents.size(), 0.0);
+  std::vector<double> perIntent(intents.size(), 0.0);
+  for (const auto& [intent, text] : examples) {
+    const std::size_t i = static_cast<std::size_t>(std::find(intents.begin(), intents.end(), intent) - intents.begin());
+    perIntent[i] += 1.0;
+    for (const auto& f : RouterFeatures(text)) {
+      m.counts[i][f] += 1.0;
+      m.totals[i] += 1.0;
+      m.known.emplace(f, 0);
+    }
+  }
+  m.vocabulary = m.known.size();
+  for (double n : perIntent) m.logPrior.push_back(std::log((n + 1.0) / (static_cast<double>(examples.size()) + intents.size())));
+  return m;
+}
+
+std::vector<double> IntentRouter::LogScores(const Model& m, const std::vector<std::string>& features) {
+  std::vector<double> logp = m.logPrior;
+  const double vocab = static_cast<double>(m.vocabulary);
+  for (const auto& f : features) {
+    if (!m.known.count(f)) continue;  // never seen in training: no evidence either way
+    for (std::size_t i = 0; i < m.intents.size(); ++i) {
+      auto it = m.counts[i].find(f);
+      const double c = it == m.counts[i].end() ? 0.0 : it->second;
+      logp[i] += std::log((c + 1.0) / (m.totals[i] + vocab));
+    }
+  }
+  return logp;
+}
+
+void IntentRouter::Train(const std::string& tsv) {
+  std::istringstream in(tsv);
+  std::string line;
+  std::size_t lineNo = 0;
+  std::vector<std::pair<std::string, std::string>> examples;
+  std::set<std::string> intentSet;
+  while (std::getline(in, line)) {
+    ++lineNo;
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (lineNo == 1 || Trim(line).empty() || line[0] == '#') continue;
+    const std::size_t tab = line.find('\t');
+    if (tab == std::string::npos || Trim(line.substr(0, tab)).empty() || Trim(line.substr(tab + 1)).empty()) {
+      throw std::invalid_argument("router examples line " + std::to_string(lineNo) + ": expected intent<TAB>text");
+    }
+    examples.emplace_back(Trim(line.substr(0, tab)), line.substr(tab + 1));
+    intentSet.insert(examples.back().first);
+  }
+  if (intentSet.size() < 2) throw std::invalid_argument("router examples: need at least two intents");
+  const std::vector<std::string> intents(intentSet.begin(), intentSet.end());
+  m_examples = examples;
+  m_model = Fit(examples, intents);
+
+  // Calibration: the held-out log scores of 5-fold cross-validation, then the temperature that minimizes their
+  // negative log-likelihood. Naive Bayes multiplies many correlated word likelihoods and is overconfident; dividing
+  // its log scores by T > 1 makes "90% confident" right about 90% of the time on unseen questions.
+  std::vector<std::pair<std::size_t, std::vector<double>>> heldOut;  // (true intent, log scores)
+  std::size_t correct = 0;
+  for (int fold = 0; fold < kFolds; ++fold) {
+    std::vector<std::pair<std::string, std::string>> train, test;
+    for (std::size_t i = 0; i < examples.size(); ++i) (static_cast<int>(i % kFolds) == fold ? test : train).push_back(examples[i]);
+    const Model m = Fit(train, intents);
+    for (const auto& [intent, text] : test) {
+      auto scores = LogScores(m, RouterFeatures(text));
+      const std::size_t truth = static_cast<std::size_t>(std::find(intents.begin(), intents.end(), intent) - intents.begin());
+      const std::size_t best = static_cast<std::size_t>(std::max_element(scores.begin(), scores.end()) - scores.begin());
+      correct += best == truth;
+      heldOut.emplace_back(truth, std::move(scores));
+    }
+  }
+  m_cvAccuracy = heldOut.empty() ? 0.0 : static_cast<double>(correct) / static_cast<double>(heldOut.size());
+  double bestNll = INFINITY;
+  for (double t : kTemperatures) {
+    double nll = 0;
+    for (const auto& [truth, scores] : heldOut) nll -= std::log(std::max(1e-12, Softmax(scores, t)[truth]));
+    if (nll < bestNll) {
+      bestNll = nll;
+      m_temperature = t;
+    }
+  }
+}
+
+RouteDecision IntentRouter::Classify(std::string_view text) const {
+  RouteDecision out;
+  const std::vector<std::string> features = RouterFeatures(text);
+  const std::vector<double> logp = LogScores(m_model, features);
+  const std::vector<double> p = Softmax(logp, m_temperature);
+  for (std::size_t i = 0; i < p.size(); ++i) out.ranked.push_back({m_model.intents[i], p[i]});
+  std::stable_sort(out.ranked.begin(), out.ranked.end(),
+                   [](const IntentScore& a, const IntentScore& b) { return a.probability > b.probability; });
+
+  // Reasons: how much each feature favours the winner over the average of the other intents.
+  const auto& intents = m_model.intents;
+  const std::size_t win = static_cast<std::size_t>(std::find(intents.begin(), intents.end(), out.ranked.front().intent) - intents.begin());
+  const double vocab = static_cast<double>(m_model.vocabulary);
+  std::map<std::string, double> contribution;
+  for (const auto& f : features) {
+    if (!m_model.known.count(f)) continue;
+    std::vector<double> ll(intents.size());
+    for (std::size_t i = 0; i < intents.size(); ++i) {
+      auto it = m_model.counts[i].find(f);
+      ll[i] = std::log(((it == m_model.counts[i].end() ? 0.0 : it->second) + 1.0) / (m_model.totals[i] + vocab));
+    }
+    double others = 0;
+    for (std::size_t i = 0; i < ll.size(); ++i) others += i == win ? 0.0 : ll[i];
+    contribution[f] += ll[win] - others / static_cast<double>(ll.size() - 1);
+  }
+  for (const auto& [f, w] : contribution) {
+    if (w > 0) out.reasons.emplace_back(f, w);
+  }
+  std::sort(out.reasons.begin(), out.reasons.end(), [](const auto& a, const auto& b) {
+    return a.second != b.second ? a.second > b.second : a.first < b.first;
+  });
+  if (out.reasons.size() > 5) out.reasons.resize(5);
+  return out;
+}
+
+}  // namespace oai::engine

@@ -1,0 +1,260 @@
+// Tokenization, folding and sentence splitting (see text.h).
+#include "engine/text.h"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <sstream>
+#include <unordered_set>
+
+namespace oai::engine {
+
+namespace {
+
+std::string Trim(std::string_view s) {
+  std::size_t b = 0, e = s.size();
+  while (b < e && std::isspace(static_cast<unsigned char>(s[b]))) ++b;
+  while (e > b && std::isspace(static_cast<unsigned char>(s[e - 1]))) --e;
+  return std::string(s.substr(b, e - b));
+}
+
+// ASCII spelling of U+00C0..U+017F (Latin-1 Supplement letters and Latin Extended-A), lower case; "" = not a letter.
+const char* LatinFold(unsigned cp) {
+  static const std::array<const char*, 64> latin1 = {
+      "a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i", "i",   // C0-CF
+      "d", "n", "o", "o", "o", "o", "o", "",  "o", "u", "u", "u", "u", "y", "th", "ss",  // D0-DF
+      "a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i", "i",   // E0-EF
+      "d", "n", "o", "o", "o", "o", "o", "",  "o", "u", "u", "u", "u", "y", "th", "y"};  // F0-FF
+  // U+0100..U+017F in order; "ij" and "oe" ligatures are handled below.
+  static const char* extA =
+      "aaaaaaccccccccddddeeeeeeeeeegggggggghhhhiiiiiiiiiiiijjkkkllllllllllnnnnnnnnnoooooooorrrrrrssssssssttttttuuuuu"
+      "uuuuuuuwwyyyzzzzzzs";
+  if (cp >= 0xC0 && cp <= 0xFF) return latin1[cp - 0xC0];
+  if (cp >= 0x100 && cp <= 0x17F) {
+    static thread_local char one[2] = {0, 0};
+    const std::size_t i = cp - 0x100;
+    if (cp == 0x132 || cp == 0x133) return "ij";
+    if (cp == 0x152 || cp == 0x153) return "oe";
+    one[0] = i < std::char_traits<char>::length(extA) ? extA[i] : 0;
+    return one[0] ? one : "";
+  }
+  return nullptr;  // not in the folded ranges
+}
+
+void AppendUtf8(std::string& out, unsigned cp) {
+  if (cp < 0x80) {
+    out.push_back(static_cast<char>(cp));
+  } else if (cp < 0x800) {
+    out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
+    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else {
+    out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
+    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  }
+}
+
+const std::unordered_set<std::string>& StopWords() {
+  static const std::unordered_set<std::string> words = {
+      "a", "an", "the", "and", "or", "but", "of", "to", "in", "on", "at", "for", "with", "by", "from", "as",
+      "is", "are", "was", "were", "be", "been", "am", "do", "does", "did", "i", "me", "my", "we", "our", "you",
+      "your", "it", "its", "this", "that", "these", "those", "there", "what", "which", "who", "how", "when",
+      "where", "why", "can", "could", "would", "should", "will", "shall", "may", "might", "if", "then", "so",
+      "s", "t", "about", "any", "some", "have", "has", "had", "not", "no", "get", "please", "tell", "there"};
+  return words;
+}
+
+std::vector<std::string> SplitCells(std::string_view row) {
+  std::vector<std::string> cells;
+  std::string t = Trim(row);
+  if (!t.empty() && t.front() == '|') t.erase(t.begin());
+  if (!t.empty() && t.back() == '|') t.pop_back();
+  std::stringstream in(t);
+  std::string cell;
+  while (std::getline(in, cell, '|')) cells.push_back(Trim(cell));
+  return cells;
+}
+
+bool IsTableSeparator(const std::string& line) {
+  return line.find('-') != std::string::npos && line.find_first_not_of("|-: \t") == std::string::npos;
+}
+
+// Markdown markers that are layout, not words: bullets, quotes, emphasis, inline code ticks.
+std::string StripMarkdown(std::string_view line) {
+  std::string out;
+  out.reserve(line.size());
+  for (char c : line) {
+    if (c == '*' || c == '`' || c == '>' || c == '_') continue;
+    out.push_back(c);
+  }
+  std::string t = Trim(out);
+  if (t.size() > 1 && (t[0] == '-' || t[0] == '+') && t[1] == ' ') t = Trim(std::string_view(t).substr(2));
+  // "1. First step" list numbers are not sentence ends.
+  std::size_t digits = 0;
+  while (digits < t.size() && std::isdigit(static_cast<unsigned char>(t[digits]))) ++digits;
+  if (digits > 0 && digits + 1 < t.size() && t[digits] == '.' && t[digits + 1] == ' ') t = Trim(std::string_view(t).substr(digits + 2));
+  return t;
+}
+
+bool IsHeading(std::string_view line) {
+  std::size_t level = 0;
+  while (level < line.size() && line[level] == '#') ++level;
+  return level > 0 && level <= 6 && level < line.size() && line[level] == ' ';
+}
+
+void SplitProse(const std::string& clean, std::vector<std::string>& sentences) {
+  std::size_t start = 0;
+  for (std::size_t i = 0; i < clean.size(); ++i) {
+    const char c = clean[i];
+    const bool end = (c == '.' || c == '?' || c == '!') && (i + 1 == clean.size() || clean[i + 1] == ' ');
+    // "e.g. this" and "approx. 5" continue the sentence: a real end is followed by a capital, a quote or nothing.
+    if (end && i + 2 < clean.size() && (std::islower(static_cast<unsigned char>(clean[i + 2])) ||
+                                        std::isdigit(static_cast<unsigned char>(clean[i + 2])))) {
+      continue;
+    }
+    if (end) {
+      std::string s = Trim(std::string_view(clean).substr(start, i + 1 - start));
+      if (!s.empty()) sentences.push_back(std::move(s));
+      start = i + 1;
+    }
+  }
+  std::string rest = Trim(std::string_view(clean).substr(std::min(start, clean.size())));
+  if (!rest.empty()) sentences.push_back(std::move(rest));
+}
+
+}  // namespace
+
+bool IsValidUtf8Text(std::string_view s) {
+  std::size_t i = 0;
+  while (i < s.size()) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    std::size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+    if (n == 0 || i + n > s.size()) return false;
+    for (std::size_t k = 1; k < n; ++k) {
+      if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return false;
+    }
+    if (c == 0 || (n == 1 && c < 0x09)) return false;  // NUL and control bytes: a binary file, not text
+    i += n;
+  }
+  return true;
+}
+
+std::string FoldWord(std::string_view word) {
+  std::string out;
+  out.reserve(word.size());
+  for (std::size_t i = 0; i < word.size();) {
+    const auto c = static_cast<unsigned char>(word[i]);
+    if (c < 0x80) {
+      out.push_back(static_cast<char>(std::tolower(c)));
+      ++i;
+      continue;
+    }
+    if ((c >> 5) == 0x6 && i + 1 < word.size()) {
+      const unsigned cp = ((c & 0x1Fu) << 6) | (static_cast<unsigned char>(word[i + 1]) & 0x3Fu);
+      if (const char* ascii = LatinFold(cp); ascii && *ascii) {
+        out += ascii;
+      } else if (cp >= 0x391 && cp <= 0x3A9) {
+        AppendUtf8(out, cp + 0x20);  // Greek capitals
+      } else if (cp >= 0x410 && cp <= 0x42F) {
+        AppendUtf8(out, cp + 0x20);  // Cyrillic capitals
+      } else if (cp >= 0x400 && cp <= 0x40F) {
+        AppendUtf8(out, cp + 0x50);
+      } else {
+        out.append(word.substr(i, 2));
+      }
+      i += 2;
+      continue;
+    }
+    out.push_back(word[i]);
+    ++i;
+  }
+  return out;
+}
+
+// Code points that separate words although they are not ASCII: Latin-1 punctuation and symbols (NBSP, «, », ¿, ¡,
+// ×, ÷), the General Punctuation block (dashes, curly quotes, ellipsis) and CJK punctuation.
+bool IsSeparator(unsigned cp) {
+  return (cp >= 0x80 && cp <= 0xBF) || cp == 0xD7 || cp == 0xF7 || (cp >= 0x2000 && cp <= 0x206F) ||
+         (cp >= 0x3000 && cp <= 0x303F) || cp == 0xFEFF;
+}
+
+std::vector<std::string> Tokenize(std::string_view text) {
+  std::vector<std::string> tokens;
+  std::size_t start = std::string_view::npos;
+  std::size_t i = 0;
+  while (i <= text.size()) {
+    std::size_t len = 1;
+    bool word = false;
+    if (i < text.size()) {
+      const auto c = static_cast<unsigned char>(text[i]);
+      if (c < 0x80) {
+        word = std::isalnum(c) != 0;
+      } else {
+        len = (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 1;
+        if (i + len > text.size()) len = 1;
+        unsigned cp = len == 2 ? (c & 0x1Fu) : len == 3 ? (c & 0x0Fu) : len == 4 ? (c & 0x07u) : c;
+        for (std::size_t k = 1; k < len; ++k) cp = (cp << 6) | (static_cast<unsigned char>(text[i + k]) & 0x3Fu);
+        word = !IsSeparator(cp);
+      }
+    }
+    if (word && start == std::string_view::npos) start = i;
+    if (!word && start != std::string_view::npos) {
+      tokens.push_back(FoldWord(text.substr(start, i - start)));
+      start = std::string_view::npos;
+    }
+    i += len;
+  }
+  return tokens;
+}
+
+bool IsStopWord(const std::string& folded) { return StopWords().count(folded) > 0; }
+
+std::vector<std::string> ContentTerms(std::string_view text) {
+  std::vector<std::string> out;
+  for (auto& t : Tokenize(text)) {
+    if (!IsStopWord(t)) out.push_back(std::move(t));
+  }
+  return out;
+}
+
+std::vector<std::string> RouterFeatures(std::string_view text) {
+  std::vector<std::string> words = Tokenize(text);
+  std::vector<std::string> features = words;
+  for (std::size_t i = 1; i < words.size(); ++i) features.push_back(words[i - 1] + " " + words[i]);
+  return features;
+}
+
+std::vector<std::string> SplitSentences(std::string_view text) {
+  std::vector<std::string> sentences;
+  std::istringstream lines{std::string(text)};
+  std::string line;
+  std::vector<std::string> header;  // cells of the current table's header row
+  bool inTable = false;
+  while (std::getline(lines, line)) {
+    const std::string trimmed = Trim(line);
+    if (!trimmed.empty() && trimmed.front() == '|') {
+      if (IsTableSeparator(trimmed)) continue;
+      std::vector<std::string> cells = SplitCells(trimmed);
+      if (!inTable) {
+        header = std::move(cells);
+        inTable = true;
+        continue;
+      }
+      std::string sentence;
+      for (std::size_t i = 0; i < cells.size(); ++i) {
+        if (cells[i].empty()) continue;
+        if (!sentence.empty()) sentence += "; ";
+        sentence += (i < header.size() && !header[i].empty() ? StripMarkdown(header[i]) + ": " : "") + StripMarkdown(cells[i]);
+      }
+      if (!sentence.empty()) sentences.push_back(sentence + ".");
+      continue;
+    }
+    inTable = false;
+    if (trimmed.empty() || IsHeading(trimmed)) continue;
+    std::string clean = StripMarkdown(trimmed);
+    if (!clean.empty()) SplitProse(clean, sentences);
+  }
+  return sentences;
+}
+
+}  // namespace oai::engine

@@ -1,0 +1,27 @@
+// Text handling shared by the index, the router and the composer: Unicode-aware tokenization with case and accent
+// folding, routing features, and sentence splitting of markdown (tables become readable sentences).
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace oai::engine {
+
+// Folds one word's case and accents: ASCII and Latin-1/Latin Extended-A letters to lower-case ASCII ("Zoë" → "zoe",
+// "Straße" → "strasse"), Greek and Cyrillic capitals to lower case; other characters are kept as they are.
+std::string FoldWord(std::string_view word);
+// Splits on anything that is not a letter or digit (bytes >= 0x80 are letters, so UTF-8 words stay whole) and folds
+// each token. Stop words are kept: BM25's idf already discounts them.
+std::vector<std::string> Tokenize(std::string_view text);
+// Tokens without stop words, for similarity keys and answer selection.
+std::vector<std::string> ContentTerms(std::string_view text);
+bool IsStopWord(const std::string& folded);
+// Whole-word features for routing: unigrams plus adjacent bigrams ("annual plan").
+std::vector<std::string> RouterFeatures(std::string_view text);
+// Splits markdown prose into sentences on ". ", "? ", "! " and line ends. Headings are skipped; each table row becomes
+// one sentence pairing the header cells with the row's cells ("Plan: Pro; Price per seat per month: $49").
+std::vector<std::string> SplitSentences(std::string_view text);
+bool IsValidUtf8Text(std::string_view s);
+
+}  // namespace oai::engine
