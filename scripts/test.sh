@@ -11,6 +11,9 @@ scripts/build.sh
 echo "== ctest (native)"
 (cd build/native && ctest --output-on-failure -j2 --timeout 600)
 
+echo "== engine evaluation (retrieval, routing, follow-ups over the shipped data)"
+build/native/tests/engine/oai_engine_tests --gtest_filter='Evaluation.*' --gtest_brief=1 | grep -E '^\[(retrieval|routing|follow-ups)\] [0-9]'
+
 echo "== ctest (WebAssembly engine tests under Node)"
 (cd build/web && ctest --output-on-failure --timeout 600)
 

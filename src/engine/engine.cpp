@@ -207,7 +207,11 @@ class OrchestrationEngine final : public Engine {
     if (m_chunks.empty()) throw std::invalid_argument("the knowledge base has no usable documents");
     if (!m_cache) m_cache = std::make_shared<MemoryResponseCache>();
     m_index.Build(m_chunks);
-    m_router.Train(config.routerExamplesTsv);
+    std::vector<BackgroundText> background;
+    for (const Chunk& c : m_chunks) {
+      if (IsSpecialistIntent(c.domain)) background.push_back({c.domain, c.headingPath + "\n" + c.text});
+    }
+    m_router.Train(config.routerExamplesTsv, background);
     m_info.chunks = static_cast<std::int64_t>(m_chunks.size());
     m_info.llmKind = m_llm ? "openai" : "extractive";
     m_info.llmModel = m_llm ? m_llm->Model() : kComposerModel;

@@ -35,23 +35,26 @@ constexpr double kTemperatures[] = {1, 1.5, 2, 3, 4, 5, 6, 8, 10, 12, 16, 20, 24
 }  // namespace
 
 IntentRouter::Model IntentRouter::Fit(const std::vector<std::pair<std::string, std::string>>& examples,
-                                      const std::vector<std::string>& intents) {
+                                      const std::vector<std::string>& intents,
+                                      const std::vector<BackgroundText>& background) {
   Model m;
   m.intents = intents;
   m.counts.resize(intents.size());
   m.totals.assign(intents.size(), 0.0);
-  std::vector<double> perIntent(intents.size(), 0.0);
-  for (const auto& [intent, text] : examples) {
-    const std::size_t i = static_cast<std::size_t>(std::find(intents.begin(), intents.end(), intent) - intents.begin());
-    perIntent[i] += 1.0;
+  auto add = [&](const std::string& intent, const std::string& text, double weight) {
+    const auto found = std::find(intents.begin(), intents.end(), intent);
+    if (found == intents.end()) return;
+    const std::size_t i = static_cast<std::size_t>(found - intents.begin());
     for (const auto& f : RouterFeatures(text)) {
-      m.counts[i][f] += 1.0;
-      m.totals[i] += 1.0;
+      m.counts[i][f] += weight;
+      m.totals[i] += weight;
       m.known.emplace(f, 0);
     }
-  }
+  };
+  for (const auto& [intent, text] : examples) add(intent, text, 1.0);
+  for (const auto& b : background) add(b.intent, b.text, kBackgroundWeight);
   m.vocabulary = m.known.size();
-  for (double n : perIntent) m.logPrior.push_back(std::log((n + 1.0) / (static_cast<double>(examples.size()) + intents.size())));
+  m.logPrior.assign(intents.size(), -std::log(static_cast<double>(intents.size())));
   return m;
 }
 
@@ -63,13 +66,13 @@ std::vector<double> IntentRouter::LogScores(const Model& m, const std::vector<st
     for (std::size_t i = 0; i < m.intents.size(); ++i) {
       auto it = m.counts[i].find(f);
       const double c = it == m.counts[i].end() ? 0.0 : it->second;
-      logp[i] += std::log((c + 1.0) / (m.totals[i] + vocab));
+      logp[i] += std::log((c + kSmoothing) / (m.totals[i] + kSmoothing * vocab));
     }
   }
   return logp;
 }
 
-void IntentRouter::Train(const std::string& tsv) {
+void IntentRouter::Train(const std::string& tsv, const std::vector<BackgroundText>& background) {
   std::istringstream in(tsv);
   std::string line;
   std::size_t lineNo = 0;
@@ -89,7 +92,7 @@ void IntentRouter::Train(const std::string& tsv) {
   if (intentSet.size() < 2) throw std::invalid_argument("router examples: need at least two intents");
   const std::vector<std::string> intents(intentSet.begin(), intentSet.end());
   m_examples = examples;
-  m_model = Fit(examples, intents);
+  m_model = Fit(examples, intents, background);
 
   // Calibration: the held-out log scores of 5-fold cross-validation, then the temperature that minimizes their
   // negative log-likelihood. Naive Bayes multiplies many correlated word likelihoods and is overconfident; dividing
@@ -99,7 +102,7 @@ void IntentRouter::Train(const std::string& tsv) {
   for (int fold = 0; fold < kFolds; ++fold) {
     std::vector<std::pair<std::string, std::string>> train, test;
     for (std::size_t i = 0; i < examples.size(); ++i) (static_cast<int>(i % kFolds) == fold ? test : train).push_back(examples[i]);
-    const Model m = Fit(train, intents);
+    const Model m = Fit(train, intents, background);
     for (const auto& [intent, text] : test) {
       auto scores = LogScores(m, RouterFeatures(text));
       const std::size_t truth = static_cast<std::size_t>(std::find(intents.begin(), intents.end(), intent) - intents.begin());
@@ -139,7 +142,7 @@ RouteDecision IntentRouter::Classify(std::string_view text) const {
     std::vector<double> ll(intents.size());
     for (std::size_t i = 0; i < intents.size(); ++i) {
       auto it = m_model.counts[i].find(f);
-      ll[i] = std::log(((it == m_model.counts[i].end() ? 0.0 : it->second) + 1.0) / (m_model.totals[i] + vocab));
+      ll[i] = std::log(((it == m_model.counts[i].end() ? 0.0 : it->second) + kSmoothing) / (m_model.totals[i] + kSmoothing * vocab));
     }
     double others = 0;
     for (std::size_t i = 0; i < ll.size(); ++i) others += i == win ? 0.0 : ll[i];

@@ -218,8 +218,13 @@ std::vector<std::string> ContentTerms(std::string_view text) {
 }
 
 std::vector<std::string> RouterFeatures(std::string_view text) {
-  std::vector<std::string> words = Tokenize(text);
-  std::vector<std::string> features = words;
+  // Stop words alone say little about an intent ("how", "the"), but in pairs they do ("how much", "who are",
+  // "thank you"): unigrams skip them, bigrams keep them.
+  const std::vector<std::string> words = Tokenize(text);
+  std::vector<std::string> features;
+  for (const auto& w : words) {
+    if (!IsStopWord(w)) features.push_back(w);
+  }
   for (std::size_t i = 1; i < words.size(); ++i) features.push_back(words[i - 1] + " " + words[i]);
   return features;
 }
