@@ -12,6 +12,7 @@
 
 #include "model/ids.h"
 #include "model/validation.h"
+#include "server/openai_client.h"
 #include "server/static_files.h"
 
 namespace oai::server {
@@ -141,6 +142,9 @@ std::unique_ptr<engine::Engine> CreateEngine(const Config& config, std::vector<s
   if (ec.documents.empty()) throw std::runtime_error("no markdown documents in " + config.docsDir);
   ec.routerExamplesTsv = engine::ReadTextFile(config.routerExamples);
   try {
+    if (!config.llmBaseUrl.empty()) {
+      ec.llm = std::make_shared<OpenAiClient>(OpenAiConfig{config.llmBaseUrl, config.llmModel, config.llmApiKey});
+    }
     auto engine = engine::Engine::Create(std::move(ec));
     if (warnings) {
       for (const auto& w : engine->Info().warnings) warnings->push_back(w);

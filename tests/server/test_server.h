@@ -17,10 +17,12 @@ namespace oai::server::testing {
 
 class TestServer {
  public:
-  explicit TestServer(std::string webRoot = "") {
+  explicit TestServer(std::string webRoot = "", std::string llmBaseUrl = "", std::string llmModel = "") {
     m_services.config.docsDir = std::string(OAI_DATA_DIR) + "/knowledge";
     m_services.config.routerExamples = std::string(OAI_DATA_DIR) + "/router_examples.tsv";
     m_services.config.webRoot = std::move(webRoot);
+    m_services.config.llmBaseUrl = std::move(llmBaseUrl);
+    m_services.config.llmModel = std::move(llmModel);
     m_engine = CreateEngine(m_services.config, nullptr);
     m_services.engine = m_engine.get();
     m_services.store = &m_store;
