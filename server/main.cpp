@@ -8,7 +8,7 @@
 
 #include "server/config.h"
 #include "server/routes.h"
-#include "server/session_store.h"
+#include "service/session_store.h"
 
 namespace {
 httplib::Server* g_server = nullptr;
@@ -41,7 +41,7 @@ int main(int argc, char** argv) {
     std::cerr << "orchestratai-server: durable stores (--db, REDIS_URL) are not available in this build yet; "
                  "sessions are kept in memory\n";
   }
-  MemorySessionStore store;
+  oai::service::MemorySessionStore store;
 
   httplib::Server server;
   const int threads = config.threads;

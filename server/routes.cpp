@@ -13,6 +13,7 @@
 #include "model/ids.h"
 #include "model/validation.h"
 #include "server/openai_client.h"
+#include "service/chat_service.h"
 #include "server/static_files.h"
 
 namespace oai::server {
@@ -117,7 +118,7 @@ template <class F>
 void WithStore(const httplib::Request& req, httplib::Response& res, F&& body) {
   try {
     body();
-  } catch (const StoreUnavailable& e) {
+  } catch (const service::StoreUnavailable&) {
     res.set_header("Retry-After", "1");
     SendError(req, res, 503, "STORE_UNAVAILABLE", "the session store is unavailable; retry shortly",
               Json{{"retryable", true}});
@@ -191,19 +192,8 @@ void RegisterRoutes(httplib::Server& server, Services& services) {
     });
   }
 
-  server.Get("/api/health", [s](const httplib::Request& req, httplib::Response& res) {
-    HealthStatus h;
-    h.store_kind = s->store->Kind();
-    h.store_ok = s->store->Healthy();
-    h.status = h.store_ok ? "healthy" : "degraded";
-    h.version = OAI_VERSION;
-    h.timestamp = NowIso8601();
-    const engine::EngineInfo info = s->engine->Info();
-    h.documents = info.documents;
-    h.chunks = info.chunks;
-    h.llm_kind = info.llmKind;
-    h.llm_model = info.llmModel;
-    (void)req;
+  server.Get("/api/health", [s](const httplib::Request&, httplib::Response& res) {
+    const HealthStatus h = service::BuildHealth(*s->engine, *s->store);
     SendJson(res, h.store_ok ? 200 : 503, Json(h));
   });
 
@@ -250,35 +240,10 @@ void RegisterRoutes(httplib::Server& server, Services& services) {
     }
     const ChatRequest& chat = parsed.value();
     WithStore(req, res, [&] {
-      const std::string now = NowIso8601();
-      s->store->Ensure(chat.session_id, now);
-      auto history = s->store->History(chat.session_id);
-
-      engine::TurnInput input;
-      input.question = chat.message;
-      input.sessionId = chat.session_id;
-      if (history) input.history = history->messages;
-      ChatResponse answer = s->engine->Answer(input);
-
-      Message user;
-      user.id = NewUuidV4();
-      user.role = MessageRole::User;
-      user.content = chat.message;
-      user.timestamp = now;
-      Message assistant;
-      assistant.id = NewUuidV4();
-      assistant.role = MessageRole::Assistant;
-      assistant.content = answer.message;
-      assistant.timestamp = NowIso8601();
-      assistant.agent = answer.agent;
-      assistant.confidence = answer.confidence;
-      assistant.metrics = answer.metrics;
-      for (const auto& log : answer.logs) assistant.log_ids.push_back(log.id);
-      s->store->AppendTurn(chat.session_id, user, assistant, answer.logs);
-
-      res.set_header("X-Message-Id", assistant.id);
+      const service::TurnResult turn = service::RunChatTurn(*s->engine, *s->store, chat);
+      res.set_header("X-Message-Id", turn.messageId);
       res.set_header("X-Session-Id", chat.session_id);
-      SendJson(res, 200, Json(answer));
+      SendJson(res, 200, Json(turn.response));
     });
   });
 

@@ -9,13 +9,15 @@
 
 #include "engine/engine.h"
 #include "server/config.h"
-#include "server/session_store.h"
+#include "service/session_store.h"
 
 namespace httplib {
 class Server;
 }
 
 namespace oai::server {
+
+using service::SessionStore;
 
 inline constexpr std::size_t kMaxBodyBytes = 64 * 1024;
 

@@ -51,6 +51,11 @@ mergeInto(LibraryManager.library, {
     if (canvas.height !== height) canvas.height = height;
   },
 
+  // ?engine=local in the page's URL: use the in-page engine even when a server answers.
+  oai_force_local_engine: function() {
+    try { return new URLSearchParams(window.location.search).get('engine') === 'local' ? 1 : 0; } catch (e) { return 0; }
+  },
+
   oai_notify_first_frame: function() {
     if (typeof Module.onFirstFrame === 'function') Module.onFirstFrame();
   },

@@ -16,6 +16,7 @@
 #include "app/app.h"
 #include "app/theme.h"
 #include "fetch_transport.h"
+#include "local/local_backend.h"
 #include "imgui.h"
 #include "imgui_impl_glfw.h"
 #include "imgui_impl_opengl3.h"
@@ -30,6 +31,7 @@ double oai_device_pixel_ratio();
 double oai_canvas_css_width();
 double oai_canvas_css_height();
 void oai_canvas_set_size(int width, int height);
+int oai_force_local_engine();
 void oai_notify_first_frame();
 void oai_notify_frame();
 }
@@ -54,8 +56,11 @@ class LocalStorage : public oai::app::KeyValueStore {
 
 struct WebHost {
   GLFWwindow* window = nullptr;
-  oai::shell::FetchTransport transport;
+  oai::shell::FetchTransport network;
   LocalStorage storage;
+  // Static hosting: with no server behind the page (or with ?engine=local) the API is answered in the page.
+  oai::local::LocalBackend local{&network, &storage};
+  oai::local::FallbackTransport transport{&network, &local, oai_force_local_engine() != 0};
   std::unique_ptr<oai::app::App> app;
   float scale = 0.0f;  // devicePixelRatio the fonts and style were built for
   int width = 0;       // canvas backing store, device pixels

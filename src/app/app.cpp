@@ -245,7 +245,8 @@ std::string App::DebugJson() const {
             {"messages", messages},
             {"logs", d.LogCount()},
             {"error", d.error ? Json(d.error->message) : Json(nullptr)},
-            {"connection", ToString(d.connection)}};
+            {"connection", ToString(d.connection)},
+            {"backend", d.backend ? Json(d.backend->store_kind) : Json(nullptr)}};
   return j.dump();
 }
 

@@ -11,7 +11,7 @@
 #include <thread>
 
 #include "server/routes.h"
-#include "server/session_store.h"
+#include "service/session_store.h"
 
 namespace oai::server::testing {
 
@@ -49,7 +49,7 @@ class TestServer {
 
  private:
   Services m_services;
-  MemorySessionStore m_store;
+  service::MemorySessionStore m_store;
   std::unique_ptr<engine::Engine> m_engine;
   std::ostringstream m_log;
   httplib::Server m_server;

@@ -25,7 +25,8 @@ void DrawStatusFooter(const DrawContext& ctx) {
   ImGui::SameLine();
   std::string backend = "Backend: ";
   if (d.backend) {
-    backend += "server";
+    // The in-page engine reports its sessions as kept by the browser.
+    backend += d.backend->store_kind == "browser" ? "in-page engine" : "server";
     if (!d.backend->store_kind.empty()) backend += ", " + d.backend->store_kind + (d.backend->store_ok ? "" : " (down)");
     if (!d.backend->llm_kind.empty()) backend += ", " + d.backend->llm_kind;
     if (d.backend->status == "degraded") backend += ", degraded";

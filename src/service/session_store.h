@@ -1,5 +1,5 @@
-// Where conversations live: sessions with their running totals, messages and retrieval logs. One interface; the
-// in-memory store here, SQLite and Redis stores behind the same interface.
+// Where conversations live: sessions with their running totals, messages and retrieval logs. One interface, used by
+// the server (memory, SQLite, Redis) and by the page in static mode (browser storage).
 #pragma once
 
 #include <map>
@@ -12,7 +12,7 @@
 
 #include "model/model.h"
 
-namespace oai::server {
+namespace oai::service {
 
 // Thrown by a store that cannot reach its backend; the routes answer 503 with a retryable error.
 class StoreUnavailable : public std::runtime_error {
@@ -55,4 +55,4 @@ class MemorySessionStore final : public SessionStore {
 // Adds one turn to a session record: totals, message count, last activity. Shared by every store.
 void ApplyTurnToSession(ChatSession& session, const Message& assistant);
 
-}  // namespace oai::server
+}  // namespace oai::service

@@ -1,7 +1,7 @@
 // The in-memory session store and the bookkeeping every store shares.
-#include "server/session_store.h"
+#include "service/session_store.h"
 
-namespace oai::server {
+namespace oai::service {
 
 void ApplyTurnToSession(ChatSession& session, const Message& assistant) {
   session.message_count += 2;
@@ -61,4 +61,4 @@ bool MemorySessionStore::Delete(const std::string& id) {
   return m_sessions.erase(id) > 0;
 }
 
-}  // namespace oai::server
+}  // namespace oai::service

@@ -1,0 +1,295 @@
+// The in-page backend and the transport that chooses between it and the server (see local_backend.h).
+#include "local/local_backend.h"
+
+#include <set>
+
+#include "model/ids.h"
+#include "model/validation.h"
+#include "service/chat_service.h"
+
+namespace oai::local {
+
+namespace {
+
+constexpr const char* kSessionKeyPrefix = "orchestratai.local.session.";
+
+app::HttpResponse JsonResponse(int status, const Json& body) {
+  app::HttpResponse r;
+  r.status = status;
+  r.body = body.dump();
+  r.headers = {{"Content-Type", "application/json"}, {"X-Request-Id", NewUuidV4()}};
+  return r;
+}
+
+app::HttpResponse ErrorReply(int status, const std::string& code, const std::string& message,
+                                std::optional<Json> details = std::nullopt) {
+  oai::ErrorResponse err;
+  err.error.code = code;
+  err.error.message = message;
+  err.error.details = std::move(details);
+  err.error.timestamp = NowIso8601();
+  err.error.requestId = NewUuidV4();
+  app::HttpResponse r = JsonResponse(status, Json(err));
+  r.headers[1].second = err.error.requestId;
+  return r;
+}
+
+// "/api/chat", "http://host:8080/api/chat?x=1" → "/api/chat".
+std::string ApiPath(const std::string& url) {
+  std::string path = url;
+  if (const auto api = path.find("/api/"); api != std::string::npos) path = path.substr(api);
+  if (const auto q = path.find('?'); q != std::string::npos) path.resize(q);
+  return path;
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------------------------------
+// KeyValueSessionStore
+// ---------------------------------------------------------------------------------------------------------------------
+
+std::optional<SessionHistory> KeyValueSessionStore::History(const std::string& id) {
+  auto text = m_storage ? m_storage->Get(kSessionKeyPrefix + id) : std::nullopt;
+  if (!text) return std::nullopt;
+  const Json j = Json::parse(*text, nullptr, false);
+  if (j.is_discarded()) return std::nullopt;
+  try {
+    return j.get<SessionHistory>();
+  } catch (const std::exception&) {
+    return std::nullopt;  // written by another version: start over rather than fail every turn
+  }
+}
+
+void KeyValueSessionStore::Save(const SessionHistory& h) {
+  if (m_storage) m_storage->Set(kSessionKeyPrefix + h.session.id, Json(h).dump());
+}
+
+ChatSession KeyValueSessionStore::Ensure(const std::string& id, const std::string& now) {
+  if (auto h = History(id)) return h->session;
+  SessionHistory h;
+  h.session.id = id;
+  h.session.start_time = now;
+  h.session.last_activity = now;
+  Save(h);
+  return h.session;
+}
+
+std::optional<ChatSession> KeyValueSessionStore::Get(const std::string& id) {
+  auto h = History(id);
+  if (!h) return std::nullopt;
+  return h->session;
+}
+
+void KeyValueSessionStore::AppendTurn(const std::string& id, const Message& user, const Message& assistant,
+                                      const std::vector<RetrievalLog>& logs) {
+  SessionHistory h = History(id).value_or(SessionHistory{});
+  if (h.session.id.empty()) {
+    h.session.id = id;
+    h.session.start_time = user.timestamp;
+  }
+  h.messages.push_back(user);
+  h.messages.push_back(assistant);
+  h.logs.insert(h.logs.end(), logs.begin(), logs.end());
+  service::ApplyTurnToSession(h.session, assistant);
+  if (h.messages.size() > kMaxStoredMessages) {
+    // Drop the oldest turns and the logs that belonged to them.
+    const std::size_t drop = h.messages.size() - kMaxStoredMessages;
+    std::set<std::string> dropped;
+    for (std::size_t i = 0; i < drop; ++i) {
+      for (const auto& logId : h.messages[i].log_ids) dropped.insert(logId);
+    }
+    h.messages.erase(h.messages.begin(), h.messages.begin() + static_cast<std::ptrdiff_t>(drop));
+    std::erase_if(h.logs, [&](const RetrievalLog& l) { return dropped.count(l.id) > 0; });
+  }
+  Save(h);
+}
+
+bool KeyValueSessionStore::Delete(const std::string& id) {
+  if (!History(id)) return false;
+  if (m_storage) m_storage->Set(kSessionKeyPrefix + id, "");
+  return true;
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
+// LocalBackend
+// ---------------------------------------------------------------------------------------------------------------------
+
+LocalBackend::LocalBackend(app::Transport* files, app::KeyValueStore* storage, std::string kbBase)
+    : m_files(files), m_kbBase(std::move(kbBase)), m_store(storage) {}
+
+bool LocalBackend::Ready() const {
+  std::lock_guard<std::recursive_mutex> lock(m_mutex);
+  return m_state == LoadState::Ready;
+}
+
+void LocalBackend::Send(const app::HttpRequest& request, std::function<void(app::HttpResponse)> onDone) {
+  std::unique_lock<std::recursive_mutex> lock(m_mutex);
+  if (m_state == LoadState::Ready || m_state == LoadState::Failed) {
+    app::HttpResponse response = m_state == LoadState::Ready
+                                     ? Handle(request)
+                                     : ErrorReply(503, "ENGINE_UNAVAILABLE", m_loadError, Json{{"retryable", false}});
+    lock.unlock();
+    onDone(std::move(response));
+    return;
+  }
+  m_waiting.emplace_back(request, std::move(onDone));
+  if (m_state == LoadState::NotStarted) StartLoading();
+}
+
+void LocalBackend::StartLoading() {
+  m_state = LoadState::Loading;
+  app::HttpRequest manifest{"GET", m_kbBase + "manifest.json", "", {}, 30000};
+  m_files->Send(manifest, [this](app::HttpResponse r) {
+    std::lock_guard<std::recursive_mutex> lock(m_mutex);
+    const Json j = r.status == 200 ? Json::parse(r.body, nullptr, false) : Json();
+    if (!j.is_object() || !j.contains("documents") || !j["documents"].is_array() || !j.contains("router_examples")) {
+      m_loadError = "the in-page engine could not load its knowledge base (" + m_kbBase + "manifest.json: " +
+                    (r.status ? "HTTP " + std::to_string(r.status) : r.error) + ")";
+      m_state = LoadState::Failed;
+      Finish();
+      return;
+    }
+    for (const auto& d : j["documents"]) m_paths.push_back("knowledge/" + d.get<std::string>());
+    m_paths.push_back(j["router_examples"].get<std::string>());
+    m_texts.assign(m_paths.size(), "");
+    m_pending = m_paths.size();
+    for (std::size_t i = 0; i < m_paths.size(); ++i) {
+      m_files->Send({"GET", m_kbBase + m_paths[i], "", {}, 30000},
+                    [this, i](app::HttpResponse file) { FileArrived(i, std::move(file)); });
+    }
+  });
+}
+
+void LocalBackend::FileArrived(std::size_t index, app::HttpResponse response) {
+  std::lock_guard<std::recursive_mutex> lock(m_mutex);
+  if (response.status == 200) m_texts[index] = std::move(response.body);
+  if (--m_pending > 0) return;
+  engine::EngineConfig config;
+  for (std::size_t i = 0; i + 1 < m_paths.size(); ++i) {
+    if (!m_texts[i].empty()) config.documents.push_back({m_paths[i].substr(std::string("knowledge/").size()), m_texts[i]});
+  }
+  config.routerExamplesTsv = m_texts.back();
+  try {
+    m_engine = engine::Engine::Create(std::move(config));
+    m_state = LoadState::Ready;
+  } catch (const std::exception& e) {
+    m_loadError = std::string("the in-page engine could not start: ") + e.what();
+    m_state = LoadState::Failed;
+  }
+  m_texts.clear();
+  Finish();
+}
+
+void LocalBackend::Finish() {
+  auto waiting = std::move(m_waiting);
+  m_waiting.clear();
+  for (auto& [request, onDone] : waiting) {
+    onDone(m_state == LoadState::Ready ? Handle(request)
+                                       : ErrorReply(503, "ENGINE_UNAVAILABLE", m_loadError, Json{{"retryable", false}}));
+  }
+}
+
+app::HttpResponse LocalBackend::Handle(const app::HttpRequest& request) {
+  const std::string path = ApiPath(request.url);
+  const std::string& method = request.method;
+  auto notAllowed = [&](const char* allow) {
+    return ErrorReply(405, "METHOD_NOT_ALLOWED", method + " is not allowed on " + path + " (use " + allow + ")");
+  };
+  try {
+    if (path == "/api/health") {
+      if (method != "GET") return notAllowed("GET");
+      return JsonResponse(200, Json(service::BuildHealth(*m_engine, m_store)));
+    }
+    if (path == "/api/agents") {
+      if (method != "GET") return notAllowed("GET");
+      return JsonResponse(200, Json(m_engine->Agents()));
+    }
+    if (path == "/api/session") {
+      if (method != "POST") return notAllowed("POST");
+      SessionCreated created;
+      created.session_id = NewUuidV4();
+      created.created_at = m_store.Ensure(created.session_id, NowIso8601()).start_time;
+      return JsonResponse(201, Json(created));
+    }
+    if (path.rfind("/api/session/", 0) == 0) {
+      const std::string raw = path.substr(std::string("/api/session/").size());
+      if (!IsUuid(raw)) return ErrorReply(400, "VALIDATION_ERROR", "session id must be a UUID");
+      const std::string id = NormalizeUuid(raw);
+      if (method == "GET") {
+        auto h = m_store.History(id);
+        if (!h) return ErrorReply(404, "SESSION_NOT_FOUND", "no session " + id);
+        return JsonResponse(200, Json(*h));
+      }
+      if (method == "DELETE") {
+        if (!m_store.Delete(id)) return ErrorReply(404, "SESSION_NOT_FOUND", "no session " + id);
+        app::HttpResponse r;
+        r.status = 204;
+        return r;
+      }
+      return notAllowed("GET, DELETE");
+    }
+    if (path == "/api/chat") {
+      if (method != "POST") return notAllowed("POST");
+      Result<ChatRequest> parsed = ParseChatRequest(request.body);
+      if (!parsed) return ErrorReply(400, "VALIDATION_ERROR", parsed.error().Summary(), parsed.error().ToDetails());
+      return JsonResponse(200, Json(service::RunChatTurn(*m_engine, m_store, parsed.value()).response));
+    }
+    return ErrorReply(404, "NOT_FOUND", "no route for " + path);
+  } catch (const std::exception&) {
+    return ErrorReply(500, "INTERNAL_ERROR", "internal error");
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
+// FallbackTransport
+// ---------------------------------------------------------------------------------------------------------------------
+
+FallbackTransport::FallbackTransport(app::Transport* network, app::Transport* local, bool forceLocal)
+    : m_network(network), m_local(local), m_mode(forceLocal ? Mode::Local : Mode::Undecided) {}
+
+bool FallbackTransport::UsingLocal() const {
+  std::lock_guard<std::mutex> lock(m_mutex);
+  return m_mode == Mode::Local;
+}
+
+void FallbackTransport::Send(const app::HttpRequest& request, std::function<void(app::HttpResponse)> onDone) {
+  std::unique_lock<std::mutex> lock(m_mutex);
+  const bool isApi = request.url.find("/api/") != std::string::npos;
+  if (!isApi || m_mode == Mode::Server) {
+    lock.unlock();
+    m_network->Send(request, std::move(onDone));
+    return;
+  }
+  if (m_mode == Mode::Local) {
+    lock.unlock();
+    m_local->Send(request, std::move(onDone));
+    return;
+  }
+  if (m_mode == Mode::Checking || request.url.find("/api/health") == std::string::npos) {
+    m_waiting.emplace_back(request, std::move(onDone));
+    return;
+  }
+  // The first health check decides: a server that answers with a health report (healthy or degraded) keeps the page
+  // on the server; no answer, or a static file server's 404 page, moves it to the in-page engine.
+  m_mode = Mode::Checking;
+  lock.unlock();
+  m_network->Send(request, [this, request, onDone = std::move(onDone)](app::HttpResponse r) mutable {
+    const Json j = r.status != 0 ? Json::parse(r.body, nullptr, false) : Json();
+    const bool server = j.is_object() && j.contains("status") && j.contains("store");
+    Decide(server ? Mode::Server : Mode::Local);
+    if (server) onDone(std::move(r));
+    else m_local->Send(request, std::move(onDone));
+  });
+}
+
+void FallbackTransport::Decide(Mode mode) {
+  std::deque<std::pair<app::HttpRequest, std::function<void(app::HttpResponse)>>> waiting;
+  {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    m_mode = mode;
+    waiting.swap(m_waiting);
+  }
+  for (auto& [request, onDone] : waiting) (mode == Mode::Server ? m_network : m_local)->Send(request, std::move(onDone));
+}
+
+}  // namespace oai::local

@@ -1,0 +1,56 @@
+// One chat turn and the health report (see chat_service.h).
+#include "service/chat_service.h"
+
+#include "model/ids.h"
+
+namespace oai::service {
+
+TurnResult RunChatTurn(engine::Engine& engine, SessionStore& store, const ChatRequest& request,
+                       const engine::TurnObserver* observer) {
+  const std::string now = NowIso8601();
+  store.Ensure(request.session_id, now);
+  const auto history = store.History(request.session_id);
+
+  engine::TurnInput input;
+  input.question = request.message;
+  input.sessionId = request.session_id;
+  if (history) input.history = history->messages;
+  TurnResult result;
+  result.response = engine.Answer(input, observer);
+  const ChatResponse& answer = result.response;
+
+  Message user;
+  user.id = NewUuidV4();
+  user.role = MessageRole::User;
+  user.content = request.message;
+  user.timestamp = now;
+  Message assistant;
+  assistant.id = NewUuidV4();
+  assistant.role = MessageRole::Assistant;
+  assistant.content = answer.message;
+  assistant.timestamp = NowIso8601();
+  assistant.agent = answer.agent;
+  assistant.confidence = answer.confidence;
+  assistant.metrics = answer.metrics;
+  for (const auto& log : answer.logs) assistant.log_ids.push_back(log.id);
+  store.AppendTurn(request.session_id, user, assistant, answer.logs);
+  result.messageId = assistant.id;
+  return result;
+}
+
+HealthStatus BuildHealth(const engine::Engine& engine, SessionStore& store) {
+  HealthStatus h;
+  h.store_kind = store.Kind();
+  h.store_ok = store.Healthy();
+  h.status = h.store_ok ? "healthy" : "degraded";
+  h.version = OAI_VERSION;
+  h.timestamp = NowIso8601();
+  const engine::EngineInfo info = engine.Info();
+  h.documents = info.documents;
+  h.chunks = info.chunks;
+  h.llm_kind = info.llmKind;
+  h.llm_model = info.llmModel;
+  return h;
+}
+
+}  // namespace oai::service

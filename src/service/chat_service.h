@@ -1,0 +1,24 @@
+// The API's behaviour independent of HTTP: one chat turn (history in, both messages stored, the answer out) and the
+// health report. The server's routes and the page's in-browser backend both call these, so the two agree.
+#pragma once
+
+#include <string>
+
+#include "engine/engine.h"
+#include "service/session_store.h"
+
+namespace oai::service {
+
+struct TurnResult {
+  ChatResponse response;
+  std::string messageId;  // the stored assistant message
+};
+
+// Runs one turn for a validated request: starts the session when it is new, gives the engine the session's history,
+// and stores the question, the answer and the logs together. Store failures throw StoreUnavailable.
+TurnResult RunChatTurn(engine::Engine& engine, SessionStore& store, const ChatRequest& request,
+                       const engine::TurnObserver* observer = nullptr);
+
+HealthStatus BuildHealth(const engine::Engine& engine, SessionStore& store);
+
+}  // namespace oai::service

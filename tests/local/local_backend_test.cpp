@@ -1,0 +1,212 @@
+// Static hosting: the API answered inside the page from a knowledge base fetched as files, sessions that survive a
+// reload, and the choice between the server and the in-page engine made by the first health check.
+#include "local/local_backend.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <map>
+
+#include "model/validation.h"
+
+namespace oai::local {
+namespace {
+
+namespace fs = std::filesystem;
+
+class MemoryKeyValueStore : public app::KeyValueStore {
+ public:
+  std::optional<std::string> Get(const std::string& key) override {
+    auto it = values.find(key);
+    if (it == values.end() || it->second.empty()) return std::nullopt;
+    return it->second;
+  }
+  void Set(const std::string& key, const std::string& value) override { values[key] = value; }
+  std::map<std::string, std::string> values;
+};
+
+// Serves kb/ the way the web build lays it out (kb/manifest.json, kb/knowledge/..., kb/router_examples.tsv) from the
+// shipped data folder. Answers are held until Flush(), like a network that answers later.
+class FakeFileHost : public app::Transport {
+ public:
+  explicit FakeFileHost(bool withManifest = true) : m_withManifest(withManifest) {}
+  void Send(const app::HttpRequest& req, std::function<void(app::HttpResponse)> onDone) override {
+    requests.push_back(req.url);
+    m_pending.emplace_back(req, std::move(onDone));
+  }
+  void Flush() {
+    while (!m_pending.empty()) {
+      auto [req, onDone] = std::move(m_pending.front());
+      m_pending.erase(m_pending.begin());
+      onDone(Serve(req.url));
+    }
+  }
+  std::vector<std::string> requests;
+
+ private:
+  app::HttpResponse Serve(const std::string& url) {
+    app::HttpResponse r;
+    const std::string data = OAI_DATA_DIR;
+    if (url == "kb/manifest.json" && m_withManifest) {
+      Json docs = Json::array();
+      for (const auto& e : fs::recursive_directory_iterator(data + "/knowledge")) {
+        if (e.path().extension() == ".md") docs.push_back(fs::relative(e.path(), data + "/knowledge").generic_string());
+      }
+      r.status = 200;
+      r.body = Json{{"documents", docs}, {"router_examples", "router_examples.tsv"}}.dump();
+    } else if (url.rfind("kb/", 0) == 0 && url != "kb/manifest.json") {
+      r.status = 200;
+      r.body = engine::ReadTextFile(data + "/" + url.substr(3));
+    } else {
+      r.status = 404;
+      r.body = "<html>Not Found</html>";
+    }
+    return r;
+  }
+  bool m_withManifest;
+  std::vector<std::pair<app::HttpRequest, std::function<void(app::HttpResponse)>>> m_pending;
+};
+
+app::HttpResponse Call(app::Transport& t, FakeFileHost* host, const std::string& method, const std::string& url,
+                       const std::string& body = "") {
+  app::HttpResponse out;
+  bool done = false;
+  t.Send({method, url, body, {}, 30000}, [&](app::HttpResponse r) {
+    out = std::move(r);
+    done = true;
+  });
+  if (host) host->Flush();
+  EXPECT_TRUE(done) << method << " " << url;
+  return out;
+}
+
+constexpr const char* kSession = "7b1e2f3a-4c5d-4e6f-8a9b-0c1d2e3f4a5b";
+
+TEST(LocalBackend, LoadsTheKnowledgeBaseOnceAndAnswersHealth) {
+  FakeFileHost files;
+  MemoryKeyValueStore storage;
+  LocalBackend backend(&files, &storage);
+  EXPECT_FALSE(backend.Ready());
+  const auto health = Call(backend, &files, "GET", "/api/health");
+  ASSERT_EQ(health.status, 200) << health.body;
+  const Json j = Json::parse(health.body);
+  EXPECT_EQ(j["store"]["kind"], "browser");
+  EXPECT_GE(j["engine"]["documents"].get<int>(), 40);
+  EXPECT_TRUE(backend.Ready());
+  const std::size_t fetched = files.requests.size();
+  Call(backend, &files, "GET", "/api/health");
+  EXPECT_EQ(files.requests.size(), fetched) << "the knowledge base is fetched once";
+}
+
+TEST(LocalBackend, ChatsAndKeepsTheConversationAcrossAReload) {
+  MemoryKeyValueStore storage;
+  std::string answer;
+  {
+    FakeFileHost files;
+    LocalBackend backend(&files, &storage);
+    const auto r = Call(backend, &files, "POST", "/api/chat",
+                        Json{{"message", "How much does the Pro plan cost per month?"}, {"session_id", kSession}}.dump());
+    ASSERT_EQ(r.status, 200) << r.body;
+    auto parsed = ParseChatResponse(r.body);
+    ASSERT_TRUE(parsed.ok()) << parsed.error().Summary();
+    EXPECT_EQ(parsed.value().agent, AgentId::Billing);
+    answer = parsed.value().message;
+  }
+  FakeFileHost files;  // a new page load: same browser storage
+  LocalBackend backend(&files, &storage);
+  const auto history = Call(backend, &files, "GET", std::string("/api/session/") + kSession);
+  ASSERT_EQ(history.status, 200) << history.body;
+  const Json h = Json::parse(history.body);
+  ASSERT_EQ(h["messages"].size(), 2u);
+  EXPECT_EQ(h["messages"][1]["content"], answer);
+  EXPECT_EQ(h["session"]["message_count"], 2);
+}
+
+TEST(LocalBackend, ValidatesRequestsLikeTheServer) {
+  FakeFileHost files;
+  MemoryKeyValueStore storage;
+  LocalBackend backend(&files, &storage);
+  auto bad = Call(backend, &files, "POST", "/api/chat", R"({"message":"","session_id":"nope"})");
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_EQ(Json::parse(bad.body)["error"]["code"], "VALIDATION_ERROR");
+  EXPECT_EQ(Call(backend, nullptr, "GET", "/api/session/" + std::string(kSession)).status, 404);
+  EXPECT_EQ(Call(backend, nullptr, "GET", "/api/chat").status, 405);
+  EXPECT_EQ(Call(backend, nullptr, "GET", "/api/nothing").status, 404);
+}
+
+TEST(LocalBackend, AMissingKnowledgeBaseIsAClear503) {
+  FakeFileHost files(/*withManifest=*/false);
+  MemoryKeyValueStore storage;
+  LocalBackend backend(&files, &storage);
+  const auto r = Call(backend, &files, "GET", "/api/health");
+  EXPECT_EQ(r.status, 503);
+  EXPECT_NE(Json::parse(r.body)["error"]["message"].get<std::string>().find("could not load its knowledge base"),
+            std::string::npos);
+}
+
+// A network that answers every request with one canned response.
+class CannedNetwork : public app::Transport {
+ public:
+  explicit CannedNetwork(app::HttpResponse r) : response(std::move(r)) {}
+  void Send(const app::HttpRequest& req, std::function<void(app::HttpResponse)> onDone) override {
+    urls.push_back(req.url);
+    onDone(response);
+  }
+  app::HttpResponse response;
+  std::vector<std::string> urls;
+};
+
+class RecordingLocal : public app::Transport {
+ public:
+  void Send(const app::HttpRequest& req, std::function<void(app::HttpResponse)> onDone) override {
+    urls.push_back(req.url);
+    app::HttpResponse r;
+    r.status = 200;
+    r.body = "{}";
+    onDone(r);
+  }
+  std::vector<std::string> urls;
+};
+
+TEST(FallbackTransport, StaysOnTheServerWhenItsHealthAnswers) {
+  app::HttpResponse ok;
+  ok.status = 200;
+  ok.body = R"({"status":"healthy","store":{"kind":"memory","ok":true}})";
+  CannedNetwork network(ok);
+  RecordingLocal local;
+  FallbackTransport t(&network, &local, false);
+  Call(t, nullptr, "GET", "/api/health");
+  Call(t, nullptr, "POST", "/api/chat", "{}");
+  EXPECT_FALSE(t.UsingLocal());
+  EXPECT_EQ(network.urls, (std::vector<std::string>{"/api/health", "/api/chat"}));
+  EXPECT_TRUE(local.urls.empty());
+}
+
+TEST(FallbackTransport, MovesToThePageWhenThereIsNoServer) {
+  for (int status : {0, 404}) {
+    app::HttpResponse none;
+    none.status = status;
+    none.body = status ? "<html>404</html>" : "";
+    CannedNetwork network(none);
+    RecordingLocal local;
+    FallbackTransport t(&network, &local, false);
+    EXPECT_EQ(Call(t, nullptr, "GET", "/api/health").status, 200) << status;
+    Call(t, nullptr, "POST", "/api/chat", "{}");
+    EXPECT_TRUE(t.UsingLocal());
+    EXPECT_EQ(network.urls, (std::vector<std::string>{"/api/health"}));
+    EXPECT_EQ(local.urls, (std::vector<std::string>{"/api/health", "/api/chat"}));
+  }
+}
+
+TEST(FallbackTransport, ForcedLocalNeverAsksTheNetworkForTheApi) {
+  CannedNetwork network(app::HttpResponse{});
+  RecordingLocal local;
+  FallbackTransport t(&network, &local, true);
+  Call(t, nullptr, "GET", "/api/health");
+  Call(t, nullptr, "GET", "kb/manifest.json");  // static files still come from the network
+  EXPECT_EQ(network.urls, (std::vector<std::string>{"kb/manifest.json"}));
+  EXPECT_EQ(local.urls, (std::vector<std::string>{"/api/health"}));
+}
+
+}  // namespace
+}  // namespace oai::local
