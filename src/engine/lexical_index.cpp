@@ -35,7 +35,10 @@ void LexicalIndex::Build(const std::vector<Chunk>& chunks) {
   std::unordered_map<std::uint32_t, std::uint32_t> tf;
   for (std::size_t i = 0; i < chunks.size(); ++i) {
     tf.clear();
-    const std::vector<std::string> tokens = Tokenize(chunks[i].headingPath + "\n" + chunks[i].text);
+    // The heading path counts twice: a section titled "Verifying signatures" is about that more than a passing
+    // mention elsewhere.
+    const std::vector<std::string> tokens =
+        Tokenize(chunks[i].headingPath + "\n" + chunks[i].headingPath + "\n" + chunks[i].text);
     for (const auto& t : tokens) {
       auto [it, inserted] = m_termIds.emplace(t, static_cast<std::uint32_t>(m_terms.size()));
       if (inserted) {

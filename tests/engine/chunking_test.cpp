@@ -2,6 +2,10 @@
 #include "engine/chunking.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
 
 namespace oai::engine {
 namespace {
@@ -45,6 +49,38 @@ TEST(ChunkMarkdown, ReportsEmptyProselessAndBinaryDocuments) {
   EXPECT_EQ(problem, "no prose below the headings");
   EXPECT_TRUE(ChunkMarkdown({"x/image.md", std::string("\x89PNG\r\n\x1a\n\0\0\0", 11)}, &problem).empty());
   EXPECT_EQ(problem, "not UTF-8 text");
+}
+
+}  // namespace
+}  // namespace oai::engine
+
+namespace oai::engine {
+namespace {
+
+TEST(LoadDocumentsFromDirectory, ReadsMarkdownSortedAndReportsWhatItSkips) {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::temp_directory_path() / ("oai-docs-" + std::to_string(::getpid()));
+  fs::create_directories(dir / "billing");
+  std::ofstream(dir / "billing" / "b.md") << "# B\nSecond document.\n";
+  std::ofstream(dir / "a.md") << "# A\nFirst document.\n";
+  std::ofstream(dir / "empty.md") << "   \n";
+  std::ofstream(dir / "notes.txt") << "not markdown";
+  std::ofstream(dir / "image.md", std::ios::binary) << std::string("\x89PNG\r\n\x1a\n\0\0", 10);
+  std::vector<std::string> warnings;
+  const auto docs = LoadDocumentsFromDirectory(dir.string(), &warnings);
+  ASSERT_EQ(docs.size(), 3u);  // the binary file is read; the engine refuses it (below)
+  EXPECT_EQ(docs[0].path, "a.md");
+  EXPECT_EQ(docs[1].path, "billing/b.md");
+  EXPECT_EQ(warnings, (std::vector<std::string>{"empty.md: skipped (empty file)"}));
+
+  EngineConfig config;
+  config.documents = docs;
+  config.routerExamplesTsv = "intent\ttext\nbilling\tinvoice\ngreeting\thi\n";
+  auto engine = Engine::Create(config);
+  EXPECT_EQ(engine->Info().documents, 2);
+  EXPECT_EQ(engine->Info().warnings, (std::vector<std::string>{"image.md: skipped (not UTF-8 text)"}));
+  EXPECT_THROW(LoadDocumentsFromDirectory((dir / "missing").string(), nullptr), std::runtime_error);
+  fs::remove_all(dir);
 }
 
 }  // namespace
