@@ -55,7 +55,7 @@ const std::vector<Option>& Options() {
          c.webRoot = v;
          return "";
        }},
-      {"--db", "ORCHESTRATAI_DB", "SQLite file for sessions (\":memory:\" keeps them in memory)", ":memory:", true,
+      {"--db", "ORCHESTRATAI_DB", "SQLite file for sessions (\":memory:\" keeps them in memory only)", "orchestratai.db", true,
        [](Config& c, const std::string& v) -> std::string {
          if (v.empty()) return "--db must not be empty";
          c.db = v == ":memory:" ? "" : v;

@@ -13,7 +13,7 @@ struct Config {
   std::string host = "127.0.0.1";
   int port = 8080;  // 0 = any free port
   std::string webRoot;   // "" = no static hosting
-  std::string db;        // SQLite path; "" = in-memory store
+  std::string db = "orchestratai.db";  // SQLite file; "" (--db :memory:) = sessions in memory only
   std::string redisUrl;
   std::string docsDir;         // knowledge base folder
   std::string routerExamples;  // labeled examples for the router

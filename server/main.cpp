@@ -8,6 +8,7 @@
 
 #include "server/config.h"
 #include "server/routes.h"
+#include "server/sqlite_store.h"
 #include "service/session_store.h"
 
 namespace {
@@ -37,11 +38,18 @@ int main(int argc, char** argv) {
     return 2;
   }
   for (const auto& w : warnings) std::cerr << "warning: " << w << "\n";
-  if (!config.db.empty() || !config.redisUrl.empty()) {
-    std::cerr << "orchestratai-server: durable stores (--db, REDIS_URL) are not available in this build yet; "
-                 "sessions are kept in memory\n";
+  if (!config.redisUrl.empty()) {
+    std::cerr << "orchestratai-server: REDIS_URL is not supported by this build yet; using "
+              << (config.db.empty() ? "memory" : config.db) << "\n";
   }
-  oai::service::MemorySessionStore store;
+  std::unique_ptr<oai::service::SessionStore> store;
+  try {
+    if (config.db.empty()) store = std::make_unique<oai::service::MemorySessionStore>();
+    else store = std::make_unique<SqliteSessionStore>(config.db);
+  } catch (const std::exception& e) {
+    std::cerr << "orchestratai-server: " << e.what() << "\n";
+    return 2;
+  }
 
   httplib::Server server;
   const int threads = config.threads;
@@ -51,7 +59,7 @@ int main(int argc, char** argv) {
   server.set_write_timeout(10);
   Services services;
   services.engine = engine.get();
-  services.store = &store;
+  services.store = store.get();
   services.config = config;
   services.accessLog = &std::cerr;
   RegisterRoutes(server, services);
@@ -70,7 +78,7 @@ int main(int argc, char** argv) {
   std::signal(SIGTERM, OnSignal);
   std::signal(SIGINT, OnSignal);
   std::cout << "OrchestratAI listening on http://" << config.host << ":" << port << " (" << engine->Info().documents
-            << " documents, " << engine->Info().chunks << " chunks, store " << store.Kind() << ")" << std::endl;
+            << " documents, " << engine->Info().chunks << " chunks, store " << store->Kind() << ")" << std::endl;
   server.listen_after_bind();
   std::cerr << "orchestratai-server: stopped\n";
   return 0;

@@ -25,7 +25,7 @@ TEST(ServerBinary, PrintsItsAddressServesAndStopsCleanlyOnSigterm) {
     close(out[1]);
     const int devnull = ::open("/dev/null", O_WRONLY);
     dup2(devnull, STDERR_FILENO);
-    execl(OAI_SERVER_BINARY, OAI_SERVER_BINARY, "--port", "0", static_cast<char*>(nullptr));
+    execl(OAI_SERVER_BINARY, OAI_SERVER_BINARY, "--port", "0", "--db", ":memory:", static_cast<char*>(nullptr));
     _exit(127);
   }
   close(out[1]);

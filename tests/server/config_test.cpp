@@ -21,7 +21,8 @@ TEST(Config, DefaultsServeTheShippedKnowledgeBaseOnLoopback8080) {
   EXPECT_EQ(o.config->host, "127.0.0.1");
   EXPECT_EQ(o.config->port, 8080);
   EXPECT_NE(o.config->docsDir.find("server/data/knowledge"), std::string::npos);
-  EXPECT_TRUE(o.config->db.empty());
+  EXPECT_EQ(o.config->db, "orchestratai.db");
+  EXPECT_TRUE(Parse({"--db", ":memory:"}).config->db.empty());
 }
 
 TEST(Config, FlagsOverrideEnvironment) {

@@ -1,0 +1,236 @@
+// SQLite session store (see sqlite_store.h).
+#include "server/sqlite_store.h"
+
+#include <sqlite3.h>
+
+#include <stdexcept>
+
+namespace oai::server {
+
+namespace {
+
+using service::StoreUnavailable;
+
+// A prepared statement that finalizes itself; errors become StoreUnavailable so the API answers 503.
+class Statement {
+ public:
+  Statement(sqlite3* db, const char* sql) : m_db(db) {
+    if (sqlite3_prepare_v2(db, sql, -1, &m_stmt, nullptr) != SQLITE_OK) Fail("prepare");
+  }
+  ~Statement() { sqlite3_finalize(m_stmt); }
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+
+  Statement& Bind(int i, const std::string& v) {
+    Check(sqlite3_bind_text(m_stmt, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT), "bind");
+    return *this;
+  }
+  Statement& Bind(int i, std::int64_t v) {
+    Check(sqlite3_bind_int64(m_stmt, i, v), "bind");
+    return *this;
+  }
+  Statement& Bind(int i, double v) {
+    Check(sqlite3_bind_double(m_stmt, i, v), "bind");
+    return *this;
+  }
+  // True while there is a row to read.
+  bool Step() {
+    const int rc = sqlite3_step(m_stmt);
+    if (rc == SQLITE_ROW) return true;
+    if (rc == SQLITE_DONE) return false;
+    Fail("step");
+    return false;
+  }
+  std::string Text(int col) const {
+    const auto* p = sqlite3_column_text(m_stmt, col);
+    return p ? std::string(reinterpret_cast<const char*>(p), static_cast<std::size_t>(sqlite3_column_bytes(m_stmt, col))) : "";
+  }
+  std::int64_t Int(int col) const { return sqlite3_column_int64(m_stmt, col); }
+  double Real(int col) const { return sqlite3_column_double(m_stmt, col); }
+
+ private:
+  void Check(int rc, const char* what) {
+    if (rc != SQLITE_OK) Fail(what);
+  }
+  [[noreturn]] void Fail(const char* what) {
+    throw StoreUnavailable(std::string("sqlite ") + what + ": " + sqlite3_errmsg(m_db));
+  }
+  sqlite3* m_db;
+  sqlite3_stmt* m_stmt = nullptr;
+};
+
+ChatSession ReadSession(const Statement& s) {
+  ChatSession c;
+  c.id = s.Text(0);
+  c.start_time = s.Text(1);
+  c.last_activity = s.Text(2);
+  c.total_tokens = s.Int(3);
+  c.total_cost = s.Real(4);
+  c.message_count = s.Int(5);
+  return c;
+}
+
+// Commits on success, rolls back when an exception leaves the scope.
+class Transaction {
+ public:
+  explicit Transaction(sqlite3* db) : m_db(db) { Run("BEGIN IMMEDIATE"); }
+  ~Transaction() {
+    if (!m_done) sqlite3_exec(m_db, "ROLLBACK", nullptr, nullptr, nullptr);
+  }
+  void Commit() {
+    Run("COMMIT");
+    m_done = true;
+  }
+
+ private:
+  void Run(const char* sql) {
+    if (sqlite3_exec(m_db, sql, nullptr, nullptr, nullptr) != SQLITE_OK) {
+      throw StoreUnavailable(std::string("sqlite ") + sql + ": " + sqlite3_errmsg(m_db));
+    }
+  }
+  sqlite3* m_db;
+  bool m_done = false;
+};
+
+}  // namespace
+
+SqliteSessionStore::SqliteSessionStore(const std::string& path) : m_path(path) {
+  if (sqlite3_open_v2(path.c_str(), &m_db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
+                      nullptr) != SQLITE_OK) {
+    const std::string why = m_db ? sqlite3_errmsg(m_db) : "out of memory";
+    sqlite3_close(m_db);
+    throw std::runtime_error("cannot open the database " + path + ": " + why);
+  }
+  sqlite3_busy_timeout(m_db, 5000);
+  try {
+    // WAL: readers do not block the writer; synchronous=NORMAL in WAL mode keeps every committed transaction when the
+    // process dies (only an operating-system crash could lose the last ones).
+    Exec("PRAGMA journal_mode=WAL");
+    Exec("PRAGMA synchronous=NORMAL");
+    Exec("PRAGMA foreign_keys=ON");
+    Exec("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
+    {
+      Statement v(m_db, "SELECT version FROM schema_version");
+      if (v.Step() && v.Int(0) != kSchemaVersion) {
+        throw std::runtime_error("the database " + path + " has schema version " + std::to_string(v.Int(0)) +
+                                 ", this server needs " + std::to_string(kSchemaVersion));
+      }
+    }
+    Exec(
+        "CREATE TABLE IF NOT EXISTS sessions ("
+        " id TEXT PRIMARY KEY, start_time TEXT NOT NULL, last_activity TEXT NOT NULL,"
+        " total_tokens INTEGER NOT NULL DEFAULT 0, total_cost REAL NOT NULL DEFAULT 0,"
+        " message_count INTEGER NOT NULL DEFAULT 0);"
+        "CREATE TABLE IF NOT EXISTS messages ("
+        " seq INTEGER PRIMARY KEY AUTOINCREMENT, session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,"
+        " id TEXT NOT NULL, json TEXT NOT NULL);"
+        "CREATE INDEX IF NOT EXISTS messages_by_session ON messages(session_id, seq);"
+        "CREATE TABLE IF NOT EXISTS logs ("
+        " seq INTEGER PRIMARY KEY AUTOINCREMENT, session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,"
+        " id TEXT NOT NULL, json TEXT NOT NULL);"
+        "CREATE INDEX IF NOT EXISTS logs_by_session ON logs(session_id, seq);");
+    Statement count(m_db, "SELECT COUNT(*) FROM schema_version");
+    if (count.Step() && count.Int(0) == 0) {
+      Statement insert(m_db, "INSERT INTO schema_version(version) VALUES (?)");
+      insert.Bind(1, static_cast<std::int64_t>(kSchemaVersion)).Step();
+    }
+  } catch (const service::StoreUnavailable& e) {
+    sqlite3_close(m_db);
+    m_db = nullptr;
+    throw std::runtime_error("cannot use the database " + path + ": " + e.what());
+  } catch (...) {
+    sqlite3_close(m_db);
+    m_db = nullptr;
+    throw;
+  }
+}
+
+SqliteSessionStore::~SqliteSessionStore() {
+  if (m_db) sqlite3_close(m_db);
+}
+
+void SqliteSessionStore::Exec(const char* sql) {
+  char* error = nullptr;
+  if (sqlite3_exec(m_db, sql, nullptr, nullptr, &error) != SQLITE_OK) {
+    const std::string why = error ? error : "unknown error";
+    sqlite3_free(error);
+    throw StoreUnavailable("sqlite: " + why);
+  }
+}
+
+bool SqliteSessionStore::Healthy() {
+  std::lock_guard<std::mutex> lock(m_mutex);
+  try {
+    Statement s(m_db, "SELECT 1");
+    return s.Step();
+  } catch (const StoreUnavailable&) {
+    return false;
+  }
+}
+
+std::optional<ChatSession> SqliteSessionStore::GetLocked(const std::string& id) {
+  Statement s(m_db, "SELECT id, start_time, last_activity, total_tokens, total_cost, message_count FROM sessions WHERE id = ?");
+  s.Bind(1, id);
+  if (!s.Step()) return std::nullopt;
+  return ReadSession(s);
+}
+
+ChatSession SqliteSessionStore::Ensure(const std::string& id, const std::string& now) {
+  std::lock_guard<std::mutex> lock(m_mutex);
+  Statement insert(m_db, "INSERT OR IGNORE INTO sessions(id, start_time, last_activity) VALUES (?, ?, ?)");
+  insert.Bind(1, id).Bind(2, now).Bind(3, now).Step();
+  return GetLocked(id).value();
+}
+
+std::optional<ChatSession> SqliteSessionStore::Get(const std::string& id) {
+  std::lock_guard<std::mutex> lock(m_mutex);
+  return GetLocked(id);
+}
+
+std::optional<SessionHistory> SqliteSessionStore::History(const std::string& id) {
+  std::lock_guard<std::mutex> lock(m_mutex);
+  auto session = GetLocked(id);
+  if (!session) return std::nullopt;
+  SessionHistory h;
+  h.session = *session;
+  Statement messages(m_db, "SELECT json FROM messages WHERE session_id = ? ORDER BY seq");
+  messages.Bind(1, id);
+  while (messages.Step()) h.messages.push_back(Json::parse(messages.Text(0)).get<Message>());
+  Statement logs(m_db, "SELECT json FROM logs WHERE session_id = ? ORDER BY seq");
+  logs.Bind(1, id);
+  while (logs.Step()) h.logs.push_back(Json::parse(logs.Text(0)).get<RetrievalLog>());
+  return h;
+}
+
+void SqliteSessionStore::AppendTurn(const std::string& id, const Message& user, const Message& assistant,
+                                    const std::vector<RetrievalLog>& logs) {
+  std::lock_guard<std::mutex> lock(m_mutex);
+  Transaction tx(m_db);
+  ChatSession session = GetLocked(id).value_or(ChatSession{id, user.timestamp, user.timestamp, 0, 0.0, 0});
+  service::ApplyTurnToSession(session, assistant);
+  Statement upsert(m_db,
+                   "INSERT INTO sessions(id, start_time, last_activity, total_tokens, total_cost, message_count) "
+                   "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET last_activity = excluded.last_activity, "
+                   "total_tokens = excluded.total_tokens, total_cost = excluded.total_cost, "
+                   "message_count = excluded.message_count");
+  upsert.Bind(1, id).Bind(2, session.start_time).Bind(3, session.last_activity).Bind(4, session.total_tokens)
+      .Bind(5, session.total_cost).Bind(6, session.message_count).Step();
+  for (const Message* m : {&user, &assistant}) {
+    Statement insert(m_db, "INSERT INTO messages(session_id, id, json) VALUES (?, ?, ?)");
+    insert.Bind(1, id).Bind(2, m->id).Bind(3, Json(*m).dump()).Step();
+  }
+  for (const RetrievalLog& log : logs) {
+    Statement insert(m_db, "INSERT INTO logs(session_id, id, json) VALUES (?, ?, ?)");
+    insert.Bind(1, id).Bind(2, log.id).Bind(3, Json(log).dump()).Step();
+  }
+  tx.Commit();
+}
+
+bool SqliteSessionStore::Delete(const std::string& id) {
+  std::lock_guard<std::mutex> lock(m_mutex);
+  Statement del(m_db, "DELETE FROM sessions WHERE id = ?");
+  del.Bind(1, id).Step();
+  return sqlite3_changes(m_db) > 0;
+}
+
+}  // namespace oai::server

@@ -1,0 +1,256 @@
+// One behaviour for every session store: the same tests run against the in-memory store and a real SQLite file
+// (and, once it exists, a real Redis). Plus SQLite's own promises: durability across reopen, a clear error for a file
+// it cannot use, and every acknowledged answer kept when the server is killed with SIGKILL.
+#include <gtest/gtest.h>
+#include <httplib.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <fcntl.h>
+
+#include <atomic>
+#include <filesystem>
+#include <set>
+#include <fstream>
+#include <regex>
+#include <thread>
+
+#include "model/ids.h"
+#include "server/sqlite_store.h"
+#include "service/session_store.h"
+
+namespace oai::server {
+namespace {
+
+namespace fs = std::filesystem;
+
+fs::path TempPath(const std::string& name) {
+  return fs::temp_directory_path() / ("oai-" + std::to_string(::getpid()) + "-" + name);
+}
+
+Message Msg(MessageRole role, const std::string& content, std::int64_t tokens = 0) {
+  Message m;
+  m.id = NewUuidV4();
+  m.role = role;
+  m.content = content;
+  m.timestamp = NowIso8601();
+  if (role == MessageRole::Assistant) {
+    m.agent = AgentId::Billing;
+    m.confidence = 0.9;
+    m.metrics = ChatMetrics{tokens, 0.002, 12.5, CacheStatus::Miss};
+  }
+  return m;
+}
+
+RetrievalLog Log(const std::string& title) {
+  RetrievalLog l;
+  l.id = NewUuidV4();
+  l.type = LogType::Routing;
+  l.title = title;
+  l.data = {{"intent", "billing"}};
+  l.timestamp = NowIso8601();
+  return l;
+}
+
+struct MemoryFactory {
+  static std::unique_ptr<service::SessionStore> Make(const fs::path&) {
+    return std::make_unique<service::MemorySessionStore>();
+  }
+};
+struct SqliteFactory {
+  static std::unique_ptr<service::SessionStore> Make(const fs::path& file) {
+    return std::make_unique<SqliteSessionStore>(file.string());
+  }
+};
+
+template <class Factory>
+class SessionStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    m_file = TempPath(std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()) + ".db");
+    store = Factory::Make(m_file);
+  }
+  void TearDown() override {
+    store.reset();
+    for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(m_file.string() + suffix);
+  }
+  std::unique_ptr<service::SessionStore> store;
+  fs::path m_file;
+};
+
+using Stores = ::testing::Types<MemoryFactory, SqliteFactory>;
+TYPED_TEST_SUITE(SessionStoreTest, Stores);
+
+TYPED_TEST(SessionStoreTest, EnsureCreatesOnceAndKeepsTheStartTime) {
+  const std::string id = NewUuidV4();
+  EXPECT_FALSE(this->store->Get(id));
+  const ChatSession a = this->store->Ensure(id, "2026-11-25T10:00:00.000Z");
+  const ChatSession b = this->store->Ensure(id, "2026-11-25T11:00:00.000Z");
+  EXPECT_EQ(a.start_time, "2026-11-25T10:00:00.000Z");
+  EXPECT_EQ(b, a);
+  EXPECT_EQ(this->store->History(id)->messages.size(), 0u);
+  EXPECT_TRUE(this->store->Healthy());
+}
+
+TYPED_TEST(SessionStoreTest, TurnsKeepOrderTotalsAndExactContent) {
+  const std::string id = NewUuidV4();
+  this->store->Ensure(id, NowIso8601());
+  const Message q1 = Msg(MessageRole::User, "How much is Pro? Zoë asks, 价格 €");
+  const Message a1 = Msg(MessageRole::Assistant, "The Pro plan costs $49 [1].", 120);
+  const Message q2 = Msg(MessageRole::User, "and annual?");
+  const Message a2 = Msg(MessageRole::Assistant, "$490 per seat per year [1].", 80);
+  this->store->AppendTurn(id, q1, a1, {Log("one"), Log("two")});
+  this->store->AppendTurn(id, q2, a2, {Log("three")});
+  const auto h = this->store->History(id);
+  ASSERT_TRUE(h);
+  EXPECT_EQ(h->messages, (std::vector<Message>{q1, a1, q2, a2}));
+  ASSERT_EQ(h->logs.size(), 3u);
+  EXPECT_EQ(h->logs[2].title, "three");
+  EXPECT_EQ(h->session.message_count, 4);
+  EXPECT_EQ(h->session.total_tokens, 200);
+  EXPECT_DOUBLE_EQ(h->session.total_cost, 0.004);
+  EXPECT_EQ(h->session.last_activity, a2.timestamp);
+}
+
+TYPED_TEST(SessionStoreTest, SessionsDoNotSeeEachOther) {
+  const std::string a = NewUuidV4(), b = NewUuidV4();
+  this->store->AppendTurn(a, Msg(MessageRole::User, "a"), Msg(MessageRole::Assistant, "A"), {});
+  this->store->AppendTurn(b, Msg(MessageRole::User, "b"), Msg(MessageRole::Assistant, "B"), {});
+  EXPECT_EQ(this->store->History(a)->messages[0].content, "a");
+  EXPECT_EQ(this->store->History(b)->messages[0].content, "b");
+  EXPECT_EQ(this->store->History(b)->messages.size(), 2u);
+}
+
+TYPED_TEST(SessionStoreTest, DeleteRemovesTheHistory) {
+  const std::string id = NewUuidV4();
+  this->store->AppendTurn(id, Msg(MessageRole::User, "q"), Msg(MessageRole::Assistant, "a"), {Log("l")});
+  EXPECT_TRUE(this->store->Delete(id));
+  EXPECT_FALSE(this->store->History(id));
+  EXPECT_FALSE(this->store->Delete(id));
+}
+
+TYPED_TEST(SessionStoreTest, ConcurrentTurnsAreAllKept) {
+  const std::string id = NewUuidV4();
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 25; ++i) {
+        this->store->AppendTurn(id, Msg(MessageRole::User, std::to_string(t) + ":" + std::to_string(i)),
+                                Msg(MessageRole::Assistant, "ok", 1), {});
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  const auto h = this->store->History(id);
+  EXPECT_EQ(h->messages.size(), 200u);
+  EXPECT_EQ(h->session.message_count, 200);
+  EXPECT_EQ(h->session.total_tokens, 100);
+}
+
+TEST(SqliteSessionStore, KeepsEverythingAcrossReopen) {
+  const fs::path file = TempPath("reopen.db");
+  const std::string id = NewUuidV4();
+  const Message q = Msg(MessageRole::User, "persist me");
+  {
+    SqliteSessionStore store(file.string());
+    store.AppendTurn(id, q, Msg(MessageRole::Assistant, "kept", 5), {Log("routing")});
+  }
+  SqliteSessionStore again(file.string());
+  const auto h = again.History(id);
+  ASSERT_TRUE(h);
+  EXPECT_EQ(h->messages[0], q);
+  EXPECT_EQ(h->logs.size(), 1u);
+  for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(file.string() + suffix);
+}
+
+TEST(SqliteSessionStore, RefusesAFileItCannotUseWithOneClearLine) {
+  const fs::path notDb = TempPath("not-a-db.db");
+  std::ofstream(notDb) << "this is a text file, not a database, and it is long enough to have a header page";
+  try {
+    SqliteSessionStore store(notDb.string());
+    FAIL() << "expected an error";
+  } catch (const std::runtime_error& e) {
+    const std::string what = e.what();
+    EXPECT_EQ(what.rfind("cannot use the database " + notDb.string(), 0), 0u) << what;
+    EXPECT_EQ(what.find('\n'), std::string::npos);
+  }
+  fs::remove(notDb);
+  EXPECT_THROW(SqliteSessionStore("/definitely/not/a/folder/x.db"), std::runtime_error);
+}
+
+// The real binary with a SQLite file: answers are acknowledged, the process is killed with SIGKILL, a new process
+// opens the same file, and every acknowledged message is there.
+pid_t StartServer(const std::string& db, int* port) {
+  int out[2];
+  if (pipe(out) != 0) return -1;
+  const pid_t pid = fork();
+  if (pid == 0) {
+    dup2(out[1], STDOUT_FILENO);
+    close(out[0]);
+    close(out[1]);
+    const int devnull = ::open("/dev/null", O_WRONLY);
+    dup2(devnull, STDERR_FILENO);
+    execl(OAI_SERVER_BINARY, OAI_SERVER_BINARY, "--port", "0", "--db", db.c_str(), static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  close(out[1]);
+  std::string line;
+  char ch;
+  while (read(out[0], &ch, 1) == 1 && ch != '\n') line += ch;
+  close(out[0]);
+  std::smatch m;
+  if (!std::regex_search(line, m, std::regex(R"(127\.0\.0\.1:(\d+))"))) return -1;
+  *port = std::stoi(m[1]);
+  return pid;
+}
+
+TEST(SqliteDurability, EveryAcknowledgedAnswerSurvivesSigkill) {
+  const fs::path db = TempPath("sigkill.db");
+  int port = 0;
+  pid_t pid = StartServer(db.string(), &port);
+  ASSERT_GT(pid, 0);
+  const std::string session = NewUuidV4();
+  std::vector<std::string> acknowledged;
+  std::atomic<bool> stop{false};
+  std::thread client([&] {
+    httplib::Client c("127.0.0.1", port);
+    for (int i = 0; i < 200 && !stop; ++i) {
+      const std::string question = "How much does the Pro plan cost? (" + std::to_string(i) + ")";
+      auto r = c.Post("/api/chat", Json{{"message", question}, {"session_id", session}}.dump(), "application/json");
+      if (r && r->status == 200) acknowledged.push_back(question);
+      else break;  // the server is gone
+    }
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(400));
+  kill(pid, SIGKILL);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  stop = true;
+  client.join();
+  ASSERT_GT(acknowledged.size(), 3u) << "the load did not run";
+
+  pid = StartServer(db.string(), &port);
+  ASSERT_GT(pid, 0);
+  httplib::Client c("127.0.0.1", port);
+  auto r = c.Get("/api/session/" + session);
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200);
+  const Json h = Json::parse(r->body);
+  std::set<std::string> stored;
+  for (const auto& m : h["messages"]) {
+    if (m["role"] == "user") stored.insert(m["content"].get<std::string>());
+  }
+  std::size_t lost = 0;
+  for (const auto& q : acknowledged) lost += stored.count(q) == 0;
+  std::printf("[durability] %zu answers acknowledged before SIGKILL, %zu stored after restart, %zu lost\n",
+              acknowledged.size(), stored.size(), lost);
+  EXPECT_EQ(lost, 0u);
+  EXPECT_EQ(h["messages"].size() % 2, 0u) << "a question is never stored without its answer";
+  kill(pid, SIGTERM);
+  waitpid(pid, &status, 0);
+  for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(db.string() + suffix);
+}
+
+}  // namespace
+}  // namespace oai::server
