@@ -4,6 +4,7 @@
 #include <httplib.h>
 #include <strings.h>
 
+#include <algorithm>
 #include <chrono>
 #include <iomanip>
 #include <mutex>
@@ -14,6 +15,7 @@
 #include "model/validation.h"
 #include "server/openai_client.h"
 #include "service/chat_service.h"
+#include "service/export.h"
 #include "server/static_files.h"
 
 namespace oai::server {
@@ -27,6 +29,8 @@ using Clock = std::chrono::steady_clock;
 thread_local Clock::time_point t_requestStart;
 
 const std::regex kSessionPath(R"(^/api/session/([^/]+)$)");
+const std::regex kExportPath(R"(^/api/session/([^/]+)/export$)");
+const std::regex kStreamPath(R"(^/api/chat/stream/([^/]+)$)");
 
 bool IsSaneRequestId(const std::string& id) {
   if (id.empty() || id.size() > 64) return false;
@@ -91,8 +95,11 @@ std::string MessageForStatus(int status, const httplib::Request& req) {
 std::string AllowedMethods(const std::string& path) {
   if (path == "/api/health" || path == "/api/agents") return "GET";
   if (path == "/api/session") return "POST";
-  if (path == "/api/chat") return "POST";
+  if (path == "/api/chat" || path == "/api/chat/stream" || path == "/api/chat/stream/initiate") return "POST";
+  if (path == "/metrics") return "GET";
   if (std::regex_match(path, kSessionPath)) return "GET, DELETE";
+  if (std::regex_match(path, kExportPath)) return "GET";
+  if (std::regex_match(path, kStreamPath)) return "GET";
   return "";
 }
 
@@ -115,10 +122,11 @@ std::optional<std::string> SessionIdFromPath(const httplib::Request& req, httpli
 }
 
 template <class F>
-void WithStore(const httplib::Request& req, httplib::Response& res, F&& body) {
+void WithStore(const Services* s, const httplib::Request& req, httplib::Response& res, F&& body) {
   try {
     body();
   } catch (const service::StoreUnavailable&) {
+    s->metrics->StoreError();
     res.set_header("Retry-After", "1");
     SendError(req, res, 503, "STORE_UNAVAILABLE", "the session store is unavailable; retry shortly",
               Json{{"retryable", true}});
@@ -133,6 +141,53 @@ void LogRequest(std::ostream& out, std::mutex& mutex, const httplib::Request& re
        << std::setprecision(3) << ms << " remote=" << req.remote_addr << '\n';
   std::lock_guard<std::mutex> lock(mutex);
   out << line.str() << std::flush;
+}
+
+
+// Runs a turn for a stream, recording each step as an event and writing the ones after `lastSent` to the client
+// while it is connected. The turn always completes (a client that dropped can resume from the record).
+// Returns whether the client received every event.
+bool RunStreamedTurn(Services* s, ChatStream& stream, httplib::DataSink& sink, int lastSent) {
+  bool connected = true;
+  auto emit = [&](const std::string& name, const Json& data) {
+    SseEvent e;
+    {
+      std::lock_guard<std::mutex> lock(stream.mutex);
+      e.id = static_cast<int>(stream.events.size()) + 1;
+      e.name = name;
+      e.data = data.dump();
+      stream.events.push_back(e);
+    }
+    stream.changed.notify_all();
+    if (connected && e.id > lastSent) {
+      const std::string text = FormatSse(e);
+      connected = sink.is_writable() && sink.write(text.data(), text.size());
+    }
+  };
+  engine::TurnObserver observer;
+  observer.onAgentStatus = [&](AgentId a, AgentStatus st) { emit("agent_status", Json(AgentStatusEvent{a, st})); };
+  observer.onLog = [&](const RetrievalLog& log) { emit("retrieval_log", Json(log)); };
+  observer.onMessageChunk = [&](const std::string& c) { emit("message_chunk", Json(MessageChunkEvent{c})); };
+  try {
+    const service::TurnResult turn = service::RunChatTurn(*s->engine, *s->store, stream.request, &observer);
+    emit("done", Json(DoneEvent{turn.response, turn.messageId}));
+  } catch (const service::StoreUnavailable&) {
+    s->metrics->StoreError();
+    emit("stream_error", Json(StreamErrorEvent{"STORE_UNAVAILABLE", "the session store is unavailable; retry shortly", true}));
+  } catch (const std::exception&) {
+    emit("stream_error", Json(StreamErrorEvent{"INTERNAL_ERROR", "internal error", false}));
+  }
+  {
+    std::lock_guard<std::mutex> lock(stream.mutex);
+    stream.finished = true;
+  }
+  stream.changed.notify_all();
+  return connected;
+}
+
+void SetSseHeaders(httplib::Response& res) {
+  res.set_header("Cache-Control", "no-cache");
+  res.set_header("X-Accel-Buffering", "no");
 }
 
 }  // namespace
@@ -163,9 +218,44 @@ void RegisterRoutes(httplib::Server& server, Services& services) {
   server.set_payload_max_length(kMaxBodyBytes);
   server.set_tcp_nodelay(true);
 
-  server.set_pre_routing_handler([](const httplib::Request& req, httplib::Response& res) {
+  if (!services.metrics) services.metrics = std::make_shared<Metrics>();
+  if (!services.rateLimiter) services.rateLimiter = std::make_shared<RateLimiter>(services.config.rateLimit);
+  if (!services.streams) services.streams = std::make_shared<StreamRegistry>();
+
+  server.set_pre_routing_handler([s](const httplib::Request& req, httplib::Response& res) {
     t_requestStart = Clock::now();
     EnsureRequestId(req, res);
+    const bool api = req.path.rfind("/api/", 0) == 0;
+    // CORS: only origins on the allowlist get the headers that let a browser read the answer.
+    const std::string origin = req.get_header_value("Origin");
+    const auto& allowed = s->config.corsOrigins;
+    const bool originAllowed = !origin.empty() && std::find(allowed.begin(), allowed.end(), origin) != allowed.end();
+    if (originAllowed) {
+      res.set_header("Access-Control-Allow-Origin", origin);
+      res.set_header("Vary", "Origin");
+      res.set_header("Access-Control-Expose-Headers", "X-Request-Id, X-Message-Id, X-Session-Id, Retry-After");
+    }
+    if (api && req.method == "OPTIONS") {
+      if (!originAllowed) {
+        SendError(req, res, 403, "CORS_FORBIDDEN", "origin " + (origin.empty() ? std::string("(none)") : origin) +
+                                                       " is not allowed (CORS_ORIGINS)");
+        return httplib::Server::HandlerResponse::Handled;
+      }
+      res.status = 204;
+      res.set_header("Access-Control-Allow-Methods", "GET, POST, DELETE, OPTIONS");
+      res.set_header("Access-Control-Allow-Headers", "Content-Type, X-Request-Id, Last-Event-ID");
+      res.set_header("Access-Control-Max-Age", "600");
+      return httplib::Server::HandlerResponse::Handled;
+    }
+    int retryAfter = 1;
+    if (api && !s->rateLimiter->Allow(req.remote_addr, Clock::now(), &retryAfter)) {
+      s->metrics->RateLimited();
+      res.set_header("Retry-After", std::to_string(retryAfter));
+      SendError(req, res, 429, "RATE_LIMITED",
+                "too many requests from " + req.remote_addr + "; retry in " + std::to_string(retryAfter) + " s",
+                Json{{"retryable", true}, {"retry_after_seconds", retryAfter}});
+      return httplib::Server::HandlerResponse::Handled;
+    }
     return httplib::Server::HandlerResponse::Unhandled;
   });
 
@@ -186,11 +276,15 @@ void RegisterRoutes(httplib::Server& server, Services& services) {
     SendError(req, res, 500, "INTERNAL_ERROR", "internal error");
   });
 
-  if (services.accessLog) {
-    server.set_logger([s, logMutex](const httplib::Request& req, const httplib::Response& res) {
-      LogRequest(*s->accessLog, *logMutex, req, res);
-    });
-  }
+  server.set_logger([s, logMutex](const httplib::Request& req, const httplib::Response& res) {
+    const double seconds = std::chrono::duration<double>(Clock::now() - t_requestStart).count();
+    s->metrics->Record(RouteLabel(req.path), req.method, res.status, seconds);
+    if (s->accessLog) LogRequest(*s->accessLog, *logMutex, req, res);
+  });
+
+  server.Get("/metrics", [s](const httplib::Request&, httplib::Response& res) {
+    res.set_content(s->metrics->Render(s->engine->CacheStatistics()), "text/plain; version=0.0.4; charset=utf-8");
+  });
 
   server.Get("/api/health", [s](const httplib::Request&, httplib::Response& res) {
     const HealthStatus h = service::BuildHealth(*s->engine, *s->store);
@@ -202,7 +296,7 @@ void RegisterRoutes(httplib::Server& server, Services& services) {
   });
 
   server.Post("/api/session", [s](const httplib::Request& req, httplib::Response& res) {
-    WithStore(req, res, [&] {
+    WithStore(s, req, res, [&] {
       const std::string now = NowIso8601();
       SessionCreated created;
       created.session_id = NewUuidV4();
@@ -214,17 +308,37 @@ void RegisterRoutes(httplib::Server& server, Services& services) {
   server.Get(R"(/api/session/([^/]+))", [s](const httplib::Request& req, httplib::Response& res) {
     auto id = SessionIdFromPath(req, res);
     if (!id) return;
-    WithStore(req, res, [&] {
+    WithStore(s, req, res, [&] {
       auto history = s->store->History(*id);
       if (!history) return SendError(req, res, 404, "SESSION_NOT_FOUND", "no session " + *id);
       SendJson(res, 200, Json(*history));
     });
   });
 
+  server.Get(R"(/api/session/([^/]+)/export)", [s](const httplib::Request& req, httplib::Response& res) {
+    auto id = SessionIdFromPath(req, res);
+    if (!id) return;
+    const std::string format = req.has_param("format") ? req.get_param_value("format") : "md";
+    if (format != "md" && format != "json") {
+      return SendError(req, res, 400, "VALIDATION_ERROR", "format must be md or json",
+                       Json::array({{{"field", "format"}, {"rule", "enum"}, {"message", "format must be md or json"}}}));
+    }
+    WithStore(s, req, res, [&] {
+      auto history = s->store->History(*id);
+      if (!history) return SendError(req, res, 404, "SESSION_NOT_FOUND", "no session " + *id);
+      res.set_header("Content-Disposition", "attachment; filename=\"orchestratai-" + *id + "." + format + "\"");
+      if (format == "json") {
+        res.set_content(service::ExportJson(*history).dump(2), "application/json");
+      } else {
+        res.set_content(service::ExportMarkdown(*history), "text/markdown; charset=utf-8");
+      }
+    });
+  });
+
   server.Delete(R"(/api/session/([^/]+))", [s](const httplib::Request& req, httplib::Response& res) {
     auto id = SessionIdFromPath(req, res);
     if (!id) return;
-    WithStore(req, res, [&] {
+    WithStore(s, req, res, [&] {
       if (!s->store->Delete(*id)) return SendError(req, res, 404, "SESSION_NOT_FOUND", "no session " + *id);
       res.status = 204;
     });
@@ -239,12 +353,102 @@ void RegisterRoutes(httplib::Server& server, Services& services) {
       return SendError(req, res, 400, "VALIDATION_ERROR", parsed.error().Summary(), parsed.error().ToDetails());
     }
     const ChatRequest& chat = parsed.value();
-    WithStore(req, res, [&] {
+    WithStore(s, req, res, [&] {
       const service::TurnResult turn = service::RunChatTurn(*s->engine, *s->store, chat);
       res.set_header("X-Message-Id", turn.messageId);
       res.set_header("X-Session-Id", chat.session_id);
       SendJson(res, 200, Json(turn.response));
     });
+  });
+
+
+  // Streaming: the same turn as /api/chat, as server-sent events while it runs.
+  server.Post("/api/chat/stream", [s](const httplib::Request& req, httplib::Response& res) {
+    if (!IsJsonContentType(req)) {
+      return SendError(req, res, 415, "UNSUPPORTED_MEDIA_TYPE", "Content-Type must be application/json");
+    }
+    Result<ChatRequest> parsed = ParseChatRequest(req.body);
+    if (!parsed) return SendError(req, res, 400, "VALIDATION_ERROR", parsed.error().Summary(), parsed.error().ToDetails());
+    if (static_cast<std::size_t>(s->metrics->ActiveStreams()) >= s->maxStreams) {
+      res.set_header("Retry-After", "1");
+      return SendError(req, res, 503, "TOO_MANY_STREAMS", "too many open streams; retry shortly", Json{{"retryable", true}});
+    }
+    auto stream = std::make_shared<ChatStream>();
+    stream->request = parsed.value();
+    SetSseHeaders(res);
+    s->metrics->StreamStarted();
+    res.set_chunked_content_provider(
+        "text/event-stream",
+        [s, stream](std::size_t, httplib::DataSink& sink) {
+          RunStreamedTurn(s, *stream, sink, 0);
+          sink.done();
+          return true;
+        },
+        [s](bool) { s->metrics->StreamEnded(); });
+  });
+
+  server.Post("/api/chat/stream/initiate", [s](const httplib::Request& req, httplib::Response& res) {
+    if (!IsJsonContentType(req)) {
+      return SendError(req, res, 415, "UNSUPPORTED_MEDIA_TYPE", "Content-Type must be application/json");
+    }
+    Result<ChatRequest> parsed = ParseChatRequest(req.body);
+    if (!parsed) return SendError(req, res, 400, "VALIDATION_ERROR", parsed.error().Summary(), parsed.error().ToDetails());
+    if (s->streams->Size() + static_cast<std::size_t>(s->metrics->ActiveStreams()) >= s->maxStreams * 4) {
+      res.set_header("Retry-After", "1");
+      return SendError(req, res, 503, "TOO_MANY_STREAMS", "too many pending streams; retry shortly", Json{{"retryable", true}});
+    }
+    SendJson(res, 201, Json{{"stream_id", s->streams->Create(parsed.value())}});
+  });
+
+  server.Get(R"(/api/chat/stream/([^/]+))", [s](const httplib::Request& req, httplib::Response& res) {
+    const std::string id = req.matches[1];
+    auto stream = s->streams->Find(IsUuid(id) ? NormalizeUuid(id) : id);
+    if (!stream) return SendError(req, res, 404, "STREAM_NOT_FOUND", "no stream " + id + " (streams are kept 5 minutes)");
+    if (static_cast<std::size_t>(s->metrics->ActiveStreams()) >= s->maxStreams) {
+      res.set_header("Retry-After", "1");
+      return SendError(req, res, 503, "TOO_MANY_STREAMS", "too many open streams; retry shortly", Json{{"retryable", true}});
+    }
+    int lastId = 0;
+    if (req.has_header("Last-Event-ID")) {
+      const std::string v = req.get_header_value("Last-Event-ID");
+      if (!v.empty() && v.size() < 9 && v.find_first_not_of("0123456789") == std::string::npos) lastId = std::stoi(v);
+    }
+    SetSseHeaders(res);
+    s->metrics->StreamStarted();
+    const std::string key = IsUuid(id) ? NormalizeUuid(id) : id;
+    res.set_chunked_content_provider(
+        "text/event-stream",
+        [s, stream, key, lastId](std::size_t, httplib::DataSink& sink) {
+          bool run = false;
+          {
+            std::lock_guard<std::mutex> lock(stream->mutex);
+            if (!stream->started) stream->started = run = true;
+          }
+          if (run) {
+            if (!RunStreamedTurn(s, *stream, sink, lastId)) return false;  // kept for a resume
+          } else {
+            // Another connection runs (or ran) the turn: replay what this client has not seen, then follow along.
+            int sent = lastId;
+            std::unique_lock<std::mutex> lock(stream->mutex);
+            while (true) {
+              while (sent < static_cast<int>(stream->events.size())) {
+                const std::string text = FormatSse(stream->events[static_cast<std::size_t>(sent)]);
+                ++sent;
+                lock.unlock();
+                if (!sink.is_writable() || !sink.write(text.data(), text.size())) return false;
+                lock.lock();
+              }
+              if (stream->finished) break;
+              stream->changed.wait_for(lock, std::chrono::milliseconds(200));
+              if (!sink.is_writable()) return false;
+            }
+          }
+          // Delivered to the end: the stream is used up ("the rest, once").
+          s->streams->Remove(key);
+          sink.done();
+          return true;
+        },
+        [s](bool) { s->metrics->StreamEnded(); });
   });
 
   // Everything else: the built page, when there is one. API paths never fall through to files.

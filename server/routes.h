@@ -9,6 +9,8 @@
 
 #include "engine/engine.h"
 #include "server/config.h"
+#include "server/metrics.h"
+#include "server/streams.h"
 #include "service/session_store.h"
 
 namespace httplib {
@@ -26,6 +28,10 @@ struct Services {
   SessionStore* store = nullptr;
   Config config;
   std::ostream* accessLog = nullptr;  // one line per request; nullptr = silent
+  std::shared_ptr<Metrics> metrics;           // created by RegisterRoutes when empty
+  std::shared_ptr<RateLimiter> rateLimiter;   // created from config.rateLimit when empty
+  std::shared_ptr<StreamRegistry> streams;    // created when empty
+  std::size_t maxStreams = 32;                // concurrent open streams; more are answered 503
 };
 
 void RegisterRoutes(httplib::Server& server, Services& services);

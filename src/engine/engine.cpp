@@ -65,7 +65,7 @@ constexpr const char* kRouterModel = "router-nb-v1";
 constexpr const char* kComposerModel = "extractive-v1";
 constexpr std::size_t kTopK = 5;
 constexpr std::size_t kContextChunks = 3;
-constexpr std::size_t kMaxAnswerSentences = 3;
+constexpr std::size_t kMaxAnswerSentences = 4;
 constexpr double kHybridBelowConfidence = 0.5;
 constexpr double kHybridMargin = 0.2;
 constexpr std::size_t kHistoryTurnsForLlm = 3;
@@ -516,6 +516,12 @@ class OrchestrationEngine final : public Engine {
     for (std::size_t h = 0; h < hits.size(); ++h) {
       const Chunk& c = m_chunks[hits[h].chunk];
       contextTokens += EstimateTokens(c.text);
+      // Words of the section's heading count for every sentence under it, at half weight: the rows of a table
+      // under "Limits per plan" answer a question about limits without repeating the word.
+      std::set<std::string> headingShared;
+      for (const auto& t : Tokenize(c.headingPath)) {
+        if (querySet.count(t)) headingShared.insert(t);
+      }
       for (const auto& s : SplitSentences(c.text)) {
         std::set<std::string> shared;
         for (const auto& t : Tokenize(s)) {
@@ -525,6 +531,7 @@ class OrchestrationEngine final : public Engine {
         // Rarer shared words and better-ranked chunks count more; very long sentences a little less.
         double weight = 0;
         for (const auto& w : shared) weight += w.size() > 3 ? 1.0 : 0.5;
+        for (const auto& w : headingShared) weight += shared.count(w) ? 0.0 : (w.size() > 3 ? 0.5 : 0.25);
         const double lengthPenalty = s.size() > 300 ? 0.8 : 1.0;
         candidates.push_back({weight * (0.5 + hits[h].similarity) * lengthPenalty, h, order++, s});
       }

@@ -17,7 +17,10 @@ namespace oai::server::testing {
 
 class TestServer {
  public:
-  explicit TestServer(std::string webRoot = "", std::string llmBaseUrl = "", std::string llmModel = "") {
+  explicit TestServer(std::string webRoot = "", std::string llmBaseUrl = "", std::string llmModel = "",
+                      std::vector<std::string> corsOrigins = {}, int rateLimit = 0) {
+    m_services.config.corsOrigins = std::move(corsOrigins);
+    m_services.config.rateLimit = rateLimit;
     m_services.config.docsDir = std::string(OAI_DATA_DIR) + "/knowledge";
     m_services.config.routerExamples = std::string(OAI_DATA_DIR) + "/router_examples.tsv";
     m_services.config.webRoot = std::move(webRoot);

@@ -1,0 +1,105 @@
+// Metrics and rate limiting (see metrics.h).
+#include "server/metrics.h"
+
+#include <cmath>
+#include <cstdio>
+#include <regex>
+#include <sstream>
+
+namespace oai::server {
+
+std::string RouteLabel(const std::string& path) {
+  static const std::regex session(R"(^/api/session/[^/]+$)");
+  static const std::regex exportPath(R"(^/api/session/[^/]+/export$)");
+  static const std::regex stream(R"(^/api/chat/stream/[^/]+$)");
+  static const std::regex document(R"(^/api/documents/.+$)");
+  if (path.rfind("/api/", 0) != 0 && path != "/metrics") return "static";
+  if (std::regex_match(path, session)) return "/api/session/{id}";
+  if (std::regex_match(path, exportPath)) return "/api/session/{id}/export";
+  if (path != "/api/chat/stream/initiate" && std::regex_match(path, stream)) return "/api/chat/stream/{id}";
+  if (std::regex_match(path, document)) return "/api/documents/{id}";
+  static const char* known[] = {"/api/health", "/api/session", "/api/chat", "/api/chat/stream",
+                                "/api/chat/stream/initiate", "/api/agents", "/api/documents", "/metrics"};
+  for (const char* k : known) {
+    if (path == k) return path;
+  }
+  return "other";
+}
+
+void Metrics::Record(const std::string& route, const std::string& method, int status, double seconds) {
+  std::lock_guard<std::mutex> lock(m_mutex);
+  ++m_requests[{route, method, status}];
+  Histogram& h = m_latency[route];
+  for (std::size_t i = 0; i < kBuckets.size(); ++i) {
+    if (seconds <= kBuckets[i]) ++h.buckets[i];
+  }
+  ++h.count;
+  h.sum += seconds;
+}
+
+std::string Metrics::Render(const engine::CacheStats& cache) const {
+  std::ostringstream out;
+  auto number = [](double v) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.9g", v);
+    return std::string(buf);
+  };
+  std::lock_guard<std::mutex> lock(m_mutex);
+  out << "# HELP orchestratai_requests_total HTTP requests by route, method and status.\n"
+         "# TYPE orchestratai_requests_total counter\n";
+  for (const auto& [key, n] : m_requests) {
+    const auto& [route, method, status] = key;
+    out << "orchestratai_requests_total{route=\"" << route << "\",method=\"" << method << "\",status=\"" << status
+        << "\"} " << n << "\n";
+  }
+  out << "# HELP orchestratai_request_duration_seconds Time to answer a request, by route.\n"
+         "# TYPE orchestratai_request_duration_seconds histogram\n";
+  for (const auto& [route, h] : m_latency) {
+    for (std::size_t i = 0; i < kBuckets.size(); ++i) {
+      out << "orchestratai_request_duration_seconds_bucket{route=\"" << route << "\",le=\"" << number(kBuckets[i])
+          << "\"} " << h.buckets[i] << "\n";
+    }
+    out << "orchestratai_request_duration_seconds_bucket{route=\"" << route << "\",le=\"+Inf\"} " << h.count << "\n";
+    out << "orchestratai_request_duration_seconds_sum{route=\"" << route << "\"} " << number(h.sum) << "\n";
+    out << "orchestratai_request_duration_seconds_count{route=\"" << route << "\"} " << h.count << "\n";
+  }
+  out << "# HELP orchestratai_active_streams Server-sent event streams open now.\n"
+         "# TYPE orchestratai_active_streams gauge\n"
+      << "orchestratai_active_streams " << m_activeStreams.load() << "\n";
+  out << "# HELP orchestratai_cache_hits_total Response cache hits.\n# TYPE orchestratai_cache_hits_total counter\n"
+      << "orchestratai_cache_hits_total " << cache.hits << "\n";
+  out << "# HELP orchestratai_cache_misses_total Response cache misses.\n# TYPE orchestratai_cache_misses_total counter\n"
+      << "orchestratai_cache_misses_total " << cache.misses << "\n";
+  out << "# HELP orchestratai_cache_entries Response cache size.\n# TYPE orchestratai_cache_entries gauge\n"
+      << "orchestratai_cache_entries " << cache.size << "\n";
+  out << "# HELP orchestratai_store_errors_total Session store operations that failed.\n"
+         "# TYPE orchestratai_store_errors_total counter\n"
+      << "orchestratai_store_errors_total " << m_storeErrors.load() << "\n";
+  out << "# HELP orchestratai_rate_limited_total Requests refused by the rate limiter.\n"
+         "# TYPE orchestratai_rate_limited_total counter\n"
+      << "orchestratai_rate_limited_total " << m_rateLimited.load() << "\n";
+  return out.str();
+}
+
+bool RateLimiter::Allow(const std::string& client, Clock::time_point now, int* retryAfterSeconds) {
+  if (m_perMinute <= 0) return true;
+  std::lock_guard<std::mutex> lock(m_mutex);
+  const double rate = m_perMinute / 60.0;  // tokens per second
+  auto [it, inserted] = m_buckets.try_emplace(client, Bucket{static_cast<double>(m_perMinute), now});
+  Bucket& b = it->second;
+  if (!inserted) {
+    const double elapsed = std::chrono::duration<double>(now - b.updated).count();
+    b.tokens = std::min(static_cast<double>(m_perMinute), b.tokens + elapsed * rate);
+    b.updated = now;
+  }
+  if (b.tokens >= 1.0) {
+    b.tokens -= 1.0;
+    return true;
+  }
+  if (retryAfterSeconds) *retryAfterSeconds = static_cast<int>(std::ceil((1.0 - b.tokens) / rate));
+  // Forget idle clients now and then so the table stays bounded.
+  if (m_buckets.size() > 100000) m_buckets.clear();
+  return false;
+}
+
+}  // namespace oai::server

@@ -1,0 +1,66 @@
+// Observability and abuse protection for the server: Prometheus metrics (requests by route and status, a latency
+// histogram, active streams, cache hits and misses, store errors) and a per-client-address rate limiter.
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <chrono>
+#include <map>
+#include <mutex>
+#include <string>
+#include <tuple>
+#include <unordered_map>
+
+#include "engine/response_cache.h"
+
+namespace oai::server {
+
+// "/api/session/6f1c…" → "/api/session/{id}"; non-API paths → "static". Keeps the label set small and bounded.
+std::string RouteLabel(const std::string& path);
+
+class Metrics {
+ public:
+  static constexpr std::array<double, 13> kBuckets = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
+                                                      0.1,    0.25,  0.5,    1.0,   2.5,   5.0};
+  void Record(const std::string& route, const std::string& method, int status, double seconds);
+  void StreamStarted() { ++m_activeStreams; }
+  void StreamEnded() { --m_activeStreams; }
+  void StoreError() { ++m_storeErrors; }
+  void RateLimited() { ++m_rateLimited; }
+  std::int64_t ActiveStreams() const { return m_activeStreams; }
+  // The Prometheus text exposition format (version 0.0.4).
+  std::string Render(const engine::CacheStats& cache) const;
+
+ private:
+  struct Histogram {
+    std::array<std::uint64_t, kBuckets.size()> buckets{};
+    std::uint64_t count = 0;
+    double sum = 0;
+  };
+  mutable std::mutex m_mutex;
+  std::map<std::tuple<std::string, std::string, int>, std::uint64_t> m_requests;  // (route, method, status)
+  std::map<std::string, Histogram> m_latency;                                     // by route
+  std::atomic<std::int64_t> m_activeStreams{0};
+  std::atomic<std::uint64_t> m_storeErrors{0};
+  std::atomic<std::uint64_t> m_rateLimited{0};
+};
+
+// A token bucket per client address: `perMinute` requests a minute, bursts up to the same number.
+class RateLimiter {
+ public:
+  using Clock = std::chrono::steady_clock;
+  explicit RateLimiter(int perMinute) : m_perMinute(perMinute) {}
+  // True when the request may proceed; otherwise *retryAfterSeconds says when the next one will.
+  bool Allow(const std::string& client, Clock::time_point now, int* retryAfterSeconds);
+
+ private:
+  struct Bucket {
+    double tokens;
+    Clock::time_point updated;
+  };
+  int m_perMinute;
+  std::mutex m_mutex;
+  std::unordered_map<std::string, Bucket> m_buckets;
+};
+
+}  // namespace oai::server

@@ -1,0 +1,85 @@
+// Session transcripts (see export.h).
+#include "service/export.h"
+
+#include <cstdio>
+#include <map>
+#include <sstream>
+
+namespace oai::service {
+
+namespace {
+
+// The citations of an answer: the documents log among the logs the answer lists.
+Json CitationsOf(const Message& m, const std::map<std::string, const RetrievalLog*>& logs) {
+  for (const auto& id : m.log_ids) {
+    auto it = logs.find(id);
+    if (it != logs.end() && it->second->type == LogType::Documents && it->second->data.contains("citations")) {
+      return it->second->data["citations"];
+    }
+  }
+  return Json::array();
+}
+
+std::map<std::string, const RetrievalLog*> IndexLogs(const SessionHistory& h) {
+  std::map<std::string, const RetrievalLog*> logs;
+  for (const auto& l : h.logs) logs[l.id] = &l;
+  return logs;
+}
+
+}  // namespace
+
+Json ExportJson(const SessionHistory& h) {
+  const auto logs = IndexLogs(h);
+  Json messages = Json::array();
+  for (const auto& m : h.messages) {
+    Json j = {{"role", ToString(m.role)}, {"content", m.content}, {"timestamp", m.timestamp}};
+    if (m.role == MessageRole::Assistant) {
+      if (m.agent) j["agent"] = ToString(*m.agent);
+      if (m.confidence) j["confidence"] = *m.confidence;
+      if (m.metrics) j["metrics"] = *m.metrics;
+      j["citations"] = CitationsOf(m, logs);
+    }
+    messages.push_back(std::move(j));
+  }
+  return {{"session", h.session}, {"messages", messages}};
+}
+
+std::string ExportMarkdown(const SessionHistory& h) {
+  const auto logs = IndexLogs(h);
+  std::ostringstream out;
+  out << "# OrchestratAI conversation " << h.session.id << "\n\n";
+  out << "Started " << h.session.start_time << ", last activity " << h.session.last_activity << ", "
+      << h.session.message_count << " messages, " << h.session.total_tokens << " tokens";
+  char cost[32];
+  std::snprintf(cost, sizeof cost, "$%.4f", h.session.total_cost);
+  out << ", " << cost << ".\n";
+  for (const auto& m : h.messages) {
+    if (m.role == MessageRole::User) {
+      out << "\n## You (" << m.timestamp << ")\n\n" << m.content << "\n";
+      continue;
+    }
+    out << "\n## " << (m.agent ? DisplayName(*m.agent) : "Assistant") << " (" << m.timestamp << ")\n\n" << m.content << "\n";
+    if (m.confidence || m.metrics) {
+      out << "\n_";
+      if (m.confidence) out << static_cast<int>(*m.confidence * 100 + 0.5) << "% confident";
+      if (m.metrics) {
+        std::snprintf(cost, sizeof cost, "$%.4f", m.metrics->cost);
+        out << (m.confidence ? "; " : "") << m.metrics->tokensUsed << " tokens, " << cost << ", "
+            << static_cast<long long>(m.metrics->latency + 0.5) << " ms"
+            << (m.metrics->cache_status == CacheStatus::Hit ? ", from the cache" : "");
+      }
+      out << "_\n";
+    }
+    const Json citations = CitationsOf(m, logs);
+    if (!citations.empty()) {
+      out << "\nSources:\n";
+      for (const auto& c : citations) {
+        out << "- [" << c.value("n", 0) << "] " << c.value("source", std::string()) << " — "
+            << c.value("heading", std::string()) << "\n";
+      }
+    }
+  }
+  return out.str();
+}
+
+}  // namespace oai::service
