@@ -8,6 +8,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "engine/lexical_index.h"
 #include "engine/text.h"
 
 namespace oai::engine {
@@ -54,15 +55,43 @@ IntentRouter::Model IntentRouter::Fit(const std::vector<std::pair<std::string, s
   for (const auto& [intent, text] : examples) add(intent, text, 1.0);
   for (const auto& b : background) add(b.intent, b.text, kBackgroundWeight);
   m.vocabulary = m.known.size();
+  for (const auto& [feature, unused] : m.known) {
+    if (feature.find(' ') != std::string::npos || feature.size() < 3) continue;
+    for (const auto& g : Trigrams(feature)) m.unigramsByTrigram[g].push_back(feature);
+  }
+  for (auto& [g, words] : m.unigramsByTrigram) std::sort(words.begin(), words.end());
   m.logPrior.assign(intents.size(), -std::log(static_cast<double>(intents.size())));
   return m;
 }
 
-std::vector<double> IntentRouter::LogScores(const Model& m, const std::vector<std::string>& features) {
+std::string IntentRouter::Resolve(const Model& m, const std::string& feature) {
+  if (m.known.count(feature)) return feature;
+  if (feature.find(' ') != std::string::npos || feature.size() < 4) return "";
+  const auto grams = Trigrams(feature);
+  std::unordered_map<std::string, int> shared;
+  for (const auto& g : grams) {
+    auto it = m.unigramsByTrigram.find(g);
+    if (it == m.unigramsByTrigram.end()) continue;
+    for (const auto& w : it->second) ++shared[w];
+  }
+  std::string best;
+  double bestDice = kUnknownWordMinSimilarity;
+  for (const auto& [word, n] : shared) {
+    const double dice = 2.0 * n / static_cast<double>(grams.size() + Trigrams(word).size());
+    if (dice > bestDice || (dice == bestDice && !best.empty() && word < best)) {
+      bestDice = dice;
+      best = word;
+    }
+  }
+  return best;
+}
+
+std::vector<double> IntentRouter::LogScores(const Model& m, const std::vector<std::string>& rawFeatures) {
   std::vector<double> logp = m.logPrior;
   const double vocab = static_cast<double>(m.vocabulary);
-  for (const auto& f : features) {
-    if (!m.known.count(f)) continue;  // never seen in training: no evidence either way
+  for (const auto& raw : rawFeatures) {
+    const std::string f = Resolve(m, raw);
+    if (f.empty()) continue;  // never seen in training and like nothing seen: no evidence either way
     for (std::size_t i = 0; i < m.intents.size(); ++i) {
       auto it = m.counts[i].find(f);
       const double c = it == m.counts[i].end() ? 0.0 : it->second;
@@ -131,6 +160,46 @@ RouteDecision IntentRouter::Classify(std::string_view text) const {
   for (std::size_t i = 0; i < p.size(); ++i) out.ranked.push_back({m_model.intents[i], p[i]});
   std::stable_sort(out.ranked.begin(), out.ranked.end(),
                    [](const IntentScore& a, const IntentScore& b) { return a.probability > b.probability; });
+  // "Good morning, my webhook stopped firing": the greeting words are the strongest single signal, but the message
+  // is a question. When two content words point at a specialist (or one, in a sentence of six words or more), the
+  // best specialist answers.
+  if (out.ranked.front().intent == "greeting" || out.ranked.front().intent == "thanks") {
+    int specialistWords = 0;
+    const std::vector<std::string> words = Tokenize(text);
+    for (const auto& w : words) {
+      if (IsStopWord(w)) continue;
+      const std::string f = Resolve(m_model, w);
+      if (f.empty()) continue;
+      std::size_t best = 0;
+      double bestLl = -INFINITY;
+      for (std::size_t i = 0; i < m_model.intents.size(); ++i) {
+        auto it = m_model.counts[i].find(f);
+        const double ll = std::log(((it == m_model.counts[i].end() ? 0.0 : it->second) + kSmoothing) /
+                                   (m_model.totals[i] + kSmoothing * static_cast<double>(m_model.vocabulary)));
+        if (ll > bestLl) {
+          bestLl = ll;
+          best = i;
+        }
+      }
+      const std::string& intent = m_model.intents[best];
+      specialistWords += intent == "billing" || intent == "technical" || intent == "policy";
+    }
+    auto specialist = std::find_if(out.ranked.begin(), out.ranked.end(), [](const IntentScore& s) {
+      return s.intent == "billing" || s.intent == "technical" || s.intent == "policy";
+    });
+    const bool question = specialistWords >= 2 || (specialistWords >= 1 && words.size() >= 6);
+    if (question && specialist != out.ranked.end()) {
+      // Confidence among the specialists: the greeting is not an alternative answer to the question.
+      double specialistsTotal = 0;
+      for (const auto& s : out.ranked) {
+        if (s.intent == "billing" || s.intent == "technical" || s.intent == "policy") specialistsTotal += s.probability;
+      }
+      IntentScore chosen{specialist->intent, specialist->probability / specialistsTotal};
+      out.ranked.erase(specialist);
+      out.ranked.insert(out.ranked.begin(), chosen);
+      out.questionOverGreeting = true;
+    }
+  }
 
   // Reasons: how much each feature favours the winner over the average of the other intents.
   const auto& intents = m_model.intents;

@@ -19,6 +19,7 @@ struct IntentScore {
 struct RouteDecision {
   std::vector<IntentScore> ranked;                      // every intent, most probable first; probabilities sum to 1
   std::vector<std::pair<std::string, double>> reasons;  // features that favour the winner most (log-odds, > 0)
+  bool questionOverGreeting = false;  // a greeting or thanks followed by a real question: routed by the question
 };
 
 // Text that teaches the router an intent's vocabulary with less weight than a labeled question: the knowledge base's
@@ -31,6 +32,7 @@ struct BackgroundText {
 // Both constants were chosen by the 5-fold cross-validated accuracy on the training examples (not on the held-out
 // evaluation set): smoothing 0.02-0.3 and background weights 0.05-0.5 were tried.
 inline constexpr double kSmoothing = 0.05;         // additive (Lidstone) smoothing of word likelihoods
+inline constexpr double kUnknownWordMinSimilarity = 0.6;  // trigram Dice for an unknown word to stand for a known one
 inline constexpr double kBackgroundWeight = 0.5;  // a background word counts half as much as an example's word
 
 class IntentRouter {
@@ -53,7 +55,11 @@ class IntentRouter {
     std::vector<double> totals;
     std::size_t vocabulary = 0;
     std::unordered_map<std::string, int> known;
+    std::unordered_map<std::string, std::vector<std::string>> unigramsByTrigram;  // for unknown-word back-off
   };
+  // An unknown word stands for the known word it most resembles ("hellooo" → "hello", "receipts" → "receipt"), when
+  // their character trigrams are similar enough; otherwise it carries no evidence.
+  static std::string Resolve(const Model& m, const std::string& feature);
   static Model Fit(const std::vector<std::pair<std::string, std::string>>& examples,
                    const std::vector<std::string>& intents, const std::vector<BackgroundText>& background);
   static std::vector<double> LogScores(const Model& model, const std::vector<std::string>& features);

@@ -31,6 +31,7 @@ class TestServer {
     m_services.store = &m_store;
     m_services.accessLog = &m_log;
     RegisterRoutes(m_server, m_services);
+    m_server.set_read_timeout(5, 0);  // as slow clients meet in production (main.cpp sets 10 s)
     m_port = m_server.bind_to_any_port("127.0.0.1");
     m_thread = std::thread([this] { m_server.listen_after_bind(); });
     while (!m_server.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
