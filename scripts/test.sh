@@ -14,6 +14,12 @@ echo "== ctest (native)"
 echo "== engine evaluation (retrieval, routing, follow-ups over the shipped data)"
 build/native/tests/engine/oai_engine_tests --gtest_filter='Evaluation.*' --gtest_brief=1 | grep -E '^\[(retrieval|routing|follow-ups)\] [0-9]'
 
+echo "== sanitizers: unit and integration tests under ASan + UBSan (build/asan)"
+scripts/sanitize.sh
+
+echo "== fuzzing: request parsing and markdown chunking, 15 s each (longer: scripts/fuzz.sh 600)"
+scripts/fuzz.sh 15
+
 echo "== ctest (WebAssembly engine tests under Node)"
 (cd build/web && ctest --output-on-failure --timeout 600)
 

@@ -8,6 +8,7 @@
 
 #include "server/config.h"
 #include "server/routes.h"
+#include "server/redis_store.h"
 #include "server/sqlite_store.h"
 #include "service/session_store.h"
 
@@ -29,27 +30,38 @@ int main(int argc, char** argv) {
   }
   const Config& config = *parsed.config;
 
+  // Storage: Redis when REDIS_URL is set (sessions and the response cache shared by replicas), else SQLite (or memory
+  // with --db :memory:).
+  std::shared_ptr<oai::server::RedisConnection> redis;
+  std::shared_ptr<oai::engine::ResponseCache> cache;
+  std::unique_ptr<oai::service::SessionStore> store;
+  try {
+    if (!config.redisUrl.empty()) {
+      redis = std::make_shared<RedisConnection>(config.redisUrl);
+      store = std::make_unique<RedisSessionStore>(redis);
+      cache = std::make_shared<RedisResponseCache>(redis);
+      if (!redis->Ping()) {
+        std::cerr << "warning: " << config.redisUrl << " is not reachable yet; answering 503 until it is\n";
+      }
+    } else if (config.db.empty()) {
+      store = std::make_unique<oai::service::MemorySessionStore>();
+    } else {
+      store = std::make_unique<SqliteSessionStore>(config.db);
+    }
+  } catch (const std::exception& e) {
+    std::cerr << "orchestratai-server: " << e.what() << "\n";
+    return 2;
+  }
+
   std::unique_ptr<oai::engine::Engine> engine;
   std::vector<std::string> warnings;
   try {
-    engine = CreateEngine(config, &warnings);
+    engine = CreateEngine(config, &warnings, cache);
   } catch (const std::exception& e) {
     std::cerr << "orchestratai-server: " << e.what() << "\n";
     return 2;
   }
   for (const auto& w : warnings) std::cerr << "warning: " << w << "\n";
-  if (!config.redisUrl.empty()) {
-    std::cerr << "orchestratai-server: REDIS_URL is not supported by this build yet; using "
-              << (config.db.empty() ? "memory" : config.db) << "\n";
-  }
-  std::unique_ptr<oai::service::SessionStore> store;
-  try {
-    if (config.db.empty()) store = std::make_unique<oai::service::MemorySessionStore>();
-    else store = std::make_unique<SqliteSessionStore>(config.db);
-  } catch (const std::exception& e) {
-    std::cerr << "orchestratai-server: " << e.what() << "\n";
-    return 2;
-  }
 
   httplib::Server server;
   const int threads = config.threads;

@@ -192,8 +192,10 @@ void SetSseHeaders(httplib::Response& res) {
 
 }  // namespace
 
-std::unique_ptr<engine::Engine> CreateEngine(const Config& config, std::vector<std::string>* warnings) {
+std::unique_ptr<engine::Engine> CreateEngine(const Config& config, std::vector<std::string>* warnings,
+                                             std::shared_ptr<engine::ResponseCache> cache) {
   engine::EngineConfig ec;
+  ec.cache = std::move(cache);
   ec.documents = engine::LoadDocumentsFromDirectory(config.docsDir, warnings);
   if (ec.documents.empty()) throw std::runtime_error("no markdown documents in " + config.docsDir);
   ec.routerExamplesTsv = engine::ReadTextFile(config.routerExamples);

@@ -37,6 +37,8 @@ struct Services {
 void RegisterRoutes(httplib::Server& server, Services& services);
 
 // Builds the engine from the configured knowledge base; throws std::runtime_error with one clear line.
-std::unique_ptr<engine::Engine> CreateEngine(const Config& config, std::vector<std::string>* warnings);
+// `cache` (optional) replaces the engine's in-memory response cache, e.g. with Redis shared by replicas.
+std::unique_ptr<engine::Engine> CreateEngine(const Config& config, std::vector<std::string>* warnings,
+                                             std::shared_ptr<engine::ResponseCache> cache = nullptr);
 
 }  // namespace oai::server

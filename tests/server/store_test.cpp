@@ -17,6 +17,9 @@
 #include <thread>
 
 #include "model/ids.h"
+#include "test_server.h"
+#include "redis_server.h"
+#include "server/redis_store.h"
 #include "server/sqlite_store.h"
 #include "service/session_store.h"
 
@@ -64,6 +67,18 @@ struct SqliteFactory {
   }
 };
 
+// One redis-server for the whole test program, emptied before each test.
+testing::RedisServer& SharedRedis() {
+  static testing::RedisServer* redis = new testing::RedisServer();  // stopped by the OS with the test process
+  return *redis;
+}
+struct RedisFactory {
+  static std::unique_ptr<service::SessionStore> Make(const fs::path&) {
+    SharedRedis().FlushAll();
+    return std::make_unique<RedisSessionStore>(std::make_shared<RedisConnection>(SharedRedis().Url()));
+  }
+};
+
 template <class Factory>
 class SessionStoreTest : public ::testing::Test {
  protected:
@@ -79,7 +94,7 @@ class SessionStoreTest : public ::testing::Test {
   fs::path m_file;
 };
 
-using Stores = ::testing::Types<MemoryFactory, SqliteFactory>;
+using Stores = ::testing::Types<MemoryFactory, SqliteFactory, RedisFactory>;
 TYPED_TEST_SUITE(SessionStoreTest, Stores);
 
 TYPED_TEST(SessionStoreTest, EnsureCreatesOnceAndKeepsTheStartTime) {

@@ -36,6 +36,18 @@ class TestServer {
     m_thread = std::thread([this] { m_server.listen_after_bind(); });
     while (!m_server.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
+  // A replica: the given store and response cache (e.g. both in one Redis shared with other TestServers).
+  TestServer(service::SessionStore* store, std::shared_ptr<engine::ResponseCache> cache) {
+    m_services.config.docsDir = std::string(OAI_DATA_DIR) + "/knowledge";
+    m_services.config.routerExamples = std::string(OAI_DATA_DIR) + "/router_examples.tsv";
+    m_engine = CreateEngine(m_services.config, nullptr, std::move(cache));
+    m_services.engine = m_engine.get();
+    m_services.store = store;
+    RegisterRoutes(m_server, m_services);
+    m_port = m_server.bind_to_any_port("127.0.0.1");
+    m_thread = std::thread([this] { m_server.listen_after_bind(); });
+    while (!m_server.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
   ~TestServer() {
     m_server.stop();
     m_thread.join();

@@ -1,0 +1,278 @@
+// Redis session store and response cache (see redis_store.h).
+#include "server/redis_store.h"
+
+#include <hiredis/hiredis.h>
+
+#include <stdexcept>
+
+namespace oai::server {
+
+using service::StoreUnavailable;
+
+namespace {
+
+std::string SessionKey(const std::string& id) { return "session:" + id; }
+std::int64_t NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------------------------------
+// Connection
+// ---------------------------------------------------------------------------------------------------------------------
+
+RedisConnection::RedisConnection(const std::string& url) : m_url(url) {
+  if (url.rfind("redis://", 0) != 0) throw std::invalid_argument("REDIS_URL must look like redis://host:port");
+  std::string rest = url.substr(8);
+  if (const auto at = rest.rfind('@'); at != std::string::npos) rest = rest.substr(at + 1);  // no AUTH support yet
+  if (const auto slash = rest.find('/'); slash != std::string::npos) {
+    const std::string db = rest.substr(slash + 1);
+    rest = rest.substr(0, slash);
+    if (!db.empty()) {
+      if (db.find_first_not_of("0123456789") != std::string::npos) throw std::invalid_argument("REDIS_URL: bad database number " + db);
+      m_db = std::stoi(db);
+    }
+  }
+  const auto colon = rest.rfind(':');
+  m_host = colon == std::string::npos ? rest : rest.substr(0, colon);
+  if (colon != std::string::npos) {
+    const std::string port = rest.substr(colon + 1);
+    if (port.empty() || port.size() > 5 || port.find_first_not_of("0123456789") != std::string::npos) {
+      throw std::invalid_argument("REDIS_URL: bad port " + port);
+    }
+    m_port = std::stoi(port);
+  }
+  if (m_host.empty()) throw std::invalid_argument("REDIS_URL: missing host");
+}
+
+RedisConnection::~RedisConnection() {
+  if (m_ctx) redisFree(m_ctx);
+}
+
+void RedisConnection::Connect() {
+  if (m_ctx) {
+    redisFree(m_ctx);
+    m_ctx = nullptr;
+  }
+  const timeval timeout{1, 0};
+  m_ctx = redisConnectWithTimeout(m_host.c_str(), m_port, timeout);
+  if (!m_ctx || m_ctx->err) {
+    const std::string why = m_ctx ? m_ctx->errstr : "out of memory";
+    if (m_ctx) redisFree(m_ctx);
+    m_ctx = nullptr;
+    throw StoreUnavailable("redis " + m_host + ":" + std::to_string(m_port) + ": " + why);
+  }
+  redisSetTimeout(m_ctx, timeout);
+  if (m_db != 0) CommandLocked({"SELECT", std::to_string(m_db)});
+}
+
+RedisConnection::Reply RedisConnection::CommandLocked(const std::vector<std::string>& argv) {
+  if (!m_ctx) Connect();
+  std::vector<const char*> args;
+  std::vector<std::size_t> lengths;
+  for (const auto& a : argv) {
+    args.push_back(a.data());
+    lengths.push_back(a.size());
+  }
+  auto* raw = static_cast<redisReply*>(redisCommandArgv(m_ctx, static_cast<int>(args.size()), args.data(), lengths.data()));
+  if (!raw) {
+    const std::string why = m_ctx->errstr;
+    redisFree(m_ctx);  // the connection is unusable after an I/O error: reconnect next time
+    m_ctx = nullptr;
+    throw StoreUnavailable("redis: " + why);
+  }
+  Reply reply(raw, freeReplyObject);
+  if (reply->type == REDIS_REPLY_ERROR) throw StoreUnavailable("redis: " + std::string(reply->str, reply->len));
+  return reply;
+}
+
+RedisConnection::Reply RedisConnection::Command(const std::vector<std::string>& argv) {
+  std::lock_guard<std::mutex> lock(m_mutex);
+  return CommandLocked(argv);
+}
+
+void RedisConnection::Transaction(const std::vector<std::vector<std::string>>& commands) {
+  std::lock_guard<std::mutex> lock(m_mutex);
+  CommandLocked({"MULTI"});
+  try {
+    for (const auto& c : commands) CommandLocked(c);
+    auto reply = CommandLocked({"EXEC"});
+    if (reply->type != REDIS_REPLY_ARRAY) throw StoreUnavailable("redis: transaction aborted");
+  } catch (...) {
+    if (m_ctx) {
+      auto* discard = redisCommand(m_ctx, "DISCARD");
+      if (discard) freeReplyObject(discard);
+    }
+    throw;
+  }
+}
+
+bool RedisConnection::Ping() {
+  try {
+    auto r = Command({"PING"});
+    return r->type == REDIS_REPLY_STATUS;
+  } catch (const StoreUnavailable&) {
+    return false;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
+// Sessions
+// ---------------------------------------------------------------------------------------------------------------------
+
+namespace {
+std::optional<ChatSession> ReadSession(RedisConnection& redis, const std::string& id) {
+  auto r = redis.Command({"HGETALL", SessionKey(id)});
+  if (r->type != REDIS_REPLY_ARRAY || r->elements == 0) return std::nullopt;
+  ChatSession s;
+  s.id = id;
+  for (std::size_t i = 0; i + 1 < r->elements; i += 2) {
+    const std::string field(r->element[i]->str, r->element[i]->len);
+    const std::string value(r->element[i + 1]->str, r->element[i + 1]->len);
+    if (field == "start_time") s.start_time = value;
+    else if (field == "last_activity") s.last_activity = value;
+    else if (field == "total_tokens") s.total_tokens = std::stoll(value);
+    else if (field == "total_cost") s.total_cost = std::stod(value);
+    else if (field == "message_count") s.message_count = std::stoll(value);
+  }
+  return s;
+}
+}  // namespace
+
+ChatSession RedisSessionStore::Ensure(const std::string& id, const std::string& now) {
+  const std::string key = SessionKey(id);
+  // HSETNX keeps an existing session's start; the TTL is refreshed on every activity.
+  m_redis->Transaction({{"HSETNX", key, "id", id},
+                        {"HSETNX", key, "start_time", now},
+                        {"HSETNX", key, "last_activity", now},
+                        {"HSETNX", key, "total_tokens", "0"},
+                        {"HSETNX", key, "total_cost", "0"},
+                        {"HSETNX", key, "message_count", "0"},
+                        {"EXPIRE", key, std::to_string(kTtlSeconds)}});
+  return ReadSession(*m_redis, id).value();
+}
+
+std::optional<ChatSession> RedisSessionStore::Get(const std::string& id) { return ReadSession(*m_redis, id); }
+
+std::optional<SessionHistory> RedisSessionStore::History(const std::string& id) {
+  auto session = ReadSession(*m_redis, id);
+  if (!session) return std::nullopt;
+  SessionHistory h;
+  h.session = *session;
+  auto messages = m_redis->Command({"LRANGE", SessionKey(id) + ":messages", "0", "-1"});
+  for (std::size_t i = 0; i < messages->elements; ++i) {
+    h.messages.push_back(Json::parse(std::string(messages->element[i]->str, messages->element[i]->len)).get<Message>());
+  }
+  auto logs = m_redis->Command({"LRANGE", SessionKey(id) + ":logs", "0", "-1"});
+  for (std::size_t i = 0; i < logs->elements; ++i) {
+    h.logs.push_back(Json::parse(std::string(logs->element[i]->str, logs->element[i]->len)).get<RetrievalLog>());
+  }
+  return h;
+}
+
+void RedisSessionStore::AppendTurn(const std::string& id, const Message& user, const Message& assistant,
+                                   const std::vector<RetrievalLog>& logs) {
+  const std::string key = SessionKey(id);
+  const std::string ttl = std::to_string(kTtlSeconds);
+  const std::int64_t tokens = assistant.metrics ? assistant.metrics->tokensUsed : 0;
+  const double cost = assistant.metrics ? assistant.metrics->cost : 0.0;
+  std::vector<std::vector<std::string>> commands = {
+      {"HSETNX", key, "id", id},
+      {"HSETNX", key, "start_time", user.timestamp},
+      {"HSET", key, "last_activity", assistant.timestamp},
+      {"HINCRBY", key, "total_tokens", std::to_string(tokens)},
+      {"HINCRBYFLOAT", key, "total_cost", Json(cost).dump()},
+      {"HINCRBY", key, "message_count", "2"},
+      {"RPUSH", key + ":messages", Json(user).dump(), Json(assistant).dump()}};
+  if (!logs.empty()) {
+    std::vector<std::string> push = {"RPUSH", key + ":logs"};
+    for (const auto& l : logs) push.push_back(Json(l).dump());
+    commands.push_back(std::move(push));
+  }
+  for (const char* suffix : {"", ":messages", ":logs"}) commands.push_back({"EXPIRE", key + suffix, ttl});
+  m_redis->Transaction(commands);
+}
+
+bool RedisSessionStore::Delete(const std::string& id) {
+  const std::string key = SessionKey(id);
+  auto r = m_redis->Command({"DEL", key, key + ":messages", key + ":logs"});
+  return r->type == REDIS_REPLY_INTEGER && r->integer > 0;
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
+// Response cache
+// ---------------------------------------------------------------------------------------------------------------------
+
+RedisResponseCache::RedisResponseCache(std::shared_ptr<RedisConnection> redis, std::size_t capacity, std::chrono::seconds ttl)
+    : m_redis(std::move(redis)), m_capacity(std::max<std::size_t>(1, capacity)), m_ttl(ttl) {}
+
+std::optional<engine::CacheLookup> RedisResponseCache::Lookup(const std::string& agent, const std::string& key) {
+  try {
+    const std::string hash = "cache:" + agent;
+    auto all = m_redis->Command({"HGETALL", hash});
+    const std::int64_t now = NowMs();
+    std::optional<engine::CacheLookup> best;
+    std::vector<std::string> expired;
+    for (std::size_t i = 0; i + 1 < all->elements; i += 2) {
+      const std::string entryKey(all->element[i]->str, all->element[i]->len);
+      const Json entry = Json::parse(std::string(all->element[i + 1]->str, all->element[i + 1]->len), nullptr, false);
+      if (entry.is_discarded() || entry.value("expires_ms", std::int64_t{0}) <= now) {
+        expired.push_back(entryKey);
+        continue;
+      }
+      const double similarity = entryKey == key ? 1.0 : engine::KeySimilarity(key, entryKey);
+      if (similarity >= engine::kCacheMatchThreshold && (!best || similarity > best->similarity)) {
+        best = engine::CacheLookup{entry.at("answer").get<engine::CachedAnswer>(), similarity, entryKey};
+      }
+    }
+    for (const auto& k : expired) {
+      m_redis->Command({"HDEL", hash, k});
+      m_redis->Command({"ZREM", hash + ":lru", k});
+    }
+    m_redis->Command({"HINCRBY", "cache:stats", best ? "hits" : "misses", "1"});
+    if (best) m_redis->Command({"ZADD", hash + ":lru", std::to_string(now), best->matchedKey});
+    return best;
+  } catch (const StoreUnavailable&) {
+    return std::nullopt;  // the cache is an optimization: without Redis the turn simply runs
+  }
+}
+
+void RedisResponseCache::Store(const std::string& agent, const std::string& key, const engine::CachedAnswer& answer) {
+  try {
+    const std::string hash = "cache:" + agent;
+    const std::int64_t now = NowMs();
+    const Json entry = {{"answer", answer}, {"expires_ms", now + m_ttl.count() * 1000}};
+    m_redis->Transaction({{"HSET", hash, key, entry.dump()}, {"ZADD", hash + ":lru", std::to_string(now), key}});
+    // Evict the least recently used beyond the capacity.
+    auto size = m_redis->Command({"ZCARD", hash + ":lru"});
+    if (size->integer > static_cast<long long>(m_capacity)) {
+      auto oldest = m_redis->Command({"ZRANGE", hash + ":lru", "0", std::to_string(size->integer - static_cast<long long>(m_capacity) - 1)});
+      for (std::size_t i = 0; i < oldest->elements; ++i) {
+        const std::string k(oldest->element[i]->str, oldest->element[i]->len);
+        m_redis->Transaction({{"HDEL", hash, k}, {"ZREM", hash + ":lru", k}});
+      }
+    }
+  } catch (const StoreUnavailable&) {
+  }
+}
+
+engine::CacheStats RedisResponseCache::Stats() const {
+  engine::CacheStats s;
+  s.capacity = m_capacity;
+  try {
+    auto stats = m_redis->Command({"HMGET", "cache:stats", "hits", "misses"});
+    if (stats->elements == 2) {
+      if (stats->element[0]->str) s.hits = std::stoull(stats->element[0]->str);
+      if (stats->element[1]->str) s.misses = std::stoull(stats->element[1]->str);
+    }
+    for (const char* agent : {"billing", "policy", "technical", "orchestrator"}) {
+      auto n = m_redis->Command({"HLEN", std::string("cache:") + agent});
+      s.size += static_cast<std::size_t>(n->integer);
+    }
+  } catch (const StoreUnavailable&) {
+  }
+  return s;
+}
+
+}  // namespace oai::server

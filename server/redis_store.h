@@ -1,0 +1,82 @@
+// Redis for several server processes behind one load balancer: sessions as the original designed them
+// (`session:{uuid}` hash with a 24 h TTL refreshed on activity, message and log lists under the same TTL) and the
+// engine's response cache shared by every replica. A lost connection is a StoreUnavailable (503) and is retried on
+// the next call, so service resumes by itself when Redis returns.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "engine/response_cache.h"
+#include "service/session_store.h"
+
+struct redisContext;
+struct redisReply;
+
+namespace oai::server {
+
+// One connection, reconnected on demand. Commands are argv vectors (no string formatting, so no injection).
+class RedisConnection {
+ public:
+  // `url`: redis://host:port[/db]. Throws std::invalid_argument for a URL it cannot use.
+  explicit RedisConnection(const std::string& url);
+  ~RedisConnection();
+  RedisConnection(const RedisConnection&) = delete;
+  RedisConnection& operator=(const RedisConnection&) = delete;
+
+  using Reply = std::unique_ptr<redisReply, void (*)(void*)>;
+  // Runs one command; throws service::StoreUnavailable when Redis cannot be reached or answers an error.
+  Reply Command(const std::vector<std::string>& argv);
+  // Runs several commands in one MULTI/EXEC transaction.
+  void Transaction(const std::vector<std::vector<std::string>>& commands);
+  bool Ping();
+  const std::string& Url() const { return m_url; }
+
+ private:
+  void Connect();
+  Reply CommandLocked(const std::vector<std::string>& argv);
+  std::string m_url, m_host;
+  int m_port = 6379;
+  int m_db = 0;
+  std::mutex m_mutex;
+  redisContext* m_ctx = nullptr;
+};
+
+class RedisSessionStore final : public service::SessionStore {
+ public:
+  static constexpr int kTtlSeconds = 86400;
+  explicit RedisSessionStore(std::shared_ptr<RedisConnection> redis) : m_redis(std::move(redis)) {}
+  std::string Kind() const override { return "redis"; }
+  bool Healthy() override { return m_redis->Ping(); }
+  ChatSession Ensure(const std::string& id, const std::string& now) override;
+  std::optional<ChatSession> Get(const std::string& id) override;
+  std::optional<SessionHistory> History(const std::string& id) override;
+  void AppendTurn(const std::string& id, const Message& user, const Message& assistant,
+                  const std::vector<RetrievalLog>& logs) override;
+  bool Delete(const std::string& id) override;
+
+ private:
+  std::shared_ptr<RedisConnection> m_redis;
+};
+
+// The response cache in Redis: one hash per agent (`cache:{agent}`: key → entry JSON with its expiry) and a sorted
+// set of last use (`cache:{agent}:lru`) to evict the least recently used beyond the capacity.
+class RedisResponseCache final : public engine::ResponseCache {
+ public:
+  RedisResponseCache(std::shared_ptr<RedisConnection> redis, std::size_t capacity = 1000,
+                     std::chrono::seconds ttl = std::chrono::hours(1));
+  std::string Kind() const override { return "redis"; }
+  std::optional<engine::CacheLookup> Lookup(const std::string& agent, const std::string& key) override;
+  void Store(const std::string& agent, const std::string& key, const engine::CachedAnswer& answer) override;
+  engine::CacheStats Stats() const override;
+
+ private:
+  std::shared_ptr<RedisConnection> m_redis;
+  std::size_t m_capacity;
+  std::chrono::seconds m_ttl;
+};
+
+}  // namespace oai::server
