@@ -72,6 +72,7 @@ int main(int argc, char** argv) {
   Services services;
   services.engine = engine.get();
   services.store = store.get();
+  if (redis) services.streams = std::make_shared<RedisStreamStore>(redis);
   services.config = config;
   services.accessLog = &std::cerr;
   RegisterRoutes(server, services);

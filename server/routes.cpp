@@ -147,19 +147,17 @@ void LogRequest(std::ostream& out, std::mutex& mutex, const httplib::Request& re
 // Runs a turn for a stream, recording each step as an event and writing the ones after `lastSent` to the client
 // while it is connected. The turn always completes (a client that dropped can resume from the record).
 // Returns whether the client received every event.
-bool RunStreamedTurn(Services* s, ChatStream& stream, httplib::DataSink& sink, int lastSent) {
+bool RunStreamedTurn(Services* s, StreamStore& streams, const std::string& id, const ChatRequest& request,
+                     httplib::DataSink& sink, int lastSent) {
   bool connected = true;
   auto emit = [&](const std::string& name, const Json& data) {
-    SseEvent e;
-    {
-      std::lock_guard<std::mutex> lock(stream.mutex);
-      e.id = static_cast<int>(stream.events.size()) + 1;
-      e.name = name;
-      e.data = data.dump();
-      stream.events.push_back(e);
+    SseEvent e{0, name, data.dump()};
+    try {
+      e.id = streams.Append(id, name, e.data);
+    } catch (const service::StoreUnavailable&) {
+      s->metrics->StoreError();  // not resumable any more, but this client still gets its answer
     }
-    stream.changed.notify_all();
-    if (connected && e.id > lastSent) {
+    if (connected && (e.id == 0 || e.id > lastSent)) {
       const std::string text = FormatSse(e);
       connected = sink.is_writable() && sink.write(text.data(), text.size());
     }
@@ -169,7 +167,7 @@ bool RunStreamedTurn(Services* s, ChatStream& stream, httplib::DataSink& sink, i
   observer.onLog = [&](const RetrievalLog& log) { emit("retrieval_log", Json(log)); };
   observer.onMessageChunk = [&](const std::string& c) { emit("message_chunk", Json(MessageChunkEvent{c})); };
   try {
-    const service::TurnResult turn = service::RunChatTurn(*s->engine, *s->store, stream.request, &observer);
+    const service::TurnResult turn = service::RunChatTurn(*s->engine, *s->store, request, &observer);
     emit("done", Json(DoneEvent{turn.response, turn.messageId}));
   } catch (const service::StoreUnavailable&) {
     s->metrics->StoreError();
@@ -177,11 +175,11 @@ bool RunStreamedTurn(Services* s, ChatStream& stream, httplib::DataSink& sink, i
   } catch (const std::exception&) {
     emit("stream_error", Json(StreamErrorEvent{"INTERNAL_ERROR", "internal error", false}));
   }
-  {
-    std::lock_guard<std::mutex> lock(stream.mutex);
-    stream.finished = true;
+  try {
+    streams.Finish(id);
+  } catch (const service::StoreUnavailable&) {
+    s->metrics->StoreError();
   }
-  stream.changed.notify_all();
   return connected;
 }
 
@@ -222,7 +220,7 @@ void RegisterRoutes(httplib::Server& server, Services& services) {
 
   if (!services.metrics) services.metrics = std::make_shared<Metrics>();
   if (!services.rateLimiter) services.rateLimiter = std::make_shared<RateLimiter>(services.config.rateLimit);
-  if (!services.streams) services.streams = std::make_shared<StreamRegistry>();
+  if (!services.streams) services.streams = std::make_shared<MemoryStreamStore>();
 
   server.set_pre_routing_handler([s](const httplib::Request& req, httplib::Response& res) {
     t_requestStart = Clock::now();
@@ -375,14 +373,16 @@ void RegisterRoutes(httplib::Server& server, Services& services) {
       res.set_header("Retry-After", "1");
       return SendError(req, res, 503, "TOO_MANY_STREAMS", "too many open streams; retry shortly", Json{{"retryable", true}});
     }
-    auto stream = std::make_shared<ChatStream>();
-    stream->request = parsed.value();
+    // Not resumable (the client holds the connection): recorded in a private memory store for the turn's duration.
+    auto local = std::make_shared<MemoryStreamStore>();
+    const std::string streamId = local->Create(parsed.value());
+    const ChatRequest request = parsed.value();
     SetSseHeaders(res);
     s->metrics->StreamStarted();
     res.set_chunked_content_provider(
         "text/event-stream",
-        [s, stream](std::size_t, httplib::DataSink& sink) {
-          RunStreamedTurn(s, *stream, sink, 0);
+        [s, local, streamId, request](std::size_t, httplib::DataSink& sink) {
+          RunStreamedTurn(s, *local, streamId, request, sink, 0);
           sink.done();
           return true;
         },
@@ -399,13 +399,21 @@ void RegisterRoutes(httplib::Server& server, Services& services) {
       res.set_header("Retry-After", "1");
       return SendError(req, res, 503, "TOO_MANY_STREAMS", "too many pending streams; retry shortly", Json{{"retryable", true}});
     }
-    SendJson(res, 201, Json{{"stream_id", s->streams->Create(parsed.value())}});
+    WithStore(s, req, res, [&] { SendJson(res, 201, Json{{"stream_id", s->streams->Create(parsed.value())}}); });
   });
 
   server.Get(R"(/api/chat/stream/([^/]+))", [s](const httplib::Request& req, httplib::Response& res) {
-    const std::string id = req.matches[1];
-    auto stream = s->streams->Find(IsUuid(id) ? NormalizeUuid(id) : id);
-    if (!stream) return SendError(req, res, 404, "STREAM_NOT_FOUND", "no stream " + id + " (streams are kept 5 minutes)");
+    const std::string raw = req.matches[1];
+    const std::string key = IsUuid(raw) ? NormalizeUuid(raw) : raw;
+    std::optional<ChatRequest> request;
+    try {
+      if (IsUuid(raw)) request = s->streams->Request(key);
+    } catch (const service::StoreUnavailable&) {
+      s->metrics->StoreError();
+      res.set_header("Retry-After", "1");
+      return SendError(req, res, 503, "STORE_UNAVAILABLE", "the stream store is unavailable; retry shortly", Json{{"retryable", true}});
+    }
+    if (!request) return SendError(req, res, 404, "STREAM_NOT_FOUND", "no stream " + raw + " (streams are kept 5 minutes)");
     if (static_cast<std::size_t>(s->metrics->ActiveStreams()) >= s->maxStreams) {
       res.set_header("Retry-After", "1");
       return SendError(req, res, 503, "TOO_MANY_STREAMS", "too many open streams; retry shortly", Json{{"retryable", true}});
@@ -417,36 +425,34 @@ void RegisterRoutes(httplib::Server& server, Services& services) {
     }
     SetSseHeaders(res);
     s->metrics->StreamStarted();
-    const std::string key = IsUuid(id) ? NormalizeUuid(id) : id;
     res.set_chunked_content_provider(
         "text/event-stream",
-        [s, stream, key, lastId](std::size_t, httplib::DataSink& sink) {
-          bool run = false;
-          {
-            std::lock_guard<std::mutex> lock(stream->mutex);
-            if (!stream->started) stream->started = run = true;
-          }
-          if (run) {
-            if (!RunStreamedTurn(s, *stream, sink, lastId)) return false;  // kept for a resume
-          } else {
-            // Another connection runs (or ran) the turn: replay what this client has not seen, then follow along.
-            int sent = lastId;
-            std::unique_lock<std::mutex> lock(stream->mutex);
-            while (true) {
-              while (sent < static_cast<int>(stream->events.size())) {
-                const std::string text = FormatSse(stream->events[static_cast<std::size_t>(sent)]);
-                ++sent;
-                lock.unlock();
-                if (!sink.is_writable() || !sink.write(text.data(), text.size())) return false;
-                lock.lock();
+        [s, key, request = *request, lastId](std::size_t, httplib::DataSink& sink) {
+          try {
+            if (s->streams->Claim(key)) {
+              if (!RunStreamedTurn(s, *s->streams, key, request, sink, lastId)) return false;  // kept for a resume
+            } else {
+              // Another connection (maybe on another replica) runs or ran the turn: replay what this client has not
+              // seen, then follow along until it is done.
+              int sent = lastId;
+              bool finished = false;
+              while (!finished) {
+                for (const SseEvent& e : s->streams->EventsAfter(key, sent, std::chrono::milliseconds(200), &finished)) {
+                  const std::string text = FormatSse(e);
+                  sent = e.id;
+                  if (!sink.is_writable() || !sink.write(text.data(), text.size())) return false;
+                }
+                if (!sink.is_writable()) return false;
               }
-              if (stream->finished) break;
-              stream->changed.wait_for(lock, std::chrono::milliseconds(200));
-              if (!sink.is_writable()) return false;
             }
+            // Delivered to the end: the stream is used up ("the rest, once").
+            s->streams->Remove(key);
+          } catch (const service::StoreUnavailable&) {
+            s->metrics->StoreError();
+            const std::string text = FormatSse({0, "stream_error", Json(StreamErrorEvent{"STORE_UNAVAILABLE",
+                                                                                      "the stream store is unavailable; reconnect shortly", true}).dump()});
+            sink.write(text.data(), text.size());
           }
-          // Delivered to the end: the stream is used up ("the rest, once").
-          s->streams->Remove(key);
           sink.done();
           return true;
         },

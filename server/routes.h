@@ -30,7 +30,7 @@ struct Services {
   std::ostream* accessLog = nullptr;  // one line per request; nullptr = silent
   std::shared_ptr<Metrics> metrics;           // created by RegisterRoutes when empty
   std::shared_ptr<RateLimiter> rateLimiter;   // created from config.rateLimit when empty
-  std::shared_ptr<StreamRegistry> streams;    // created when empty
+  std::shared_ptr<StreamStore> streams;       // resumable streams; a MemoryStreamStore when empty
   std::size_t maxStreams = 32;                // concurrent open streams; more are answered 503
 };
 

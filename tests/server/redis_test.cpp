@@ -2,6 +2,8 @@
 // Redis stopped during load gives clean retryable 503s and service resumes by itself when it returns.
 #include <gtest/gtest.h>
 
+#include <sstream>
+
 #include "redis_server.h"
 #include "server/redis_store.h"
 #include "test_server.h"
@@ -48,6 +50,47 @@ TEST(RedisReplicas, AConversationAlternatingBetweenServersKeepsItsHistoryAndShar
   EXPECT_GT(ttl->integer, 86000);
   auto fields = connectionA->Command({"HGET", "session:" + session, "message_count"});
   EXPECT_EQ(std::string(fields->str, fields->len), "6");
+}
+
+std::vector<std::pair<int, std::string>> EventIdsAndNames(const std::string& body) {
+  std::vector<std::pair<int, std::string>> out;
+  std::istringstream in(body);
+  std::string line;
+  int id = 0;
+  while (std::getline(in, line)) {
+    if (line.rfind("id: ", 0) == 0) id = std::stoi(line.substr(4));
+    if (line.rfind("event: ", 0) == 0) out.emplace_back(id, line.substr(7));
+  }
+  return out;
+}
+
+TEST(RedisReplicas, AStreamStartedOnOneReplicaIsResumedOnTheOther) {
+  RedisServer redis;
+  auto connectionA = std::make_shared<RedisConnection>(redis.Url());
+  auto connectionB = std::make_shared<RedisConnection>(redis.Url());
+  RedisSessionStore storeA(connectionA), storeB(connectionB);
+  TestServer a(&storeA, nullptr, std::make_shared<RedisStreamStore>(connectionA));
+  TestServer b(&storeB, nullptr, std::make_shared<RedisStreamStore>(connectionB));
+  auto created = a.Client().Post("/api/chat/stream/initiate",
+                                 Chat("What are the API rate limits?", "cc1b2c3d-4e5f-4a6b-8c7d-8e9fa0b1c2d3"),
+                                 "application/json");
+  ASSERT_EQ(created->status, 201) << created->body;
+  const std::string id = Json::parse(created->body)["stream_id"];
+  std::string partial;
+  httplib::Client dropping("127.0.0.1", a.Port());
+  dropping.Get(("/api/chat/stream/" + id).c_str(), [&](const char* data, std::size_t n) {
+    partial.append(data, n);
+    return EventIdsAndNames(partial).size() < 2;
+  });
+  const auto seen = EventIdsAndNames(partial);
+  ASSERT_GE(seen.size(), 2u);
+  auto rest = b.Client().Get("/api/chat/stream/" + id, {{"Last-Event-ID", std::to_string(seen[1].first)}});
+  ASSERT_EQ(rest->status, 200) << rest->body;
+  const auto events = EventIdsAndNames(rest->body);
+  ASSERT_FALSE(events.empty());
+  EXPECT_EQ(events.front().first, seen[1].first + 1);
+  EXPECT_EQ(events.back().second, "done");
+  EXPECT_EQ(a.Client().Get("/api/chat/stream/" + id)->status, 404) << "delivered once";
 }
 
 TEST(RedisOutage, StoppedRedisGivesRetryable503sAndServiceResumesWithoutRestart) {

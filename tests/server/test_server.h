@@ -37,7 +37,9 @@ class TestServer {
     while (!m_server.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
   // A replica: the given store and response cache (e.g. both in one Redis shared with other TestServers).
-  TestServer(service::SessionStore* store, std::shared_ptr<engine::ResponseCache> cache) {
+  TestServer(service::SessionStore* store, std::shared_ptr<engine::ResponseCache> cache,
+             std::shared_ptr<StreamStore> streams = nullptr) {
+    m_services.streams = std::move(streams);
     m_services.config.docsDir = std::string(OAI_DATA_DIR) + "/knowledge";
     m_services.config.routerExamples = std::string(OAI_DATA_DIR) + "/router_examples.tsv";
     m_engine = CreateEngine(m_services.config, nullptr, std::move(cache));
