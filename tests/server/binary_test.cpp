@@ -10,31 +10,17 @@
 #include <cstdio>
 #include <regex>
 #include <string>
+
+#include "server_process.h"
 #include <thread>
 
+namespace oai::server {
 namespace {
 
 TEST(ServerBinary, PrintsItsAddressServesAndStopsCleanlyOnSigterm) {
-  int out[2];
-  ASSERT_EQ(pipe(out), 0);
-  const pid_t pid = fork();
-  ASSERT_GE(pid, 0);
-  if (pid == 0) {
-    dup2(out[1], STDOUT_FILENO);
-    close(out[0]);
-    close(out[1]);
-    const int devnull = ::open("/dev/null", O_WRONLY);
-    dup2(devnull, STDERR_FILENO);
-    execl(OAI_SERVER_BINARY, OAI_SERVER_BINARY, "--port", "0", "--db", ":memory:", static_cast<char*>(nullptr));
-    _exit(127);
-  }
-  close(out[1]);
-  std::string line;
-  char ch;
-  while (read(out[0], &ch, 1) == 1 && ch != '\n') line += ch;
-  std::smatch m;
-  ASSERT_TRUE(std::regex_search(line, m, std::regex(R"(listening on http://127\.0\.0\.1:(\d+))"))) << line;
-  const int port = std::stoi(m[1]);
+  int port = 0;
+  const pid_t pid = testing::StartServerProcess(":memory:", &port);
+  ASSERT_GT(pid, 0) << "the server did not print its address";
   EXPECT_GT(port, 0);
 
   httplib::Client client("127.0.0.1", port);
@@ -49,7 +35,6 @@ TEST(ServerBinary, PrintsItsAddressServesAndStopsCleanlyOnSigterm) {
   }
   ASSERT_TRUE(WIFEXITED(status)) << "server did not exit after SIGTERM";
   EXPECT_EQ(WEXITSTATUS(status), 0);
-  close(out[0]);
 }
 
 TEST(ServerBinary, BadConfigurationExitsWithCode2AndOneLine) {
@@ -65,3 +50,4 @@ TEST(ServerBinary, BadConfigurationExitsWithCode2AndOneLine) {
 }
 
 }  // namespace
+}  // namespace oai::server

@@ -17,6 +17,7 @@
 #include <thread>
 
 #include "model/ids.h"
+#include "server_process.h"
 #include "test_server.h"
 #include "redis_server.h"
 #include "server/redis_store.h"
@@ -196,34 +197,10 @@ TEST(SqliteSessionStore, RefusesAFileItCannotUseWithOneClearLine) {
 
 // The real binary with a SQLite file: answers are acknowledged, the process is killed with SIGKILL, a new process
 // opens the same file, and every acknowledged message is there.
-pid_t StartServer(const std::string& db, int* port) {
-  int out[2];
-  if (pipe(out) != 0) return -1;
-  const pid_t pid = fork();
-  if (pid == 0) {
-    dup2(out[1], STDOUT_FILENO);
-    close(out[0]);
-    close(out[1]);
-    const int devnull = ::open("/dev/null", O_WRONLY);
-    dup2(devnull, STDERR_FILENO);
-    execl(OAI_SERVER_BINARY, OAI_SERVER_BINARY, "--port", "0", "--db", db.c_str(), static_cast<char*>(nullptr));
-    _exit(127);
-  }
-  close(out[1]);
-  std::string line;
-  char ch;
-  while (read(out[0], &ch, 1) == 1 && ch != '\n') line += ch;
-  close(out[0]);
-  std::smatch m;
-  if (!std::regex_search(line, m, std::regex(R"(127\.0\.0\.1:(\d+))"))) return -1;
-  *port = std::stoi(m[1]);
-  return pid;
-}
-
 TEST(SqliteDurability, EveryAcknowledgedAnswerSurvivesSigkill) {
   const fs::path db = TempPath("sigkill.db");
   int port = 0;
-  pid_t pid = StartServer(db.string(), &port);
+  pid_t pid = testing::StartServerProcess(db.string(), &port);
   ASSERT_GT(pid, 0);
   const std::string session = NewUuidV4();
   std::vector<std::string> acknowledged;
@@ -245,7 +222,7 @@ TEST(SqliteDurability, EveryAcknowledgedAnswerSurvivesSigkill) {
   client.join();
   ASSERT_GT(acknowledged.size(), 3u) << "the load did not run";
 
-  pid = StartServer(db.string(), &port);
+  pid = testing::StartServerProcess(db.string(), &port);
   ASSERT_GT(pid, 0);
   httplib::Client c("127.0.0.1", port);
   auto r = c.Get("/api/session/" + session);
