@@ -413,15 +413,23 @@ void RegisterRoutes(httplib::Server& server, Services& services) {
       res.set_header("Retry-After", "1");
       return SendError(req, res, 503, "STORE_UNAVAILABLE", "the stream store is unavailable; retry shortly", Json{{"retryable", true}});
     }
-    if (!request) return SendError(req, res, 404, "STREAM_NOT_FOUND", "no stream " + raw + " (streams are kept 5 minutes)");
-    if (static_cast<std::size_t>(s->metrics->ActiveStreams()) >= s->maxStreams) {
-      res.set_header("Retry-After", "1");
-      return SendError(req, res, 503, "TOO_MANY_STREAMS", "too many open streams; retry shortly", Json{{"retryable", true}});
-    }
     int lastId = 0;
     if (req.has_header("Last-Event-ID")) {
       const std::string v = req.get_header_value("Last-Event-ID");
       if (!v.empty() && v.size() < 9 && v.find_first_not_of("0123456789") == std::string::npos) lastId = std::stoi(v);
+    }
+    bool delivered = false;
+    try {
+      delivered = request && lastId == 0 && s->streams->Delivered(key);
+    } catch (const service::StoreUnavailable&) {
+    }
+    if (!request || delivered) {
+      return SendError(req, res, 404, "STREAM_NOT_FOUND",
+                       "no stream " + raw + " (streams are kept 5 minutes and delivered once; resume with Last-Event-ID)");
+    }
+    if (static_cast<std::size_t>(s->metrics->ActiveStreams()) >= s->maxStreams) {
+      res.set_header("Retry-After", "1");
+      return SendError(req, res, 503, "TOO_MANY_STREAMS", "too many open streams; retry shortly", Json{{"retryable", true}});
     }
     SetSseHeaders(res);
     s->metrics->StreamStarted();
@@ -430,7 +438,9 @@ void RegisterRoutes(httplib::Server& server, Services& services) {
         [s, key, request = *request, lastId](std::size_t, httplib::DataSink& sink) {
           try {
             if (s->streams->Claim(key)) {
-              if (!RunStreamedTurn(s, *s->streams, key, request, sink, lastId)) return false;  // kept for a resume
+              if (RunStreamedTurn(s, *s->streams, key, request, sink, lastId)) s->streams->MarkDelivered(key);
+              sink.done();
+              return true;  // kept for a Last-Event-ID resume until it expires
             } else {
               // Another connection (maybe on another replica) runs or ran the turn: replay what this client has not
               // seen, then follow along until it is done.
@@ -445,7 +455,7 @@ void RegisterRoutes(httplib::Server& server, Services& services) {
                 if (!sink.is_writable()) return false;
               }
             }
-            // Delivered to the end: the stream is used up ("the rest, once").
+            // A resume delivered to the end: the stream is used up ("the rest, once").
             s->streams->Remove(key);
           } catch (const service::StoreUnavailable&) {
             s->metrics->StoreError();

@@ -30,7 +30,7 @@ std::string MemoryStreamStore::Create(const ChatRequest& request) {
   const std::string id = NewUuidV4();
   std::lock_guard<std::mutex> lock(m_mutex);
   ExpireLocked();
-  m_streams[id] = Stream{request, std::chrono::steady_clock::now(), {}, false, false};
+  m_streams[id] = Stream{request, std::chrono::steady_clock::now(), {}, false, false, false};
   return id;
 }
 
@@ -94,6 +94,17 @@ void MemoryStreamStore::Remove(const std::string& id) {
   m_streams.erase(id);
 }
 
+void MemoryStreamStore::MarkDelivered(const std::string& id) {
+  std::lock_guard<std::mutex> lock(m_mutex);
+  if (auto it = m_streams.find(id); it != m_streams.end()) it->second.delivered = true;
+}
+
+bool MemoryStreamStore::Delivered(const std::string& id) {
+  std::lock_guard<std::mutex> lock(m_mutex);
+  auto it = m_streams.find(id);
+  return it != m_streams.end() && it->second.delivered;
+}
+
 std::size_t MemoryStreamStore::Size() {
   std::lock_guard<std::mutex> lock(m_mutex);
   ExpireLocked();
@@ -147,6 +158,15 @@ std::vector<SseEvent> RedisStreamStore::EventsAfter(const std::string& id, int a
     if (!events.empty() || *finished || std::chrono::steady_clock::now() >= deadline) return events;
     std::this_thread::sleep_for(std::chrono::milliseconds(20));  // another replica is producing them
   }
+}
+
+void RedisStreamStore::MarkDelivered(const std::string& id) {
+  m_redis->Command({"HSET", "stream:" + id, "delivered", "1"});
+}
+
+bool RedisStreamStore::Delivered(const std::string& id) {
+  auto r = m_redis->Command({"HGET", "stream:" + id, "delivered"});
+  return r->type == REDIS_REPLY_STRING && std::string(r->str, r->len) == "1";
 }
 
 void RedisStreamStore::Remove(const std::string& id) {

@@ -42,6 +42,10 @@ class StreamStore {
                                             bool* finished) = 0;
   virtual void Remove(const std::string& id) = 0;
   virtual std::size_t Size() = 0;
+  // The first connection wrote every event. The server cannot know whether the client read them (they may sit in
+  // socket buffers when it hangs up), so the stream stays for a Last-Event-ID resume but is not replayed whole again.
+  virtual void MarkDelivered(const std::string& id) = 0;
+  virtual bool Delivered(const std::string& id) = 0;
 };
 
 class MemoryStreamStore final : public StreamStore {
@@ -55,6 +59,8 @@ class MemoryStreamStore final : public StreamStore {
                                     bool* finished) override;
   void Remove(const std::string& id) override;
   std::size_t Size() override;
+  void MarkDelivered(const std::string& id) override;
+  bool Delivered(const std::string& id) override;
 
  private:
   struct Stream {
@@ -63,6 +69,7 @@ class MemoryStreamStore final : public StreamStore {
     std::vector<SseEvent> events;
     bool started = false;
     bool finished = false;
+    bool delivered = false;
   };
   void ExpireLocked();
   std::mutex m_mutex;
@@ -83,7 +90,9 @@ class RedisStreamStore final : public StreamStore {
   std::vector<SseEvent> EventsAfter(const std::string& id, int after, std::chrono::milliseconds wait,
                                     bool* finished) override;
   void Remove(const std::string& id) override;
-  std::size_t Size() override { return 0; }  // bounded by the TTL; the open-stream limit still applies per process
+  std::size_t Size() override { return 0; }
+  void MarkDelivered(const std::string& id) override;
+  bool Delivered(const std::string& id) override;  // bounded by the TTL; the open-stream limit still applies per process
 
  private:
   std::shared_ptr<RedisConnection> m_redis;
