@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "redis_server.h"
+#include "server_process.h"
 #include "server/redis_store.h"
 #include "test_server.h"
 
@@ -91,6 +92,36 @@ TEST(RedisReplicas, AStreamStartedOnOneReplicaIsResumedOnTheOther) {
   EXPECT_EQ(events.front().first, seen[1].first + 1);
   EXPECT_EQ(events.back().second, "done");
   EXPECT_EQ(a.Client().Get("/api/chat/stream/" + id)->status, 404) << "delivered once";
+}
+
+TEST(RedisReplicas, TwoServerProcessesShareOneConversationAndOneCache) {
+  RedisServer redis;
+  int portA = 0, portB = 0;
+  const pid_t a = testing::StartServerProcess(":memory:", &portA, redis.Url());
+  const pid_t b = testing::StartServerProcess(":memory:", &portB, redis.Url());
+  ASSERT_GT(a, 0);
+  ASSERT_GT(b, 0);
+  httplib::Client ca("127.0.0.1", portA), cb("127.0.0.1", portB);
+  const std::string session = "dd1b2c3d-4e5f-4a6b-8c7d-8e9fa0b1c2d3";
+  const Json health = Json::parse(ca.Get("/api/health")->body);
+  EXPECT_EQ(health["store"]["kind"], "redis");
+  auto first = ca.Post("/api/chat", Chat("Which payment methods do you accept?", session), "application/json");
+  ASSERT_EQ(first->status, 200) << first->body;
+  auto second = cb.Post("/api/chat", Chat("Which payment methods do you accept?", session), "application/json");
+  ASSERT_EQ(second->status, 200) << second->body;
+  EXPECT_EQ(Json::parse(second->body)["metrics"]["cache_status"], "hit") << "cached by the other process";
+  ASSERT_EQ(ca.Post("/api/chat", Chat("thanks", session), "application/json")->status, 200);
+  ASSERT_EQ(cb.Post("/api/chat", Chat("and by bank transfer?", session), "application/json")->status, 200);
+  for (auto* c : {&ca, &cb}) {
+    const Json h = Json::parse(c->Get("/api/session/" + session)->body);
+    EXPECT_EQ(h["messages"].size(), 8u);
+  }
+  for (pid_t pid : {a, b}) {
+    kill(pid, SIGTERM);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  }
 }
 
 TEST(RedisOutage, StoppedRedisGivesRetryable503sAndServiceResumesWithoutRestart) {

@@ -111,6 +111,15 @@ TEST(Streaming, InvalidRequestsAndUnknownStreamsAreEnvelopes) {
   EXPECT_EQ(c.Get("/api/chat/stream/00000000-0000-4000-8000-000000000000")->status, 404);
 }
 
+TEST(Streaming, TheNumberOfOpenStreamsIsBounded) {
+  TestServer server("", "", "", {}, 0, /*maxStreams=*/0);
+  auto r = server.Client().Post("/api/chat/stream", Body("hi", "71a1b2c3-d4e5-4f60-8a7b-9c0d1e2f3a4b"), "application/json");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 503);
+  EXPECT_EQ(Json::parse(r->body)["error"]["code"], "TOO_MANY_STREAMS");
+  EXPECT_EQ(r->get_header_value("Retry-After"), "1");
+}
+
 TEST(Export, MarkdownAndJsonTranscriptsCarryAgentsConfidenceMetricsAndSources) {
   TestServer server;
   auto c = server.Client();

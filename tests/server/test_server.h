@@ -18,7 +18,8 @@ namespace oai::server::testing {
 class TestServer {
  public:
   explicit TestServer(std::string webRoot = "", std::string llmBaseUrl = "", std::string llmModel = "",
-                      std::vector<std::string> corsOrigins = {}, int rateLimit = 0) {
+                      std::vector<std::string> corsOrigins = {}, int rateLimit = 0, std::size_t maxStreams = 32) {
+    m_services.maxStreams = maxStreams;
     m_services.config.corsOrigins = std::move(corsOrigins);
     m_services.config.rateLimit = rateLimit;
     m_services.config.docsDir = std::string(OAI_DATA_DIR) + "/knowledge";
