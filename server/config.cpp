@@ -106,7 +106,7 @@ const std::vector<Option>& Options() {
          c.llmApiKey = v;
          return "";
        }},
-      {"--threads", "ORCHESTRATAI_THREADS", "worker threads", "8", true,
+      {"--threads", "ORCHESTRATAI_THREADS", "worker threads (each open keep-alive connection or stream holds one)", "64", true,
        [](Config& c, const std::string& v) { return ParsePositiveInt("--threads", v, 1, 1024, &c.threads); }},
   };
   return options;

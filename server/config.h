@@ -22,7 +22,7 @@ struct Config {
   std::string llmBaseUrl;
   std::string llmModel;
   std::string llmApiKey;
-  int threads = 8;
+  int threads = 64;  // each keep-alive connection or open stream holds one while it is open
 };
 
 struct ParseOutcome {

@@ -171,6 +171,17 @@ std::optional<SessionHistory> RedisSessionStore::History(const std::string& id) 
   return h;
 }
 
+std::vector<Message> RedisSessionStore::RecentMessages(const std::string& id, std::size_t count) {
+  std::vector<Message> out;
+  if (count == 0) return out;
+  const std::string from = std::to_string(-static_cast<long long>(count));
+  auto messages = m_redis->Command({"LRANGE", SessionKey(id) + ":messages", from, "-1"});
+  for (std::size_t i = 0; i < messages->elements; ++i) {
+    out.push_back(Json::parse(std::string(messages->element[i]->str, messages->element[i]->len)).get<Message>());
+  }
+  return out;
+}
+
 void RedisSessionStore::AppendTurn(const std::string& id, const Message& user, const Message& assistant,
                                    const std::vector<RetrievalLog>& logs) {
   const std::string key = SessionKey(id);

@@ -54,6 +54,7 @@ class RedisSessionStore final : public service::SessionStore {
   ChatSession Ensure(const std::string& id, const std::string& now) override;
   std::optional<ChatSession> Get(const std::string& id) override;
   std::optional<SessionHistory> History(const std::string& id) override;
+  std::vector<Message> RecentMessages(const std::string& id, std::size_t count) override;
   void AppendTurn(const std::string& id, const Message& user, const Message& assistant,
                   const std::vector<RetrievalLog>& logs) override;
   bool Delete(const std::string& id) override;

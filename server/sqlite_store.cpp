@@ -3,6 +3,7 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace oai::server {
@@ -11,13 +12,23 @@ namespace {
 
 using service::StoreUnavailable;
 
-// A prepared statement that finalizes itself; errors become StoreUnavailable so the API answers 503.
+// One use of a prepared statement. Statements are prepared once per connection and kept in the store's cache (keyed
+// by the SQL text's address: every call site passes a literal); this resets and unbinds it when it goes out of scope.
+// Errors become StoreUnavailable so the API answers 503.
 class Statement {
  public:
-  Statement(sqlite3* db, const char* sql) : m_db(db) {
-    if (sqlite3_prepare_v2(db, sql, -1, &m_stmt, nullptr) != SQLITE_OK) Fail("prepare");
+  Statement(sqlite3* db, SqliteSessionStore::StatementCache& cache, const char* sql) : m_db(db) {
+    sqlite3_stmt*& slot = cache[sql];
+    if (!slot && sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &slot, nullptr) != SQLITE_OK) {
+      slot = nullptr;
+      Fail("prepare");
+    }
+    m_stmt = slot;
   }
-  ~Statement() { sqlite3_finalize(m_stmt); }
+  ~Statement() {
+    sqlite3_reset(m_stmt);
+    sqlite3_clear_bindings(m_stmt);
+  }
   Statement(const Statement&) = delete;
   Statement& operator=(const Statement&) = delete;
 
@@ -110,7 +121,7 @@ SqliteSessionStore::SqliteSessionStore(const std::string& path) : m_path(path) {
     Exec("PRAGMA foreign_keys=ON");
     Exec("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
     {
-      Statement v(m_db, "SELECT version FROM schema_version");
+      Statement v(m_db, m_statements, "SELECT version FROM schema_version");
       if (v.Step() && v.Int(0) != kSchemaVersion) {
         throw std::runtime_error("the database " + path + " has schema version " + std::to_string(v.Int(0)) +
                                  ", this server needs " + std::to_string(kSchemaVersion));
@@ -129,23 +140,31 @@ SqliteSessionStore::SqliteSessionStore(const std::string& path) : m_path(path) {
         " seq INTEGER PRIMARY KEY AUTOINCREMENT, session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,"
         " id TEXT NOT NULL, json TEXT NOT NULL);"
         "CREATE INDEX IF NOT EXISTS logs_by_session ON logs(session_id, seq);");
-    Statement count(m_db, "SELECT COUNT(*) FROM schema_version");
+    Statement count(m_db, m_statements, "SELECT COUNT(*) FROM schema_version");
     if (count.Step() && count.Int(0) == 0) {
-      Statement insert(m_db, "INSERT INTO schema_version(version) VALUES (?)");
+      Statement insert(m_db, m_statements, "INSERT INTO schema_version(version) VALUES (?)");
       insert.Bind(1, static_cast<std::int64_t>(kSchemaVersion)).Step();
     }
   } catch (const service::StoreUnavailable& e) {
+    FinalizeStatements();
     sqlite3_close(m_db);
     m_db = nullptr;
     throw std::runtime_error("cannot use the database " + path + ": " + e.what());
   } catch (...) {
+    FinalizeStatements();
     sqlite3_close(m_db);
     m_db = nullptr;
     throw;
   }
 }
 
+void SqliteSessionStore::FinalizeStatements() {
+  for (auto& [sql, stmt] : m_statements) sqlite3_finalize(stmt);
+  m_statements.clear();
+}
+
 SqliteSessionStore::~SqliteSessionStore() {
+  FinalizeStatements();
   if (m_db) sqlite3_close(m_db);
 }
 
@@ -161,7 +180,7 @@ void SqliteSessionStore::Exec(const char* sql) {
 bool SqliteSessionStore::Healthy() {
   std::lock_guard<std::mutex> lock(m_mutex);
   try {
-    Statement s(m_db, "SELECT 1");
+    Statement s(m_db, m_statements, "SELECT 1");
     return s.Step();
   } catch (const StoreUnavailable&) {
     return false;
@@ -169,7 +188,7 @@ bool SqliteSessionStore::Healthy() {
 }
 
 std::optional<ChatSession> SqliteSessionStore::GetLocked(const std::string& id) {
-  Statement s(m_db, "SELECT id, start_time, last_activity, total_tokens, total_cost, message_count FROM sessions WHERE id = ?");
+  Statement s(m_db, m_statements, "SELECT id, start_time, last_activity, total_tokens, total_cost, message_count FROM sessions WHERE id = ?");
   s.Bind(1, id);
   if (!s.Step()) return std::nullopt;
   return ReadSession(s);
@@ -177,7 +196,7 @@ std::optional<ChatSession> SqliteSessionStore::GetLocked(const std::string& id) 
 
 ChatSession SqliteSessionStore::Ensure(const std::string& id, const std::string& now) {
   std::lock_guard<std::mutex> lock(m_mutex);
-  Statement insert(m_db, "INSERT OR IGNORE INTO sessions(id, start_time, last_activity) VALUES (?, ?, ?)");
+  Statement insert(m_db, m_statements, "INSERT OR IGNORE INTO sessions(id, start_time, last_activity) VALUES (?, ?, ?)");
   insert.Bind(1, id).Bind(2, now).Bind(3, now).Step();
   return GetLocked(id).value();
 }
@@ -193,13 +212,23 @@ std::optional<SessionHistory> SqliteSessionStore::History(const std::string& id)
   if (!session) return std::nullopt;
   SessionHistory h;
   h.session = *session;
-  Statement messages(m_db, "SELECT json FROM messages WHERE session_id = ? ORDER BY seq");
+  Statement messages(m_db, m_statements, "SELECT json FROM messages WHERE session_id = ? ORDER BY seq");
   messages.Bind(1, id);
   while (messages.Step()) h.messages.push_back(Json::parse(messages.Text(0)).get<Message>());
-  Statement logs(m_db, "SELECT json FROM logs WHERE session_id = ? ORDER BY seq");
+  Statement logs(m_db, m_statements, "SELECT json FROM logs WHERE session_id = ? ORDER BY seq");
   logs.Bind(1, id);
   while (logs.Step()) h.logs.push_back(Json::parse(logs.Text(0)).get<RetrievalLog>());
   return h;
+}
+
+std::vector<Message> SqliteSessionStore::RecentMessages(const std::string& id, std::size_t count) {
+  std::lock_guard<std::mutex> lock(m_mutex);
+  Statement recent(m_db, m_statements, "SELECT json FROM messages WHERE session_id = ? ORDER BY seq DESC LIMIT ?");
+  recent.Bind(1, id).Bind(2, static_cast<std::int64_t>(count));
+  std::vector<Message> out;
+  while (recent.Step()) out.push_back(Json::parse(recent.Text(0)).get<Message>());
+  std::reverse(out.begin(), out.end());
+  return out;
 }
 
 void SqliteSessionStore::AppendTurn(const std::string& id, const Message& user, const Message& assistant,
@@ -208,7 +237,7 @@ void SqliteSessionStore::AppendTurn(const std::string& id, const Message& user, 
   Transaction tx(m_db);
   ChatSession session = GetLocked(id).value_or(ChatSession{id, user.timestamp, user.timestamp, 0, 0.0, 0});
   service::ApplyTurnToSession(session, assistant);
-  Statement upsert(m_db,
+  Statement upsert(m_db, m_statements,
                    "INSERT INTO sessions(id, start_time, last_activity, total_tokens, total_cost, message_count) "
                    "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET last_activity = excluded.last_activity, "
                    "total_tokens = excluded.total_tokens, total_cost = excluded.total_cost, "
@@ -216,11 +245,11 @@ void SqliteSessionStore::AppendTurn(const std::string& id, const Message& user, 
   upsert.Bind(1, id).Bind(2, session.start_time).Bind(3, session.last_activity).Bind(4, session.total_tokens)
       .Bind(5, session.total_cost).Bind(6, session.message_count).Step();
   for (const Message* m : {&user, &assistant}) {
-    Statement insert(m_db, "INSERT INTO messages(session_id, id, json) VALUES (?, ?, ?)");
+    Statement insert(m_db, m_statements, "INSERT INTO messages(session_id, id, json) VALUES (?, ?, ?)");
     insert.Bind(1, id).Bind(2, m->id).Bind(3, Json(*m).dump()).Step();
   }
   for (const RetrievalLog& log : logs) {
-    Statement insert(m_db, "INSERT INTO logs(session_id, id, json) VALUES (?, ?, ?)");
+    Statement insert(m_db, m_statements, "INSERT INTO logs(session_id, id, json) VALUES (?, ?, ?)");
     insert.Bind(1, id).Bind(2, log.id).Bind(3, Json(log).dump()).Step();
   }
   tx.Commit();
@@ -228,7 +257,7 @@ void SqliteSessionStore::AppendTurn(const std::string& id, const Message& user, 
 
 bool SqliteSessionStore::Delete(const std::string& id) {
   std::lock_guard<std::mutex> lock(m_mutex);
-  Statement del(m_db, "DELETE FROM sessions WHERE id = ?");
+  Statement del(m_db, m_statements, "DELETE FROM sessions WHERE id = ?");
   del.Bind(1, id).Step();
   return sqlite3_changes(m_db) > 0;
 }

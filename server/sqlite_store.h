@@ -4,10 +4,12 @@
 
 #include <mutex>
 #include <string>
+#include <unordered_map>
 
 #include "service/session_store.h"
 
 struct sqlite3;
+struct sqlite3_stmt;
 
 namespace oai::server {
 
@@ -25,18 +27,22 @@ class SqliteSessionStore final : public service::SessionStore {
   ChatSession Ensure(const std::string& id, const std::string& now) override;
   std::optional<ChatSession> Get(const std::string& id) override;
   std::optional<SessionHistory> History(const std::string& id) override;
+  std::vector<Message> RecentMessages(const std::string& id, std::size_t count) override;
   void AppendTurn(const std::string& id, const Message& user, const Message& assistant,
                   const std::vector<RetrievalLog>& logs) override;
   bool Delete(const std::string& id) override;
 
   static constexpr int kSchemaVersion = 1;
+  using StatementCache = std::unordered_map<const char*, sqlite3_stmt*>;
 
  private:
+  void FinalizeStatements();
   std::optional<ChatSession> GetLocked(const std::string& id);
   void Exec(const char* sql);
 
   std::mutex m_mutex;
   sqlite3* m_db = nullptr;
+  StatementCache m_statements;  // guarded by m_mutex
   std::string m_path;
 };
 

@@ -68,7 +68,6 @@ constexpr std::size_t kContextChunks = 3;
 constexpr std::size_t kMaxAnswerSentences = 4;
 constexpr double kHybridBelowConfidence = 0.5;
 constexpr double kHybridMargin = 0.2;
-constexpr std::size_t kHistoryTurnsForLlm = 3;
 
 struct AgentInfo {
   AgentId id;

@@ -40,10 +40,16 @@ struct EngineInfo {
   std::string cacheKind;
 };
 
+// A turn looks back at most this many turns: the previous question for follow-ups, and the last turns as context for
+// the LLM. Stores hand the engine only these (SessionStore::RecentMessages), so a turn costs the same at message 10
+// and at message 10,000.
+inline constexpr std::size_t kHistoryTurnsForLlm = 3;
+inline constexpr std::size_t kHistoryMessagesUsed = 2 * kHistoryTurnsForLlm;
+
 struct TurnInput {
   std::string question;
   std::string sessionId;
-  std::vector<Message> history;  // earlier messages of the session, oldest first
+  std::vector<Message> history;  // the session's last messages (up to kHistoryMessagesUsed), oldest first
 };
 
 // Called synchronously, in order, from the thread that runs Answer(). Any member may be empty.

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <stdexcept>
 #include <unordered_set>
 
 #include "engine/text.h"
@@ -30,7 +31,8 @@ void LexicalIndex::Build(const std::vector<Chunk>& chunks) {
   m_trigrams.clear();
   m_termTrigramCount.clear();
   m_docLength.assign(chunks.size(), 0);
-  m_domain.assign(chunks.size(), "");
+  m_domain.assign(chunks.size(), 0);
+  m_domainNames.clear();
   double total = 0;
   std::unordered_map<std::uint32_t, std::uint32_t> tf;
   for (std::size_t i = 0; i < chunks.size(); ++i) {
@@ -50,12 +52,20 @@ void LexicalIndex::Build(const std::vector<Chunk>& chunks) {
     // Postings in chunk order whatever the hash map's order: scores are summed in a fixed order.
     std::vector<std::pair<std::uint32_t, std::uint32_t>> sorted(tf.begin(), tf.end());
     std::sort(sorted.begin(), sorted.end());
-    for (const auto& [term, n] : sorted) m_postings[term].push_back({static_cast<std::uint32_t>(i), n});
+    for (const auto& [term, n] : sorted) m_postings[term].push_back({static_cast<std::uint32_t>(i), static_cast<float>(n)});
     m_docLength[i] = static_cast<std::uint32_t>(tokens.size());
-    m_domain[i] = chunks[i].domain;
+    m_domain[i] = DomainId(chunks[i].domain);
     total += static_cast<double>(tokens.size());
   }
   m_avgLength = chunks.empty() ? 1.0 : std::max(1.0, total / static_cast<double>(chunks.size()));
+  // The BM25 term-frequency factor depends only on the posting: computed once here, not on every query.
+  for (auto& postings : m_postings) {
+    for (Posting& p : postings) {
+      const double tf = p.weight;
+      const double norm = kK1 * (1 - kB + kB * m_docLength[p.chunk] / m_avgLength);
+      p.weight = static_cast<float>(tf * (kK1 + 1) / (tf + norm));
+    }
+  }
   m_termTrigramCount.resize(m_terms.size());
   for (std::uint32_t id = 0; id < m_terms.size(); ++id) {
     const auto grams = Trigrams(m_terms[id]);
@@ -64,12 +74,21 @@ void LexicalIndex::Build(const std::vector<Chunk>& chunks) {
   }
 }
 
+std::uint8_t LexicalIndex::DomainId(const std::string& domain) {
+  for (std::size_t id = 0; id < m_domainNames.size(); ++id) {
+    if (m_domainNames[id] == domain) return static_cast<std::uint8_t>(id);
+  }
+  if (m_domainNames.size() >= 64) throw std::invalid_argument("more than 64 knowledge domains: " + domain);
+  m_domainNames.push_back(domain);
+  return static_cast<std::uint8_t>(m_domainNames.size() - 1);
+}
+
 std::size_t LexicalIndex::MemoryBytes() const {
   std::size_t bytes = m_docLength.capacity() * sizeof(std::uint32_t) + m_termTrigramCount.capacity() * 4;
   for (const auto& p : m_postings) bytes += p.capacity() * sizeof(Posting) + sizeof(p);
   for (const auto& t : m_terms) bytes += t.capacity() + sizeof(t) + 16;  // + the id map entry
   for (const auto& [g, ids] : m_trigrams) bytes += ids.capacity() * 4 + sizeof(ids) + 32;
-  for (const auto& d : m_domain) bytes += sizeof(d);
+  bytes += m_domain.capacity();
   return bytes;
 }
 
@@ -102,11 +121,8 @@ void LexicalIndex::AddTermScores(std::uint32_t termId, double weight, std::vecto
   const double n = static_cast<double>(m_docLength.size());
   const double df = static_cast<double>(postings.size());
   const double idf = std::log(1.0 + (n - df + 0.5) / (df + 0.5));
-  for (const Posting& p : postings) {
-    const double tf = p.tf;
-    const double norm = kK1 * (1 - kB + kB * m_docLength[p.chunk] / m_avgLength);
-    scores[p.chunk] += weight * idf * tf * (kK1 + 1) / (tf + norm);
-  }
+  const double factor = weight * idf;
+  for (const Posting& p : postings) scores[p.chunk] += factor * p.weight;
 }
 
 LexicalIndex::Result LexicalIndex::Search(const std::vector<std::string>& queryTerms, std::size_t k,
@@ -126,18 +142,33 @@ LexicalIndex::Result LexicalIndex::Search(const std::vector<std::string>& queryT
       result.expansions.push_back(e);
     }
   }
-  for (std::size_t i = 0; i < scores.size(); ++i) {
-    if (scores[i] <= 0.0) continue;
-    if (!domains.empty() && std::find(domains.begin(), domains.end(), m_domain[i]) == domains.end()) continue;
-    result.hits.push_back({i, scores[i], scores[i] / (scores[i] + kSimilarityHalf)});
+  // Top k in one pass: a min-heap of the best k so far (worst on top), then sorted best first.
+  std::uint64_t allowed = domains.empty() ? ~std::uint64_t{0} : 0;
+  for (const auto& d : domains) {
+    for (std::size_t id = 0; id < m_domainNames.size(); ++id) {
+      if (m_domainNames[id] == d) allowed |= std::uint64_t{1} << id;
+    }
   }
   auto better = [](const SearchHit& a, const SearchHit& b) { return a.score != b.score ? a.score > b.score : a.chunk < b.chunk; };
-  if (result.hits.size() > k) {
-    std::partial_sort(result.hits.begin(), result.hits.begin() + static_cast<std::ptrdiff_t>(k), result.hits.end(), better);
-    result.hits.resize(k);
-  } else {
-    std::sort(result.hits.begin(), result.hits.end(), better);
+  std::vector<SearchHit>& top = result.hits;
+  top.reserve(k + 1);
+  if (k > 0 && allowed != 0) {
+    for (std::size_t i = 0; i < scores.size(); ++i) {
+      const double s = scores[i];
+      if (s <= 0.0 || !(allowed >> m_domain[i] & 1)) continue;
+      if (top.size() == k) {
+        // top.front() is the worst kept hit; chunks come in order, so an equal score loses to it.
+        if (!(s > top.front().score)) continue;
+        std::pop_heap(top.begin(), top.end(), better);
+        top.back() = {i, s, 0.0};
+      } else {
+        top.push_back({i, s, 0.0});
+      }
+      std::push_heap(top.begin(), top.end(), better);
+    }
   }
+  std::sort(top.begin(), top.end(), better);
+  for (SearchHit& h : top) h.similarity = h.score / (h.score + kSimilarityHalf);
   return result;
 }
 

@@ -45,8 +45,9 @@ class LexicalIndex {
  private:
   struct Posting {
     std::uint32_t chunk;
-    std::uint32_t tf;
+    float weight;  // BM25's term-frequency factor tf·(k1+1)/(tf+k1·(1−b+b·len/avg)) (the raw tf while building)
   };
+  std::uint8_t DomainId(const std::string& domain);
   std::vector<TermExpansion> Expand(const std::string& term) const;
   void AddTermScores(std::uint32_t termId, double weight, std::vector<double>& scores) const;
 
@@ -56,7 +57,8 @@ class LexicalIndex {
   std::unordered_map<std::string, std::vector<std::uint32_t>> m_trigrams;  // trigram → term ids
   std::vector<std::uint32_t> m_termTrigramCount;
   std::vector<std::uint32_t> m_docLength;
-  std::vector<std::string> m_domain;
+  std::vector<std::uint8_t> m_domain;  // by chunk: index into m_domainNames
+  std::vector<std::string> m_domainNames;
   double m_avgLength = 1.0;
 };
 

@@ -9,12 +9,10 @@ TurnResult RunChatTurn(engine::Engine& engine, SessionStore& store, const ChatRe
                        const engine::TurnObserver* observer) {
   const std::string now = NowIso8601();
   store.Ensure(request.session_id, now);
-  const auto history = store.History(request.session_id);
-
   engine::TurnInput input;
   input.question = request.message;
   input.sessionId = request.session_id;
-  if (history) input.history = history->messages;
+  input.history = store.RecentMessages(request.session_id, engine::kHistoryMessagesUsed);
   TurnResult result;
   result.response = engine.Answer(input, observer);
   const ChatResponse& answer = result.response;

@@ -12,6 +12,24 @@ void ApplyTurnToSession(ChatSession& session, const Message& assistant) {
   session.last_activity = assistant.timestamp;
 }
 
+namespace {
+std::vector<Message> LastMessages(const std::vector<Message>& all, std::size_t count) {
+  const std::size_t from = all.size() > count ? all.size() - count : 0;
+  return std::vector<Message>(all.begin() + static_cast<std::ptrdiff_t>(from), all.end());
+}
+}  // namespace
+
+std::vector<Message> SessionStore::RecentMessages(const std::string& id, std::size_t count) {
+  auto h = History(id);
+  return h ? LastMessages(h->messages, count) : std::vector<Message>{};
+}
+
+std::vector<Message> MemorySessionStore::RecentMessages(const std::string& id, std::size_t count) {
+  std::lock_guard<std::mutex> lock(m_mutex);
+  auto it = m_sessions.find(id);
+  return it == m_sessions.end() ? std::vector<Message>{} : LastMessages(it->second.messages, count);
+}
+
 ChatSession MemorySessionStore::Ensure(const std::string& id, const std::string& now) {
   std::lock_guard<std::mutex> lock(m_mutex);
   auto it = m_sessions.find(id);

@@ -29,6 +29,9 @@ class SessionStore {
   virtual ChatSession Ensure(const std::string& id, const std::string& now) = 0;
   virtual std::optional<ChatSession> Get(const std::string& id) = 0;
   virtual std::optional<SessionHistory> History(const std::string& id) = 0;
+  // The last `count` messages, oldest first; empty for an unknown session. What a chat turn reads: stores override it
+  // so that a turn does not load the whole conversation.
+  virtual std::vector<Message> RecentMessages(const std::string& id, std::size_t count);
   // Stores one question and its answer atomically, updating the session's totals and last activity.
   virtual void AppendTurn(const std::string& id, const Message& user, const Message& assistant,
                           const std::vector<RetrievalLog>& logs) = 0;
@@ -43,6 +46,7 @@ class MemorySessionStore final : public SessionStore {
   ChatSession Ensure(const std::string& id, const std::string& now) override;
   std::optional<ChatSession> Get(const std::string& id) override;
   std::optional<SessionHistory> History(const std::string& id) override;
+  std::vector<Message> RecentMessages(const std::string& id, std::size_t count) override;
   void AppendTurn(const std::string& id, const Message& user, const Message& assistant,
                   const std::vector<RetrievalLog>& logs) override;
   bool Delete(const std::string& id) override;
