@@ -1,16 +1,17 @@
 #!/usr/bin/env bash
 # Installs every Debian package and npm tool the build and tests use, and unpacks Dear ImGui 1.90.1
 # (Debian trixie source package) into build/_deps. Idempotent: a second run installs nothing.
-# Usage: scripts/install-deps.sh [--web] [--test]
+# Usage: scripts/install-deps.sh [--web] [--test] [--bench]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 
-WANT_WEB=0; WANT_TEST=0
+WANT_WEB=0; WANT_TEST=0; WANT_BENCH=0
 for a in "$@"; do
   case "$a" in
     --web) WANT_WEB=1 ;;
     --test) WANT_TEST=1; WANT_WEB=1 ;;
+    --bench) WANT_BENCH=1; WANT_TEST=1; WANT_WEB=1 ;;
     *) echo "install-deps.sh: unknown option $a" >&2; exit 2 ;;
   esac
 done
@@ -24,6 +25,7 @@ pkgs=(build-essential cmake pkg-config ca-certificates xz-utils dpkg-dev
       libsqlite3-dev libhiredis-dev redis-server libglfw3-dev libgl-dev libssl-dev zlib1g-dev fonts-dejavu-core gzip)
 if [ "$WANT_WEB" = 1 ]; then pkgs+=(emscripten nodejs); fi
 if [ "$WANT_TEST" = 1 ]; then pkgs+=(chromium xvfb xauth curl valgrind clang libclang-rt-14-dev); fi
+if [ "$WANT_BENCH" = 1 ]; then pkgs+=(wrk); fi
 
 missing=()
 for p in "${pkgs[@]}"; do

@@ -25,3 +25,6 @@ echo "== ctest (WebAssembly engine tests under Node)"
 
 echo "== browser end-to-end (node --test)"
 (cd tests/e2e && ORCHESTRATAI_ROOT="$ROOT" node --test --test-concurrency=1 ./*.test.mjs)
+
+echo "== benchmarks run once on tiny inputs (the real run: scripts/bench.sh)"
+scripts/bench.sh --smoke

@@ -46,6 +46,8 @@
       window.orchestrataiFirstFrameAt = performance.now();
       Module.canvas.focus();
     },
+    // The first frame drawn once the backend answered and a restored conversation is on screen.
+    onInteractive: function () { window.orchestrataiInteractiveAt = performance.now(); },
     print: function (t) { console.log(t); },
     printErr: function (t) { console.warn(t); },
     onAbort: function (what) { fail('The app stopped: ' + what + '. Reload the page to try again.'); }

@@ -59,5 +59,8 @@ mergeInto(LibraryManager.library, {
   oai_notify_first_frame: function() {
     if (typeof Module.onFirstFrame === 'function') Module.onFirstFrame();
   },
+  oai_notify_interactive: function() {
+    if (typeof Module.onInteractive === 'function') Module.onInteractive();
+  },
   oai_notify_frame: function() { Module.oaiFrames = (Module.oaiFrames || 0) + 1; },
 });

@@ -10,10 +10,12 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <memory>
 #include <string>
 
 #include "app/app.h"
+#include "app/frame_stats.h"
 #include "app/theme.h"
 #include "fetch_transport.h"
 #include "local/local_backend.h"
@@ -34,6 +36,7 @@ void oai_canvas_set_size(int width, int height);
 int oai_force_local_engine();
 void oai_notify_first_frame();
 void oai_notify_frame();
+void oai_notify_interactive();
 }
 
 namespace {
@@ -67,6 +70,8 @@ struct WebHost {
   int height = 0;
   int activeFrames = kFramesAfterActivity;
   bool firstFrameDrawn = false;
+  bool interactiveNotified = false;
+  oai::app::FrameStats frameStats;
 };
 
 WebHost* g_host = nullptr;
@@ -119,9 +124,13 @@ void Frame(void*) {
   WebHost& host = *g_host;
   const bool woke = oai_take_wake() != 0;
   const bool resized = SyncCanvasSize(host);
+  const double start = emscripten_get_now();
   const bool changed = host.app->Update();
   if (woke || resized || changed || host.app->IsAnimating()) host.activeFrames = kFramesAfterActivity;
-  if (host.activeFrames <= 0) return;  // idle: nothing to draw, no CPU spent
+  if (host.activeFrames <= 0) {  // idle: nothing to draw, no CPU spent
+    host.frameStats.Skipped();
+    return;
+  }
   --host.activeFrames;
 
   ImGui_ImplOpenGL3_NewFrame();
@@ -133,15 +142,21 @@ void Frame(void*) {
   ImGui::NewFrame();
   host.app->Draw();
   ImGui::Render();
+  const double drawn = emscripten_get_now();
 
   glViewport(0, 0, host.width, host.height);
   glClearColor(0.039f, 0.059f, 0.118f, 1.0f);  // #0A0F1E
   glClear(GL_COLOR_BUFFER_BIT);
   ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+  host.frameStats.Drawn(drawn - start, emscripten_get_now() - drawn);
   oai_notify_frame();
   if (!host.firstFrameDrawn) {
     host.firstFrameDrawn = true;
     oai_notify_first_frame();
+  }
+  if (!host.interactiveNotified && host.app->IsReady()) {
+    host.interactiveNotified = true;
+    oai_notify_interactive();
   }
 }
 
@@ -152,6 +167,32 @@ extern "C" EMSCRIPTEN_KEEPALIVE const char* orchestratai_debug_state() {
   static std::string buffer;
   buffer = g_host && g_host->app ? g_host->app->DebugJson() : std::string("{}");
   return buffer.c_str();
+}
+
+// Read by the page benchmark: CPU milliseconds per drawn frame (app update + draw; renderer), frames drawn and skipped.
+extern "C" EMSCRIPTEN_KEEPALIVE const char* orchestratai_frame_stats() {
+  static std::string buffer;
+  buffer = g_host ? g_host->frameStats.ToJson() : std::string("{}");
+  return buffer.c_str();
+}
+extern "C" EMSCRIPTEN_KEEPALIVE void orchestratai_frame_stats_reset() {
+  if (g_host) g_host->frameStats.Reset();
+}
+
+// Used by the page benchmark to load a long conversation through the same action a restored session uses: `path` is
+// a file in the page's virtual file system (written with Module.FS) holding SessionHistory JSON. Returns 0 when it
+// cannot be read as a session history.
+extern "C" EMSCRIPTEN_KEEPALIVE int orchestratai_debug_load_history(const char* path) {
+  if (!g_host || !g_host->app || !path) return 0;
+  try {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return 0;
+    oai::SessionHistory history = oai::Json::parse(in).get<oai::SessionHistory>();
+    g_host->app->Dispatch(oai::app::SessionLoaded{g_host->app->GetState().domain.sessionId, std::move(history)});
+    return 1;
+  } catch (const std::exception&) {
+    return 0;
+  }
 }
 
 int main() {

@@ -252,4 +252,8 @@ std::string App::DebugJson() const {
 
 bool App::IsAnimating() const { return m_state.domain.sending; }
 
+bool App::IsReady() const {
+  return m_state.domain.connection != ConnectionState::Unknown && !m_state.domain.historyLoading;
+}
+
 }  // namespace oai::app

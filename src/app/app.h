@@ -44,6 +44,9 @@ class App {
   std::string DebugJson() const;
   // True while something moves on screen (the typing indicator while a reply is in progress).
   bool IsAnimating() const;
+  // The backend has answered (server or in-page engine) and a restored conversation is on screen: the user can type
+  // and send. The web host reports the first frame drawn in this state as "interactive".
+  bool IsReady() const;
   // Device pixels per CSS pixel (devicePixelRatio); panel sizes and the narrow-layout breakpoint use it. Default 1.
   void SetDisplayScale(float scale) { m_scale = scale > 0.0f ? scale : 1.0f; }
   float DisplayScale() const { return m_scale; }

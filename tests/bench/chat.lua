@@ -52,8 +52,13 @@ function request()
   return wrk.format("POST", nil, { ["Content-Type"] = "application/json" }, body)
 end
 
--- Non-2xx responses are counted by wrk itself; print the status breakdown too so a run with errors says which.
-local statuses = {}
-function response(status, headers, body)
-  statuses[status] = (statuses[status] or 0) + 1
+-- One JSON line for scripts/bench.sh (latencies in milliseconds). wrk counts non-2xx answers in errors.status.
+function done(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format(
+    'WRK_JSON {"requests":%d,"seconds":%.3f,"rps":%.1f,"p50_ms":%.3f,"p99_ms":%.3f,"max_ms":%.3f,' ..
+    '"non2xx":%d,"socket_errors":%d,"timeouts":%d}\n',
+    summary.requests, summary.duration / 1e6, summary.requests / (summary.duration / 1e6),
+    latency:percentile(50) / 1000, latency:percentile(99) / 1000, latency.max / 1000,
+    e.status, e.connect + e.read + e.write, e.timeout))
 end

@@ -18,20 +18,31 @@
 #include "server/sqlite_store.h"
 #include "service/chat_service.h"
 
-namespace {
-
 using namespace oai;
+
+namespace {
 
 std::string Body(const std::string& question, const std::string& session) {
   return Json{{"message", question}, {"session_id", session}}.dump();
 }
 
-// What POST /api/chat does between receiving the body and sending the answer.
-std::string ServeChatTurn(engine::Engine& engine, service::SessionStore& store, const std::string& body) {
+
+}  // namespace
+
+// What POST /api/chat does between receiving the body and sending the answer, in steps that callgrind_annotate can
+// name (scripts/bench.sh reads their inclusive counts): parse, the turn (store read, engine, store write), serialize.
+__attribute__((noinline)) ChatRequest BenchParseRequest(const std::string& body) {
   Result<ChatRequest> parsed = ParseChatRequest(body);
   if (!parsed) throw std::runtime_error("bad request: " + parsed.error().Summary());
-  const service::TurnResult turn = service::RunChatTurn(engine, store, parsed.value());
-  return Json(turn.response).dump();
+  return parsed.value();
+}
+
+__attribute__((noinline)) std::string BenchSerializeAnswer(const ChatResponse& response) { return Json(response).dump(); }
+
+std::string ServeChatTurn(engine::Engine& engine, service::SessionStore& store, const std::string& body) {
+  const ChatRequest request = BenchParseRequest(body);
+  const service::TurnResult turn = service::RunChatTurn(engine, store, request);
+  return BenchSerializeAnswer(turn.response);
 }
 
 __attribute__((noinline)) std::size_t MeasuredTurn(engine::Engine& engine, service::SessionStore& store,
@@ -43,8 +54,6 @@ __attribute__((noinline)) std::size_t MeasuredTurn(engine::Engine& engine, servi
   CALLGRIND_STOP_INSTRUMENTATION;
   return answer.size();
 }
-
-}  // namespace
 
 int main(int argc, char** argv) {
   std::string db;

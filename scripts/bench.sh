@@ -1,0 +1,145 @@
+#!/usr/bin/env bash
+# Benchmarks with the team's targets: the server under load (wrk), the engine (Google Benchmark, callgrind) and the
+# page (sizes, headless Chromium). Installs what is missing, builds release binaries, prints one table and writes it
+# to build/bench/report.md (raw figures next to it as JSON).
+#
+# Usage: scripts/bench.sh [--duration SECONDS] [--only server,engine,page] [--smoke]
+#   --duration  seconds of load per wrk run (default 10, after a 2 s warm-up)
+#   --only      run some sections; the report shows the others as not measured
+#   --smoke     every section once on tiny inputs (what scripts/test.sh runs to keep this script working)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+OUT=build/bench
+DURATION=10
+WARMUP=2
+SECTIONS=server,engine,page
+SMOKE=0
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --duration) DURATION=${2:?--duration needs seconds}; shift 2 ;;
+    --duration=*) DURATION=${1#*=}; shift ;;
+    --only) SECTIONS=${2:?--only needs a list}; shift 2 ;;
+    --only=*) SECTIONS=${1#*=}; shift ;;
+    --smoke) SMOKE=1; shift ;;
+    -h|--help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "bench.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
+  esac
+done
+case "$DURATION" in ''|*[!0-9]*) echo "bench.sh: --duration wants whole seconds, got '$DURATION'" >&2; exit 2 ;; esac
+for s in ${SECTIONS//,/ }; do
+  case "$s" in server|engine|page) ;; *) echo "bench.sh: unknown section '$s' (server, engine, page)" >&2; exit 2 ;; esac
+done
+want() { case ",$SECTIONS," in *",$1,"*) return 0 ;; *) return 1 ;; esac; }
+if [ "$SMOKE" = 1 ]; then DURATION=1; WARMUP=1; OUT=build/bench-smoke; fi
+
+scripts/install-deps.sh --bench
+scripts/build.sh
+NATIVE=build/native
+BIN=$NATIVE/tests/bench
+mkdir -p "$OUT"
+rm -f "$OUT"/*.json "$OUT"/*.jsonl "$OUT"/report.md
+echo "{\"smoke\": $SMOKE, \"duration_s\": $DURATION, \"cores\": $(nproc), \"date\": \"$(date -u +%Y-%m-%dT%H:%M:%SZ)\"}" > "$OUT/meta.json"
+
+PIDS=()
+cleanup() {
+  for p in "${PIDS[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done
+  rm -rf "$TMP"
+}
+TMP=$(mktemp -d)
+trap cleanup EXIT
+
+free_port() {
+  node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'
+}
+wait_http() {  # url
+  for _ in $(seq 1 200); do
+    curl -s -o /dev/null "$1" && return 0
+    sleep 0.05
+  done
+  echo "bench.sh: nothing answers at $1" >&2
+  return 1
+}
+peak_rss_kb() { awk '/^VmHWM:/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
+
+# wrk against a fresh process: NAME URL COMMAND...; appends {"name", wrk figures, "rss_kb"} to server.jsonl.
+load_run() {
+  local name=$1 url=$2; shift 2
+  "$@" > "$TMP/$name.out" 2> "$TMP/$name.err" &
+  local pid=$!
+  PIDS+=("$pid")
+  wait_http "${url%%/api/*}/api/health"  # any HTTP answer will do (the ceiling answers 404)
+  wrk -t2 -c32 -d"${WARMUP}s" -s tests/bench/chat.lua "$url" > /dev/null
+  wrk -t2 -c32 -d"${DURATION}s" --latency -s tests/bench/chat.lua "$url" > "$TMP/$name.wrk"
+  local rss; rss=$(peak_rss_kb "$pid")
+  kill -TERM "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+  local figures; figures=$(sed -n 's/^WRK_JSON //p' "$TMP/$name.wrk")
+  [ -n "$figures" ] || { echo "bench.sh: wrk printed no figures for $name" >&2; cat "$TMP/$name.wrk" >&2; exit 1; }
+  echo "{\"name\": \"$name\", \"rss_kb\": ${rss:-0}, \"wrk\": $figures}" >> "$OUT/server.jsonl"
+  printf '  %-22s %s\n' "$name" "$figures"
+}
+
+if want server; then
+  echo "== server under load: wrk -t2 -c32, ${DURATION} s per run (questions and sessions rotate: tests/bench/chat.lua)"
+  SERVER=$NATIVE/server/orchestratai-server
+  port=$(free_port)
+  load_run ceiling "http://127.0.0.1:$port/api/chat" "$BIN/oai_httplib_ceiling" --port "$port"
+  for endpoint in chat stream; do
+    path=/api/chat; [ "$endpoint" = stream ] && path=/api/chat/stream
+    rm -f "$TMP"/bench.db*
+    port=$(free_port)
+    load_run "$endpoint-sqlite" "http://127.0.0.1:$port$path" env RATE_LIMIT=0 "$SERVER" --port "$port" --db "$TMP/bench.db"
+  done
+  rport=$(free_port)
+  redis-server --port "$rport" --bind 127.0.0.1 --save '' --appendonly yes --appendfsync everysec --dir "$TMP" \
+    --daemonize no > "$TMP/redis.log" 2>&1 &
+  PIDS+=("$!")
+  for _ in $(seq 1 100); do redis-cli -p "$rport" ping >/dev/null 2>&1 && break; sleep 0.05; done
+  for endpoint in chat stream; do
+    path=/api/chat; [ "$endpoint" = stream ] && path=/api/chat/stream
+    redis-cli -p "$rport" flushall >/dev/null
+    port=$(free_port)
+    load_run "$endpoint-redis" "http://127.0.0.1:$port$path" env RATE_LIMIT=0 REDIS_URL="redis://127.0.0.1:$rport" \
+      "$SERVER" --port "$port"
+  done
+fi
+
+if want engine; then
+  echo "== engine: Google Benchmark"
+  chunks=1000,10000,100000
+  extra=()
+  [ "$SMOKE" = 1 ] && { chunks=300; extra=(--benchmark_min_time=0.001); }
+  "$BIN/oai_engine_bench" --chunks=$chunks "${extra[@]}" --benchmark_out="$OUT/engine.json" --benchmark_out_format=json \
+    | grep -E '^(retrieval|index|route)'
+  echo "== one chat turn under callgrind (instructions, repeatable on a busy machine)"
+  kinds="rag cached greeting"
+  [ "$SMOKE" = 1 ] && kinds=rag
+  for kind in $kinds; do
+    rm -f "$TMP"/turn.db*
+    valgrind --tool=callgrind --collect-atstart=no --instr-atstart=no --callgrind-out-file="$TMP/cg-$kind.out" \
+      "$BIN/oai_turn_profile" --db "$TMP/turn.db" --kind "$kind" > "$TMP/turn-$kind.txt" 2> "$TMP/cg-$kind.log"
+    callgrind_annotate --inclusive=yes --threshold=100 "$TMP/cg-$kind.out" > "$TMP/cg-$kind.incl" 2>/dev/null
+    callgrind_annotate --threshold=100 "$TMP/cg-$kind.out" > "$TMP/cg-$kind.self" 2>/dev/null
+    part() { awk -v pat="$1" 'index($0, pat) { gsub(",", "", $1); print $1; exit }' "$TMP/cg-$kind.incl"; }
+    total=$(awk '/PROGRAM TOTALS/ { gsub(",", "", $1); print $1; exit }' "$TMP/cg-$kind.incl")
+    top=$(awk '/file:function/ {f=1; getline; next} f && NF >= 3 && n < 8 { c=$1; gsub(",", "", c);
+            sub(/^ *[0-9,]+ +\( *[0-9.]+%\) +/, ""); sub(/ \[.*$/, ""); gsub(/"/, "\\\""); gsub(/\\/, "\\\\"); printf "%s{\"ir\": %s, \"fn\": \"%s\"}", (n++ ? ", " : ""), c, substr($0, 1, 400) }' \
+            "$TMP/cg-$kind.self")
+    record="{\"kind\": \"$kind\", \"question\": \"$(sed -n "s/^turn '\(.*\)'.*/\1/p" "$TMP/turn-$kind.txt")\", \"total\": ${total:-0},
+      \"parse\": $(part BenchParseRequest || echo 0), \"serialize\": $(part BenchSerializeAnswer || echo 0),
+      \"turn\": $(part 'RunChatTurn(' || echo 0), \"engine\": $(part '::Answer(oai::engine::TurnInput' || echo 0),
+      \"store_read\": $(part 'RecentMessages(' || echo 0), \"store_write\": $(part 'AppendTurn(' || echo 0),
+      \"store_ensure\": $(part '::Ensure(' || echo 0), \"self_top\": [$top]}"
+    echo "$record" | tr '\n' ' ' >> "$OUT/callgrind.jsonl"
+    echo >> "$OUT/callgrind.jsonl"
+    printf '  %-9s %s instructions\n' "$kind" "$total"
+  done
+fi
+
+if want page; then
+  echo "== page: sizes, then headless Chromium (first frame, interactive, CPU per frame, idle frames)"
+  ORCHESTRATAI_ROOT="$ROOT" BENCH_OUT="$OUT" BENCH_SMOKE=$SMOKE node tests/bench/page_bench.mjs
+fi
+
+node tests/bench/report.mjs "$OUT"

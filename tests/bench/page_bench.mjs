@@ -1,0 +1,182 @@
+// Page benchmark for scripts/bench.sh: the page's sizes (raw and gzip), then in headless Chromium (Debian's, software
+// WebGL) the time from navigation to the first drawn frame and to interactive, next to a bare Dear ImGui page built
+// with the same flags (measured alternately in the same run); the application's CPU time per frame (measured in the
+// app around update + draw) with 2,000 messages and 10,000 retrieval-log entries loaded while real mouse-wheel and
+// mouse-move events scroll the panels; and the frames drawn during 3 s of idle. Writes $BENCH_OUT/page.json.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { randomUUID } from 'node:crypto';
+
+const ROOT = process.env.ORCHESTRATAI_ROOT || path.resolve(import.meta.dirname, '..', '..');
+const OUT = path.resolve(ROOT, process.env.BENCH_OUT || 'build/bench');
+const SMOKE = process.env.BENCH_SMOKE === '1';
+const { chromium } = await import(new URL('../e2e/node_modules/playwright-core/index.mjs', import.meta.url));
+const { freePort } = await import(new URL('../e2e/helpers.mjs', import.meta.url));
+
+const DIST = path.join(ROOT, 'build', 'web', 'dist');
+const BARE = path.join(ROOT, 'build', 'web', 'bench', 'bare');
+const SERVER = path.join(ROOT, 'build', 'native', 'server', 'orchestratai-server');
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+// ---- sizes
+function sizeOf(files) {
+  let raw = 0;
+  let gzip = 0;
+  for (const f of files) {
+    const data = fs.readFileSync(f);
+    raw += data.length;
+    gzip += zlib.gzipSync(data, { level: 9 }).length;
+  }
+  return { raw, gzip, files: files.length };
+}
+function filesUnder(dir) {
+  return fs.readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile() && !e.name.endsWith('.gz'))
+    .map((e) => path.join(e.parentPath ?? e.path, e.name));
+}
+const sizes = {
+  wasm: sizeOf([path.join(DIST, 'app.wasm')]),
+  js: sizeOf([path.join(DIST, 'app.js')]),
+  html: sizeOf(['index.html', 'loader.js', 'style.css', 'favicon.svg'].map((f) => path.join(DIST, f))),
+  font: sizeOf([path.join(DIST, 'fonts', 'ui.ttf')]),
+  kb: sizeOf(filesUnder(path.join(DIST, 'kb'))),
+  bare_wasm_js: sizeOf([path.join(BARE, 'bare.wasm'), path.join(BARE, 'bare.js')]),
+};
+for (const [k, v] of Object.entries(sizes)) console.log(`  ${k.padEnd(13)} ${String(v.raw).padStart(9)} B raw ${String(v.gzip).padStart(9)} B gzip`);
+
+// ---- servers: the app's page and the bare page, each from its own orchestratai-server (same static file serving)
+async function startServer(webRoot) {
+  const port = await freePort();
+  const child = spawn(SERVER, ['--port', String(port), '--db', ':memory:', '--web-root', webRoot],
+    { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, RATE_LIMIT: '0' } });
+  let log = '';
+  child.stderr.on('data', (d) => { log = (log + d).slice(-4000); });
+  const base = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 200; i++) {
+    if (child.exitCode !== null) throw new Error(`server exited (${child.exitCode}): ${log}`);
+    try { if ((await fetch(`${base}/api/health`)).ok) break; } catch { /* not yet */ }
+    await sleep(50);
+  }
+  return { base, stop: () => child.kill('SIGTERM') };
+}
+
+const app = await startServer(DIST);
+const bare = await startServer(BARE);
+const browser = await chromium.launch({
+  executablePath: '/usr/bin/chromium',
+  headless: true,
+  args: ['--no-sandbox', '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--disable-gpu', '--no-first-run',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic'],
+});
+const viewport = { width: 1440, height: 900 };
+
+async function loadTimes(url, firstFrameVar, interactiveVar) {
+  const context = await browser.newContext({ viewport });  // a fresh profile: nothing cached
+  const page = await context.newPage();
+  await page.goto(url);
+  await page.waitForFunction((v) => typeof window[v] === 'number', firstFrameVar, { timeout: 60_000 });
+  if (interactiveVar) await page.waitForFunction((v) => typeof window[v] === 'number', interactiveVar, { timeout: 60_000 });
+  const t = await page.evaluate(([a, b]) => ({ first: window[a], interactive: b ? window[b] : null }), [firstFrameVar, interactiveVar]);
+  return { page, context, ...t };
+}
+
+const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor((s.length - 1) / 2)]; };
+const runs = SMOKE ? 1 : 7;
+const appFirst = [];
+const appInteractive = [];
+const bareFirst = [];
+for (let i = 0; i < runs; i++) {
+  const b = await loadTimes(`${bare.base}/`, 'benchFirstFrameAt', null);
+  bareFirst.push(b.first);
+  await b.context.close();
+  const a = await loadTimes(`${app.base}/`, 'orchestrataiFirstFrameAt', 'orchestrataiInteractiveAt');
+  appFirst.push(a.first);
+  appInteractive.push(a.interactive);
+  await a.context.close();
+}
+const load = {
+  runs,
+  bare_first_frame_ms: median(bareFirst),
+  app_first_frame_ms: median(appFirst),
+  app_interactive_ms: median(appInteractive),
+  samples: { bare: bareFirst, app: appFirst, interactive: appInteractive },
+};
+load.ratio = load.app_first_frame_ms / load.bare_first_frame_ms;
+console.log(`  first frame: app ${load.app_first_frame_ms.toFixed(0)} ms, bare Dear ImGui ${load.bare_first_frame_ms.toFixed(0)} ms` +
+  ` (x${load.ratio.toFixed(2)}); interactive ${load.app_interactive_ms.toFixed(0)} ms (medians of ${runs})`);
+
+// ---- a long conversation: real answers from the server, repeated to 2,000 messages and 10,000 log entries
+const MESSAGES = SMOKE ? 40 : 2000;
+const LOGS = SMOKE ? 200 : 10000;
+const questions = ['How much does the Pro plan cost per month?', 'Can I get a refund on my annual plan?',
+  'How do I verify webhook signatures?', 'Hello!', 'Which Go version does the Go SDK require?',
+  'Is my data encrypted at rest?', 'When is an invoice issued?', 'How many requests per minute does the Pro plan allow?'];
+const seed = randomUUID();
+for (const q of questions) {
+  const r = await fetch(`${app.base}/api/chat`, { method: 'POST', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ message: q, session_id: seed }) });
+  if (!r.ok) throw new Error(`POST /api/chat: ${r.status}`);
+}
+const template = await (await fetch(`${app.base}/api/session/${seed}`)).json();
+const turns = MESSAGES / 2;
+const logsPerTurn = LOGS / turns;
+const history = { session: { ...template.session, message_count: MESSAGES }, messages: [], logs: [] };
+for (let t = 0; t < turns; t++) {
+  const k = t % questions.length;
+  const user = { ...template.messages[2 * k], id: randomUUID() };
+  const answer = { ...template.messages[2 * k + 1], id: randomUUID(), log_ids: [] };
+  const own = template.logs.filter((l) => template.messages[2 * k + 1].log_ids.includes(l.id));
+  for (let j = 0; j < logsPerTurn; j++) {
+    const log = { ...own[j % own.length], id: randomUUID() };
+    answer.log_ids.push(log.id);
+    history.logs.push(log);
+  }
+  history.messages.push(user, answer);
+}
+
+const { page, context } = await loadTimes(`${app.base}/`, 'orchestrataiFirstFrameAt', 'orchestrataiInteractiveAt');
+const loaded = await page.evaluate((json) => {
+  Module.FS.writeFile('/bench-history.json', json);  // megabytes: through a file, not the 1 MB wasm stack
+  return Module.ccall('orchestratai_debug_load_history', 'number', ['string'], ['/bench-history.json']);
+}, JSON.stringify(history));
+if (loaded !== 1) throw new Error('the page refused the benchmark history');
+await page.waitForFunction((n) => JSON.parse(Module.ccall('orchestratai_debug_state', 'string', [], [])).messages.length >= n,
+  MESSAGES, { timeout: 60_000 });
+const stats = () => page.evaluate(() => JSON.parse(Module.ccall('orchestratai_frame_stats', 'string', [], [])));
+const reset = () => page.evaluate(() => Module.ccall('orchestratai_frame_stats_reset', null, [], []));
+
+// Real input for ~3 s: wheel over the chat, then over the retrieval log, moving the mouse between the panels.
+await sleep(300);
+await reset();
+const start = Date.now();
+for (let i = 0; Date.now() - start < (SMOKE ? 500 : 3000); i++) {
+  const overChat = Math.floor(i / 20) % 2 === 0;
+  await page.mouse.move(overChat ? 720 : 1290, 300 + (i % 7) * 40);
+  await page.mouse.wheel(0, (Math.floor(i / 10) % 2 === 0 ? -1 : 1) * 240);
+  await sleep(16);
+}
+const busy = await stats();
+console.log(`  ${MESSAGES} messages / ${LOGS} logs, scrolling: ${busy.drawn} frames, app CPU mean ` +
+  `${busy.app_ms.mean?.toFixed(2)} ms, p95 ${busy.app_ms.p95?.toFixed(2)} ms, max ${busy.app_ms.max?.toFixed(2)} ms; ` +
+  `renderer mean ${busy.render_ms.mean?.toFixed(2)} ms`);
+
+// Idle: no input, nothing arriving. Let the last activity settle, then count frames drawn for 3 s.
+await page.mouse.move(5, 895);
+await sleep(1000);
+await reset();
+await sleep(SMOKE ? 1000 : 3000);
+const idle = await stats();
+console.log(`  idle ${SMOKE ? 1 : 3} s: ${idle.drawn} frames drawn, ${idle.skipped} loop iterations skipped`);
+await context.close();
+await browser.close();
+app.stop();
+bare.stop();
+
+fs.mkdirSync(OUT, { recursive: true });
+fs.writeFileSync(path.join(OUT, 'page.json'), JSON.stringify({
+  sizes, load, frames: { messages: MESSAGES, logs: LOGS, busy, idle, idle_seconds: SMOKE ? 1 : 3 },
+  chromium: browser.version ? browser.version() : null, host: os.cpus().length + ' cores',
+}, null, 2));

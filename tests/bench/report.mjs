@@ -1,0 +1,169 @@
+// Renders scripts/bench.sh's figures (DIR/*.json, *.jsonl) as one markdown table with the team's targets, a ✓ or ✗
+// next to each, and the slowest part of each figure; prints it and writes DIR/report.md.
+// Usage: node tests/bench/report.mjs DIR
+import fs from 'node:fs';
+import path from 'node:path';
+
+const dir = process.argv[2];
+if (!dir) {
+  console.error('usage: node tests/bench/report.mjs DIR');
+  process.exit(2);
+}
+const read = (name) => {
+  const f = path.join(dir, name);
+  if (!fs.existsSync(f)) return null;
+  const text = fs.readFileSync(f, 'utf8');
+  return name.endsWith('.jsonl') ? text.split('\n').filter(Boolean).map((l) => JSON.parse(l)) : JSON.parse(text);
+};
+const meta = read('meta.json') || {};
+const server = read('server.jsonl');
+const engine = read('engine.json');
+const callgrind = read('callgrind.jsonl');
+const page = read('page.json');
+const smoke = meta.smoke === 1;
+
+const rows = [];
+const mark = (ok) => (smoke ? 'smoke' : ok ? '✓' : '✗');
+const n0 = (x) => Math.round(x).toLocaleString('en-US');
+const f1 = (x) => (typeof x === 'number' ? x.toFixed(1) : '–');
+const f2 = (x) => (typeof x === 'number' ? x.toFixed(2) : '–');
+const kb = (b) => `${(b / 1024).toFixed(0)} KB`;
+const mi = (x) => `${(x / 1e6).toFixed(2)} M`;
+function row(area, figure, measured, target = '', ok = null, note = '') {
+  rows.push(`| ${area} | ${figure} | ${measured} | ${target} | ${ok === null ? '' : mark(ok)} | ${note} |`);
+}
+
+// ---- one chat turn (callgrind): named parts, used to name the slowest part of the server figures too
+const parts = {};
+let turnNote = '';
+if (callgrind) {
+  for (const c of callgrind) {
+    const named = {
+      'engine (route, retrieve, compose)': c.engine,
+      'store write (SQLite transaction, JSON of messages and logs)': c.store_write,
+      'store read (last messages)': c.store_read,
+      'answer JSON serialization': c.serialize,
+      'request JSON parse + validation': c.parse,
+    };
+    const known = Object.values(named).reduce((a, b) => a + b, 0);
+    named['other (session upsert, ids, timestamps)'] = Math.max(0, c.total - known);
+    parts[c.kind] = { total: c.total, named };
+  }
+  const rag = parts.rag || Object.values(parts)[0];
+  if (rag) {
+    const [name, ir] = Object.entries(rag.named).sort((a, b) => b[1] - a[1])[0];
+    turnNote = `slowest part of a turn: ${name}, ${Math.round((100 * ir) / rag.total)}% of its instructions`;
+  }
+}
+
+// ---- server
+if (server) {
+  const byName = Object.fromEntries(server.map((r) => [r.name, r]));
+  const ceiling = byName.ceiling?.wrk.rps;
+  if (ceiling) row('Server', 'cpp-httplib ceiling: constant 3 KB JSON, wrk -c32', `${n0(ceiling)} req/s, p99 ${f2(byName.ceiling.wrk.p99_ms)} ms`, 'reference', null);
+  for (const store of ['sqlite', 'redis']) {
+    const chat = byName[`chat-${store}`];
+    if (chat) {
+      const w = chat.wrk;
+      const share = ceiling ? w.rps / ceiling : 0;
+      row('Server', `POST /api/chat, ${store}: throughput`, `${n0(w.rps)} req/s (${Math.round(share * 100)}% of the ceiling)`,
+        '≥ 16,000 req/s and ≥ 70% of the ceiling', w.rps >= 16000 && share >= 0.7, turnNote);
+      row('Server', `POST /api/chat, ${store}: latency`, `p50 ${f2(w.p50_ms)} ms, p99 ${f2(w.p99_ms)} ms`, 'p99 ≤ 5 ms', w.p99_ms <= 5);
+      row('Server', `POST /api/chat, ${store}: errors`, `${w.non2xx} non-2xx, ${w.socket_errors + w.timeouts} socket errors/timeouts`, '0', w.non2xx === 0 && w.socket_errors + w.timeouts === 0);
+      row('Server', `POST /api/chat, ${store}: peak server RSS`, `${f1(chat.rss_kb / 1024)} MB`, '≤ 30 MB', chat.rss_kb <= 30 * 1024);
+    }
+    const stream = byName[`stream-${store}`];
+    if (stream) {
+      const w = stream.wrk;
+      row('Server', `POST /api/chat/stream, ${store}: full streams`, `${n0(w.rps)} streams/s, p99 ${f2(w.p99_ms)} ms, ${w.non2xx} non-2xx, RSS ${f1(stream.rss_kb / 1024)} MB`,
+        '≥ 6,000 streams/s, no non-2xx', w.rps >= 6000 && w.non2xx === 0, 'a turn as above, plus one write per event');
+    }
+  }
+}
+
+// ---- engine
+if (engine) {
+  const bm = Object.fromEntries(engine.benchmarks.map((b) => [b.name, b]));
+  const ms = (b) => {
+    const unit = { ns: 1e-6, us: 1e-3, ms: 1, s: 1000 }[b.time_unit];
+    return b.real_time * unit;
+  };
+  const sizes = engine.benchmarks.filter((b) => b.name.startsWith('retrieval_top5/')).map((b) => Number(b.name.split('/')[1]));
+  const largest = Math.max(...sizes);
+  for (const n of sizes) {
+    const b = bm[`retrieval_top5/${n}`];
+    const judged = n === 100000;
+    row('Engine', `retrieval top-5 over ${n0(n)} chunks`, `${f2(ms(b) * 1000)} µs`, judged ? '≤ 2 ms at 100k' : '', judged ? ms(b) <= 2 : null,
+      n === largest ? 'BM25 postings of the common query words, then trigram expansion of each term' : '');
+  }
+  for (const n of sizes) {
+    const b = engine.benchmarks.find((x) => x.name.startsWith(`index_build/${n}/`) || x.name === `index_build/${n}`);
+    if (!b) continue;
+    const judged = n === 100000;
+    row('Engine', `index build, ${n0(n)} chunks`, `${n0(ms(b))} ms, ${n0(b.bytes_per_chunk)} bytes per chunk`, judged ? '≤ 2 s at 100k' : '',
+      judged ? ms(b) <= 2000 : null, n === largest ? 'tokenizing and folding the text; the posting-list hash map' : '');
+  }
+  const route = bm.route_one_question;
+  if (route) row('Engine', 'routing one question', `${f2(ms(route) * 1000)} µs`, '', null, 'naive Bayes scores over the 7 intents');
+}
+if (callgrind) {
+  for (const c of callgrind) {
+    const p = parts[c.kind];
+    const top = Object.entries(p.named).sort((a, b) => b[1] - a[1]).slice(0, 3)
+      .map(([k, v]) => `${k} ${Math.round((100 * v) / p.total)}%`).join('; ');
+    row('Engine', `one chat turn (${c.kind}: "${c.question}"), callgrind`, `${mi(c.total)} instructions`, '', null, top);
+  }
+}
+
+// ---- page
+if (page) {
+  const s = page.sizes;
+  const wasmJs = s.wasm.gzip + s.js.gzip;
+  row('Page', 'app.wasm + app.js, gzip', `${kb(wasmJs)} (wasm ${kb(s.wasm.gzip)}, js ${kb(s.js.gzip)}; raw ${kb(s.wasm.raw + s.js.raw)})`, '≤ 300 KB', wasmJs <= 300 * 1024,
+    'the wasm: Dear ImGui, the engine (for static hosting), nlohmann/json, libc++');
+  row('Page', 'html + loader + css + icon', `${kb(s.html.raw)} raw, ${kb(s.html.gzip)} gzip`);
+  row('Page', 'UI font (loaded separately)', `${kb(s.font.raw)} raw, ${kb(s.font.gzip)} gzip`);
+  row('Page', `knowledge base for static hosting (${s.kb.files} files, loaded only without a server)`, `${kb(s.kb.raw)} raw, ${kb(s.kb.gzip)} gzip`);
+  const l = page.load;
+  row('Page', `first drawn frame (median of ${l.runs})`, `${n0(l.app_first_frame_ms)} ms; bare Dear ImGui page ${n0(l.bare_first_frame_ms)} ms (×${f2(l.ratio)})`,
+    '≤ 1.25× the bare page', l.ratio <= 1.25, 'downloading and compiling the larger wasm, then the font');
+  row('Page', 'interactive (backend answered, first frame after)', `${n0(l.app_interactive_ms)} ms`, '', null);
+  const f = page.frames;
+  row('Page', `app CPU per frame, ${n0(f.messages)} messages / ${n0(f.logs)} logs, scrolling`,
+    `mean ${f2(f.busy.app_ms.mean)} ms, p95 ${f2(f.busy.app_ms.p95)} ms, max ${f2(f.busy.app_ms.max)} ms (${f.busy.drawn} frames)`,
+    '≤ 4 ms (p95)', f.busy.app_ms.p95 <= 4, `renderer submission mean ${f2(f.busy.render_ms.mean)} ms, not counted`);
+  row('Page', `frames drawn in ${f.idle_seconds} s idle`, `${f.idle.drawn} (${f.idle.skipped} loop iterations skipped)`, '0', f.idle.drawn === 0);
+}
+
+const header = [
+  `# OrchestratAI benchmarks${smoke ? ' (smoke run: tiny inputs, targets not judged)' : ''}`,
+  '',
+  `${meta.date || ''} · ${meta.cores || '?'} cores · wrk ${meta.duration_s || '?'} s per run · re-run: \`scripts/bench.sh\``,
+  '',
+  '| Area | Figure | Measured | Target | | Slowest part / note |',
+  '|---|---|---|---|---|---|',
+];
+const missing = ['server', 'engine', 'page'].filter((s, i) => ![server, engine, page][i]);
+const footer = missing.length ? ['', `Not measured in this run: ${missing.join(', ')}.`] : [];
+// "???:nlohmann::json_abi_v3_11_2::detail::serializer<…long template arguments…>::dump_escaped(…)" → readable.
+function shortName(fn) {
+  let out = '';
+  let depth = 0;
+  for (const ch of fn.replace(/^[^:]*\.c:|^\?\?\?:/, '').replace(/nlohmann::json_abi_v[0-9_]+::/g, 'nlohmann::')) {
+    if (ch === '<' || ch === '(') { if (depth++ === 0) out += ch === '<' ? '<…>' : '(…)'; continue; }
+    if (ch === '>' || ch === ')') { depth = Math.max(0, depth - 1); continue; }
+    if (depth === 0) out += ch;
+  }
+  return out.replace(/\|/g, '/').trim();
+}
+let detail = [];
+if (callgrind) {
+  detail = ['', '## Where a chat turn\'s instructions go (callgrind, exclusive, top 8)', ''];
+  for (const c of callgrind) {
+    detail.push(`- ${c.kind}: ${c.self_top.map((t) => `${mi(t.ir)} ${shortName(t.fn)}`).join('; ')}`);
+  }
+}
+const report = [...header, ...rows, ...footer, ...detail, ''].join('\n');
+fs.writeFileSync(path.join(dir, 'report.md'), report);
+console.log('\n' + report);
+console.log(`(written to ${path.join(dir, 'report.md')})`);
