@@ -47,65 +47,119 @@ RedisConnection::RedisConnection(const std::string& url) : m_url(url) {
 }
 
 RedisConnection::~RedisConnection() {
-  if (m_ctx) redisFree(m_ctx);
+  for (redisContext* ctx : m_idle) redisFree(ctx);
 }
 
-void RedisConnection::Connect() {
-  if (m_ctx) {
-    redisFree(m_ctx);
-    m_ctx = nullptr;
-  }
+redisContext* RedisConnection::Connect() {
   const timeval timeout{1, 0};
-  m_ctx = redisConnectWithTimeout(m_host.c_str(), m_port, timeout);
-  if (!m_ctx || m_ctx->err) {
-    const std::string why = m_ctx ? m_ctx->errstr : "out of memory";
-    if (m_ctx) redisFree(m_ctx);
-    m_ctx = nullptr;
+  redisContext* ctx = redisConnectWithTimeout(m_host.c_str(), m_port, timeout);
+  if (!ctx || ctx->err) {
+    const std::string why = ctx ? ctx->errstr : "out of memory";
+    if (ctx) redisFree(ctx);
     throw StoreUnavailable("redis " + m_host + ":" + std::to_string(m_port) + ": " + why);
   }
-  redisSetTimeout(m_ctx, timeout);
-  if (m_db != 0) CommandLocked({"SELECT", std::to_string(m_db)});
+  redisSetTimeout(ctx, timeout);
+  if (m_db != 0) {
+    auto* reply = static_cast<redisReply*>(redisCommand(ctx, "SELECT %d", m_db));
+    const bool ok = reply && reply->type != REDIS_REPLY_ERROR;
+    if (reply) freeReplyObject(reply);
+    if (!ok) {
+      redisFree(ctx);
+      throw StoreUnavailable("redis: cannot select database " + std::to_string(m_db));
+    }
+  }
+  return ctx;
 }
 
-RedisConnection::Reply RedisConnection::CommandLocked(const std::vector<std::string>& argv) {
-  if (!m_ctx) Connect();
-  std::vector<const char*> args;
-  std::vector<std::size_t> lengths;
-  for (const auto& a : argv) {
-    args.push_back(a.data());
-    lengths.push_back(a.size());
+redisContext* RedisConnection::Acquire() {
+  {
+    std::unique_lock<std::mutex> lock(m_mutex);
+    m_returned.wait(lock, [this] { return !m_idle.empty() || m_open < kMaxConnections; });
+    if (!m_idle.empty()) {
+      redisContext* ctx = m_idle.back();
+      m_idle.pop_back();
+      return ctx;
+    }
+    ++m_open;  // reserve a slot, connect outside the lock
   }
-  auto* raw = static_cast<redisReply*>(redisCommandArgv(m_ctx, static_cast<int>(args.size()), args.data(), lengths.data()));
-  if (!raw) {
-    const std::string why = m_ctx->errstr;
-    redisFree(m_ctx);  // the connection is unusable after an I/O error: reconnect next time
+  try {
+    return Connect();
+  } catch (...) {
+    Release(nullptr);
+    throw;
+  }
+}
+
+void RedisConnection::Release(redisContext* ctx) {
+  {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    if (ctx) {
+      m_idle.push_back(ctx);
+    } else {
+      --m_open;
+    }
+  }
+  m_returned.notify_one();
+}
+
+// A borrowed connection. After an I/O error the connection is unusable: Broken() frees it instead of returning it,
+// and the next borrower connects anew (so the server recovers by itself when Redis comes back).
+class RedisConnection::Lease {
+ public:
+  explicit Lease(RedisConnection& owner) : m_owner(owner), m_ctx(owner.Acquire()) {}
+  ~Lease() { m_owner.Release(m_ctx); }
+  Lease(const Lease&) = delete;
+  Lease& operator=(const Lease&) = delete;
+  redisContext* get() const { return m_ctx; }
+  [[noreturn]] void Broken() {
+    const std::string why = m_ctx->errstr[0] ? m_ctx->errstr : "connection lost";
+    redisFree(m_ctx);
     m_ctx = nullptr;
     throw StoreUnavailable("redis: " + why);
   }
-  Reply reply(raw, freeReplyObject);
+  RedisConnection::Reply Read() {
+    void* raw = nullptr;
+    if (redisGetReply(m_ctx, &raw) != REDIS_OK || !raw) Broken();
+    return RedisConnection::Reply(static_cast<redisReply*>(raw), freeReplyObject);
+  }
+  void Append(const std::vector<std::string>& argv) {
+    std::vector<const char*> args;
+    std::vector<std::size_t> lengths;
+    for (const auto& a : argv) {
+      args.push_back(a.data());
+      lengths.push_back(a.size());
+    }
+    if (redisAppendCommandArgv(m_ctx, static_cast<int>(args.size()), args.data(), lengths.data()) != REDIS_OK) Broken();
+  }
+
+ private:
+  RedisConnection& m_owner;
+  redisContext* m_ctx;
+};
+
+RedisConnection::Reply RedisConnection::Command(const std::vector<std::string>& argv) {
+  Lease link(*this);
+  link.Append(argv);
+  Reply reply = link.Read();
   if (reply->type == REDIS_REPLY_ERROR) throw StoreUnavailable("redis: " + std::string(reply->str, reply->len));
   return reply;
 }
 
-RedisConnection::Reply RedisConnection::Command(const std::vector<std::string>& argv) {
-  std::lock_guard<std::mutex> lock(m_mutex);
-  return CommandLocked(argv);
-}
-
 void RedisConnection::Transaction(const std::vector<std::vector<std::string>>& commands) {
-  std::lock_guard<std::mutex> lock(m_mutex);
-  CommandLocked({"MULTI"});
-  try {
-    for (const auto& c : commands) CommandLocked(c);
-    auto reply = CommandLocked({"EXEC"});
-    if (reply->type != REDIS_REPLY_ARRAY) throw StoreUnavailable("redis: transaction aborted");
-  } catch (...) {
-    if (m_ctx) {
-      auto* discard = redisCommand(m_ctx, "DISCARD");
-      if (discard) freeReplyObject(discard);
-    }
-    throw;
+  Lease link(*this);
+  link.Append({"MULTI"});
+  for (const auto& c : commands) link.Append(c);
+  link.Append({"EXEC"});
+  // Every reply is read, whatever it says, so the connection stays in step for the next borrower.
+  std::string error;
+  for (std::size_t i = 0; i < commands.size() + 1; ++i) {
+    Reply r = link.Read();
+    if (r->type == REDIS_REPLY_ERROR && error.empty()) error = std::string(r->str, r->len);
   }
+  Reply exec = link.Read();
+  if (exec->type == REDIS_REPLY_ERROR && error.empty()) error = std::string(exec->str, exec->len);
+  if (!error.empty()) throw StoreUnavailable("redis: " + error);
+  if (exec->type != REDIS_REPLY_ARRAY) throw StoreUnavailable("redis: transaction aborted");
 }
 
 bool RedisConnection::Ping() {

@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <memory>
+#include <condition_variable>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -30,19 +31,27 @@ class RedisConnection {
   using Reply = std::unique_ptr<redisReply, void (*)(void*)>;
   // Runs one command; throws service::StoreUnavailable when Redis cannot be reached or answers an error.
   Reply Command(const std::vector<std::string>& argv);
-  // Runs several commands in one MULTI/EXEC transaction.
+  // Runs several commands in one MULTI/EXEC transaction, pipelined: one round trip.
   void Transaction(const std::vector<std::vector<std::string>>& commands);
   bool Ping();
   const std::string& Url() const { return m_url; }
 
+  // Connections are pooled: a request borrows one for its command or transaction, so concurrent requests do not
+  // queue behind one socket. At most this many are open; more borrowers wait for one to come back.
+  static constexpr std::size_t kMaxConnections = 8;
+
  private:
-  void Connect();
-  Reply CommandLocked(const std::vector<std::string>& argv);
+  class Lease;
+  redisContext* Acquire();
+  void Release(redisContext* ctx);  // nullptr: the connection broke and was freed
+  redisContext* Connect();
   std::string m_url, m_host;
   int m_port = 6379;
   int m_db = 0;
   std::mutex m_mutex;
-  redisContext* m_ctx = nullptr;
+  std::condition_variable m_returned;
+  std::vector<redisContext*> m_idle;
+  std::size_t m_open = 0;  // idle + borrowed
 };
 
 class RedisSessionStore final : public service::SessionStore {
