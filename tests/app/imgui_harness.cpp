@@ -115,6 +115,18 @@ void HeadlessUi::Click(const std::string& label) {
   Frame(2);
 }
 
+void HeadlessUi::Wheel(ImVec2 at, int notches) {
+  ImGui::SetCurrentContext(m_context);
+  ImGuiIO& io = ImGui::GetIO();
+  io.AddMousePosEvent(at.x, at.y);
+  Frame();
+  for (int i = 0; i < std::abs(notches); ++i) {
+    io.AddMouseWheelEvent(0.0f, notches > 0 ? 1.0f : -1.0f);
+    Frame();
+  }
+  Frame();
+}
+
 void HeadlessUi::Type(const std::string& utf8) {
   ImGui::SetCurrentContext(m_context);
   ImGui::GetIO().AddInputCharactersUTF8(utf8.c_str());

@@ -39,6 +39,8 @@ class HeadlessUi {
   void Click(const std::string& label);
   void Type(const std::string& utf8);
   void PressKey(ImGuiKey key, bool shift = false);
+  // Mouse wheel over `at` (positive `notches` scroll up), one notch per frame.
+  void Wheel(ImVec2 at, int notches);
 
  private:
   App& m_app;

@@ -1,5 +1,7 @@
 // The panels driven like a user would: headless ImGui frames, real input events (characters, Enter, Shift+Enter,
 // mouse clicks by label), observed through what is drawn and what reaches the fake transport.
+#include <algorithm>
+
 #include <gtest/gtest.h>
 
 #include "app/app.h"
@@ -198,6 +200,51 @@ TEST_F(UiTest, CollapsingASidePanelHidesItsContent) {
   EXPECT_FALSE(ui.HasText("Policy Agent"));
   ui.Click(">##show_agents");
   EXPECT_FALSE(app.GetState().view.agentsCollapsed);
+}
+
+// A restored conversation of 2,000 messages and 10,000 log entries: the newest are on screen, only the messages near
+// the view are laid out, and scrolling all the way up reaches the first question.
+TEST_F(UiTest, LongConversationShowsTheNewestAndScrollsToTheOldest) {
+  SessionHistory history;
+  history.session.id = app.GetState().domain.sessionId;
+  for (int turn = 1; turn <= 1000; ++turn) {
+    Message user;
+    user.id = "u" + std::to_string(turn);
+    user.role = MessageRole::User;
+    user.content = "Question number " + std::to_string(turn) + "?";
+    user.timestamp = "2026-11-25T10:00:00.000Z";
+    Message answer = user;
+    answer.id = "a" + std::to_string(turn);
+    answer.role = MessageRole::Assistant;
+    answer.agent = AgentId::Billing;
+    answer.content = "Answer number " + std::to_string(turn) + ". The Pro plan costs $49 per month [1].";
+    for (int k = 0; k < 10; ++k) {
+      RetrievalLog log;
+      log.id = "l" + std::to_string(turn) + "-" + std::to_string(k);
+      log.type = LogType::Routing;
+      log.title = "Routing for turn " + std::to_string(turn);
+      log.timestamp = user.timestamp;
+      answer.log_ids.push_back(log.id);
+      history.logs.push_back(log);
+    }
+    history.messages.push_back(user);
+    history.messages.push_back(answer);
+  }
+  app.Dispatch(SessionLoaded{history.session.id, history});
+  HeadlessUi ui(app);
+  ui.Frame(4);
+  ASSERT_EQ(app.GetState().domain.messages.size(), 2000u);
+  EXPECT_TRUE(ui.HasText("Answer number 1000."));
+  EXPECT_TRUE(ui.HasText("Routing for turn 1000"));  // the log panel shows the newest turn first
+  EXPECT_FALSE(ui.HasText("Question number 1?"));     // far above the view
+  EXPECT_FALSE(ui.HasText("Routing for turn 1\n"));
+  EXPECT_LT(std::count(ui.ScreenText().begin(), ui.ScreenText().end(), '?'), 200);
+
+  const testing::RecordedItem* input = ui.FindItem("##chat_input");
+  ASSERT_NE(input, nullptr);
+  for (int i = 0; i < 40 && !ui.HasText("Question number 1?"); ++i) ui.Wheel(ImVec2(input->min.x + 50, 200), 400);
+  EXPECT_TRUE(ui.HasText("Question number 1?"));
+  EXPECT_FALSE(ui.HasText("Answer number 1000."));
 }
 
 TEST_F(UiTest, NewChatClearsTheConversation) {

@@ -180,10 +180,23 @@ void DrawChatPanel(const DrawContext& ctx) {
   const float avail = ImGui::GetContentRegionAvail().x;
   if (d.messages.empty() && !d.historyLoading) DrawEmptyState(ctx);
   if (d.historyLoading) ImGui::TextDisabled("Restoring the conversation...");
+  // 2,000 messages stay smooth: only those near the view are laid out and drawn.
+  widgets::VirtualList list;
+  const float line = ImGui::GetTextLineHeightWithSpacing();
   for (const auto& m : d.messages) {
-    DrawBubble(ctx, m, avail);
-    ImGui::Spacing();
+    const ImGuiID id = ImGui::GetID(m.id.empty() ? m.timestamp.c_str() : m.id.c_str());
+    const auto estimate = [&] {
+      const float wrap = std::min(avail * 0.82f, 720.0f * ctx.scale) - 3.0f * style.FramePadding.x;
+      const float text = ImGui::CalcTextSize(m.content.c_str(), nullptr, false, wrap).y;
+      return text + line * (m.metrics ? 2.0f : 1.0f) + style.FramePadding.x + style.ItemSpacing.y * 3.0f;
+    };
+    if (list.Begin(id, estimate)) {
+      DrawBubble(ctx, m, avail);
+      ImGui::Spacing();
+      list.End();
+    }
   }
+  list.Finish();
   if (d.sending) DrawTypingIndicator(ctx);
   // Stick to the bottom while the user has not scrolled up (the check uses last frame's extent, so new content
   // arriving this frame is followed).

@@ -284,11 +284,28 @@ void DrawRetrievalPanel(const DrawContext& ctx) {
   ImGui::BeginChild("##log_list");
   const float width = ImGui::GetContentRegionAvail().x;
   if (d.logTurns.empty()) ImGui::TextDisabled("Each step of an answer appears here: routing, search, cache, sources.");
+  // 10,000 entries stay smooth: each turn's group is one item of a virtual list, drawn only near the view. The
+  // filters are part of the group's id, since they change its height.
+  widgets::VirtualList list;
+  const std::string filterKey =
+      "group/" + std::to_string(v.logTypeFilter ? static_cast<int>(*v.logTypeFilter) : -1) + "/" + v.logTextFilter;
+  const float cardEstimate = ImGui::GetTextLineHeightWithSpacing() * 6.0f;
   for (auto turn = d.logTurns.rbegin(); turn != d.logTurns.rend(); ++turn) {
     const bool highlighted = !v.selectedMessageId.empty() && turn->messageId == v.selectedMessageId;
     bool headerShown = false;
     ImGui::PushID(turn->turn);
     ImGui::PushID(turn->messageId.c_str());
+    const ImGuiID groupId = ImGui::GetID(filterKey.c_str());
+    const auto estimate = [&] {
+      std::size_t shown = 0;
+      for (const auto& entry : turn->entries) shown += Matches(v, entry.log) ? 1 : 0;
+      return shown == 0 ? 0.0f : ImGui::GetTextLineHeightWithSpacing() + cardEstimate * static_cast<float>(shown);
+    };
+    if (!list.Begin(groupId, estimate)) {
+      ImGui::PopID();
+      ImGui::PopID();
+      continue;
+    }
     for (const auto& entry : turn->entries) {
       if (!Matches(v, entry.log)) continue;
       if (!headerShown) {
@@ -304,9 +321,11 @@ void DrawRetrievalPanel(const DrawContext& ctx) {
       DrawLogCard(ctx, entry, highlighted, width);
       ImGui::Spacing();
     }
+    list.End();
     ImGui::PopID();
     ImGui::PopID();
   }
+  list.Finish();
   ImGui::EndChild();
 }
 

@@ -57,6 +57,48 @@ void EndCard(const ImVec4& background, const ImVec4& border, const ImVec4* accen
   ImGui::PopID();
 }
 
+VirtualList::VirtualList() : m_storage(ImGui::GetStateStorage()), m_width(ImGui::GetContentRegionAvail().x) {
+  // One view height of margin above and below: wheel scrolling and keyboard navigation land on drawn items.
+  const float view = ImGui::GetWindowHeight();
+  m_top = ImGui::GetScrollY() - view;
+  m_bottom = ImGui::GetScrollY() + 2.0f * view;
+  m_y = ImGui::GetCursorPosY();
+}
+
+// Two slots per item: its height and the width it was measured at (a different width means re-measure).
+float VirtualList::Known(ImGuiID id) const {
+  const float width = m_storage->GetFloat(id ^ 0x5bd1e995u, -1.0f);
+  return std::fabs(width - m_width) < 0.5f ? m_storage->GetFloat(id, -1.0f) : -1.0f;
+}
+
+void VirtualList::Remember(ImGuiID id, float height) {
+  m_storage->SetFloat(id, height);
+  m_storage->SetFloat(id ^ 0x5bd1e995u, m_width);
+}
+
+bool VirtualList::Place(ImGuiID id, float height) {
+  if (m_y + height < m_top || m_y > m_bottom) {
+    m_y += height;
+    return false;
+  }
+  ImGui::SetCursorPosY(m_y);
+  m_item = id;
+  m_itemStart = m_y;
+  return true;
+}
+
+void VirtualList::End() {
+  m_y = ImGui::GetCursorPosY();
+  Remember(m_item, m_y - m_itemStart);
+  ++m_drawn;
+}
+
+void VirtualList::Finish() {
+  // The skipped tail still counts toward the scrollable extent.
+  ImGui::SetCursorPosY(m_y);
+  ImGui::Dummy(ImVec2(1.0f, 0.0f));
+}
+
 std::string FormatCost(double dollars) {
   char buf[32];
   std::snprintf(buf, sizeof buf, dollars != 0.0 && std::fabs(dollars) < 0.01 ? "$%.5f" : "$%.4f", dollars);

@@ -15,6 +15,41 @@ void Badge(const char* text, const ImVec4& color);
 void BeginCard(const char* id, float width);
 void EndCard(const ImVec4& background, const ImVec4& border, const ImVec4* accent = nullptr);
 
+// Variable-height virtualization for long lists in the current (scrolling) child window: only items near the
+// visible part are drawn; the others are skipped with the height they had when last drawn at this width, or an
+// estimate until then. Heights live in the window's ImGui state storage, keyed by the item's id, so panels stay
+// stateless. Use:  VirtualList list;  for (...) { if (list.Begin(id, estimateFn)) { draw; list.End(); } }  list.Finish();
+class VirtualList {
+ public:
+  VirtualList();
+  // True when the item is near the view: draw it, then call End(). `estimate` runs only when no height is known.
+  template <class Estimate>
+  bool Begin(ImGuiID id, Estimate&& estimate) {
+    float h = Known(id);
+    if (h < 0.0f) {
+      h = estimate();
+      Remember(id, h);
+    }
+    return Place(id, h);
+  }
+  void End();
+  void Finish();
+  int DrawnCount() const { return m_drawn; }
+
+ private:
+  float Known(ImGuiID id) const;
+  void Remember(ImGuiID id, float height);
+  bool Place(ImGuiID id, float height);
+  ImGuiStorage* m_storage;
+  float m_width;
+  float m_top;
+  float m_bottom;
+  float m_y;
+  float m_itemStart = 0.0f;
+  ImGuiID m_item = 0;
+  int m_drawn = 0;
+};
+
 std::string FormatCost(double dollars);       // "$0.0012"
 std::string FormatTokens(long long tokens);   // "1,234"
 std::string FormatLatency(double ms);         // "45 ms", "1.20 s"
