@@ -27,6 +27,13 @@ using Clock = std::chrono::steady_clock;
 // Per-request bookkeeping shared by the pre-routing handler, the handlers and the logger, which all run on the
 // connection's thread in that order.
 thread_local Clock::time_point t_requestStart;
+// The request's Accept-Encoding. cpp-httplib 0.11 would compress text answers itself, with brotli at its slowest
+// setting when the client accepts br (measured: ~20 ms for a 5 KB chat answer, ~400 ms for app.js). The pre-routing
+// handler takes the header off the request so httplib leaves bodies alone, and keeps it here: JSON answers are
+// gzip-compressed at a fast level, static files come precompressed from the build.
+thread_local std::string t_acceptEncoding;
+
+bool AcceptsGzip() { return t_acceptEncoding.find("gzip") != std::string::npos; }
 
 const std::regex kSessionPath(R"(^/api/session/([^/]+)$)");
 const std::regex kExportPath(R"(^/api/session/([^/]+)/export$)");
@@ -52,7 +59,15 @@ void EnsureRequestId(const httplib::Request& req, httplib::Response& res) {
 
 void SendJson(httplib::Response& res, int status, const Json& body) {
   res.status = status;
-  res.set_content(body.dump(), "application/json");
+  std::string text = body.dump();
+  res.set_header("Vary", "Accept-Encoding");
+  if (text.size() > 1024 && AcceptsGzip()) {
+    if (auto packed = Gzip(text, 1)) {
+      res.set_header("Content-Encoding", "gzip");
+      text = std::move(*packed);
+    }
+  }
+  res.set_content(std::move(text), "application/json");
 }
 
 void SendError(const httplib::Request& req, httplib::Response& res, int status, const std::string& code,
@@ -224,6 +239,15 @@ void RegisterRoutes(httplib::Server& server, Services& services) {
 
   server.set_pre_routing_handler([s](const httplib::Request& req, httplib::Response& res) {
     t_requestStart = Clock::now();
+    // See t_acceptEncoding. httplib builds each Request as a non-const object and hands handlers a const reference;
+    // removing the header here is what keeps it from compressing.
+    auto& headers = const_cast<httplib::Request&>(req).headers;
+    t_acceptEncoding.clear();
+    for (auto it = headers.find("Accept-Encoding"); it != headers.end() && it->first.size() == 15 &&
+                                                    strcasecmp(it->first.c_str(), "Accept-Encoding") == 0;) {
+      t_acceptEncoding += (t_acceptEncoding.empty() ? "" : ", ") + it->second;
+      it = headers.erase(it);
+    }
     EnsureRequestId(req, res);
     const bool api = req.path.rfind("/api/", 0) == 0;
     // CORS: only origins on the allowlist get the headers that let a browser read the answer.
@@ -479,8 +503,7 @@ void RegisterRoutes(httplib::Server& server, Services& services) {
       }
       return SendError(req, res, 404, "NOT_FOUND", "no route for " + req.path);
     }
-    const std::string accept = req.get_header_value("Accept-Encoding");
-    auto file = LoadStaticFile(s->config.webRoot, req.path, accept.find("gzip") != std::string::npos);
+    auto file = LoadStaticFile(s->config.webRoot, req.path, AcceptsGzip());
     if (!file) return SendError(req, res, 404, "NOT_FOUND", "no file at " + req.path);
     res.set_header("Content-Security-Policy", kContentSecurityPolicy);
     res.set_header("X-Content-Type-Options", "nosniff");

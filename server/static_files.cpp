@@ -1,6 +1,8 @@
 // Static files for the page (see static_files.h).
 #include "server/static_files.h"
 
+#include <zlib.h>
+
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
@@ -54,17 +56,12 @@ std::optional<StaticFile> LoadStaticFile(const std::string& root, const std::str
   StaticFile file;
   file.contentType = MimeTypeFor(full.string());
   file.cacheControl = full.filename() == "index.html" ? "no-cache" : "public, max-age=300";
-  // cpp-httplib compresses text-like responses itself (gzip or brotli, whichever the client prefers) and would
-  // compress a .gz body a second time, so precompressed siblings are used only for the types it leaves alone:
-  // the wasm binary and fonts, the largest files of the page.
-  const bool compressedByServer = file.contentType.rfind("text/", 0) == 0 ||
-                                  file.contentType.find("json") != std::string::npos ||
-                                  file.contentType.find("javascript") != std::string::npos ||
-                                  file.contentType.find("xml") != std::string::npos;
-  if (acceptsGzip && !compressedByServer) {
+  // The server chooses compression itself (routes.cpp keeps cpp-httplib from doing it): the build's precompressed
+  // sibling when it is not older than the file, else on-the-fly gzip for text.
+  if (acceptsGzip) {
     fs::path gz = full;
     gz += ".gz";
-    if (fs::is_regular_file(gz, ec)) {
+    if (fs::is_regular_file(gz, ec) && fs::last_write_time(gz, ec) >= fs::last_write_time(full, ec) && !ec) {
       if (auto body = ReadFile(gz)) {
         file.body = std::move(*body);
         file.gzip = true;
@@ -75,7 +72,34 @@ std::optional<StaticFile> LoadStaticFile(const std::string& root, const std::str
   auto body = ReadFile(full);
   if (!body) return std::nullopt;
   file.body = std::move(*body);
+  if (acceptsGzip && file.body.size() > 1024 && IsCompressibleType(file.contentType)) {
+    if (auto packed = Gzip(file.body, 6)) {
+      file.body = std::move(*packed);
+      file.gzip = true;
+    }
+  }
   return file;
+}
+
+bool IsCompressibleType(const std::string& t) {
+  return (t.rfind("text/", 0) == 0 && t.rfind("text/event-stream", 0) != 0) || t.find("json") != std::string::npos ||
+         t.find("javascript") != std::string::npos || t.find("xml") != std::string::npos;
+}
+
+std::optional<std::string> Gzip(const std::string& data, int level) {
+  z_stream z{};
+  if (deflateInit2(&z, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) return std::nullopt;
+  std::string out(deflateBound(&z, static_cast<uLong>(data.size())) + 32, '\0');
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
+  z.avail_in = static_cast<uInt>(data.size());
+  z.next_out = reinterpret_cast<Bytef*>(out.data());
+  z.avail_out = static_cast<uInt>(out.size());
+  const int rc = deflate(&z, Z_FINISH);
+  const std::size_t produced = out.size() - z.avail_out;
+  deflateEnd(&z);
+  if (rc != Z_STREAM_END) return std::nullopt;
+  out.resize(produced);
+  return out;
 }
 
 }  // namespace oai::server

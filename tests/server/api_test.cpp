@@ -3,6 +3,7 @@
 
 #include <regex>
 
+#include "model/ids.h"
 #include "model/validation.h"
 #include "test_server.h"
 
@@ -54,6 +55,28 @@ TEST_F(ApiTest, HealthReportsStoreEngineAndModel) {
   EXPECT_GT(j["engine"]["chunks"].get<int>(), j["engine"]["documents"].get<int>());
   EXPECT_EQ(j["llm"]["kind"], "extractive");
   EXPECT_FALSE(r->get_header_value("X-Request-Id").empty());
+}
+
+// Browsers offer br; the answer comes gzip-compressed (fast), decodes to the same JSON, and is plain for clients that
+// accept no encoding.
+TEST_F(ApiTest, ChatAnswersAreGzippedForBrowsersAndPlainOtherwise) {
+  const std::string session = NewUuidV4();
+  auto raw = s_server->Client();
+  raw.set_decompress(false);
+  auto packed = raw.Post("/api/chat", {{"Accept-Encoding", "gzip, deflate, br"}},
+                         ChatBody("How do I verify webhook signatures?", session), "application/json");
+  ASSERT_TRUE(packed);
+  ASSERT_EQ(packed->status, 200);
+  EXPECT_EQ(packed->get_header_value("Content-Encoding"), "gzip");
+  auto plain = raw.Post("/api/chat", {{"Accept-Encoding", "identity"}},
+                        ChatBody("How do I verify webhook signatures?", session), "application/json");
+  ASSERT_TRUE(plain);
+  EXPECT_FALSE(plain->has_header("Content-Encoding"));
+  EXPECT_LT(packed->body.size(), plain->body.size() / 2);
+  auto decoded = s_server->Client().Post("/api/chat", {{"Accept-Encoding", "gzip, deflate, br"}},
+                                         ChatBody("How do I verify webhook signatures?", session), "application/json");
+  ASSERT_TRUE(decoded);
+  EXPECT_EQ(Body(decoded)["agent"], Json::parse(plain->body)["agent"]);
 }
 
 TEST_F(ApiTest, SessionLifecycleCreateGetDelete) {
@@ -264,11 +287,33 @@ TEST_F(StaticTest, ServesPrecompressedWasmOnlyToClientsThatAcceptGzip) {
   EXPECT_EQ(plain->body.size(), 8u);
 }
 
-TEST_F(StaticTest, TextFilesAreCompressedOnceWhateverSiblingsExist) {
+TEST_F(StaticTest, AStaleSiblingIsNotServed) {
+  // app.js.gz is older than app.js (a rebuilt file next to an old sibling): the file itself is served.
+  std::filesystem::last_write_time(m_root / "app.js.gz",
+                                   std::filesystem::last_write_time(m_root / "app.js") - std::chrono::hours(1));
   auto c = m_server->Client();  // decompresses what it receives, as a browser does
   auto js = c.Get("/app.js", {{"Accept-Encoding", "gzip"}});
   ASSERT_TRUE(js);
-  EXPECT_EQ(js->body, "console.log('plain')");  // not the stale app.js.gz sibling, not compressed twice
+  EXPECT_EQ(js->body, "console.log('plain')");
+}
+
+TEST_F(StaticTest, TextIsServedGzippedNeverBrotliAndDecodesToTheFile) {
+  std::string big;
+  while (big.size() < 5000) big += "console.log('a line of the app');\n";
+  Write("big.js", big);
+  auto raw = m_server->Client();
+  raw.set_decompress(false);
+  // A browser offers br too; the server answers gzip (fast) for the file and for a JSON answer alike.
+  auto js = raw.Get("/big.js", {{"Accept-Encoding", "gzip, deflate, br"}});
+  ASSERT_TRUE(js);
+  EXPECT_EQ(js->get_header_value("Content-Encoding"), "gzip");
+  EXPECT_LT(js->body.size(), big.size() / 4);
+  auto c = m_server->Client();
+  auto decoded = c.Get("/big.js", {{"Accept-Encoding", "gzip, deflate, br"}});
+  EXPECT_EQ(decoded->body, big);
+  auto plain = raw.Get("/big.js", {{"Accept-Encoding", "identity"}});
+  EXPECT_FALSE(plain->has_header("Content-Encoding"));
+  EXPECT_EQ(plain->body, big);
 }
 
 TEST_F(StaticTest, NeverServesFilesOutsideTheRootOrHiddenFiles) {
