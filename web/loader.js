@@ -1,4 +1,4 @@
-// Boots the WebAssembly app: loading screen with progress, the UI font into the virtual file system, then app.js.
+// Boots the WebAssembly app: loading screen with progress, the UI font, then app.js.
 (function () {
   'use strict';
   var loading = document.getElementById('loading');
@@ -16,20 +16,27 @@
     text.textContent = message;
   }
 
+  // The UI font downloads while app.js and the wasm download and compile (preRun only runs once the wasm is
+  // instantiated); main() waits for it through a run dependency and takes the bytes from Module.oaiFontData
+  // (shell/web/library_oai.js). Without it the app draws with Dear ImGui's built-in font.
+  var font = fetch('fonts/ui.ttf').then(function (r) {
+    if (!r.ok) throw new Error('HTTP ' + r.status);
+    return r.arrayBuffer();
+  }).then(function (buf) {
+    return new Uint8Array(buf);
+  }).catch(function (e) {
+    console.warn('UI font not loaded, using the built-in font:', e);
+    return null;
+  });
+
   var Module = {
     canvas: document.getElementById('canvas'),
     preRun: [function () {
-      // The font is fetched while the wasm compiles; main() waits for it through a run dependency.
       Module.addRunDependency('ui-font');
-      fetch('fonts/ui.ttf').then(function (r) {
-        if (!r.ok) throw new Error('HTTP ' + r.status);
-        return r.arrayBuffer();
-      }).then(function (buf) {
-        Module.FS.mkdir('/fonts');
-        Module.FS.writeFile('/fonts/ui.ttf', new Uint8Array(buf));
-      }).catch(function (e) {
-        console.warn('UI font not loaded, using the built-in font:', e);
-      }).then(function () { Module.removeRunDependency('ui-font'); });
+      font.then(function (bytes) {
+        Module.oaiFontData = bytes;
+        Module.removeRunDependency('ui-font');
+      });
     }],
     setStatus: function (s) {
       var m = /\((\d+(\.\d+)?)\/(\d+)\)/.exec(s || '');

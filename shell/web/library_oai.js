@@ -59,6 +59,17 @@ mergeInto(LibraryManager.library, {
   oai_notify_first_frame: function() {
     if (typeof Module.onFirstFrame === 'function') Module.onFirstFrame();
   },
+  // The UI font the page fetched (web/loader.js): copied into a malloc'd buffer the caller frees; 0 when there is none.
+  oai_take_font__deps: ['malloc'],
+  oai_take_font: function(sizePtr) {
+    var data = Module.oaiFontData;
+    Module.oaiFontData = null;
+    if (!data || !data.length) return 0;
+    var ptr = _malloc(data.length);
+    HEAPU8.set(data, ptr);
+    HEAP32[sizePtr >> 2] = data.length;
+    return ptr;
+  },
   oai_notify_interactive: function() {
     if (typeof Module.onInteractive === 'function') Module.onInteractive();
   },

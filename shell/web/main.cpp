@@ -10,9 +10,10 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
-#include <fstream>
+#include <vector>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "app/app.h"
 #include "app/frame_stats.h"
@@ -37,11 +38,11 @@ int oai_force_local_engine();
 void oai_notify_first_frame();
 void oai_notify_frame();
 void oai_notify_interactive();
+unsigned char* oai_take_font(int* size);
 }
 
 namespace {
 
-constexpr const char* kFontPath = "/fonts/ui.ttf";  // written into MEMFS by the page before main() runs
 constexpr float kFontSizeCss = 15.0f;
 constexpr int kFramesAfterActivity = 8;  // ImGui needs a few frames to settle hover, release and focus changes
 
@@ -65,7 +66,9 @@ struct WebHost {
   oai::local::LocalBackend local{&network, &storage};
   oai::local::FallbackTransport transport{&network, &local, oai_force_local_engine() != 0};
   std::unique_ptr<oai::app::App> app;
+  std::vector<unsigned char> font;  // the UI font's TTF bytes (fetched by the page before main() runs), kept for rebuilds
   float scale = 0.0f;  // devicePixelRatio the fonts and style were built for
+  bool allGlyphs = false;  // the font atlas has every range (see RebuildForScale), not just the first frame's
   int width = 0;       // canvas backing store, device pixels
   int height = 0;
   int activeFrames = kFramesAfterActivity;
@@ -82,12 +85,16 @@ void RebuildForScale(WebHost& host, float scale) {
   ImFontConfig cfg;
   cfg.OversampleH = 2;
   cfg.OversampleV = 1;
-  static const ImWchar kRanges[] = {0x0020, 0x00FF, 0x0100, 0x024F, 0x0370, 0x03FF, 0x0400, 0x04FF,
-                                    0x2000, 0x206F, 0x20A0, 0x20CF, 0x2190, 0x21FF, 0x2500, 0x25FF, 0};
-  FILE* f = std::fopen(kFontPath, "rb");
-  if (f) {
-    std::fclose(f);
-    io.Fonts->AddFontFromFileTTF(kFontPath, std::round(kFontSizeCss * scale), &cfg, kRanges);
+  // Rasterizing every range takes ~35 ms, most of the time to the first frame after the wasm itself, so the first
+  // frame gets Latin-1, punctuation, currency and the arrows the UI draws (~10 ms), and the next frame the rest
+  // (Latin Extended, Greek, Cyrillic, arrows, box drawing, shapes: text the user may type or restore).
+  static const ImWchar kFirstRanges[] = {0x0020, 0x00FF, 0x2000, 0x206F, 0x20A0, 0x20CF, 0x2190, 0x2193, 0};
+  static const ImWchar kAllRanges[] = {0x0020, 0x00FF, 0x0100, 0x024F, 0x0370, 0x03FF, 0x0400, 0x04FF,
+                                       0x2000, 0x206F, 0x20A0, 0x20CF, 0x2190, 0x21FF, 0x2500, 0x25FF, 0};
+  if (!host.font.empty()) {
+    cfg.FontDataOwnedByAtlas = false;  // the host keeps the bytes for the next rebuild
+    io.Fonts->AddFontFromMemoryTTF(host.font.data(), static_cast<int>(host.font.size()), std::round(kFontSizeCss * scale),
+                                   &cfg, host.allGlyphs ? kAllRanges : kFirstRanges);
   } else {
     ImFontConfig def;
     def.SizePixels = std::round(13.0f * scale);
@@ -123,7 +130,12 @@ bool SyncCanvasSize(WebHost& host) {
 void Frame(void*) {
   WebHost& host = *g_host;
   const bool woke = oai_take_wake() != 0;
-  const bool resized = SyncCanvasSize(host);
+  bool resized = SyncCanvasSize(host);
+  if (host.firstFrameDrawn && !host.allGlyphs) {
+    host.allGlyphs = true;
+    RebuildForScale(host, host.scale);
+    resized = true;  // draw again with the full atlas
+  }
   const double start = emscripten_get_now();
   const bool changed = host.app->Update();
   if (woke || resized || changed || host.app->IsAnimating()) host.activeFrames = kFramesAfterActivity;
@@ -179,15 +191,13 @@ extern "C" EMSCRIPTEN_KEEPALIVE void orchestratai_frame_stats_reset() {
   if (g_host) g_host->frameStats.Reset();
 }
 
-// Used by the page benchmark to load a long conversation through the same action a restored session uses: `path` is
-// a file in the page's virtual file system (written with Module.FS) holding SessionHistory JSON. Returns 0 when it
-// cannot be read as a session history.
-extern "C" EMSCRIPTEN_KEEPALIVE int orchestratai_debug_load_history(const char* path) {
-  if (!g_host || !g_host->app || !path) return 0;
+// Used by the page benchmark to load a long conversation through the same action a restored session uses: `json` is
+// SessionHistory JSON in memory the caller malloc'd (megabytes: too big for ccall's stack strings). Returns 0 when it
+// is not a session history.
+extern "C" EMSCRIPTEN_KEEPALIVE int orchestratai_debug_load_history(const char* json) {
+  if (!g_host || !g_host->app || !json) return 0;
   try {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return 0;
-    oai::SessionHistory history = oai::Json::parse(in).get<oai::SessionHistory>();
+    oai::SessionHistory history = oai::Json::parse(std::string_view(json)).get<oai::SessionHistory>();
     g_host->app->Dispatch(oai::app::SessionLoaded{g_host->app->GetState().domain.sessionId, std::move(history)});
     return 1;
   } catch (const std::exception&) {
@@ -205,6 +215,11 @@ int main() {
   glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 0);
   auto* host = new WebHost();  // lives for the page's lifetime
   g_host = host;
+  int fontSize = 0;
+  if (unsigned char* font = oai_take_font(&fontSize)) {
+    host->font.assign(font, font + fontSize);
+    std::free(font);
+  }
   host->window = glfwCreateWindow(1280, 800, "OrchestratAI", nullptr, nullptr);
   if (!host->window) {
     std::fprintf(stderr, "WebGL2 is not available in this browser\n");

@@ -163,7 +163,7 @@ void ApiClient::GetSession(const std::string& sessionId, std::function<void(ApiR
   HttpRequest req = MakeRequest("GET", "/api/session/" + sessionId);
   m_transport->Send(req, [onDone = std::move(onDone)](HttpResponse r) {
     if (r.status < 200 || r.status >= 300) return onDone(ApiResult<SessionHistory>::Failure(ClassifyFailure(r)));
-    Json j = Json::parse(r.body, nullptr, false);
+    Json j = ParseJsonOrDiscarded(r.body);
     if (!j.is_object() || !j.contains("session") || !j.contains("messages") || !j.contains("logs") ||
         !j["logs"].is_array())
       return onDone(ApiResult<SessionHistory>::Failure(
@@ -188,7 +188,7 @@ void ApiClient::GetHealth(std::function<void(ApiResult<HealthStatus>)> onDone) {
     // 503 with a health body means "up but degraded" (the store is unreachable): the server answered, so it is online.
     const bool healthBody = (r.status >= 200 && r.status < 300) || r.status == 503;
     if (healthBody) {
-      Json j = Json::parse(r.body, nullptr, false);
+      Json j = ParseJsonOrDiscarded(r.body);
       if (j.is_object() && j.contains("status") && !j.contains("error")) {
         std::string error;
         auto health = TryConvert<HealthStatus>(j, &error);
@@ -206,7 +206,7 @@ void ApiClient::GetAgents(std::function<void(ApiResult<std::vector<Agent>>)> onD
   HttpRequest req = MakeRequest("GET", "/api/agents");
   m_transport->Send(req, [onDone = std::move(onDone)](HttpResponse r) {
     if (r.status < 200 || r.status >= 300) return onDone(ApiResult<std::vector<Agent>>::Failure(ClassifyFailure(r)));
-    Json j = Json::parse(r.body, nullptr, false);
+    Json j = ParseJsonOrDiscarded(r.body);
     if (!j.is_array())
       return onDone(ApiResult<std::vector<Agent>>::Failure(InvalidResponseError(r, "agents must be an array")));
     std::string error;

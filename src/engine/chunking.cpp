@@ -16,13 +16,6 @@ int HeadingLevel(std::string_view line) {
   return level;
 }
 
-std::string Trim(std::string_view s) {
-  std::size_t b = 0, e = s.size();
-  while (b < e && std::isspace(static_cast<unsigned char>(s[b]))) ++b;
-  while (e > b && std::isspace(static_cast<unsigned char>(s[e - 1]))) --e;
-  return std::string(s.substr(b, e - b));
-}
-
 struct Section {
   std::string headingPath;
   std::size_t start, end;

@@ -15,12 +15,11 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <mutex>
 #include <set>
-#include <sstream>
 #include <stdexcept>
 
 #include "engine/chunking.h"
@@ -583,16 +582,16 @@ class OrchestrationEngine final : public Engine {
     const auto start = Clock::now();
     LlmRequest request;
     request.model = m_llm->Model();
-    std::ostringstream context;
+    std::string context;
     for (std::size_t i = 0; i < hits.size(); ++i) {
       const Chunk& c = m_chunks[hits[i].chunk];
-      context << "[" << (i + 1) << "] " << c.document << " — " << c.headingPath << "\n" << c.text << "\n\n";
+      context += "[" + std::to_string(i + 1) + "] " + c.document + " — " + c.headingPath + "\n" + c.text + "\n\n";
     }
     request.messages.push_back(
         {"system",
          "You are a customer-support assistant for Nimbus Desk. Answer only from the numbered passages below. Cite "
          "every fact with its passage number in brackets, like [1]. If the passages do not contain the answer, say "
-         "so.\n\nPassages:\n" + context.str()});
+         "so.\n\nPassages:\n" + context});
     std::vector<const Message*> recent;
     for (auto it = turn.input.history.rbegin(); it != turn.input.history.rend() && recent.size() < kHistoryTurnsForLlm * 2; ++it) {
       recent.push_back(&*it);
@@ -685,13 +684,11 @@ class OrchestrationEngine final : public Engine {
       return "You're welcome! If anything else comes up about billing, the API or our policies, just ask.";
     }
     if (intent == "about") {
-      std::ostringstream out;
-      out << "I'm OrchestratAI, a customer-service assistant that shows its work. An orchestrator reads each question "
-             "and routes it to " << agents << "; when a question mixes topics, two agents search together. The agent "
-             "searches " << m_info.documents << " documents (" << m_info.chunks << " passages) and answers with "
-             "numbered citations. The retrieval log shows the routing decision and its reasons, the passages found "
-             "with their scores, cache hits and the cost of every step.";
-      return out.str();
+      return "I'm OrchestratAI, a customer-service assistant that shows its work. An orchestrator reads each question "
+             "and routes it to " + agents + "; when a question mixes topics, two agents search together. The agent "
+             "searches " + std::to_string(m_info.documents) + " documents (" + std::to_string(m_info.chunks) +
+             " passages) and answers with numbered citations. The retrieval log shows the routing decision and its "
+             "reasons, the passages found with their scores, cache hits and the cost of every step.";
     }
     return "I'm sorry, that is outside what I can help with. I answer questions about Nimbus Desk: billing, the API "
            "and technical topics, and our policies, through " + agents + ".";
@@ -720,11 +717,16 @@ std::unique_ptr<Engine> Engine::Create(EngineConfig config) {
 // ---------------------------------------------------------------------------------------------------------------------
 
 std::string ReadTextFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::runtime_error("cannot read " + path);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  if (!f) throw std::runtime_error("cannot read " + path);
+  std::string out;
+  char buf[65536];
+  std::size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) out.append(buf, n);
+  const bool failed = std::ferror(f) != 0;
+  std::fclose(f);
+  if (failed) throw std::runtime_error("cannot read " + path);
+  return out;
 }
 
 std::vector<SourceDocument> LoadDocumentsFromDirectory(const std::string& dir, std::vector<std::string>* warnings) {

@@ -3,7 +3,6 @@
 
 #include <algorithm>
 #include <set>
-#include <sstream>
 
 #include "engine/text.h"
 
@@ -38,9 +37,9 @@ std::string CacheKey(const std::string& question) {
 double KeySimilarity(const std::string& a, const std::string& b) {
   auto split = [](const std::string& s) {
     std::set<std::string> out;
-    std::istringstream in(s);
-    std::string w;
-    while (in >> w) out.insert(w);
+    for (std::string_view w : SplitOn(s, ' ')) {
+      if (!w.empty()) out.emplace(w);
+    }
     return out;
   };
   const auto sa = split(a), sb = split(b);

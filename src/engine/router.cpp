@@ -5,7 +5,6 @@
 #include <cmath>
 #include <map>
 #include <set>
-#include <sstream>
 #include <stdexcept>
 
 #include "engine/lexical_index.h"
@@ -14,12 +13,6 @@
 namespace oai::engine {
 
 namespace {
-
-std::string Trim(const std::string& s) {
-  const auto b = s.find_first_not_of(" \t\r\n");
-  if (b == std::string::npos) return "";
-  return s.substr(b, s.find_last_not_of(" \t\r\n") - b + 1);
-}
 
 std::vector<double> Softmax(const std::vector<double>& logits, double temperature) {
   const double maxLog = *std::max_element(logits.begin(), logits.end());
@@ -102,20 +95,18 @@ std::vector<double> IntentRouter::LogScores(const Model& m, const std::vector<st
 }
 
 void IntentRouter::Train(const std::string& tsv, const std::vector<BackgroundText>& background) {
-  std::istringstream in(tsv);
-  std::string line;
   std::size_t lineNo = 0;
   std::vector<std::pair<std::string, std::string>> examples;
   std::set<std::string> intentSet;
-  while (std::getline(in, line)) {
+  for (std::string_view line : SplitOn(tsv, '\n')) {
     ++lineNo;
-    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     if (lineNo == 1 || Trim(line).empty() || line[0] == '#') continue;
     const std::size_t tab = line.find('\t');
     if (tab == std::string::npos || Trim(line.substr(0, tab)).empty() || Trim(line.substr(tab + 1)).empty()) {
       throw std::invalid_argument("router examples line " + std::to_string(lineNo) + ": expected intent<TAB>text");
     }
-    examples.emplace_back(Trim(line.substr(0, tab)), line.substr(tab + 1));
+    examples.emplace_back(Trim(line.substr(0, tab)), std::string(line.substr(tab + 1)));
     intentSet.insert(examples.back().first);
   }
   if (intentSet.size() < 2) throw std::invalid_argument("router examples: need at least two intents");

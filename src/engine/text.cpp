@@ -4,12 +4,9 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
-#include <sstream>
 #include <unordered_set>
 
 namespace oai::engine {
-
-namespace {
 
 std::string Trim(std::string_view s) {
   std::size_t b = 0, e = s.size();
@@ -17,6 +14,8 @@ std::string Trim(std::string_view s) {
   while (e > b && std::isspace(static_cast<unsigned char>(s[e - 1]))) --e;
   return std::string(s.substr(b, e - b));
 }
+
+namespace {
 
 // ASCII spelling of U+00C0..U+017F (Latin-1 Supplement letters and Latin Extended-A), lower case; "" = not a letter.
 const char* LatinFold(unsigned cp) {
@@ -69,9 +68,7 @@ std::vector<std::string> SplitCells(std::string_view row) {
   std::string t = Trim(row);
   if (!t.empty() && t.front() == '|') t.erase(t.begin());
   if (!t.empty() && t.back() == '|') t.pop_back();
-  std::stringstream in(t);
-  std::string cell;
-  while (std::getline(in, cell, '|')) cells.push_back(Trim(cell));
+  for (std::string_view cell : SplitOn(t, '|')) cells.push_back(Trim(cell));
   return cells;
 }
 
@@ -231,11 +228,9 @@ std::vector<std::string> RouterFeatures(std::string_view text) {
 
 std::vector<std::string> SplitSentences(std::string_view text) {
   std::vector<std::string> sentences;
-  std::istringstream lines{std::string(text)};
-  std::string line;
   std::vector<std::string> header;  // cells of the current table's header row
   bool inTable = false;
-  while (std::getline(lines, line)) {
+  for (std::string_view line : SplitOn(text, '\n')) {
     const std::string trimmed = Trim(line);
     if (!trimmed.empty() && trimmed.front() == '|') {
       if (IsTableSeparator(trimmed)) continue;
@@ -260,6 +255,21 @@ std::vector<std::string> SplitSentences(std::string_view text) {
     if (!clean.empty()) SplitProse(clean, sentences);
   }
   return sentences;
+}
+
+std::vector<std::string_view> SplitOn(std::string_view text, char sep) {
+  std::vector<std::string_view> fields;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    const std::size_t end = text.find(sep, start);
+    if (end == std::string_view::npos) {
+      fields.push_back(text.substr(start));
+      break;
+    }
+    fields.push_back(text.substr(start, end - start));
+    start = end + 1;
+  }
+  return fields;
 }
 
 }  // namespace oai::engine

@@ -23,5 +23,10 @@ std::vector<std::string> RouterFeatures(std::string_view text);
 // one sentence pairing the header cells with the row's cells ("Plan: Pro; Price per seat per month: $49").
 std::vector<std::string> SplitSentences(std::string_view text);
 bool IsValidUtf8Text(std::string_view s);
+// `s` without leading and trailing ASCII white space.
+std::string Trim(std::string_view s);
+// Splits `text` on `sep` into views of `text`; keeps empty fields ("a||b" → a, "", b) and yields no field after a
+// trailing separator, like std::getline. The engine avoids iostreams: they pull C++ locales into the page's wasm.
+std::vector<std::string_view> SplitOn(std::string_view text, char sep);
 
 }  // namespace oai::engine

@@ -51,7 +51,7 @@ std::string ApiPath(const std::string& url) {
 std::optional<SessionHistory> KeyValueSessionStore::History(const std::string& id) {
   auto text = m_storage ? m_storage->Get(kSessionKeyPrefix + id) : std::nullopt;
   if (!text) return std::nullopt;
-  const Json j = Json::parse(*text, nullptr, false);
+  const Json j = ParseJsonOrDiscarded(*text);
   if (j.is_discarded()) return std::nullopt;
   try {
     return j.get<SessionHistory>();
@@ -141,7 +141,7 @@ void LocalBackend::StartLoading() {
   app::HttpRequest manifest{"GET", m_kbBase + "manifest.json", "", {}, 30000};
   m_files->Send(manifest, [this](app::HttpResponse r) {
     std::lock_guard<std::recursive_mutex> lock(m_mutex);
-    const Json j = r.status == 200 ? Json::parse(r.body, nullptr, false) : Json();
+    const Json j = r.status == 200 ? ParseJsonOrDiscarded(r.body) : Json();
     if (!j.is_object() || !j.contains("documents") || !j["documents"].is_array() || !j.contains("router_examples")) {
       m_loadError = "the in-page engine could not load its knowledge base (" + m_kbBase + "manifest.json: " +
                     (r.status ? "HTTP " + std::to_string(r.status) : r.error) + ")";
@@ -274,7 +274,7 @@ void FallbackTransport::Send(const app::HttpRequest& request, std::function<void
   m_mode = Mode::Checking;
   lock.unlock();
   m_network->Send(request, [this, request, onDone = std::move(onDone)](app::HttpResponse r) mutable {
-    const Json j = r.status != 0 ? Json::parse(r.body, nullptr, false) : Json();
+    const Json j = r.status != 0 ? ParseJsonOrDiscarded(r.body) : Json();
     const bool server = j.is_object() && j.contains("status") && j.contains("store");
     Decide(server ? Mode::Server : Mode::Local);
     if (server) onDone(std::move(r));

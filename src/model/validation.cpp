@@ -429,4 +429,6 @@ Result<ErrorResponse> ParseErrorResponse(std::string_view body) {
   return j.get<ErrorResponse>();
 }
 
+Json ParseJsonOrDiscarded(std::string_view text) { return Json::parse(text.begin(), text.end(), nullptr, false); }
+
 }  // namespace oai

@@ -52,6 +52,10 @@ bool IsUuid(std::string_view s);             // 8-4-4-4-12 hex digits, any lette
 std::string NormalizeUuid(std::string_view s);  // lower case
 bool IsIso8601(std::string_view s);          // 2026-11-24T10:00:00Z / with .sss and/or +hh:mm offset
 
+// Parses JSON text without throwing: a discarded value (is_discarded()) when it is not JSON. Every parse in the code
+// goes through a string_view, so nlohmann's parser is instantiated once (each input type is another ~20 KB of wasm).
+Json ParseJsonOrDiscarded(std::string_view text);
+
 // Request parsing (server side). Rejects invalid JSON, non-objects, missing, extra and wrong-typed fields, blank or
 // over-long messages, invalid UTF-8, malformed UUIDs. The returned session_id is normalized to lower case.
 Result<ChatRequest> ParseChatRequest(std::string_view body);

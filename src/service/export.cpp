@@ -3,7 +3,7 @@
 
 #include <cstdio>
 #include <map>
-#include <sstream>
+#include <string>
 
 namespace oai::service {
 
@@ -46,40 +46,42 @@ Json ExportJson(const SessionHistory& h) {
 
 std::string ExportMarkdown(const SessionHistory& h) {
   const auto logs = IndexLogs(h);
-  std::ostringstream out;
-  out << "# OrchestratAI conversation " << h.session.id << "\n\n";
-  out << "Started " << h.session.start_time << ", last activity " << h.session.last_activity << ", "
-      << h.session.message_count << " messages, " << h.session.total_tokens << " tokens";
-  char cost[32];
-  std::snprintf(cost, sizeof cost, "$%.4f", h.session.total_cost);
-  out << ", " << cost << ".\n";
+  const auto money = [](double v) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "$%.4f", v);
+    return std::string(buf);
+  };
+  std::string out = "# OrchestratAI conversation " + h.session.id + "\n\n";
+  out += "Started " + h.session.start_time + ", last activity " + h.session.last_activity + ", " +
+         std::to_string(h.session.message_count) + " messages, " + std::to_string(h.session.total_tokens) +
+         " tokens, " + money(h.session.total_cost) + ".\n";
   for (const auto& m : h.messages) {
     if (m.role == MessageRole::User) {
-      out << "\n## You (" << m.timestamp << ")\n\n" << m.content << "\n";
+      out += "\n## You (" + m.timestamp + ")\n\n" + m.content + "\n";
       continue;
     }
-    out << "\n## " << (m.agent ? DisplayName(*m.agent) : "Assistant") << " (" << m.timestamp << ")\n\n" << m.content << "\n";
+    out += "\n## " + std::string(m.agent ? DisplayName(*m.agent) : "Assistant") + " (" + m.timestamp + ")\n\n" +
+           m.content + "\n";
     if (m.confidence || m.metrics) {
-      out << "\n_";
-      if (m.confidence) out << static_cast<int>(*m.confidence * 100 + 0.5) << "% confident";
+      out += "\n_";
+      if (m.confidence) out += std::to_string(static_cast<int>(*m.confidence * 100 + 0.5)) + "% confident";
       if (m.metrics) {
-        std::snprintf(cost, sizeof cost, "$%.4f", m.metrics->cost);
-        out << (m.confidence ? "; " : "") << m.metrics->tokensUsed << " tokens, " << cost << ", "
-            << static_cast<long long>(m.metrics->latency + 0.5) << " ms"
-            << (m.metrics->cache_status == CacheStatus::Hit ? ", from the cache" : "");
+        out += (m.confidence ? "; " : "") + std::to_string(m.metrics->tokensUsed) + " tokens, " +
+               money(m.metrics->cost) + ", " + std::to_string(static_cast<long long>(m.metrics->latency + 0.5)) +
+               " ms" + (m.metrics->cache_status == CacheStatus::Hit ? ", from the cache" : "");
       }
-      out << "_\n";
+      out += "_\n";
     }
     const Json citations = CitationsOf(m, logs);
     if (!citations.empty()) {
-      out << "\nSources:\n";
+      out += "\nSources:\n";
       for (const auto& c : citations) {
-        out << "- [" << c.value("n", 0) << "] " << c.value("source", std::string()) << " — "
-            << c.value("heading", std::string()) << "\n";
+        out += "- [" + std::to_string(c.value("n", 0)) + "] " + c.value("source", std::string()) + " — " +
+               c.value("heading", std::string()) + "\n";
       }
     }
   }
-  return out.str();
+  return out;
 }
 
 }  // namespace oai::service

@@ -139,8 +139,14 @@ for (let t = 0; t < turns; t++) {
 
 const { page, context } = await loadTimes(`${app.base}/`, 'orchestrataiFirstFrameAt', 'orchestrataiInteractiveAt');
 const loaded = await page.evaluate((json) => {
-  Module.FS.writeFile('/bench-history.json', json);  // megabytes: through a file, not the 1 MB wasm stack
-  return Module.ccall('orchestratai_debug_load_history', 'number', ['string'], ['/bench-history.json']);
+  // Megabytes: into malloc'd memory, not ccall's 1 MB stack.
+  const bytes = new TextEncoder().encode(json);
+  const ptr = Module._malloc(bytes.length + 1);
+  Module.HEAPU8.set(bytes, ptr);
+  Module.HEAPU8[ptr + bytes.length] = 0;
+  const ok = Module._orchestratai_debug_load_history(ptr);
+  Module._free(ptr);
+  return ok;
 }, JSON.stringify(history));
 if (loaded !== 1) throw new Error('the page refused the benchmark history');
 await page.waitForFunction((n) => JSON.parse(Module.ccall('orchestratai_debug_state', 'string', [], [])).messages.length >= n,
