@@ -263,6 +263,7 @@ class OrchestrationEngine final : public Engine {
   }
   EngineInfo Info() const override { return m_info; }
   CacheStats CacheStatistics() const override { return m_cache->Stats(); }
+  std::size_t HistoryMessagesNeeded() const override { return m_llm ? kHistoryMessagesUsed : 2; }
 
  private:
   // -------------------------------------------------------------------------------------------------------------------

@@ -49,7 +49,7 @@ inline constexpr std::size_t kHistoryMessagesUsed = 2 * kHistoryTurnsForLlm;
 struct TurnInput {
   std::string question;
   std::string sessionId;
-  std::vector<Message> history;  // the session's last messages (up to kHistoryMessagesUsed), oldest first
+  std::vector<Message> history;  // the session's last messages (HistoryMessagesNeeded()), oldest first
 };
 
 // Called synchronously, in order, from the thread that runs Answer(). Any member may be empty.
@@ -71,6 +71,9 @@ class Engine {
   virtual std::vector<Agent> Agents() const = 0;
   virtual EngineInfo Info() const = 0;
   virtual CacheStats CacheStatistics() const = 0;
+  // How many of the session's last messages Answer() looks at: the last turn (for a follow-up's previous question)
+  // without an LLM, kHistoryMessagesUsed with one. Reading and parsing fewer is a seventh of a cached turn.
+  virtual std::size_t HistoryMessagesNeeded() const = 0;
 };
 
 // Reads every *.md file below `dir` (sorted by path). Unreadable or empty files are skipped with a line in `warnings`.

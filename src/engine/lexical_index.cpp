@@ -25,6 +25,7 @@ std::vector<std::string> Trigrams(const std::string& word) {
 }
 
 void LexicalIndex::Build(const std::vector<Chunk>& chunks) {
+  m_expansionMemo = std::make_unique<ExpansionMemo>();
   m_termIds.clear();
   m_terms.clear();
   m_postings.clear();
@@ -95,7 +96,12 @@ std::size_t LexicalIndex::MemoryBytes() const {
 std::vector<TermExpansion> LexicalIndex::Expand(const std::string& term) const {
   std::vector<TermExpansion> out;
   if (term.size() < 3) return out;
-  const bool known = m_termIds.count(term) > 0;
+  const auto termId = m_termIds.find(term);
+  const bool known = termId != m_termIds.end();
+  if (known) {
+    std::shared_lock lock(m_expansionMemo->mutex);
+    if (auto it = m_expansionMemo->byTerm.find(termId->second); it != m_expansionMemo->byTerm.end()) return it->second;
+  }
   const double threshold = known ? kExpansionMinSimilarity : kUnknownTermMinSimilarity;
   const auto grams = Trigrams(term);
   std::unordered_map<std::uint32_t, std::uint32_t> shared;
@@ -113,6 +119,10 @@ std::vector<TermExpansion> LexicalIndex::Expand(const std::string& term) const {
     return a.similarity != b.similarity ? a.similarity > b.similarity : a.matched < b.matched;
   });
   if (out.size() > 3) out.resize(3);
+  if (known) {
+    std::unique_lock lock(m_expansionMemo->mutex);
+    m_expansionMemo->byTerm.emplace(termId->second, out);
+  }
   return out;
 }
 

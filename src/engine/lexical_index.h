@@ -3,6 +3,8 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
+#include <shared_mutex>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -60,6 +62,13 @@ class LexicalIndex {
   std::vector<std::uint8_t> m_domain;  // by chunk: index into m_domainNames
   std::vector<std::string> m_domainNames;
   double m_avgLength = 1.0;
+  // The expansions of an indexed word depend only on the index, so each is worked out once, on first use (otherwise
+  // about a sixth of a chat turn's instructions). Words the index has never seen are not kept: there is no end to them.
+  struct ExpansionMemo {
+    std::shared_mutex mutex;
+    std::unordered_map<std::uint32_t, std::vector<TermExpansion>> byTerm;
+  };
+  std::unique_ptr<ExpansionMemo> m_expansionMemo = std::make_unique<ExpansionMemo>();
 };
 
 // Character trigrams of "^word$" (the markers let short words and word edges count).

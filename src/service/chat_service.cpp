@@ -12,7 +12,7 @@ TurnResult RunChatTurn(engine::Engine& engine, SessionStore& store, const ChatRe
   engine::TurnInput input;
   input.question = request.message;
   input.sessionId = request.session_id;
-  input.history = store.RecentMessages(request.session_id, engine::kHistoryMessagesUsed);
+  input.history = store.RecentMessages(request.session_id, engine.HistoryMessagesNeeded());
   TurnResult result;
   result.response = engine.Answer(input, observer);
   const ChatResponse& answer = result.response;

@@ -134,6 +134,28 @@ TEST_F(ApiTest, ChatAnswersWithExactlyTheContractAndStoresBothMessages) {
   EXPECT_EQ(h["session"]["total_tokens"], chat.metrics.tokensUsed);
 }
 
+// The store hands the engine only the session's last turn (no LLM configured): a follow-up deep in a conversation is
+// still read with the question just before it, not an older one.
+TEST_F(ApiTest, AFollowUpIsReadWithTheQuestionJustBeforeIt) {
+  auto c = s_server->Client();
+  const std::string session = NewUuidV4();
+  for (const char* q : {"How do I rotate my API key?", "What is your refund policy?", "How much does the Starter plan cost?"}) {
+    ASSERT_EQ(c.Post("/api/chat", ChatBody(q, session), "application/json")->status, 200);
+  }
+  auto r = c.Post("/api/chat", ChatBody("and for the annual plan?", session), "application/json");
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200) << r->body;
+  const Json j = Body(r);
+  EXPECT_EQ(j["agent"], "billing");
+  const Json* routing = nullptr;
+  for (const auto& log : j["logs"]) {
+    if (log["type"] == "routing") routing = &log;
+  }
+  ASSERT_NE(routing, nullptr) << r->body;
+  ASSERT_TRUE((*routing)["data"].contains("follow_up")) << routing->dump();
+  EXPECT_EQ((*routing)["data"]["follow_up"]["previous_question"], "How much does the Starter plan cost?");
+}
+
 TEST_F(ApiTest, UpperCaseSessionIdsAreTheSameSession) {
   auto c = s_server->Client();
   const std::string lower = "abcdef12-3456-4789-abcd-ef1234567890";
