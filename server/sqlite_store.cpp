@@ -222,17 +222,27 @@ std::optional<SessionHistory> SqliteSessionStore::History(const std::string& id)
 }
 
 std::vector<Message> SqliteSessionStore::RecentMessages(const std::string& id, std::size_t count) {
-  std::lock_guard<std::mutex> lock(m_mutex);
-  Statement recent(m_db, m_statements, "SELECT json FROM messages WHERE session_id = ? ORDER BY seq DESC LIMIT ?");
-  recent.Bind(1, id).Bind(2, static_cast<std::int64_t>(count));
+  std::vector<std::string> texts;  // newest first; parsed after the connection's lock is released
+  {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    Statement recent(m_db, m_statements, "SELECT json FROM messages WHERE session_id = ? ORDER BY seq DESC LIMIT ?");
+    recent.Bind(1, id).Bind(2, static_cast<std::int64_t>(count));
+    while (recent.Step()) texts.push_back(recent.Text(0));
+  }
   std::vector<Message> out;
-  while (recent.Step()) out.push_back(Json::parse(recent.Text(0)).get<Message>());
-  std::reverse(out.begin(), out.end());
+  out.reserve(texts.size());
+  for (auto it = texts.rbegin(); it != texts.rend(); ++it) out.push_back(Json::parse(*it).get<Message>());
   return out;
 }
 
 void SqliteSessionStore::AppendTurn(const std::string& id, const Message& user, const Message& assistant,
                                     const std::vector<RetrievalLog>& logs) {
+  // Serialized before taking the connection's lock: JSON is most of a write's work, and other turns can commit
+  // meanwhile.
+  const std::string messageJson[2] = {Json(user).dump(), Json(assistant).dump()};
+  std::vector<std::string> logJson;
+  logJson.reserve(logs.size());
+  for (const RetrievalLog& log : logs) logJson.push_back(Json(log).dump());
   std::lock_guard<std::mutex> lock(m_mutex);
   Transaction tx(m_db);
   ChatSession session = GetLocked(id).value_or(ChatSession{id, user.timestamp, user.timestamp, 0, 0.0, 0});
@@ -244,13 +254,14 @@ void SqliteSessionStore::AppendTurn(const std::string& id, const Message& user, 
                    "message_count = excluded.message_count");
   upsert.Bind(1, id).Bind(2, session.start_time).Bind(3, session.last_activity).Bind(4, session.total_tokens)
       .Bind(5, session.total_cost).Bind(6, session.message_count).Step();
-  for (const Message* m : {&user, &assistant}) {
+  const Message* messages[2] = {&user, &assistant};
+  for (int i = 0; i < 2; ++i) {
     Statement insert(m_db, m_statements, "INSERT INTO messages(session_id, id, json) VALUES (?, ?, ?)");
-    insert.Bind(1, id).Bind(2, m->id).Bind(3, Json(*m).dump()).Step();
+    insert.Bind(1, id).Bind(2, messages[i]->id).Bind(3, messageJson[i]).Step();
   }
-  for (const RetrievalLog& log : logs) {
+  for (std::size_t i = 0; i < logs.size(); ++i) {
     Statement insert(m_db, m_statements, "INSERT INTO logs(session_id, id, json) VALUES (?, ?, ?)");
-    insert.Bind(1, id).Bind(2, log.id).Bind(3, Json(log).dump()).Step();
+    insert.Bind(1, id).Bind(2, logs[i].id).Bind(3, logJson[i]).Step();
   }
   tx.Commit();
 }
