@@ -67,6 +67,8 @@ constexpr std::size_t kContextChunks = 3;
 constexpr std::size_t kMaxAnswerSentences = 4;
 constexpr double kHybridBelowConfidence = 0.5;
 constexpr double kHybridMargin = 0.2;
+// "Hi there!" or "thanks!" after a question is a complete reply on its own, not a follow-up to read with the question.
+constexpr double kSmallTalkConfidence = 0.6;
 
 struct AgentInfo {
   AgentId id;
@@ -88,6 +90,7 @@ const AgentInfo& InfoFor(AgentId id) { return Registry()[static_cast<std::size_t
 bool IsSpecialistIntent(const std::string& intent) {
   return intent == "billing" || intent == "technical" || intent == "policy";
 }
+bool IsSmallTalkIntent(const std::string& intent) { return intent == "greeting" || intent == "thanks" || intent == "about"; }
 AgentId AgentForIntent(const std::string& intent) {
   if (intent == "billing") return AgentId::Billing;
   if (intent == "technical") return AgentId::Technical;
@@ -282,9 +285,10 @@ class OrchestrationEngine final : public Engine {
     // about a specialist than the question alone.
     if (const Message* previous = PreviousUserMessage(turn.input.history); previous && LooksLikeFollowUp(question)) {
       RouteDecision combined = m_router.Classify(previous->content + " " + question);
-      const bool better = IsSpecialistIntent(combined.ranked.front().intent) &&
-                          (combined.ranked.front().probability > decision.ranked.front().probability ||
-                           !IsSpecialistIntent(decision.ranked.front().intent));
+      const IntentScore& alone = decision.ranked.front();
+      const bool smallTalk = IsSmallTalkIntent(alone.intent) && alone.probability >= kSmallTalkConfidence;
+      const bool better = !smallTalk && IsSpecialistIntent(combined.ranked.front().intent) &&
+                          (combined.ranked.front().probability > alone.probability || !IsSpecialistIntent(alone.intent));
       followUp = {{"previous_question", previous->content}, {"applied", better}};
       if (better) {
         decision = std::move(combined);

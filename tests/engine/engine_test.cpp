@@ -221,6 +221,23 @@ TEST(EngineFollowUps, AShortFollowUpIsReadWithThePreviousQuestion) {
   EXPECT_NE(r.message.find("$150"), std::string::npos) << r.message;
 }
 
+// A greeting or thanks after a question is a reply of its own: the orchestrator answers it, no passage is retrieved.
+TEST(EngineFollowUps, SmallTalkAfterAQuestionIsNotReadAsAFollowUp) {
+  auto engine = Engine::Create(ShippedConfig());
+  Message previous;
+  previous.role = MessageRole::User;
+  previous.content = "How much does the Pro plan cost per month?";
+  for (const char* reply : {"Hi there!", "thanks!"}) {
+    const ChatResponse r = engine->Answer({reply, "f2", {previous}});
+    EXPECT_EQ(r.agent, AgentId::Orchestrator) << reply << ": " << r.message;
+    EXPECT_EQ(LogOf(r, LogType::Documents), nullptr) << reply;
+    const RetrievalLog* routing = LogOf(r, LogType::Routing);
+    ASSERT_NE(routing, nullptr);
+    ASSERT_TRUE(routing->data.contains("follow_up")) << routing->data.dump();
+    EXPECT_EQ(routing->data["follow_up"]["applied"], false) << reply;
+  }
+}
+
 TEST(EngineHybrid, AQuestionMixingTwoDomainsSearchesBothAndTheBestPassageAnswers) {
   // Documents and examples that teach "invoice" as billing and "api" as technical equally well: a question with both
   // is mixed, and both specialists search.
