@@ -35,28 +35,34 @@ void LexicalIndex::Build(const std::vector<Chunk>& chunks) {
   m_domain.assign(chunks.size(), 0);
   m_domainNames.clear();
   double total = 0;
-  std::unordered_map<std::uint32_t, std::uint32_t> tf;
+  std::vector<std::uint32_t> ids;  // the chunk's term ids, sorted to count term frequencies
   for (std::size_t i = 0; i < chunks.size(); ++i) {
-    tf.clear();
+    ids.clear();
+    const auto add = [&](const std::vector<std::string>& tokens, int times) {
+      for (const auto& t : tokens) {
+        auto [it, inserted] = m_termIds.emplace(t, static_cast<std::uint32_t>(m_terms.size()));
+        if (inserted) {
+          m_terms.push_back(t);
+          m_postings.emplace_back();
+        }
+        for (int k = 0; k < times; ++k) ids.push_back(it->second);
+      }
+    };
     // The heading path counts twice: a section titled "Verifying signatures" is about that more than a passing
     // mention elsewhere.
-    const std::vector<std::string> tokens =
-        Tokenize(chunks[i].headingPath + "\n" + chunks[i].headingPath + "\n" + chunks[i].text);
-    for (const auto& t : tokens) {
-      auto [it, inserted] = m_termIds.emplace(t, static_cast<std::uint32_t>(m_terms.size()));
-      if (inserted) {
-        m_terms.push_back(t);
-        m_postings.emplace_back();
-      }
-      ++tf[it->second];
+    add(Tokenize(chunks[i].headingPath), 2);
+    add(Tokenize(chunks[i].text), 1);
+    // Postings are appended in chunk order, so scores are summed in a fixed order.
+    std::sort(ids.begin(), ids.end());
+    for (std::size_t a = 0; a < ids.size();) {
+      std::size_t b = a;
+      while (b < ids.size() && ids[b] == ids[a]) ++b;
+      m_postings[ids[a]].push_back({static_cast<std::uint32_t>(i), static_cast<float>(b - a)});
+      a = b;
     }
-    // Postings in chunk order whatever the hash map's order: scores are summed in a fixed order.
-    std::vector<std::pair<std::uint32_t, std::uint32_t>> sorted(tf.begin(), tf.end());
-    std::sort(sorted.begin(), sorted.end());
-    for (const auto& [term, n] : sorted) m_postings[term].push_back({static_cast<std::uint32_t>(i), static_cast<float>(n)});
-    m_docLength[i] = static_cast<std::uint32_t>(tokens.size());
+    m_docLength[i] = static_cast<std::uint32_t>(ids.size());
     m_domain[i] = DomainId(chunks[i].domain);
-    total += static_cast<double>(tokens.size());
+    total += static_cast<double>(ids.size());
   }
   m_avgLength = chunks.empty() ? 1.0 : std::max(1.0, total / static_cast<double>(chunks.size()));
   // The BM25 term-frequency factor depends only on the posting: computed once here, not on every query.

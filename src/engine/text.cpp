@@ -142,7 +142,7 @@ std::string FoldWord(std::string_view word) {
   for (std::size_t i = 0; i < word.size();) {
     const auto c = static_cast<unsigned char>(word[i]);
     if (c < 0x80) {
-      out.push_back(static_cast<char>(std::tolower(c)));
+      out.push_back(static_cast<char>(c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c));  // ASCII, whatever the locale
       ++i;
       continue;
     }
@@ -185,7 +185,7 @@ std::vector<std::string> Tokenize(std::string_view text) {
     if (i < text.size()) {
       const auto c = static_cast<unsigned char>(text[i]);
       if (c < 0x80) {
-        word = std::isalnum(c) != 0;
+        word = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
       } else {
         len = (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 1;
         if (i + len > text.size()) len = 1;
