@@ -60,7 +60,8 @@ App::App(AppServices services)
     : m_services(std::move(services)),
       m_client(m_services.transport ? m_services.transport : &g_nullTransport, m_services.apiBase),
       m_state(InitialState()),
-      m_inbox(std::make_shared<Inbox>()) {
+      m_inbox(std::make_shared<Inbox>()),
+      m_panelMemory(std::make_unique<panels::PanelMemory>()) {
   m_inbox->wake = m_services.wake;
 }
 
@@ -134,7 +135,7 @@ void App::RunEffect(const Effect& effect) {
 
 void App::Draw() {
   const panels::Emit emit = [this](Action a) { Dispatch(std::move(a)); };
-  const panels::DrawContext ctx{m_state, emit, m_scale, m_services.platform};
+  const panels::DrawContext ctx{m_state, emit, m_scale, m_services.platform, m_panelMemory.get()};
   const ImGuiViewport* viewport = ImGui::GetMainViewport();
   ImGui::SetNextWindowPos(viewport->WorkPos);
   ImGui::SetNextWindowSize(viewport->WorkSize);
@@ -157,7 +158,7 @@ void App::Draw() {
 
 void App::DrawWide(float bodyHeight) {
   const panels::Emit emit = [this](Action a) { Dispatch(std::move(a)); };
-  const panels::DrawContext ctx{m_state, emit, m_scale, m_services.platform};
+  const panels::DrawContext ctx{m_state, emit, m_scale, m_services.platform, m_panelMemory.get()};
   const ViewState& view = m_state.view;
   const ImGuiStyle& style = ImGui::GetStyle();
   const float avail = ImGui::GetContentRegionAvail().x;
@@ -201,7 +202,7 @@ void App::DrawWide(float bodyHeight) {
 
 void App::DrawNarrow(float bodyHeight) {
   const panels::Emit emit = [this](Action a) { Dispatch(std::move(a)); };
-  const panels::DrawContext ctx{m_state, emit, m_scale, m_services.platform};
+  const panels::DrawContext ctx{m_state, emit, m_scale, m_services.platform, m_panelMemory.get()};
   const float top = ImGui::GetCursorPosY();
   if (!ImGui::BeginTabBar("##tabs")) return;
   struct TabDef {

@@ -13,6 +13,10 @@
 
 namespace oai::app {
 
+namespace panels {
+struct PanelMemory;
+}
+
 struct AppServices {
   Transport* transport = nullptr;
   KeyValueStore* storage = nullptr;
@@ -62,6 +66,7 @@ class App {
   State m_state;
   std::shared_ptr<Inbox> m_inbox;  // shared with in-flight callbacks, so a late answer after ~App is harmless
   float m_scale = 1.0f;
+  std::unique_ptr<panels::PanelMemory> m_panelMemory;  // measured heights of the long lists, between frames
 };
 
 }  // namespace oai::app

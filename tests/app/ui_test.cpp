@@ -245,6 +245,20 @@ TEST_F(UiTest, LongConversationShowsTheNewestAndScrollsToTheOldest) {
   for (int i = 0; i < 40 && !ui.HasText("Question number 1?"); ++i) ui.Wheel(ImVec2(input->min.x + 50, 200), 400);
   EXPECT_TRUE(ui.HasText("Question number 1?"));
   EXPECT_FALSE(ui.HasText("Answer number 1000."));
+
+  // The retrieval log (newest first) scrolls down to its oldest turn, and a filter that keeps one turn shows just that one at
+  // the top; clearing it brings the newest back.
+  EXPECT_FALSE(ui.HasText("Turn 1: Question number 1?"));
+  for (int i = 0; i < 200 && !ui.HasText("Turn 1: Question number 1?"); ++i) ui.Wheel(ImVec2(1540, 300), -400);
+  EXPECT_TRUE(ui.HasText("Turn 1: Question number 1?"));
+  app.Dispatch(SetLogFilter{std::nullopt, "turn 777"});
+  ui.Frame(3);
+  EXPECT_TRUE(ui.HasText("Turn 777: Question number 777?"));
+  EXPECT_FALSE(ui.HasText("Turn 1: Question number 1?"));
+  app.Dispatch(SetLogFilter{std::nullopt, ""});
+  ui.Frame(3);
+  for (int i = 0; i < 200 && !ui.HasText("Turn 1000: Question number 1000?"); ++i) ui.Wheel(ImVec2(1540, 300), 400);
+  EXPECT_TRUE(ui.HasText("Turn 1000: Question number 1000?"));
 }
 
 TEST_F(UiTest, NewChatClearsTheConversation) {

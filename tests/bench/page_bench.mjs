@@ -157,6 +157,15 @@ const reset = () => page.evaluate(() => Module.ccall('orchestratai_frame_stats_r
 // Real input for ~3 s: wheel over the chat, then over the retrieval log, moving the mouse between the panels.
 await sleep(300);
 await reset();
+// BENCH_PAGE_PROFILE=1: Chromium's sampling profiler over the scrolling, written to page.cpuprofile (open it in the
+// DevTools Performance panel) with the functions that took most time printed; names need a wasm linked with
+// --profiling-funcs.
+const cdp = process.env.BENCH_PAGE_PROFILE ? await context.newCDPSession(page) : null;
+if (cdp) {
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
+  await cdp.send('Profiler.start');
+}
 const start = Date.now();
 for (let i = 0; Date.now() - start < (SMOKE ? 500 : 3000); i++) {
   const overChat = Math.floor(i / 20) % 2 === 0;
@@ -165,6 +174,23 @@ for (let i = 0; Date.now() - start < (SMOKE ? 500 : 3000); i++) {
   await sleep(16);
 }
 const busy = await stats();
+if (cdp) {
+  const { profile } = await cdp.send('Profiler.stop');
+  fs.writeFileSync(path.join(OUT, 'page.cpuprofile'), JSON.stringify(profile));
+  const self = new Map();
+  const dt = new Map(profile.nodes.map((n) => [n.id, 0]));
+  profile.samples.forEach((id, i) => dt.set(id, dt.get(id) + (profile.timeDeltas[i] || 0)));
+  let total = 0;
+  for (const n of profile.nodes) {
+    const name = n.callFrame.functionName || `(${n.callFrame.url.split('/').pop() || 'program'})`;
+    self.set(name, (self.get(name) || 0) + dt.get(n.id));
+    total += dt.get(n.id);
+  }
+  console.log(`  profile (${(total / 1000).toFixed(0)} ms sampled), most self time:`);
+  for (const [name, us] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 25)) {
+    console.log(`    ${(100 * us / total).toFixed(1).padStart(5)}%  ${name.slice(0, 110)}`);
+  }
+}
 console.log(`  ${MESSAGES} messages / ${LOGS} logs, scrolling: ${busy.drawn} frames, app CPU mean ` +
   `${busy.app_ms.mean?.toFixed(2)} ms, p95 ${busy.app_ms.p95?.toFixed(2)} ms, max ${busy.app_ms.max?.toFixed(2)} ms; ` +
   `renderer mean ${busy.render_ms.mean?.toFixed(2)} ms`);

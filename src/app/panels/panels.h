@@ -1,5 +1,6 @@
-// The panels of the app, one file each. Every Draw function reads the state and emits actions; none mutates anything
-// or keeps static state, so the same panels draw any state in any ImGui context (tests use several).
+// The panels of the app, one file each. Every Draw function reads the state and emits actions; none mutates the
+// state or keeps static state, so the same panels draw any state in any ImGui context (tests use several). The only
+// thing they write is layout memory the App hands them (measured heights of long lists), never seen by the reducer.
 #pragma once
 
 #include <functional>
@@ -7,16 +8,24 @@
 
 #include "app/actions.h"
 #include "app/state.h"
+#include "app/panels/widgets.h"
 
 namespace oai::app::panels {
 
 using Emit = std::function<void(Action)>;
+
+// Layout memory of the long lists, kept by the App between frames (see widgets::ListMemory).
+struct PanelMemory {
+  widgets::ListMemory chat;
+  widgets::ListMemory log;
+};
 
 struct DrawContext {
   const State& state;
   const Emit& emit;
   float scale = 1.0f;    // device pixels per CSS pixel; sizes in the panels are multiplied by it
   std::string platform;  // "web" | "desktop"
+  PanelMemory* memory = nullptr;  // null: lists measure every frame (correct, slower)
 };
 
 void DrawHeaderBar(const DrawContext& ctx);      // header_bar.cpp: product name, execution graph, connection, New chat

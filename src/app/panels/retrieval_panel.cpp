@@ -11,6 +11,7 @@
 #include "app/panels/widgets.h"
 #include "app/theme.h"
 #include "imgui.h"
+#include "imgui_internal.h"  // ImHashStr
 #include "misc/cpp/imgui_stdlib.h"
 
 namespace oai::app::panels {
@@ -286,26 +287,25 @@ void DrawRetrievalPanel(const DrawContext& ctx) {
   if (d.logTurns.empty()) ImGui::TextDisabled("Each step of an answer appears here: routing, search, cache, sources.");
   // 10,000 entries stay smooth: each turn's group is one item of a virtual list, drawn only near the view. The
   // filters are part of the group's id, since they change its height.
-  widgets::VirtualList list;
+  widgets::ListMemory scratch;
+  widgets::VirtualList list(ctx.memory ? ctx.memory->log : scratch);
   const std::string filterKey =
       "group/" + std::to_string(v.logTypeFilter ? static_cast<int>(*v.logTypeFilter) : -1) + "/" + v.logTextFilter;
   const float cardEstimate = ImGui::GetTextLineHeightWithSpacing() * 6.0f;
+  const ImGuiID filterSeed = ImGui::GetID(filterKey.c_str());
   for (auto turn = d.logTurns.rbegin(); turn != d.logTurns.rend(); ++turn) {
     const bool highlighted = !v.selectedMessageId.empty() && turn->messageId == v.selectedMessageId;
     bool headerShown = false;
-    ImGui::PushID(turn->turn);
-    ImGui::PushID(turn->messageId.c_str());
-    const ImGuiID groupId = ImGui::GetID(filterKey.c_str());
+    // One hash per group for the ones skipped (most of 10,000 entries); the ID stack only for the drawn ones.
+    const ImGuiID groupId = ImHashStr(turn->messageId.c_str(), 0, filterSeed + static_cast<ImGuiID>(turn->turn));
     const auto estimate = [&] {
       std::size_t shown = 0;
       for (const auto& entry : turn->entries) shown += Matches(v, entry.log) ? 1 : 0;
       return shown == 0 ? 0.0f : ImGui::GetTextLineHeightWithSpacing() + cardEstimate * static_cast<float>(shown);
     };
-    if (!list.Begin(groupId, estimate)) {
-      ImGui::PopID();
-      ImGui::PopID();
-      continue;
-    }
+    if (!list.Begin(groupId, estimate)) continue;
+    ImGui::PushID(turn->turn);
+    ImGui::PushID(turn->messageId.c_str());
     for (const auto& entry : turn->entries) {
       if (!Matches(v, entry.log)) continue;
       if (!headerShown) {

@@ -57,7 +57,12 @@ void EndCard(const ImVec4& background, const ImVec4& border, const ImVec4* accen
   ImGui::PopID();
 }
 
-VirtualList::VirtualList() : m_storage(ImGui::GetStateStorage()), m_width(ImGui::GetContentRegionAvail().x) {
+VirtualList::VirtualList(ListMemory& memory) : m_memory(memory) {
+  const float width = ImGui::GetContentRegionAvail().x;
+  if (std::fabs(width - m_memory.width) >= 0.5f) {  // wrapped text changes height with the width: measure again
+    m_memory = ListMemory{};
+    m_memory.width = width;
+  }
   // One view height of margin above and below: wheel scrolling and keyboard navigation land on drawn items.
   const float view = ImGui::GetWindowHeight();
   m_top = ImGui::GetScrollY() - view;
@@ -65,36 +70,42 @@ VirtualList::VirtualList() : m_storage(ImGui::GetStateStorage()), m_width(ImGui:
   m_y = ImGui::GetCursorPosY();
 }
 
-// Two slots per item: its height and the width it was measured at (a different width means re-measure).
-float VirtualList::Known(ImGuiID id) const {
-  const float width = m_storage->GetFloat(id ^ 0x5bd1e995u, -1.0f);
-  return std::fabs(width - m_width) < 0.5f ? m_storage->GetFloat(id, -1.0f) : -1.0f;
+void VirtualList::Remember(std::size_t index, ImGuiID id, float height) {
+  if (index >= m_memory.ids.size()) {
+    m_memory.ids.resize(index + 1, 0);
+    m_memory.heights.resize(index + 1, 0.0f);
+  }
+  m_memory.ids[index] = id;
+  m_memory.heights[index] = height;
+  m_memory.byId[id] = height;
 }
 
-void VirtualList::Remember(ImGuiID id, float height) {
-  m_storage->SetFloat(id, height);
-  m_storage->SetFloat(id ^ 0x5bd1e995u, m_width);
-}
-
-bool VirtualList::Place(ImGuiID id, float height) {
+bool VirtualList::Place(std::size_t index, float height) {
   if (m_y + height < m_top || m_y > m_bottom) {
     m_y += height;
     return false;
   }
   ImGui::SetCursorPosY(m_y);
-  m_item = id;
+  m_item = index;
   m_itemStart = m_y;
   return true;
 }
 
 void VirtualList::End() {
   m_y = ImGui::GetCursorPosY();
-  Remember(m_item, m_y - m_itemStart);
+  Remember(m_item, m_memory.ids[m_item], m_y - m_itemStart);
   ++m_drawn;
 }
 
 void VirtualList::Finish() {
-  // The skipped tail still counts toward the scrollable extent.
+  // Items gone since the last frame (a new chat, a filter) are forgotten by position; the skipped tail still counts
+  // toward the scrollable extent.
+  m_memory.ids.resize(m_index);
+  m_memory.heights.resize(m_index);
+  if (m_memory.byId.size() > 4 * m_index + 1024) {  // ids of old filter variants pile up: keep the current ones
+    m_memory.byId.clear();
+    for (std::size_t i = 0; i < m_index; ++i) m_memory.byId[m_memory.ids[i]] = m_memory.heights[i];
+  }
   ImGui::SetCursorPosY(m_y);
   ImGui::Dummy(ImVec2(1.0f, 0.0f));
 }

@@ -1,7 +1,9 @@
-// Small drawing helpers shared by the panels (badges, card backgrounds, number formatting). Stateless.
+// Small drawing helpers shared by the panels (badges, card backgrounds, virtual lists, number formatting).
 #pragma once
 
 #include <string>
+#include <unordered_map>
+#include <vector>
 
 #include "imgui.h"
 
@@ -15,38 +17,51 @@ void Badge(const char* text, const ImVec4& color);
 void BeginCard(const char* id, float width);
 void EndCard(const ImVec4& background, const ImVec4& border, const ImVec4* accent = nullptr);
 
+// What a virtual list keeps between frames: the height each item had when last drawn (or its estimate until then), in
+// list order and by id, at one content width (another width starts over). Owned by the App and handed to the panels
+// (DrawContext::memory): looking thousands of items up in ImGui's sorted state storage was half of a frame.
+struct ListMemory {
+  float width = -1.0f;
+  std::vector<ImGuiID> ids;  // by position in the list as last drawn
+  std::vector<float> heights;
+  std::unordered_map<ImGuiID, float> byId;  // for items that moved (a newer turn inserted above them, a filter)
+};
+
 // Variable-height virtualization for long lists in the current (scrolling) child window: only items near the
-// visible part are drawn; the others are skipped with the height they had when last drawn at this width, or an
-// estimate until then. Heights live in the window's ImGui state storage, keyed by the item's id, so panels stay
-// stateless. Use:  VirtualList list;  for (...) { if (list.Begin(id, estimateFn)) { draw; list.End(); } }  list.Finish();
+// visible part are drawn; the others are skipped with the height they had when last drawn, or an estimate until
+// then. Use:  VirtualList list(memory);  for (...) { if (list.Begin(id, estimateFn)) { draw; list.End(); } }
+// list.Finish();
 class VirtualList {
  public:
-  VirtualList();
+  explicit VirtualList(ListMemory& memory);
   // True when the item is near the view: draw it, then call End(). `estimate` runs only when no height is known.
   template <class Estimate>
   bool Begin(ImGuiID id, Estimate&& estimate) {
-    float h = Known(id);
-    if (h < 0.0f) {
-      h = estimate();
-      Remember(id, h);
+    const std::size_t i = m_index++;
+    float h;
+    if (i < m_memory.ids.size() && m_memory.ids[i] == id) {
+      h = m_memory.heights[i];
+    } else {
+      const auto known = m_memory.byId.find(id);
+      h = known != m_memory.byId.end() ? known->second : estimate();
+      Remember(i, id, h);
     }
-    return Place(id, h);
+    return Place(i, h);
   }
   void End();
   void Finish();
   int DrawnCount() const { return m_drawn; }
 
  private:
-  float Known(ImGuiID id) const;
-  void Remember(ImGuiID id, float height);
-  bool Place(ImGuiID id, float height);
-  ImGuiStorage* m_storage;
-  float m_width;
+  void Remember(std::size_t index, ImGuiID id, float height);
+  bool Place(std::size_t index, float height);
+  ListMemory& m_memory;
   float m_top;
   float m_bottom;
   float m_y;
   float m_itemStart = 0.0f;
-  ImGuiID m_item = 0;
+  std::size_t m_index = 0;  // of the next item
+  std::size_t m_item = 0;   // the item being drawn
   int m_drawn = 0;
 };
 
