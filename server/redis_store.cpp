@@ -5,6 +5,8 @@
 
 #include <stdexcept>
 
+#include "model/json_text.h"
+
 namespace oai::server {
 
 using service::StoreUnavailable;
@@ -249,10 +251,10 @@ void RedisSessionStore::AppendTurn(const std::string& id, const Message& user, c
       {"HINCRBY", key, "total_tokens", std::to_string(tokens)},
       {"HINCRBYFLOAT", key, "total_cost", Json(cost).dump()},
       {"HINCRBY", key, "message_count", "2"},
-      {"RPUSH", key + ":messages", Json(user).dump(), Json(assistant).dump()}};
+      {"RPUSH", key + ":messages", ToJsonText(user), ToJsonText(assistant)}};
   if (!logs.empty()) {
     std::vector<std::string> push = {"RPUSH", key + ":logs"};
-    for (const auto& l : logs) push.push_back(Json(l).dump());
+    for (const auto& l : logs) push.push_back(ToJsonText(l));
     commands.push_back(std::move(push));
   }
   for (const char* suffix : {"", ":messages", ":logs"}) commands.push_back({"EXPIRE", key + suffix, ttl});

@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "model/ids.h"
+#include "model/json_text.h"
 #include "model/validation.h"
 #include "server/openai_client.h"
 #include "service/chat_service.h"
@@ -57,9 +58,8 @@ void EnsureRequestId(const httplib::Request& req, httplib::Response& res) {
   res.set_header("X-Request-Id", IsSaneRequestId(incoming) ? incoming : NewUuidV4());
 }
 
-void SendJson(httplib::Response& res, int status, const Json& body) {
+void SendJsonText(httplib::Response& res, int status, std::string text) {
   res.status = status;
-  std::string text = body.dump();
   res.set_header("Vary", "Accept-Encoding");
   if (text.size() > 1024 && AcceptsGzip()) {
     if (auto packed = Gzip(text, 1)) {
@@ -69,6 +69,8 @@ void SendJson(httplib::Response& res, int status, const Json& body) {
   }
   res.set_content(std::move(text), "application/json");
 }
+
+void SendJson(httplib::Response& res, int status, const Json& body) { SendJsonText(res, status, body.dump()); }
 
 void SendError(const httplib::Request& req, httplib::Response& res, int status, const std::string& code,
                const std::string& message, std::optional<Json> details = std::nullopt) {
@@ -165,8 +167,8 @@ void LogRequest(std::ostream& out, std::mutex& mutex, const httplib::Request& re
 bool RunStreamedTurn(Services* s, StreamStore& streams, const std::string& id, const ChatRequest& request,
                      httplib::DataSink& sink, int lastSent) {
   bool connected = true;
-  auto emit = [&](const std::string& name, const Json& data) {
-    SseEvent e{0, name, data.dump()};
+  auto emit = [&](const std::string& name, std::string data) {
+    SseEvent e{0, name, std::move(data)};
     try {
       e.id = streams.Append(id, name, e.data);
     } catch (const service::StoreUnavailable&) {
@@ -178,17 +180,18 @@ bool RunStreamedTurn(Services* s, StreamStore& streams, const std::string& id, c
     }
   };
   engine::TurnObserver observer;
-  observer.onAgentStatus = [&](AgentId a, AgentStatus st) { emit("agent_status", Json(AgentStatusEvent{a, st})); };
-  observer.onLog = [&](const RetrievalLog& log) { emit("retrieval_log", Json(log)); };
-  observer.onMessageChunk = [&](const std::string& c) { emit("message_chunk", Json(MessageChunkEvent{c})); };
+  observer.onAgentStatus = [&](AgentId a, AgentStatus st) { emit("agent_status", Json(AgentStatusEvent{a, st}).dump()); };
+  observer.onLog = [&](const RetrievalLog& log) { emit("retrieval_log", ToJsonText(log)); };
+  observer.onMessageChunk = [&](const std::string& c) { emit("message_chunk", Json(MessageChunkEvent{c}).dump()); };
   try {
     const service::TurnResult turn = service::RunChatTurn(*s->engine, *s->store, request, &observer);
-    emit("done", Json(DoneEvent{turn.response, turn.messageId}));
+    emit("done", ToJsonText(DoneEvent{turn.response, turn.messageId}));
   } catch (const service::StoreUnavailable&) {
     s->metrics->StoreError();
-    emit("stream_error", Json(StreamErrorEvent{"STORE_UNAVAILABLE", "the session store is unavailable; retry shortly", true}));
+    emit("stream_error",
+         Json(StreamErrorEvent{"STORE_UNAVAILABLE", "the session store is unavailable; retry shortly", true}).dump());
   } catch (const std::exception&) {
-    emit("stream_error", Json(StreamErrorEvent{"INTERNAL_ERROR", "internal error", false}));
+    emit("stream_error", Json(StreamErrorEvent{"INTERNAL_ERROR", "internal error", false}).dump());
   }
   try {
     streams.Finish(id);
@@ -381,7 +384,7 @@ void RegisterRoutes(httplib::Server& server, Services& services) {
       const service::TurnResult turn = service::RunChatTurn(*s->engine, *s->store, chat);
       res.set_header("X-Message-Id", turn.messageId);
       res.set_header("X-Session-Id", chat.session_id);
-      SendJson(res, 200, Json(turn.response));
+      SendJsonText(res, 200, ToJsonText(turn.response));
     });
   });
 

@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "model/json_text.h"
+
 namespace oai::server {
 
 namespace {
@@ -239,10 +241,10 @@ void SqliteSessionStore::AppendTurn(const std::string& id, const Message& user, 
                                     const std::vector<RetrievalLog>& logs) {
   // Serialized before taking the connection's lock: JSON is most of a write's work, and other turns can commit
   // meanwhile.
-  const std::string messageJson[2] = {Json(user).dump(), Json(assistant).dump()};
+  const std::string messageJson[2] = {ToJsonText(user), ToJsonText(assistant)};
   std::vector<std::string> logJson;
   logJson.reserve(logs.size());
-  for (const RetrievalLog& log : logs) logJson.push_back(Json(log).dump());
+  for (const RetrievalLog& log : logs) logJson.push_back(ToJsonText(log));
   std::lock_guard<std::mutex> lock(m_mutex);
   Transaction tx(m_db);
   ChatSession session = GetLocked(id).value_or(ChatSession{id, user.timestamp, user.timestamp, 0, 0.0, 0});

@@ -12,6 +12,7 @@
 #include <string>
 
 #include "model/ids.h"
+#include "model/json_text.h"
 #include "model/validation.h"
 #include "server/config.h"
 #include "server/routes.h"
@@ -37,7 +38,7 @@ __attribute__((noinline)) ChatRequest BenchParseRequest(const std::string& body)
   return parsed.value();
 }
 
-__attribute__((noinline)) std::string BenchSerializeAnswer(const ChatResponse& response) { return Json(response).dump(); }
+__attribute__((noinline)) std::string BenchSerializeAnswer(const ChatResponse& response) { return ToJsonText(response); }
 
 std::string ServeChatTurn(engine::Engine& engine, service::SessionStore& store, const std::string& body) {
   const ChatRequest request = BenchParseRequest(body);

@@ -1,0 +1,242 @@
+// JSON text without an intermediate tree (see json_text.h).
+#include "model/json_text.h"
+
+#include <cmath>
+#include <cstdio>
+#include <string_view>
+
+#include "model/validation.h"
+
+namespace oai {
+
+namespace {
+
+// Writes one object: Key() before each member, in sorted key order (as nlohmann's std::map orders them).
+class Writer {
+ public:
+  explicit Writer(std::string& out) : m_out(out) {}
+
+  void Begin() {
+    m_out += '{';
+    m_first = true;
+  }
+  void End() { m_out += '}'; }
+  void Key(const char* key) {
+    if (!m_first) m_out += ',';
+    m_first = false;
+    m_out += '"';
+    m_out += key;  // keys are ASCII literals without anything to escape
+    m_out += "\":";
+  }
+
+  void String(std::string_view s) {
+    bool ascii = true;
+    for (char c : s) ascii &= static_cast<unsigned char>(c) < 0x80;
+    if (!ascii && !IsValidUtf8(s)) {
+      m_out += Json(std::string(s)).dump();  // throws json::type_error 316, as dump() would
+      return;
+    }
+    m_out += '"';
+    std::size_t run = 0;  // start of the bytes not written yet
+    for (std::size_t i = 0; i < s.size(); ++i) {
+      const auto c = static_cast<unsigned char>(s[i]);
+      if (c >= 0x20 && c != '"' && c != '\\') continue;
+      m_out.append(s.data() + run, i - run);
+      run = i + 1;
+      switch (c) {
+        case '"': m_out += "\\\""; break;
+        case '\\': m_out += "\\\\"; break;
+        case '\b': m_out += "\\b"; break;
+        case '\f': m_out += "\\f"; break;
+        case '\n': m_out += "\\n"; break;
+        case '\r': m_out += "\\r"; break;
+        case '\t': m_out += "\\t"; break;
+        default: {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\u%04x", c);
+          m_out += buf;
+        }
+      }
+    }
+    m_out.append(s.data() + run, s.size() - run);
+    m_out += '"';
+  }
+  void Enum(const char* name) {
+    m_out += '"';
+    m_out += name;
+    m_out += '"';
+  }
+  void Int(std::int64_t v) { m_out += std::to_string(v); }
+  void Double(double v) {
+    if (!std::isfinite(v)) {
+      m_out += "null";
+      return;
+    }
+    char buf[64];
+    const char* end = nlohmann::detail::to_chars(buf, buf + sizeof buf, v);  // the shortest text that reads back as v
+    m_out.append(buf, static_cast<std::size_t>(end - buf));
+  }
+  void Value(const Json& j) { m_out += j.dump(); }
+
+  std::string& Out() { return m_out; }
+
+ private:
+  std::string& m_out;
+  bool m_first = true;
+};
+
+void Append(std::string& out, const DocumentChunk& v) {
+  Writer w(out);
+  w.Begin();
+  w.Key("content");
+  w.String(v.content);
+  w.Key("id");
+  w.Int(v.id);
+  if (v.metadata) {
+    w.Key("metadata");
+    w.Value(*v.metadata);
+  }
+  w.Key("similarity");
+  w.Double(v.similarity);
+  w.Key("source");
+  w.String(v.source);
+  w.End();
+}
+
+void Append(std::string& out, const RetrievalLog& v) {
+  Writer w(out);
+  w.Begin();
+  if (v.chunks) {
+    w.Key("chunks");
+    out += '[';
+    for (std::size_t i = 0; i < v.chunks->size(); ++i) {
+      if (i > 0) out += ',';
+      Append(out, (*v.chunks)[i]);
+    }
+    out += ']';
+  }
+  w.Key("data");
+  w.Value(v.data);
+  w.Key("id");
+  w.String(v.id);
+  w.Key("status");
+  w.Enum(ToString(v.status));
+  w.Key("timestamp");
+  w.String(v.timestamp);
+  w.Key("title");
+  w.String(v.title);
+  w.Key("type");
+  w.Enum(ToString(v.type));
+  w.End();
+}
+
+void Append(std::string& out, const ChatMetrics& v) {
+  Writer w(out);
+  w.Begin();
+  w.Key("cache_status");
+  w.Enum(ToString(v.cache_status));
+  w.Key("cost");
+  w.Double(v.cost);
+  w.Key("latency");
+  w.Double(v.latency);
+  w.Key("tokensUsed");
+  w.Int(v.tokensUsed);
+  w.End();
+}
+
+void Append(std::string& out, const Message& v) {
+  Writer w(out);
+  w.Begin();
+  if (v.agent) {
+    w.Key("agent");
+    w.Enum(ToString(*v.agent));
+  }
+  if (v.confidence) {
+    w.Key("confidence");
+    w.Double(*v.confidence);
+  }
+  w.Key("content");
+  w.String(v.content);
+  w.Key("id");
+  w.String(v.id);
+  if (!v.log_ids.empty()) {
+    w.Key("log_ids");
+    out += '[';
+    for (std::size_t i = 0; i < v.log_ids.size(); ++i) {
+      if (i > 0) out += ',';
+      w.String(v.log_ids[i]);
+    }
+    out += ']';
+  }
+  if (v.metrics) {
+    w.Key("metrics");
+    Append(out, *v.metrics);
+  }
+  w.Key("role");
+  w.Enum(ToString(v.role));
+  w.Key("timestamp");
+  w.String(v.timestamp);
+  w.End();
+}
+
+// The answer's members, plus the stream's message_id (done event) when given, in sorted key order.
+void Append(std::string& out, const ChatResponse& v, const std::string* messageId) {
+  Writer w(out);
+  w.Begin();
+  w.Key("agent");
+  w.Enum(ToString(v.agent));
+  w.Key("agent_status");
+  {
+    Writer status(out);
+    status.Begin();
+    // Sorted: billing, orchestrator, policy, technical.
+    for (AgentId id : {AgentId::Billing, AgentId::Orchestrator, AgentId::Policy, AgentId::Technical}) {
+      status.Key(ToString(id));
+      status.Enum(ToString(v.agent_status[id]));
+    }
+    status.End();
+  }
+  w.Key("confidence");
+  w.Double(v.confidence);
+  w.Key("logs");
+  out += '[';
+  for (std::size_t i = 0; i < v.logs.size(); ++i) {
+    if (i > 0) out += ',';
+    Append(out, v.logs[i]);
+  }
+  out += ']';
+  w.Key("message");
+  w.String(v.message);
+  if (messageId) {
+    w.Key("message_id");
+    w.String(*messageId);
+  }
+  w.Key("metrics");
+  Append(out, v.metrics);
+  w.End();
+}
+
+template <class T>
+std::string Text(const T& v) {
+  std::string out;
+  Append(out, v);
+  return out;
+}
+
+}  // namespace
+
+std::string ToJsonText(const DocumentChunk& v) { return Text(v); }
+std::string ToJsonText(const RetrievalLog& v) { return Text(v); }
+std::string ToJsonText(const Message& v) { return Text(v); }
+std::string ToJsonText(const ChatResponse& v) {
+  std::string out;
+  Append(out, v, nullptr);
+  return out;
+}
+std::string ToJsonText(const DoneEvent& v) {
+  std::string out;
+  Append(out, v.response, &v.message_id);
+  return out;
+}
+
+}  // namespace oai

@@ -1,0 +1,19 @@
+// JSON text written straight from the model types a chat turn sends and stores (the answer, its stream events, the
+// stored messages and logs), without building an nlohmann tree first: that tree, its destruction and the generic
+// escaping were most of a cached turn's instructions. The text is byte for byte what Json(value).dump() gives (keys in
+// sorted order, numbers printed as nlohmann prints them, the same escapes); tests compare the two on many values.
+#pragma once
+
+#include <string>
+
+#include "model/model.h"
+
+namespace oai {
+
+std::string ToJsonText(const DocumentChunk& v);
+std::string ToJsonText(const RetrievalLog& v);
+std::string ToJsonText(const Message& v);
+std::string ToJsonText(const ChatResponse& v);
+std::string ToJsonText(const DoneEvent& v);
+
+}  // namespace oai
