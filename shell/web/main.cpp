@@ -6,6 +6,7 @@
 #define GLFW_INCLUDE_ES3
 #include <GLFW/glfw3.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cmath>
 #include <cstdio>
@@ -165,6 +166,9 @@ void Frame(void*) {
   if (!host.firstFrameDrawn) {
     host.firstFrameDrawn = true;
     oai_notify_first_frame();
+    // The session (localStorage, the first requests) starts once the layout is on screen: the first frame does not
+    // wait for the browser's storage.
+    host.app->Start();
   }
   if (!host.interactiveNotified && host.app->IsReady()) {
     host.interactiveNotified = true;
@@ -220,7 +224,12 @@ int main() {
     host->font.assign(font, font + fontSize);
     std::free(font);
   }
-  host->window = glfwCreateWindow(1280, 800, "OrchestratAI", nullptr, nullptr);
+  // The WebGL context is created at the canvas's final size: resizing its drawing buffer right after creation cost
+  // more than creating it.
+  const double dpr = oai_device_pixel_ratio();
+  host->width = std::max(1, static_cast<int>(std::lround(oai_canvas_css_width() * dpr)));
+  host->height = std::max(1, static_cast<int>(std::lround(oai_canvas_css_height() * dpr)));
+  host->window = glfwCreateWindow(host->width, host->height, "OrchestratAI", nullptr, nullptr);
   if (!host->window) {
     std::fprintf(stderr, "WebGL2 is not available in this browser\n");
     return 1;
@@ -246,7 +255,6 @@ int main() {
 
   oai_install_wake_listeners();
   SyncCanvasSize(*host);
-  host->app->Start();
   emscripten_set_main_loop_arg(Frame, nullptr, 0, true);
   return 0;
 }
