@@ -38,11 +38,7 @@
         Module.removeRunDependency('ui-font');
       });
     }],
-    setStatus: function (s) {
-      var m = /\((\d+(\.\d+)?)\/(\d+)\)/.exec(s || '');
-      if (m) setProgress(parseInt(m[1], 10) / parseInt(m[3], 10), 'Downloading…');
-      else if (s) text.textContent = s;
-    },
+    // No setStatus: with it Emscripten runs main() one timer later, behind whatever else the page queued.
     monitorRunDependencies: function (left) {
       totalDeps = Math.max(totalDeps, left);
       setProgress(totalDeps ? (totalDeps - left) / totalDeps : 1, left ? 'Preparing…' : 'Starting…');
@@ -52,6 +48,12 @@
       loading.classList.add('done');
       window.orchestrataiFirstFrameAt = performance.now();
       Module.canvas.focus();
+      // The icon is decoded on the main thread: after the first frame, not on the way to it.
+      var icon = document.getElementById('icon');
+      if (icon) {
+        icon.type = 'image/svg+xml';
+        icon.href = 'favicon.svg';
+      }
     },
     // The first frame drawn once the backend answered and a restored conversation is on screen.
     onInteractive: function () { window.orchestrataiInteractiveAt = performance.now(); },

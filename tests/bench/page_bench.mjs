@@ -84,7 +84,7 @@ async function loadTimes(url, firstFrameVar, interactiveVar) {
 }
 
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor((s.length - 1) / 2)]; };
-const runs = SMOKE ? 1 : 7;
+const runs = SMOKE ? 1 : 11;  // loads alternate app / bare; medians, since single loads vary by ±20% here
 const appFirst = [];
 const appInteractive = [];
 const bareFirst = [];
