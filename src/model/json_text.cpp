@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 #include <string_view>
+#include <vector>
 
 #include "model/validation.h"
 
@@ -78,12 +79,21 @@ class Writer {
   }
   void Value(const Json& j) { m_out += j.dump(); }
 
-  std::string& Out() { return m_out; }
-
  private:
   std::string& m_out;
   bool m_first = true;
 };
+
+// [a,b,...] with `append(out, item)` for each item.
+template <class Item, class AppendItem>
+void AppendArray(std::string& out, const std::vector<Item>& items, AppendItem&& append) {
+  out += '[';
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (i > 0) out += ',';
+    append(out, items[i]);
+  }
+  out += ']';
+}
 
 void Append(std::string& out, const DocumentChunk& v) {
   Writer w(out);
@@ -108,12 +118,7 @@ void Append(std::string& out, const RetrievalLog& v) {
   w.Begin();
   if (v.chunks) {
     w.Key("chunks");
-    out += '[';
-    for (std::size_t i = 0; i < v.chunks->size(); ++i) {
-      if (i > 0) out += ',';
-      Append(out, (*v.chunks)[i]);
-    }
-    out += ']';
+    AppendArray(out, *v.chunks, [](std::string& o, const DocumentChunk& c) { Append(o, c); });
   }
   w.Key("data");
   w.Value(v.data);
@@ -161,12 +166,7 @@ void Append(std::string& out, const Message& v) {
   w.String(v.id);
   if (!v.log_ids.empty()) {
     w.Key("log_ids");
-    out += '[';
-    for (std::size_t i = 0; i < v.log_ids.size(); ++i) {
-      if (i > 0) out += ',';
-      w.String(v.log_ids[i]);
-    }
-    out += ']';
+    AppendArray(out, v.log_ids, [&w](std::string&, const std::string& id) { w.String(id); });
   }
   if (v.metrics) {
     w.Key("metrics");
@@ -199,12 +199,7 @@ void Append(std::string& out, const ChatResponse& v, const std::string* messageI
   w.Key("confidence");
   w.Double(v.confidence);
   w.Key("logs");
-  out += '[';
-  for (std::size_t i = 0; i < v.logs.size(); ++i) {
-    if (i > 0) out += ',';
-    Append(out, v.logs[i]);
-  }
-  out += ']';
+  AppendArray(out, v.logs, [](std::string& o, const RetrievalLog& log) { Append(o, log); });
   w.Key("message");
   w.String(v.message);
   if (messageId) {
