@@ -242,7 +242,8 @@ TEST_F(UiTest, LongConversationShowsTheNewestAndScrollsToTheOldest) {
 
   const testing::RecordedItem* input = ui.FindItem("##chat_input");
   ASSERT_NE(input, nullptr);
-  for (int i = 0; i < 40 && !ui.HasText("Question number 1?"); ++i) ui.Wheel(ImVec2(input->min.x + 50, 200), 400);
+  const ImVec2 overChat(input->min.x + 50, 200);  // recorded items live until the next frame
+  for (int i = 0; i < 40 && !ui.HasText("Question number 1?"); ++i) ui.Wheel(overChat, 400);
   EXPECT_TRUE(ui.HasText("Question number 1?"));
   EXPECT_FALSE(ui.HasText("Answer number 1000."));
 

@@ -11,12 +11,13 @@ namespace oai {
 namespace {
 
 const std::vector<std::string>& AwkwardStrings() {
+  static const char kControls[] = "nul \0 and controls \x01\x1f, delete \x7f";
   static const std::vector<std::string> strings = {
       "",
       "plain text",
       "quote \" backslash \\ slash /",
       "new\nline, tab\t, return\r, backspace\b, form feed\f",
-      std::string("nul \0 and controls \x01\x1f, delete \x7f", 37),
+      std::string(kControls, sizeof kControls - 1),  // with the NUL inside
       "Zoë, Straße, Ελληνικά, русский, 日本語, emoji 😀, line sep \xE2\x80\xA8",
       "<script>alert('x')</script> & \"json\": {\"nested\": [1, 2]}",
   };
