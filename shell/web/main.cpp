@@ -11,10 +11,10 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
-#include <vector>
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "app/app.h"
 #include "app/frame_stats.h"
@@ -109,11 +109,17 @@ void RebuildForScale(WebHost& host, float scale) {
   host.scale = scale;
 }
 
-// Keeps the canvas backing store at CSS size × devicePixelRatio (crisp under HiDPI and browser zoom).
+// The canvas's CSS size × devicePixelRatio: the backing store that keeps it crisp under HiDPI and browser zoom.
+void CanvasPixels(double dpr, int* w, int* h) {
+  *w = std::max(1, static_cast<int>(std::lround(oai_canvas_css_width() * dpr)));
+  *h = std::max(1, static_cast<int>(std::lround(oai_canvas_css_height() * dpr)));
+}
+
+// Keeps the canvas backing store at CanvasPixels and the fonts at the current devicePixelRatio.
 bool SyncCanvasSize(WebHost& host) {
   const double dpr = oai_device_pixel_ratio();
-  const int w = std::max(1, static_cast<int>(std::lround(oai_canvas_css_width() * dpr)));
-  const int h = std::max(1, static_cast<int>(std::lround(oai_canvas_css_height() * dpr)));
+  int w = 0, h = 0;
+  CanvasPixels(dpr, &w, &h);
   bool changed = false;
   if (w != host.width || h != host.height) {
     oai_canvas_set_size(w, h);
@@ -226,9 +232,7 @@ int main() {
   }
   // The WebGL context is created at the canvas's final size: resizing its drawing buffer right after creation cost
   // more than creating it.
-  const double dpr = oai_device_pixel_ratio();
-  host->width = std::max(1, static_cast<int>(std::lround(oai_canvas_css_width() * dpr)));
-  host->height = std::max(1, static_cast<int>(std::lround(oai_canvas_css_height() * dpr)));
+  CanvasPixels(oai_device_pixel_ratio(), &host->width, &host->height);
   host->window = glfwCreateWindow(host->width, host->height, "OrchestratAI", nullptr, nullptr);
   if (!host->window) {
     std::fprintf(stderr, "WebGL2 is not available in this browser\n");

@@ -135,7 +135,7 @@ void App::RunEffect(const Effect& effect) {
 
 void App::Draw() {
   const panels::Emit emit = [this](Action a) { Dispatch(std::move(a)); };
-  const panels::DrawContext ctx{m_state, emit, m_scale, m_services.platform, m_panelMemory.get()};
+  const panels::DrawContext ctx{m_state, emit, m_scale, m_services.platform, *m_panelMemory};
   const ImGuiViewport* viewport = ImGui::GetMainViewport();
   ImGui::SetNextWindowPos(viewport->WorkPos);
   ImGui::SetNextWindowSize(viewport->WorkSize);
@@ -150,15 +150,14 @@ void App::Draw() {
   const ImGuiStyle& style = ImGui::GetStyle();
   const float footerHeight = ImGui::GetTextLineHeightWithSpacing() + style.ItemSpacing.y * 2.0f + 1.0f;
   const float bodyHeight = std::max(80.0f, ImGui::GetContentRegionAvail().y - footerHeight);
-  if (viewport->WorkSize.x / m_scale < kNarrowBreakpoint) DrawNarrow(bodyHeight);
-  else DrawWide(bodyHeight);
+  if (viewport->WorkSize.x / m_scale < kNarrowBreakpoint) DrawNarrow(ctx, bodyHeight);
+  else DrawWide(ctx, bodyHeight);
   panels::DrawStatusFooter(ctx);
   ImGui::End();
 }
 
-void App::DrawWide(float bodyHeight) {
-  const panels::Emit emit = [this](Action a) { Dispatch(std::move(a)); };
-  const panels::DrawContext ctx{m_state, emit, m_scale, m_services.platform, m_panelMemory.get()};
+void App::DrawWide(const panels::DrawContext& ctx, float bodyHeight) {
+  const panels::Emit& emit = ctx.emit;
   const ViewState& view = m_state.view;
   const ImGuiStyle& style = ImGui::GetStyle();
   const float avail = ImGui::GetContentRegionAvail().x;
@@ -200,9 +199,8 @@ void App::DrawWide(float bodyHeight) {
   ImGui::PopStyleColor();
 }
 
-void App::DrawNarrow(float bodyHeight) {
-  const panels::Emit emit = [this](Action a) { Dispatch(std::move(a)); };
-  const panels::DrawContext ctx{m_state, emit, m_scale, m_services.platform, m_panelMemory.get()};
+void App::DrawNarrow(const panels::DrawContext& ctx, float bodyHeight) {
+  const panels::Emit& emit = ctx.emit;
   const float top = ImGui::GetCursorPosY();
   if (!ImGui::BeginTabBar("##tabs")) return;
   struct TabDef {

@@ -14,8 +14,9 @@
 namespace oai::app {
 
 namespace panels {
+struct DrawContext;
 struct PanelMemory;
-}
+}  // namespace panels
 
 struct AppServices {
   Transport* transport = nullptr;
@@ -58,8 +59,8 @@ class App {
  private:
   struct Inbox;
   void RunEffect(const Effect& effect);
-  void DrawWide(float bodyHeight);
-  void DrawNarrow(float bodyHeight);
+  void DrawWide(const panels::DrawContext& ctx, float bodyHeight);
+  void DrawNarrow(const panels::DrawContext& ctx, float bodyHeight);
 
   AppServices m_services;
   ApiClient m_client;

@@ -181,8 +181,7 @@ void DrawChatPanel(const DrawContext& ctx) {
   if (d.messages.empty() && !d.historyLoading) DrawEmptyState(ctx);
   if (d.historyLoading) ImGui::TextDisabled("Restoring the conversation...");
   // 2,000 messages stay smooth: only those near the view are laid out and drawn.
-  widgets::ListMemory scratch;
-  widgets::VirtualList list(ctx.memory ? ctx.memory->chat : scratch);
+  widgets::VirtualList list(ctx.memory.chat);
   const float line = ImGui::GetTextLineHeightWithSpacing();
   for (const auto& m : d.messages) {
     const ImGuiID id = ImGui::GetID(m.id.empty() ? m.timestamp.c_str() : m.id.c_str());

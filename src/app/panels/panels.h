@@ -25,7 +25,7 @@ struct DrawContext {
   const Emit& emit;
   float scale = 1.0f;    // device pixels per CSS pixel; sizes in the panels are multiplied by it
   std::string platform;  // "web" | "desktop"
-  PanelMemory* memory = nullptr;  // null: lists measure every frame (correct, slower)
+  PanelMemory& memory;
 };
 
 void DrawHeaderBar(const DrawContext& ctx);      // header_bar.cpp: product name, execution graph, connection, New chat

@@ -287,8 +287,7 @@ void DrawRetrievalPanel(const DrawContext& ctx) {
   if (d.logTurns.empty()) ImGui::TextDisabled("Each step of an answer appears here: routing, search, cache, sources.");
   // 10,000 entries stay smooth: each turn's group is one item of a virtual list, drawn only near the view. The
   // filters are part of the group's id, since they change its height.
-  widgets::ListMemory scratch;
-  widgets::VirtualList list(ctx.memory ? ctx.memory->log : scratch);
+  widgets::VirtualList list(ctx.memory.log);
   const std::string filterKey =
       "group/" + std::to_string(v.logTypeFilter ? static_cast<int>(*v.logTypeFilter) : -1) + "/" + v.logTextFilter;
   const float cardEstimate = ImGui::GetTextLineHeightWithSpacing() * 6.0f;
