@@ -22,7 +22,7 @@ export DEBIAN_FRONTEND=noninteractive
 
 pkgs=(build-essential cmake pkg-config ca-certificates xz-utils dpkg-dev
       nlohmann-json3-dev libgtest-dev libgmock-dev libbenchmark-dev libcpp-httplib-dev
-      libsqlite3-dev libhiredis-dev redis-server libglfw3-dev libgl-dev libssl-dev zlib1g-dev fonts-dejavu-core gzip)
+      libsqlite3-dev libhiredis-dev redis-server libcli11-dev libglfw3-dev libgl-dev libssl-dev zlib1g-dev fonts-dejavu-core gzip)
 if [ "$WANT_WEB" = 1 ]; then pkgs+=(emscripten nodejs); fi
 if [ "$WANT_TEST" = 1 ]; then pkgs+=(chromium xvfb xauth curl valgrind clang libclang-rt-14-dev); fi
 if [ "$WANT_BENCH" = 1 ]; then pkgs+=(wrk); fi
@@ -36,8 +36,17 @@ done
 SRC_LIST=/etc/apt/sources.list.d/orchestratai-trixie-src.sources
 need_update=0
 if [ ! -f "$SRC_LIST" ]; then
-  uri=$(awk '/^URIs:/ {print $2; exit}' /etc/apt/sources.list.d/debian.sources 2>/dev/null || true)
-  [ -n "$uri" ] || uri="http://deb.debian.org/debian"
+  # The machine's own Debian mirror, from apt's configured sources (deb822 .sources files, then one-line .list
+  # entries); no host name is written here.
+  uri=$(cat /etc/apt/sources.list.d/*.sources 2>/dev/null | awk '/^URIs:/ {print $2; exit}' || true)
+  if [ -z "$uri" ]; then
+    uri=$(cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null |
+          awk '$1 == "deb" { for (i = 2; i <= NF; i++) if ($i !~ /^\[/ && $i !~ /\]$/) { print $i; exit } }' || true)
+  fi
+  if [ -z "$uri" ]; then
+    echo "install-deps: no Debian mirror in apt's sources (/etc/apt/sources.list, /etc/apt/sources.list.d): configure one and re-run" >&2
+    exit 1
+  fi
   $SUDO tee "$SRC_LIST" >/dev/null <<SRC
 Types: deb-src
 URIs: $uri
@@ -77,7 +86,11 @@ if [ ! -f "$IMGUI_DIR/imgui.cpp" ]; then
 fi
 
 if [ "$WANT_TEST" = 1 ]; then
-  if [ ! -d "$ROOT/tests/e2e/node_modules/playwright-core" ]; then
+  missing_npm=0
+  for m in playwright-core ajv ajv-formats; do
+    [ -d "$ROOT/tests/e2e/node_modules/$m" ] || missing_npm=1
+  done
+  if [ "$missing_npm" = 1 ]; then
     echo "install-deps: npm install (tests/e2e)"
     (cd "$ROOT/tests/e2e" && npm install --no-audit --no-fund --silent)
   fi

@@ -1,5 +1,6 @@
-// The HTTP API of PRODUCT.md §3 registered on a cpp-httplib server, plus the cross-cutting parts: request ids, the
-// error envelope on every error, the access log and static hosting. main.cpp and the tests both call RegisterRoutes.
+// The HTTP API on a cpp-httplib server: what is httplib's (CORS, rate limit, compression, access log, metrics, static
+// files, SSE plumbing) around the API itself (service::Api: routes, validation, error envelope). main.cpp and the tests
+// both call RegisterRoutes.
 #pragma once
 
 #include <functional>
@@ -8,6 +9,7 @@
 #include <string>
 
 #include "engine/engine.h"
+#include "server/knowledge.h"  // CreateEngine
 #include "server/config.h"
 #include "server/metrics.h"
 #include "server/streams.h"
@@ -35,10 +37,5 @@ struct Services {
 };
 
 void RegisterRoutes(httplib::Server& server, Services& services);
-
-// Builds the engine from the configured knowledge base; throws std::runtime_error with one clear line.
-// `cache` (optional) replaces the engine's in-memory response cache, e.g. with Redis shared by replicas.
-std::unique_ptr<engine::Engine> CreateEngine(const Config& config, std::vector<std::string>* warnings,
-                                             std::shared_ptr<engine::ResponseCache> cache = nullptr);
 
 }  // namespace oai::server

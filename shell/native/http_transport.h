@@ -10,7 +10,7 @@
 #include <thread>
 #include <vector>
 
-#include "app/transport.h"
+#include "app/ports/transport.h"
 
 namespace oai::shell {
 

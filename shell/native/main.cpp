@@ -193,7 +193,7 @@ int main(int argc, char** argv) {
     services.storage = &storage;
     services.wake = [] { glfwPostEmptyEvent(); };
     services.apiBase = "";
-    services.platform = "desktop";
+    services.host = oai::app::HostKind::Desktop;
     oai::app::App app(services);
     app.SetDisplayScale(scale);
     app.Start();

@@ -1,7 +1,7 @@
 // Browser transport: HTTP through emscripten_fetch (XMLHttpRequest), callbacks on the browser's event loop.
 #pragma once
 
-#include "app/transport.h"
+#include "app/ports/transport.h"
 
 namespace oai::shell {
 

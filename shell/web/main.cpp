@@ -254,7 +254,8 @@ int main() {
   services.storage = &host->storage;
   services.wake = [] { oai_wake(); };
   services.apiBase = "";
-  services.platform = "web";
+  services.host = oai::app::HostKind::Browser;
+  services.backendKind = [host] { return host->transport.Kind(); };
   host->app = std::make_unique<oai::app::App>(services);
 
   oai_install_wake_listeners();

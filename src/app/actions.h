@@ -7,7 +7,7 @@
 #include <variant>
 #include <vector>
 
-#include "app/api_client.h"
+#include "app/ports/api_error.h"
 #include "app/state.h"
 #include "model/model.h"
 
@@ -53,6 +53,7 @@ struct NewChat {
 struct HealthReceived {
   std::optional<HealthStatus> health;  // nullopt when the check failed
   std::optional<ApiError> error;
+  BackendKind backend = BackendKind::Unknown;  // who answered; stamped by App::Update
 };
 struct AgentsReceived {
   std::vector<Agent> agents;

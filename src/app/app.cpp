@@ -96,6 +96,8 @@ bool App::Update() {
         retry->timestamp = NowIso8601();
       if (auto* fresh = std::get_if<NewChat>(&action); fresh && fresh->sessionId.empty())
         fresh->sessionId = NewUuidV4();
+      if (auto* health = std::get_if<HealthReceived>(&action); health && health->health)
+        health->backend = m_services.backendKind ? m_services.backendKind() : BackendKind::Server;
       for (const Effect& effect : Reduce(m_state, action)) RunEffect(effect);
       changed = true;
     }
@@ -103,39 +105,48 @@ bool App::Update() {
   return changed;
 }
 
-void App::RunEffect(const Effect& effect) {
-  std::shared_ptr<Inbox> inbox = m_inbox;
-  if (const auto* post = std::get_if<PostChat>(&effect)) {
-    m_client.PostChat(ChatRequest{post->text, post->sessionId},
-                      [inbox, requestId = post->requestId](ApiResult<ChatResponse> r) {
-                        if (r.ok()) inbox->Push(ChatSucceeded{requestId, std::move(*r.value), NowIso8601()});
-                        else inbox->Push(ChatFailed{requestId, std::move(r.error)});
-                      });
-  } else if (const auto* load = std::get_if<LoadSession>(&effect)) {
-    m_client.GetSession(load->sessionId, [inbox, sessionId = load->sessionId](ApiResult<SessionHistory> r) {
+// One overload per effect: std::visit does not compile when an effect has none, so none is silently ignored.
+struct App::EffectRunner {
+  App& app;
+  std::shared_ptr<Inbox> inbox;
+
+  void operator()(const PostChat& post) const {
+    app.m_client.PostChat(ChatRequest{post.text, post.sessionId},
+                          [inbox = inbox, requestId = post.requestId](ApiResult<ChatResponse> r) {
+                            if (r.ok()) inbox->Push(ChatSucceeded{requestId, std::move(*r.value), NowIso8601()});
+                            else inbox->Push(ChatFailed{requestId, std::move(r.error)});
+                          });
+  }
+  void operator()(const LoadSession& load) const {
+    app.m_client.GetSession(load.sessionId, [inbox = inbox, sessionId = load.sessionId](ApiResult<SessionHistory> r) {
       if (r.ok()) inbox->Push(SessionLoaded{sessionId, std::move(*r.value)});
       else inbox->Push(SessionLoadFailed{sessionId, std::move(r.error)});
     });
-  } else if (std::holds_alternative<CheckHealth>(effect)) {
-    m_client.GetHealth([inbox](ApiResult<HealthStatus> r) {
+  }
+  void operator()(const CheckHealth&) const {
+    app.m_client.GetHealth([inbox = inbox](ApiResult<HealthStatus> r) {
       if (r.ok()) inbox->Push(HealthReceived{std::move(*r.value), std::nullopt});
       else inbox->Push(HealthReceived{std::nullopt, std::move(r.error)});
     });
-  } else if (const auto* save = std::get_if<SaveSessionId>(&effect)) {
-    if (m_services.storage) m_services.storage->Set(kSessionStorageKey, save->sessionId);
-  } else if (std::holds_alternative<LoadAgents>(effect)) {
+  }
+  void operator()(const SaveSessionId& save) const {
+    if (app.m_services.storage) app.m_services.storage->Set(kSessionStorageKey, save.sessionId);
+  }
+  void operator()(const LoadAgents&) const {
     // Optional: older servers have no /api/agents; the cards then keep the built-in registry.
-    m_client.GetAgents([inbox](ApiResult<std::vector<Agent>> r) {
+    app.m_client.GetAgents([inbox = inbox](ApiResult<std::vector<Agent>> r) {
       if (r.ok()) inbox->Push(AgentsReceived{std::move(*r.value)});
     });
   }
-}
+};
+
+void App::RunEffect(const Effect& effect) { std::visit(EffectRunner{*this, m_inbox}, effect); }
 
 // [SECTION] Drawing
 
 void App::Draw() {
   const panels::Emit emit = [this](Action a) { Dispatch(std::move(a)); };
-  const panels::DrawContext ctx{m_state, emit, m_scale, m_services.platform, *m_panelMemory};
+  const panels::DrawContext ctx{m_state, emit, m_scale, m_services.host, *m_panelMemory};
   const ImGuiViewport* viewport = ImGui::GetMainViewport();
   ImGui::SetNextWindowPos(viewport->WorkPos);
   ImGui::SetNextWindowSize(viewport->WorkSize);

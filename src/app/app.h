@@ -7,9 +7,10 @@
 #include <string>
 
 #include "app/actions.h"
-#include "app/api_client.h"
+#include "app/ports/api_client.h"
+#include "app/ports/backend.h"
 #include "app/state.h"
-#include "app/transport.h"
+#include "app/ports/transport.h"
 
 namespace oai::app {
 
@@ -23,7 +24,9 @@ struct AppServices {
   KeyValueStore* storage = nullptr;
   std::function<void()> wake;  // called (from any thread) when an action was queued: the host should run a frame
   std::string apiBase;         // "" = same origin
-  std::string platform;        // "web" | "desktop"
+  HostKind host = HostKind::Headless;
+  // Who answers the API (the page asks its fallback transport); read when a health check arrives. Empty = the server.
+  std::function<BackendKind()> backendKind;
 };
 
 inline constexpr const char* kSessionStorageKey = "orchestratai.session_id";
@@ -58,6 +61,7 @@ class App {
 
  private:
   struct Inbox;
+  struct EffectRunner;
   void RunEffect(const Effect& effect);
   void DrawWide(const panels::DrawContext& ctx, float bodyHeight);
   void DrawNarrow(const panels::DrawContext& ctx, float bodyHeight);

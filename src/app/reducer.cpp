@@ -22,14 +22,14 @@ std::string_view Trim(std::string_view s) {
 }
 
 void ResetAgentActivity(DomainState& d) {
-  for (auto& a : d.agents) a.status = AgentStatus::Idle;
+  for (auto& a : d.agents) a.agent.status = AgentStatus::Idle;
 }
 
 void ResetAgentTotals(DomainState& d) {
   for (auto& a : d.agents) {
-    a.status = AgentStatus::Idle;
+    a.agent.status = AgentStatus::Idle;
     a.sessionTokens = 0;
-    a.cost = 0.0;
+    a.sessionCost = 0.0;
     a.lastLatencyMs.reset();
     a.lastCache = CacheStatus::None;
   }
@@ -49,7 +49,7 @@ int LastTurn(const DomainState& d) { return d.messages.empty() ? 0 : d.messages.
 
 void CreditAgent(AgentCard& card, const ChatMetrics& m) {
   card.sessionTokens += m.tokensUsed;
-  card.cost += m.cost;
+  card.sessionCost += m.cost;
   card.lastLatencyMs = m.latency;
   card.lastCache = m.cache_status;
 }
@@ -75,7 +75,7 @@ void StartSend(State& s, const std::string& rawText, const std::string& timestam
   d.pendingRequestId = requestId;
   d.error.reset();
   ResetAgentActivity(d);
-  d.Card(AgentId::Orchestrator).status = AgentStatus::Routing;
+  d.Card(AgentId::Orchestrator).agent.status = AgentStatus::Routing;
   ClearDraft(s.view);
   fx.push_back(PostChat{text, d.sessionId, requestId});
 }
@@ -119,7 +119,7 @@ void Apply(State& s, const ChatSucceeded& a, Effects&) {
   d.messages.push_back(std::move(reply));
   d.logTurns.push_back(std::move(group));
 
-  for (AgentId id : kAllAgents) d.Card(id).status = r.agent_status[id];
+  for (AgentId id : kAllAgents) d.Card(id).agent.status = r.agent_status[id];
   CreditAgent(d.Card(r.agent), r.metrics);
   d.lastMetrics = r.metrics;
   d.totals.tokens += r.metrics.tokensUsed;
@@ -289,11 +289,12 @@ void Apply(State& s, const HealthReceived& a, Effects&) {
   auto& d = s.domain;
   if (a.health) {
     d.backend = *a.health;
+    d.backendKind = a.backend;
     d.connection = ConnectionState::Online;
     const std::string& model = !a.health->llm_model.empty() ? a.health->llm_model : a.health->llm_kind;
     if (!model.empty())
       for (auto& card : d.agents)
-        if (card.id != AgentId::Orchestrator) card.model = model;
+        if (card.agent.id != AgentId::Orchestrator) card.agent.model = model;
     return;
   }
   if (a.error && a.error->status == 0) d.connection = ConnectionState::Offline;
@@ -302,12 +303,11 @@ void Apply(State& s, const HealthReceived& a, Effects&) {
 
 void Apply(State& s, const AgentsReceived& a, Effects&) {
   for (const auto& agent : a.agents) {
+    // The server's registry wins (its model names, its totals over all sessions); the activity shown is this page's.
     auto& card = s.domain.Card(agent.id);
-    if (!agent.name.empty()) card.name = agent.name;
-    if (!agent.model.empty()) card.model = agent.model;
-    if (!agent.color.empty()) card.color = agent.color;
-    card.strategy = agent.strategy;
-    // tokensUsed/cost in the registry are the server's totals over all sessions; the cards show this session's.
+    const AgentStatus status = card.agent.status;
+    card.agent = agent;
+    card.agent.status = status;
   }
 }
 

@@ -1,6 +1,8 @@
 // Defaults of the app state: the agent registry as shown before the server reports its own.
 #include "app/state.h"
 
+#include "model/agents.h"
+
 namespace oai::app {
 
 const char* ToString(ConnectionState s) {
@@ -19,19 +21,9 @@ std::size_t DomainState::LogCount() const {
 }
 
 std::array<AgentCard, 4> DefaultAgents() {
-  auto card = [](AgentId id, const char* model, Strategy strategy, const char* color) {
-    AgentCard c;
-    c.id = id;
-    c.name = DisplayName(id);
-    c.model = model;
-    c.strategy = strategy;
-    c.color = color;
-    return c;
-  };
-  return {card(AgentId::Orchestrator, "intent router", Strategy::Orchestration, "#06B6D4"),
-          card(AgentId::Billing, "extractive", Strategy::PureCag, "#10B981"),
-          card(AgentId::Technical, "extractive", Strategy::PureRag, "#3B82F6"),
-          card(AgentId::Policy, "extractive", Strategy::PureCag, "#A855F7")};
+  std::array<AgentCard, 4> cards;
+  for (const AgentSpec& spec : kAgentRegistry) cards[static_cast<std::size_t>(spec.id)].agent = MakeAgent(spec.id);
+  return cards;
 }
 
 State InitialState() {

@@ -8,7 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "app/api_client.h"
+#include "app/ports/api_error.h"
+#include "app/ports/backend.h"
 #include "model/model.h"
 
 namespace oai::app {
@@ -42,15 +43,11 @@ struct LogTurn {
   std::vector<LogEntry> entries;
 };
 
+// An agent of the registry (as the server reports it) with this session's running totals.
 struct AgentCard {
-  AgentId id = AgentId::Orchestrator;
-  std::string name;
-  std::string model;
-  Strategy strategy = Strategy::Orchestration;
-  std::string color;  // "#06B6D4"
-  AgentStatus status = AgentStatus::Idle;
+  Agent agent;  // status, name, model, colour; agent.tokensUsed/cost are the server's totals over all sessions
   std::int64_t sessionTokens = 0;
-  double cost = 0.0;
+  double sessionCost = 0.0;
   std::optional<double> lastLatencyMs;
   CacheStatus lastCache = CacheStatus::None;
 };
@@ -84,6 +81,7 @@ struct DomainState {
   std::optional<ChatMetrics> lastMetrics;
   SessionTotals totals;
   std::optional<HealthStatus> backend;
+  BackendKind backendKind = BackendKind::Unknown;  // who answered the last health check
   bool historyLoading = false;
 
   AgentCard& Card(AgentId id) { return agents[static_cast<std::size_t>(id)]; }
@@ -113,7 +111,7 @@ struct State {
   ViewState view;
 };
 
-// The registry as the UI shows it before the server says otherwise (names, colours and strategies of PRODUCT.md §4-5).
+// The registry (model/agents.h) as the UI shows it before the server says otherwise.
 std::array<AgentCard, 4> DefaultAgents();
 State InitialState();
 

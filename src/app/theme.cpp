@@ -3,6 +3,8 @@
 
 #include <cstdlib>
 
+#include "model/agents.h"
+
 namespace oai::app {
 
 ImVec4 HexColor(const std::string& hex, float alpha) {
@@ -13,15 +15,7 @@ ImVec4 HexColor(const std::string& hex, float alpha) {
   return ImVec4(((v >> 16) & 0xFF) / 255.f, ((v >> 8) & 0xFF) / 255.f, (v & 0xFF) / 255.f, alpha);
 }
 
-ImVec4 AgentColor(AgentId id) {
-  switch (id) {
-    case AgentId::Orchestrator: return HexColor("#06B6D4");
-    case AgentId::Billing: return HexColor("#10B981");
-    case AgentId::Technical: return HexColor("#3B82F6");
-    case AgentId::Policy: return HexColor("#A855F7");
-  }
-  return colors::kIdle;
-}
+ImVec4 AgentColor(AgentId id) { return HexColor(SpecOf(id).color); }
 
 ImVec4 StatusColor(AgentStatus status) {
   switch (status) {

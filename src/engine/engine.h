@@ -8,18 +8,12 @@
 #include <string>
 #include <vector>
 
+#include "engine/document.h"
 #include "engine/llm.h"
 #include "engine/response_cache.h"
 #include "model/model.h"
 
 namespace oai::engine {
-
-// One markdown document of the knowledge base. `path` is relative to the knowledge folder ("billing/pricing.md"); its
-// first folder names the domain (billing, technical, policy, general).
-struct SourceDocument {
-  std::string path;
-  std::string text;
-};
 
 struct EngineConfig {
   std::vector<SourceDocument> documents;
@@ -75,10 +69,5 @@ class Engine {
   // without an LLM, kHistoryMessagesUsed with one. Reading and parsing fewer is a seventh of a cached turn.
   virtual std::size_t HistoryMessagesNeeded() const = 0;
 };
-
-// Reads every *.md file below `dir` (sorted by path). Unreadable or empty files are skipped with a line in `warnings`.
-std::vector<SourceDocument> LoadDocumentsFromDirectory(const std::string& dir, std::vector<std::string>* warnings);
-// Reads a whole text file; throws std::runtime_error naming the file when it cannot.
-std::string ReadTextFile(const std::string& path);
 
 }  // namespace oai::engine

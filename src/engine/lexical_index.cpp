@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <mutex>
 #include <stdexcept>
 #include <unordered_set>
 
@@ -14,15 +15,6 @@ namespace {
 constexpr double kK1 = 1.2;
 constexpr double kB = 0.75;
 }  // namespace
-
-std::vector<std::string> Trigrams(const std::string& word) {
-  const std::string padded = "^" + word + "$";
-  std::vector<std::string> out;
-  for (std::size_t i = 0; i + 3 <= padded.size(); ++i) out.push_back(padded.substr(i, 3));
-  std::sort(out.begin(), out.end());
-  out.erase(std::unique(out.begin(), out.end()), out.end());
-  return out;
-}
 
 void LexicalIndex::Build(const std::vector<Chunk>& chunks) {
   m_expansionMemo = std::make_unique<ExpansionMemo>();

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "engine/chunking.h"
+#include "model/model.h"  // TermExpansion, as the search log reports it
 
 namespace oai::engine {
 
@@ -17,12 +18,6 @@ struct SearchHit {
   std::size_t chunk = 0;     // index into the corpus
   double score = 0.0;        // fused score: BM25 of the query terms + similarity-weighted BM25 of their expansions
   double similarity = 0.0;   // score / (score + kSimilarityHalf): 0..1, 0.5 at kSimilarityHalf, same for same input
-};
-
-struct TermExpansion {
-  std::string term;     // from the query
-  std::string matched;  // indexed word it resembles
-  double similarity;    // Dice coefficient of their character trigrams
 };
 
 inline constexpr double kSimilarityHalf = 6.0;
@@ -71,7 +66,5 @@ class LexicalIndex {
   std::unique_ptr<ExpansionMemo> m_expansionMemo = std::make_unique<ExpansionMemo>();
 };
 
-// Character trigrams of "^word$" (the markers let short words and word edges count).
-std::vector<std::string> Trigrams(const std::string& word);
 
 }  // namespace oai::engine

@@ -16,7 +16,7 @@ void from_json(const Json& j, CachedAnswer& v) {
   j.at("query").get_to(v.query);
   j.at("answer").get_to(v.answer);
   j.at("confidence").get_to(v.confidence);
-  v.citations = j.at("citations");
+  j.at("citations").get_to(v.citations);
   j.at("chunks").get_to(v.chunks);
   j.at("tokens").get_to(v.tokens);
   j.at("cost").get_to(v.cost);

@@ -25,7 +25,7 @@ struct CachedAnswer {
   std::string query;       // the question as first asked
   std::string answer;
   double confidence = 0.0;
-  Json citations = Json::array();       // the documents log's citations
+  std::vector<Citation> citations;      // the documents log's citations
   std::vector<DocumentChunk> chunks;    // what the search found then
   std::int64_t tokens = 0;              // what producing it cost
   double cost = 0.0;

@@ -7,7 +7,6 @@
 #include <set>
 #include <stdexcept>
 
-#include "engine/lexical_index.h"
 #include "engine/text.h"
 
 namespace oai::engine {

@@ -272,4 +272,13 @@ std::vector<std::string_view> SplitOn(std::string_view text, char sep) {
   return fields;
 }
 
+std::vector<std::string> Trigrams(const std::string& word) {
+  const std::string padded = "^" + word + "$";
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i + 3 <= padded.size(); ++i) out.push_back(padded.substr(i, 3));
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
 }  // namespace oai::engine

@@ -28,5 +28,7 @@ std::string Trim(std::string_view s);
 // Splits `text` on `sep` into views of `text`; keeps empty fields ("a||b" → a, "", b) and yields no field after a
 // trailing separator, like std::getline. The engine avoids iostreams: they pull C++ locales into the page's wasm.
 std::vector<std::string_view> SplitOn(std::string_view text, char sep);
+// Character trigrams of "^word$" (the markers let short words and word edges count).
+std::vector<std::string> Trigrams(const std::string& word);
 
 }  // namespace oai::engine

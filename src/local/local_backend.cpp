@@ -1,6 +1,9 @@
 // The in-page backend and the transport that chooses between it and the server (see local_backend.h).
 #include "local/local_backend.h"
 
+#include <strings.h>
+
+#include <cstring>
 #include <set>
 
 #include "model/ids.h"
@@ -13,33 +16,30 @@ namespace {
 
 constexpr const char* kSessionKeyPrefix = "orchestratai.local.session.";
 
-app::HttpResponse JsonResponse(int status, const Json& body) {
+app::HttpResponse ToHttpResponse(service::ApiResponse reply) {
   app::HttpResponse r;
-  r.status = status;
-  r.body = body.dump();
-  r.headers = {{"Content-Type", "application/json"}, {"X-Request-Id", NewUuidV4()}};
+  r.status = reply.status;
+  r.body = std::move(reply.body);
+  if (!reply.contentType.empty()) r.headers.emplace_back("Content-Type", reply.contentType);
+  for (auto& h : reply.headers) r.headers.push_back(std::move(h));
   return r;
 }
 
-app::HttpResponse ErrorReply(int status, const std::string& code, const std::string& message,
-                                std::optional<Json> details = std::nullopt) {
-  oai::ErrorResponse err;
-  err.error.code = code;
-  err.error.message = message;
-  err.error.details = std::move(details);
-  err.error.timestamp = NowIso8601();
-  err.error.requestId = NewUuidV4();
-  app::HttpResponse r = JsonResponse(status, Json(err));
-  r.headers[1].second = err.error.requestId;
-  return r;
+app::HttpResponse Unavailable(const std::string& why) {
+  return ToHttpResponse(service::ErrorResponseFor(503, "ENGINE_UNAVAILABLE", why, NewUuidV4(), Json{{"retryable", false}}));
 }
 
-// "/api/chat", "http://host:8080/api/chat?x=1" → "/api/chat".
-std::string ApiPath(const std::string& url) {
-  std::string path = url;
-  if (const auto api = path.find("/api/"); api != std::string::npos) path = path.substr(api);
-  if (const auto q = path.find('?'); q != std::string::npos) path.resize(q);
-  return path;
+// "/api/chat", "http://host:8080/api/chat?x=1" → "/api/chat", "/api/chat?x=1".
+std::string ApiTarget(const std::string& url) {
+  const auto api = url.find("/api/");
+  return api == std::string::npos ? url : url.substr(api);
+}
+
+std::string HeaderOf(const app::HttpRequest& request, const char* name) {
+  for (const auto& [k, v] : request.headers) {
+    if (k.size() == std::strlen(name) && strncasecmp(k.c_str(), name, k.size()) == 0) return v;
+  }
+  return "";
 }
 
 }  // namespace
@@ -125,9 +125,7 @@ bool LocalBackend::Ready() const {
 void LocalBackend::Send(const app::HttpRequest& request, std::function<void(app::HttpResponse)> onDone) {
   std::unique_lock<std::recursive_mutex> lock(m_mutex);
   if (m_state == LoadState::Ready || m_state == LoadState::Failed) {
-    app::HttpResponse response = m_state == LoadState::Ready
-                                     ? Handle(request)
-                                     : ErrorReply(503, "ENGINE_UNAVAILABLE", m_loadError, Json{{"retryable", false}});
+    app::HttpResponse response = m_state == LoadState::Ready ? Handle(request) : Unavailable(m_loadError);
     lock.unlock();
     onDone(std::move(response));
     return;
@@ -171,6 +169,7 @@ void LocalBackend::FileArrived(std::size_t index, app::HttpResponse response) {
   config.routerExamplesTsv = m_texts.back();
   try {
     m_engine = engine::Engine::Create(std::move(config));
+    m_api = std::make_unique<service::Api>(*m_engine, m_store);
     m_state = LoadState::Ready;
   } catch (const std::exception& e) {
     m_loadError = std::string("the in-page engine could not start: ") + e.what();
@@ -184,60 +183,18 @@ void LocalBackend::Finish() {
   auto waiting = std::move(m_waiting);
   m_waiting.clear();
   for (auto& [request, onDone] : waiting) {
-    onDone(m_state == LoadState::Ready ? Handle(request)
-                                       : ErrorReply(503, "ENGINE_UNAVAILABLE", m_loadError, Json{{"retryable", false}}));
+    onDone(m_state == LoadState::Ready ? Handle(request) : Unavailable(m_loadError));
   }
 }
 
 app::HttpResponse LocalBackend::Handle(const app::HttpRequest& request) {
-  const std::string path = ApiPath(request.url);
-  const std::string& method = request.method;
-  auto notAllowed = [&](const char* allow) {
-    return ErrorReply(405, "METHOD_NOT_ALLOWED", method + " is not allowed on " + path + " (use " + allow + ")");
-  };
-  try {
-    if (path == "/api/health") {
-      if (method != "GET") return notAllowed("GET");
-      return JsonResponse(200, Json(service::BuildHealth(*m_engine, m_store)));
-    }
-    if (path == "/api/agents") {
-      if (method != "GET") return notAllowed("GET");
-      return JsonResponse(200, Json(m_engine->Agents()));
-    }
-    if (path == "/api/session") {
-      if (method != "POST") return notAllowed("POST");
-      SessionCreated created;
-      created.session_id = NewUuidV4();
-      created.created_at = m_store.Ensure(created.session_id, NowIso8601()).start_time;
-      return JsonResponse(201, Json(created));
-    }
-    if (path.rfind("/api/session/", 0) == 0) {
-      const std::string raw = path.substr(std::string("/api/session/").size());
-      if (!IsUuid(raw)) return ErrorReply(400, "VALIDATION_ERROR", "session id must be a UUID");
-      const std::string id = NormalizeUuid(raw);
-      if (method == "GET") {
-        auto h = m_store.History(id);
-        if (!h) return ErrorReply(404, "SESSION_NOT_FOUND", "no session " + id);
-        return JsonResponse(200, Json(*h));
-      }
-      if (method == "DELETE") {
-        if (!m_store.Delete(id)) return ErrorReply(404, "SESSION_NOT_FOUND", "no session " + id);
-        app::HttpResponse r;
-        r.status = 204;
-        return r;
-      }
-      return notAllowed("GET, DELETE");
-    }
-    if (path == "/api/chat") {
-      if (method != "POST") return notAllowed("POST");
-      Result<ChatRequest> parsed = ParseChatRequest(request.body);
-      if (!parsed) return ErrorReply(400, "VALIDATION_ERROR", parsed.error().Summary(), parsed.error().ToDetails());
-      return JsonResponse(200, Json(service::RunChatTurn(*m_engine, m_store, parsed.value()).response));
-    }
-    return ErrorReply(404, "NOT_FOUND", "no route for " + path);
-  } catch (const std::exception&) {
-    return ErrorReply(500, "INTERNAL_ERROR", "internal error");
-  }
+  service::ApiRequest api;
+  api.method = request.method;
+  api.target = ApiTarget(request.url);
+  api.contentType = HeaderOf(request, "Content-Type");
+  api.requestId = HeaderOf(request, "X-Request-Id");
+  api.body = request.body;
+  return ToHttpResponse(m_api->Handle(api));
 }
 
 // ---------------------------------------------------------------------------------------------------------------------
@@ -250,6 +207,15 @@ FallbackTransport::FallbackTransport(app::Transport* network, app::Transport* lo
 bool FallbackTransport::UsingLocal() const {
   std::lock_guard<std::mutex> lock(m_mutex);
   return m_mode == Mode::Local;
+}
+
+app::BackendKind FallbackTransport::Kind() const {
+  std::lock_guard<std::mutex> lock(m_mutex);
+  switch (m_mode) {
+    case Mode::Server: return app::BackendKind::Server;
+    case Mode::Local: return app::BackendKind::InPage;
+    default: return app::BackendKind::Unknown;
+  }
 }
 
 void FallbackTransport::Send(const app::HttpRequest& request, std::function<void(app::HttpResponse)> onDone) {

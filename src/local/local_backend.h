@@ -10,8 +10,10 @@
 #include <string>
 #include <vector>
 
-#include "app/transport.h"
+#include "app/ports/backend.h"
+#include "app/ports/transport.h"
 #include "engine/engine.h"
+#include "service/api.h"
 #include "service/session_store.h"
 
 namespace oai::local {
@@ -55,6 +57,7 @@ class LocalBackend final : public app::Transport {
   std::string m_kbBase;
   KeyValueSessionStore m_store;
   std::unique_ptr<engine::Engine> m_engine;
+  std::unique_ptr<service::Api> m_api;  // answers every request once the engine is ready
   mutable std::recursive_mutex m_mutex;
   LoadState m_state = LoadState::NotStarted;
   std::string m_loadError;
@@ -71,6 +74,7 @@ class FallbackTransport final : public app::Transport {
   FallbackTransport(app::Transport* network, app::Transport* local, bool forceLocal);
   void Send(const app::HttpRequest& request, std::function<void(app::HttpResponse)> onDone) override;
   bool UsingLocal() const;
+  app::BackendKind Kind() const;  // Unknown until the first health check has decided
 
  private:
   enum class Mode { Undecided, Checking, Server, Local };

@@ -104,7 +104,7 @@ void Append(std::string& out, const DocumentChunk& v) {
   w.Int(v.id);
   if (v.metadata) {
     w.Key("metadata");
-    w.Value(*v.metadata);
+    w.Value(Json(*v.metadata));
   }
   w.Key("similarity");
   w.Double(v.similarity);
@@ -121,7 +121,7 @@ void Append(std::string& out, const RetrievalLog& v) {
     AppendArray(out, *v.chunks, [](std::string& o, const DocumentChunk& c) { Append(o, c); });
   }
   w.Key("data");
-  w.Value(v.data);
+  w.Value(Json(v.data));
   w.Key("id");
   w.String(v.id);
   w.Key("status");
@@ -131,7 +131,7 @@ void Append(std::string& out, const RetrievalLog& v) {
   w.Key("title");
   w.String(v.title);
   w.Key("type");
-  w.Enum(ToString(v.type));
+  w.Enum(ToString(v.Type()));
   w.End();
 }
 

@@ -1,6 +1,10 @@
 // JSON mappings of the model: exactly the contract's keys, optional keys only when set.
 #include "model/model.h"
 
+#include "model/agents.h"
+
+#include <type_traits>
+
 namespace oai {
 
 // ---------------------------------------------------------------------------------------------------------------------
@@ -42,8 +46,6 @@ const char* ToString(LogType v) {
     case LogType::VectorSearch: return "vector_search";
     case LogType::Cache: return "cache";
     case LogType::Documents: return "documents";
-    case LogType::Llm: return "llm";
-    case LogType::Error: return "error";
   }
   return "routing";
 }
@@ -81,8 +83,7 @@ std::optional<AgentStatus> ParseAgentStatus(const std::string& s) {
   return ParseName(s, {AgentStatus::Idle, AgentStatus::Routing, AgentStatus::Active, AgentStatus::Complete});
 }
 std::optional<LogType> ParseLogType(const std::string& s) {
-  return ParseName(s, {LogType::Routing, LogType::VectorSearch, LogType::Cache, LogType::Documents, LogType::Llm,
-                       LogType::Error});
+  return ParseName(s, {LogType::Routing, LogType::VectorSearch, LogType::Cache, LogType::Documents});
 }
 std::optional<LogStatus> ParseLogStatus(const std::string& s) {
   return ParseName(s, {LogStatus::Success, LogStatus::Pending, LogStatus::Warning, LogStatus::Error});
@@ -94,15 +95,7 @@ std::optional<Strategy> ParseStrategy(const std::string& s) {
   return ParseName(s, {Strategy::Orchestration, Strategy::PureCag, Strategy::PureRag, Strategy::Hybrid});
 }
 
-const char* DisplayName(AgentId v) {
-  switch (v) {
-    case AgentId::Orchestrator: return "Orchestrator";
-    case AgentId::Billing: return "Billing Agent";
-    case AgentId::Technical: return "Technical Agent";
-    case AgentId::Policy: return "Policy Agent";
-  }
-  return "Orchestrator";
-}
+const char* DisplayName(AgentId v) { return SpecOf(v).name; }
 const char* DisplayName(Strategy v) {
   switch (v) {
     case Strategy::Orchestration: return "Orchestration";
@@ -117,6 +110,218 @@ const char* DisplayName(Strategy v) {
 // [SECTION] JSON mappings
 // ---------------------------------------------------------------------------------------------------------------------
 
+// The payload types' members, listed once each: Fields(v, f) calls f(key, member) for every member, and one writer and
+// one reader serve every type. Optional members are written only when set and read only when present.
+template <class T, class F>
+void Fields(T& v, F&& f);
+template <class F>
+void Fields(RoutingReason& v, F&& f) {
+  f("term", v.term);
+  f("weight", v.weight);
+}
+template <class F>
+void Fields(const RoutingReason& v, F&& f) {
+  Fields(const_cast<RoutingReason&>(v), [&f](const char* key, const auto& member) { f(key, member); });
+}
+template <class F>
+void Fields(IntentAlternative& v, F&& f) {
+  f("intent", v.intent);
+  f("probability", v.probability);
+}
+template <class F>
+void Fields(const IntentAlternative& v, F&& f) {
+  Fields(const_cast<IntentAlternative&>(v), [&f](const char* key, const auto& member) { f(key, member); });
+}
+template <class F>
+void Fields(FollowUp& v, F&& f) {
+  f("previous_question", v.previous_question);
+  f("applied", v.applied);
+}
+template <class F>
+void Fields(const FollowUp& v, F&& f) {
+  Fields(const_cast<FollowUp&>(v), [&f](const char* key, const auto& member) { f(key, member); });
+}
+template <class F>
+void Fields(RoutingData& v, F&& f) {
+  f("intent", v.intent);
+  f("confidence", v.confidence);
+  f("agent", v.agent);
+  f("strategy", v.strategy);
+  f("specialists", v.specialists);
+  f("reasons", v.reasons);
+  f("alternatives", v.alternatives);
+  f("classifier", v.classifier);
+  f("temperature", v.temperature);
+  f("model", v.model);
+  f("tokens", v.tokens);
+  f("latency_ms", v.latency_ms);
+  f("follow_up", v.follow_up);
+}
+template <class F>
+void Fields(const RoutingData& v, F&& f) {
+  Fields(const_cast<RoutingData&>(v), [&f](const char* key, const auto& member) { f(key, member); });
+}
+template <class F>
+void Fields(TermExpansion& v, F&& f) {
+  f("term", v.term);
+  f("matched", v.matched);
+  f("similarity", v.similarity);
+}
+template <class F>
+void Fields(const TermExpansion& v, F&& f) {
+  Fields(const_cast<TermExpansion&>(v), [&f](const char* key, const auto& member) { f(key, member); });
+}
+template <class F>
+void Fields(SearchData& v, F&& f) {
+  f("index", v.index);
+  f("metric", v.metric);
+  f("agent", v.agent);
+  f("domain", v.domain);
+  f("query_terms", v.query_terms);
+  f("expansions", v.expansions);
+  f("top_k", v.top_k);
+  f("chunk_count", v.chunk_count);
+  f("indexed_chunks", v.indexed_chunks);
+  f("latency_ms", v.latency_ms);
+}
+template <class F>
+void Fields(const SearchData& v, F&& f) {
+  Fields(const_cast<SearchData&>(v), [&f](const char* key, const auto& member) { f(key, member); });
+}
+template <class F>
+void Fields(CacheData& v, F&& f) {
+  f("hit", v.hit);
+  f("agent", v.agent);
+  f("key", v.key);
+  f("cache", v.cache);
+  f("threshold", v.threshold);
+  f("hit_rate", v.hit_rate);
+  f("size", v.size);
+  f("capacity", v.capacity);
+  f("latency_ms", v.latency_ms);
+  f("similarity", v.similarity);
+  f("matched_question", v.matched_question);
+  f("saved_tokens", v.saved_tokens);
+  f("saved_cost", v.saved_cost);
+  f("saved_latency_ms", v.saved_latency_ms);
+}
+template <class F>
+void Fields(const CacheData& v, F&& f) {
+  Fields(const_cast<CacheData&>(v), [&f](const char* key, const auto& member) { f(key, member); });
+}
+template <class F>
+void Fields(Citation& v, F&& f) {
+  f("n", v.n);
+  f("source", v.source);
+  f("title", v.title);
+  f("heading", v.heading);
+  f("chunk_id", v.chunk_id);
+  f("similarity", v.similarity);
+}
+template <class F>
+void Fields(const Citation& v, F&& f) {
+  Fields(const_cast<Citation&>(v), [&f](const char* key, const auto& member) { f(key, member); });
+}
+template <class F>
+void Fields(DocumentsData& v, F&& f) {
+  f("citations", v.citations);
+  f("composer", v.composer);
+  f("model", v.model);
+  f("prompt_tokens", v.prompt_tokens);
+  f("completion_tokens", v.completion_tokens);
+  f("tokens_estimated", v.tokens_estimated);
+  f("cost", v.cost);
+  f("latency_ms", v.latency_ms);
+  f("estimator", v.estimator);
+  f("sentences", v.sentences);
+  f("endpoint", v.endpoint);
+  f("history_messages", v.history_messages);
+  f("llm_error", v.llm_error);
+  f("warnings", v.warnings);
+}
+template <class F>
+void Fields(const DocumentsData& v, F&& f) {
+  Fields(const_cast<DocumentsData&>(v), [&f](const char* key, const auto& member) { f(key, member); });
+}
+template <class F>
+void Fields(ChunkMetadata& v, F&& f) {
+  f("heading", v.heading);
+  f("title", v.title);
+  f("start", v.start);
+  f("end", v.end);
+  f("score", v.score);
+}
+template <class F>
+void Fields(const ChunkMetadata& v, F&& f) {
+  Fields(const_cast<ChunkMetadata&>(v), [&f](const char* key, const auto& member) { f(key, member); });
+}
+
+template <class T>
+struct IsOptional : std::false_type {};
+template <class T>
+struct IsOptional<std::optional<T>> : std::true_type {};
+
+template <class T>
+void WriteFields(Json& j, const T& v) {
+  j = Json::object();
+  Fields(v, [&j](const char* key, const auto& member) {
+    if constexpr (IsOptional<std::decay_t<decltype(member)>>::value) {
+      if (member) j[key] = *member;
+    } else {
+      j[key] = member;
+    }
+  });
+}
+
+template <class T>
+void ReadFields(const Json& j, T& v) {
+  Fields(v, [&j](const char* key, auto& member) {
+    using M = std::decay_t<decltype(member)>;
+    if constexpr (IsOptional<M>::value) {
+      auto it = j.find(key);
+      member = it == j.end() ? std::nullopt : M(it->template get<typename M::value_type>());
+    } else {
+      j.at(key).get_to(member);
+    }
+  });
+}
+
+void to_json(Json& j, const RoutingReason& v) { WriteFields(j, v); }
+void from_json(const Json& j, RoutingReason& v) { ReadFields(j, v); }
+void to_json(Json& j, const IntentAlternative& v) { WriteFields(j, v); }
+void from_json(const Json& j, IntentAlternative& v) { ReadFields(j, v); }
+void to_json(Json& j, const FollowUp& v) { WriteFields(j, v); }
+void from_json(const Json& j, FollowUp& v) { ReadFields(j, v); }
+void to_json(Json& j, const RoutingData& v) { WriteFields(j, v); }
+void from_json(const Json& j, RoutingData& v) { ReadFields(j, v); }
+void to_json(Json& j, const TermExpansion& v) { WriteFields(j, v); }
+void from_json(const Json& j, TermExpansion& v) { ReadFields(j, v); }
+void to_json(Json& j, const SearchData& v) { WriteFields(j, v); }
+void from_json(const Json& j, SearchData& v) { ReadFields(j, v); }
+void to_json(Json& j, const CacheData& v) { WriteFields(j, v); }
+void from_json(const Json& j, CacheData& v) { ReadFields(j, v); }
+void to_json(Json& j, const Citation& v) { WriteFields(j, v); }
+void from_json(const Json& j, Citation& v) { ReadFields(j, v); }
+void to_json(Json& j, const DocumentsData& v) { WriteFields(j, v); }
+void from_json(const Json& j, DocumentsData& v) { ReadFields(j, v); }
+void to_json(Json& j, const ChunkMetadata& v) { WriteFields(j, v); }
+void from_json(const Json& j, ChunkMetadata& v) { ReadFields(j, v); }
+
+void to_json(Json& j, const LogData& v) {
+  std::visit([&j](const auto& data) { j = data; }, v);
+}
+
+LogData ParseLogData(LogType type, const Json& j) {
+  if (!j.is_object()) throw Json::type_error::create(302, "data must be an object", &j);
+  switch (type) {
+    case LogType::Routing: return j.get<RoutingData>();
+    case LogType::VectorSearch: return j.get<SearchData>();
+    case LogType::Cache: return j.get<CacheData>();
+    case LogType::Documents: return j.get<DocumentsData>();
+  }
+  throw Json::type_error::create(302, "unknown log type", &j);
+}
+
 void to_json(Json& j, const DocumentChunk& v) {
   j = Json{{"id", v.id}, {"content", v.content}, {"similarity", v.similarity}, {"source", v.source}};
   if (v.metadata) j["metadata"] = *v.metadata;
@@ -126,19 +331,25 @@ void from_json(const Json& j, DocumentChunk& v) {
   j.at("content").get_to(v.content);
   j.at("similarity").get_to(v.similarity);
   j.at("source").get_to(v.source);
-  v.metadata = j.contains("metadata") ? std::optional<Json>(j.at("metadata")) : std::nullopt;
+  auto it = j.find("metadata");
+  v.metadata = it == j.end() ? std::nullopt : std::optional<ChunkMetadata>(it->get<ChunkMetadata>());
 }
 
 void to_json(Json& j, const RetrievalLog& v) {
-  j = Json{{"id", v.id},         {"type", v.type},           {"title", v.title},
-           {"data", v.data},     {"timestamp", v.timestamp}, {"status", v.status}};
+  j = Json{{"id", v.id},
+           {"type", v.Type()},
+           {"title", v.title},
+           {"data", v.data},
+           {"timestamp", v.timestamp},
+           {"status", v.status}};
   if (v.chunks) j["chunks"] = *v.chunks;
 }
 void from_json(const Json& j, RetrievalLog& v) {
   j.at("id").get_to(v.id);
-  j.at("type").get_to(v.type);
+  const std::optional<LogType> type = ParseLogType(j.at("type").get<std::string>());
+  if (!type) throw Json::type_error::create(302, "type must be routing, vector_search, cache or documents", &j);
   j.at("title").get_to(v.title);
-  v.data = j.at("data");
+  v.data = ParseLogData(*type, j.at("data"));
   j.at("timestamp").get_to(v.timestamp);
   j.at("status").get_to(v.status);
   if (j.contains("chunks")) {

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -26,7 +27,9 @@ inline constexpr std::array<AgentId, 4> kAllAgents = {AgentId::Orchestrator, Age
 
 enum class AgentStatus { Idle, Routing, Active, Complete };
 enum class MessageRole { User, Assistant };
-enum class LogType { Routing, VectorSearch, Cache, Documents, Llm, Error };
+// Exactly the original client's four types; a new step goes into an existing type's data. The order is the order of
+// the LogData variant's alternatives.
+enum class LogType { Routing, VectorSearch, Cache, Documents };
 enum class LogStatus { Success, Pending, Warning, Error };
 enum class CacheStatus { Hit, Miss, None };
 enum class Strategy { Orchestration, PureCag, PureRag, Hybrid };
@@ -43,9 +46,7 @@ NLOHMANN_JSON_SERIALIZE_ENUM(MessageRole, {{MessageRole::User, "user"}, {Message
 NLOHMANN_JSON_SERIALIZE_ENUM(LogType, {{LogType::Routing, "routing"},
                                        {LogType::VectorSearch, "vector_search"},
                                        {LogType::Cache, "cache"},
-                                       {LogType::Documents, "documents"},
-                                       {LogType::Llm, "llm"},
-                                       {LogType::Error, "error"}})
+                                       {LogType::Documents, "documents"}})
 NLOHMANN_JSON_SERIALIZE_ENUM(LogStatus, {{LogStatus::Success, "success"},
                                          {LogStatus::Pending, "pending"},
                                          {LogStatus::Warning, "warning"},
@@ -72,31 +73,155 @@ std::optional<LogStatus> ParseLogStatus(const std::string& s);
 std::optional<CacheStatus> ParseCacheStatus(const std::string& s);
 std::optional<Strategy> ParseStrategy(const std::string& s);
 
-// Display names for the UI and transcripts: "Billing Agent", "Pure CAG".
+// Display names for the UI and transcripts: "Billing Agent" (from the registry, agents.h), "Pure CAG".
 const char* DisplayName(AgentId v);
 const char* DisplayName(Strategy v);
 
 // ---------------------------------------------------------------------------------------------------------------------
+// [SECTION] Retrieval-log payloads (RetrievalLog::data, one type per LogType)
+// ---------------------------------------------------------------------------------------------------------------------
+// The engine fills these, the stores keep them, the panels read their fields. Keys are the member names. Strict
+// parsing: every member is required unless it is optional, and ValidateRetrievalLog rejects keys that are not here.
+
+// A word that pushed the router towards its decision, with its weight in the decision.
+struct RoutingReason {
+  std::string term;
+  double weight = 0.0;
+  bool operator==(const RoutingReason&) const = default;
+};
+// An intent the router considered and did not choose.
+struct IntentAlternative {
+  std::string intent;
+  double probability = 0.0;
+  bool operator==(const IntentAlternative&) const = default;
+};
+// The question was short or referred back: it was also read together with the previous question.
+struct FollowUp {
+  std::string previous_question;
+  bool applied = false;  // the combined reading decided the route
+  bool operator==(const FollowUp&) const = default;
+};
+struct RoutingData {
+  std::string intent;  // billing, technical, policy, greeting, thanks, about, out_of_scope
+  double confidence = 0.0;
+  AgentId agent = AgentId::Orchestrator;
+  Strategy strategy = Strategy::Orchestration;
+  std::vector<AgentId> specialists;  // who searched: one, or two on the hybrid path
+  std::vector<RoutingReason> reasons;
+  std::vector<IntentAlternative> alternatives;
+  std::string classifier;
+  double temperature = 1.0;
+  std::string model;
+  std::int64_t tokens = 0;
+  double latency_ms = 0.0;
+  std::optional<FollowUp> follow_up;
+  bool operator==(const RoutingData&) const = default;
+};
+
+// A query word that also matched a similar indexed word (typos, inflections).
+struct TermExpansion {
+  std::string term;
+  std::string matched;
+  double similarity = 0.0;
+  bool operator==(const TermExpansion&) const = default;
+};
+struct SearchData {
+  std::string index;   // "bm25+trigram"
+  std::string metric;  // how the score and the 0..1 similarity are computed
+  AgentId agent = AgentId::Orchestrator;
+  std::string domain;
+  std::vector<std::string> query_terms;
+  std::vector<TermExpansion> expansions;
+  std::int64_t top_k = 0;
+  std::int64_t chunk_count = 0;
+  std::int64_t indexed_chunks = 0;
+  double latency_ms = 0.0;
+  bool operator==(const SearchData&) const = default;
+};
+
+struct CacheData {
+  bool hit = false;
+  AgentId agent = AgentId::Orchestrator;
+  std::string key;    // the normalized question
+  std::string cache;  // "memory" | "redis"
+  double threshold = 0.0;
+  double hit_rate = 0.0;
+  std::int64_t size = 0;
+  std::int64_t capacity = 0;
+  double latency_ms = 0.0;
+  // On a hit: how close the cached question was and what answering it again would have cost.
+  std::optional<double> similarity;
+  std::optional<std::string> matched_question;
+  std::optional<std::int64_t> saved_tokens;
+  std::optional<double> saved_cost;
+  std::optional<double> saved_latency_ms;
+  bool operator==(const CacheData&) const = default;
+};
+
+// A numbered source of the answer: "[n]" in the text points here.
+struct Citation {
+  std::int64_t n = 0;
+  std::string source;   // document path, "policy/refunds-and-cancellation.md"
+  std::string title;    // the document's title
+  std::string heading;  // heading path of the cited section
+  std::int64_t chunk_id = 0;
+  double similarity = 0.0;
+  bool operator==(const Citation&) const = default;
+};
+// The cited sources and the composition step that wrote the answer from them.
+struct DocumentsData {
+  std::vector<Citation> citations;
+  std::string composer;  // "extractive" | "llm" | "cache"
+  std::string model;
+  std::int64_t prompt_tokens = 0;
+  std::int64_t completion_tokens = 0;
+  bool tokens_estimated = true;
+  double cost = 0.0;
+  double latency_ms = 0.0;
+  std::optional<std::string> estimator;          // how tokens were counted when no provider reported them
+  std::optional<std::int64_t> sentences;         // extractive: sentences in the answer
+  std::optional<std::string> endpoint;           // llm: the endpoint asked
+  std::optional<std::int64_t> history_messages;  // llm: earlier messages sent as context
+  std::optional<std::string> llm_error;          // the LLM failed and the answer is extractive: why
+  std::vector<std::string> warnings;             // e.g. a model missing from the pricing table
+  bool operator==(const DocumentsData&) const = default;
+};
+
+// The payload of a retrieval log; the alternative's index is the log's LogType.
+using LogData = std::variant<RoutingData, SearchData, CacheData, DocumentsData>;
+static_assert(std::variant_size_v<LogData> == 4);
+
+// ---------------------------------------------------------------------------------------------------------------------
 // [SECTION] Wire types (keys are exactly the contract's; see model.cpp for the mappings)
 // ---------------------------------------------------------------------------------------------------------------------
+
+// Where a chunk sits in its document.
+struct ChunkMetadata {
+  std::string heading;  // heading path, "Refunds and cancellation › Annual plans"
+  std::string title;    // the document's title
+  std::int64_t start = 0;  // byte offsets of the chunk in the document
+  std::int64_t end = 0;
+  double score = 0.0;  // the raw retrieval score behind `similarity`
+  bool operator==(const ChunkMetadata&) const = default;
+};
 
 struct DocumentChunk {
   std::int64_t id = 0;
   std::string content;
   double similarity = 0.0;  // 0..1
   std::string source;
-  std::optional<Json> metadata;  // object when present
+  std::optional<ChunkMetadata> metadata;
   bool operator==(const DocumentChunk&) const = default;
 };
 
 struct RetrievalLog {
   std::string id;  // UUID
-  LogType type = LogType::Routing;
   std::string title;
-  Json data = Json::object();
+  LogData data;  // its alternative is the log's type
   std::string timestamp;  // ISO 8601 UTC with milliseconds
   LogStatus status = LogStatus::Success;
   std::optional<std::vector<DocumentChunk>> chunks;
+  LogType Type() const { return static_cast<LogType>(data.index()); }
   bool operator==(const RetrievalLog&) const = default;
 };
 
@@ -234,6 +359,29 @@ struct StreamErrorEvent {
 // JSON mappings. to_json writes exactly the contract's keys (optional ones only when set); from_json is lenient about
 // nothing: it throws nlohmann::json exceptions on wrong types. Use the Validate*/Parse* functions of validation.h for
 // input that crosses a trust boundary.
+void to_json(Json& j, const RoutingReason& v);
+void from_json(const Json& j, RoutingReason& v);
+void to_json(Json& j, const IntentAlternative& v);
+void from_json(const Json& j, IntentAlternative& v);
+void to_json(Json& j, const FollowUp& v);
+void from_json(const Json& j, FollowUp& v);
+void to_json(Json& j, const RoutingData& v);
+void from_json(const Json& j, RoutingData& v);
+void to_json(Json& j, const TermExpansion& v);
+void from_json(const Json& j, TermExpansion& v);
+void to_json(Json& j, const SearchData& v);
+void from_json(const Json& j, SearchData& v);
+void to_json(Json& j, const CacheData& v);
+void from_json(const Json& j, CacheData& v);
+void to_json(Json& j, const Citation& v);
+void from_json(const Json& j, Citation& v);
+void to_json(Json& j, const DocumentsData& v);
+void from_json(const Json& j, DocumentsData& v);
+// The payload alone (no type tag); ParseLogData reads it for a given type and throws nlohmann exceptions.
+void to_json(Json& j, const LogData& v);
+LogData ParseLogData(LogType type, const Json& j);
+void to_json(Json& j, const ChunkMetadata& v);
+void from_json(const Json& j, ChunkMetadata& v);
 void to_json(Json& j, const DocumentChunk& v);
 void from_json(const Json& j, DocumentChunk& v);
 void to_json(Json& j, const RetrievalLog& v);

@@ -259,6 +259,42 @@ std::optional<Json> ParseJsonText(std::string_view body, std::vector<FieldError>
   }
 }
 
+// Where `in` (what arrived) and `back` (the same read into its type and written again) differ: a key the type does
+// not have, or a value that did not survive the trip (an unknown enum name, 3.5 for an integer).
+void Differences(const Json& in, const Json& back, const std::string& path, std::vector<FieldError>& errs) {
+  if (in.is_object() && back.is_object()) {
+    for (auto it = in.begin(); it != in.end(); ++it) {
+      const std::string field = Join(path, it.key());
+      auto other = back.find(it.key());
+      if (other == back.end()) {
+        errs.push_back({field, "unknown_field", field + " is not part of the contract"});
+      } else {
+        Differences(it.value(), *other, field, errs);
+      }
+    }
+    return;
+  }
+  if (in.is_array() && back.is_array() && in.size() == back.size()) {
+    for (std::size_t i = 0; i < in.size(); ++i) Differences(in[i], back[i], Index(path, i), errs);
+    return;
+  }
+  if (in != back) errs.push_back({path, "value", path + " has a value of the wrong type or outside its enum"});
+}
+
+// A typed member (a log's data, a chunk's metadata) is strict when reading it into its type and writing it back gives
+// the same JSON; what differs is reported at its JSON path.
+template <class Read>
+void CheckTyped(const Json& value, const std::string& path, Read&& read, std::vector<FieldError>& errs) {
+  Json back;
+  try {
+    back = read(value);
+  } catch (const Json::exception& e) {
+    errs.push_back({path, "type", path + ": " + CleanJsonError(e.what())});
+    return;
+  }
+  if (back != value) Differences(value, back, path, errs);
+}
+
 }  // namespace
 
 // ---------------------------------------------------------------------------------------------------------------------
@@ -329,8 +365,13 @@ std::vector<FieldError> ValidateDocumentChunk(const Json& j, const std::string& 
   CheckString(j, "content", path, errs);
   CheckNumberRange(j, "similarity", path, 0.0, 1.0, errs);
   CheckString(j, "source", path, errs, true);
-  if (j.contains("metadata") && !j.at("metadata").is_object()) {
-    TypeError(errs, Join(path, "metadata"), "an object", j.at("metadata"));
+  if (j.contains("metadata")) {
+    if (!j.at("metadata").is_object()) {
+      TypeError(errs, Join(path, "metadata"), "an object", j.at("metadata"));
+    } else {
+      CheckTyped(j.at("metadata"), Join(path, "metadata"), [](const Json& v) { return Json(v.get<ChunkMetadata>()); },
+                 errs);
+    }
   }
   return errs;
 }
@@ -340,9 +381,15 @@ std::vector<FieldError> ValidateRetrievalLog(const Json& j, const std::string& p
   if (!CheckShape(j, path, {"id", "type", "title", "data", "timestamp", "status"}, {"chunks"}, errs)) return errs;
   CheckString(j, "id", path, errs);
   CheckFormat(j, "id", path, IsUuid, "a UUID", errs);
-  CheckEnum(j, "type", path, ParseLogType, "routing, vector_search, cache, documents, llm, error", errs);
+  CheckEnum(j, "type", path, ParseLogType, "routing, vector_search, cache, documents", errs);
   CheckString(j, "title", path, errs);
-  if (j.contains("data") && !j.at("data").is_object()) TypeError(errs, Join(path, "data"), "an object", j.at("data"));
+  if (j.contains("data") && !j.at("data").is_object()) {
+    TypeError(errs, Join(path, "data"), "an object", j.at("data"));
+  } else if (j.contains("data") && j.at("type").is_string()) {
+    if (const std::optional<LogType> type = ParseLogType(j.at("type").get<std::string>())) {
+      CheckTyped(j.at("data"), Join(path, "data"), [&](const Json& v) { return Json(ParseLogData(*type, v)); }, errs);
+    }
+  }
   CheckString(j, "timestamp", path, errs);
   CheckFormat(j, "timestamp", path, IsIso8601, "an ISO 8601 timestamp", errs);
   CheckEnum(j, "status", path, ParseLogStatus, "success, pending, warning, error", errs);

@@ -4,20 +4,20 @@
 #include <cstdio>
 #include <map>
 #include <string>
+#include <vector>
 
 namespace oai::service {
 
 namespace {
 
 // The citations of an answer: the documents log among the logs the answer lists.
-Json CitationsOf(const Message& m, const std::map<std::string, const RetrievalLog*>& logs) {
+std::vector<Citation> CitationsOf(const Message& m, const std::map<std::string, const RetrievalLog*>& logs) {
   for (const auto& id : m.log_ids) {
     auto it = logs.find(id);
-    if (it != logs.end() && it->second->type == LogType::Documents && it->second->data.contains("citations")) {
-      return it->second->data["citations"];
-    }
+    if (it == logs.end()) continue;
+    if (const auto* docs = std::get_if<DocumentsData>(&it->second->data)) return docs->citations;
   }
-  return Json::array();
+  return {};
 }
 
 std::map<std::string, const RetrievalLog*> IndexLogs(const SessionHistory& h) {
@@ -72,12 +72,11 @@ std::string ExportMarkdown(const SessionHistory& h) {
       }
       out += "_\n";
     }
-    const Json citations = CitationsOf(m, logs);
+    const std::vector<Citation> citations = CitationsOf(m, logs);
     if (!citations.empty()) {
       out += "\nSources:\n";
-      for (const auto& c : citations) {
-        out += "- [" + std::to_string(c.value("n", 0)) + "] " + c.value("source", std::string()) + " — " +
-               c.value("heading", std::string()) + "\n";
+      for (const Citation& c : citations) {
+        out += "- [" + std::to_string(c.n) + "] " + c.source + " — " + c.heading + "\n";
       }
     }
   }

@@ -2,7 +2,7 @@
 // (network, timeout, validation with the server's message, not found, rate limited, server, invalid response).
 #include <gtest/gtest.h>
 
-#include "app/api_client.h"
+#include "app/ports/api_client.h"
 #include "fakes.h"
 
 namespace oai::app {

@@ -23,7 +23,7 @@ TEST(AppTest, FirstStartCreatesAndStoresASessionAndChecksHealth) {
   FakeTransport transport;
   transport.On("GET /api/health", JsonResponse(200, ReadFixture("health.json")));
   MemoryStore storage;
-  App app({&transport, &storage, {}, "", "desktop"});
+  App app({&transport, &storage, {}, "", HostKind::Desktop});
   app.Start();
   const std::string id = app.GetState().domain.sessionId;
   EXPECT_TRUE(IsUuid(id));
@@ -39,7 +39,7 @@ TEST(AppTest, StoredSessionIsRestoredFromTheServer) {
   transport.On(std::string("GET /api/session/") + kSession, JsonResponse(200, ReadFixture("session_history.json")));
   MemoryStore storage;
   storage.values[kSessionStorageKey] = kSession;
-  App app({&transport, &storage, {}, "", "web"});
+  App app({&transport, &storage, {}, "", HostKind::Browser});
   app.Start();
   EXPECT_EQ(app.GetState().domain.sessionId, kSession);
   ASSERT_EQ(app.GetState().domain.messages.size(), 2u);
@@ -50,7 +50,7 @@ TEST(AppTest, GarbageInStorageIsReplacedByANewSession) {
   FakeTransport transport;
   MemoryStore storage;
   storage.values[kSessionStorageKey] = "<script>";
-  App app({&transport, &storage, {}, "", "web"});
+  App app({&transport, &storage, {}, "", HostKind::Browser});
   app.Start();
   EXPECT_TRUE(IsUuid(app.GetState().domain.sessionId));
   EXPECT_EQ(storage.values[kSessionStorageKey], app.GetState().domain.sessionId);
@@ -61,7 +61,7 @@ TEST(AppTest, SendPostsAndTheAnswerArrivesThroughTheQueue) {
   transport.On("POST /api/chat", JsonResponse(200, ReadFixture("chat_response_billing.json")));
   transport.SetDeferred(true);
   MemoryStore storage;
-  App app({&transport, &storage, {}, "", "desktop"});
+  App app({&transport, &storage, {}, "", HostKind::Desktop});
   app.Start();
   transport.CompleteAll();
   app.Update();
@@ -95,7 +95,7 @@ TEST(AppTest, CallbacksFromAnotherThreadOnlyQueueAndWake) {
     std::vector<std::thread> workers;
   } transport;
   std::atomic<int> wakes{0};
-  App app({&transport, nullptr, [&] { ++wakes; }, "", "desktop"});
+  App app({&transport, nullptr, [&] { ++wakes; }, "", HostKind::Desktop});
   app.Dispatch(SessionStarted{kSession, false});
   app.Update();
   transport.JoinAll();  // health and agents checks
@@ -115,7 +115,7 @@ TEST(AppTest, CallbacksFromAnotherThreadOnlyQueueAndWake) {
 TEST(AppTest, DebugJsonDescribesTheConversation) {
   FakeTransport transport;
   transport.On("POST /api/chat", JsonResponse(200, ReadFixture("chat_response_billing.json")));
-  App app({&transport, nullptr, {}, "", "web"});
+  App app({&transport, nullptr, {}, "", HostKind::Browser});
   app.Dispatch(SessionStarted{kSession, false});
   app.Dispatch(SendRequested{"How much is Pro?", ""});
   app.Update();
@@ -135,7 +135,7 @@ TEST(AppTest, FailureShowsInDebugJsonAndRetrySucceeds) {
   FakeTransport transport;
   transport.On("POST /api/chat", testing::NetworkError());
   transport.Then("POST /api/chat", JsonResponse(200, ReadFixture("chat_response_billing.json")));
-  App app({&transport, nullptr, {}, "", "web"});
+  App app({&transport, nullptr, {}, "", HostKind::Browser});
   app.Dispatch(SessionStarted{kSession, false});
   app.Dispatch(SendRequested{"How much is Pro?", ""});
   app.Update();
@@ -154,7 +154,7 @@ TEST(AppTest, FailureShowsInDebugJsonAndRetrySucceeds) {
 TEST(AppTest, NewChatMakesAFreshSessionId) {
   FakeTransport transport;
   MemoryStore storage;
-  App app({&transport, &storage, {}, "", "web"});
+  App app({&transport, &storage, {}, "", HostKind::Browser});
   app.Start();
   const std::string first = app.GetState().domain.sessionId;
   app.Dispatch(NewChat{});

@@ -10,7 +10,7 @@
 #include <utility>
 #include <vector>
 
-#include "app/transport.h"
+#include "app/ports/transport.h"
 #include "model/model.h"
 
 namespace oai::app::testing {

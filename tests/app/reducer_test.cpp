@@ -68,7 +68,7 @@ TEST_F(ReducerTest, SendAddsPendingUserMessageClearsDraftAndPostsChat) {
   EXPECT_TRUE(state.domain.sending);
   EXPECT_EQ(state.view.draft, "");
   EXPECT_GT(state.view.draftGeneration, generation);
-  EXPECT_EQ(state.domain.Card(AgentId::Orchestrator).status, AgentStatus::Routing);
+  EXPECT_EQ(state.domain.Card(AgentId::Orchestrator).agent.status, AgentStatus::Routing);
 }
 
 TEST_F(ReducerTest, SendTrimsSurroundingWhitespace) {
@@ -157,12 +157,12 @@ TEST_F(ReducerTest, AnswerUpdatesAgentStatusesCardsMetricsAndTotals) {
   Reduce(state, ChatSucceeded{LastRequestId(), BillingAnswer(), ""});
 
   const auto& d = state.domain;
-  EXPECT_EQ(d.Card(AgentId::Orchestrator).status, AgentStatus::Complete);
-  EXPECT_EQ(d.Card(AgentId::Billing).status, AgentStatus::Complete);
-  EXPECT_EQ(d.Card(AgentId::Technical).status, AgentStatus::Idle);
+  EXPECT_EQ(d.Card(AgentId::Orchestrator).agent.status, AgentStatus::Complete);
+  EXPECT_EQ(d.Card(AgentId::Billing).agent.status, AgentStatus::Complete);
+  EXPECT_EQ(d.Card(AgentId::Technical).agent.status, AgentStatus::Idle);
   const AgentCard& billing = d.Card(AgentId::Billing);
   EXPECT_EQ(billing.sessionTokens, 2 * 412);
-  EXPECT_DOUBLE_EQ(billing.cost, 2 * 0.00062);
+  EXPECT_DOUBLE_EQ(billing.sessionCost, 2 * 0.00062);
   EXPECT_DOUBLE_EQ(*billing.lastLatencyMs, 21.5);
   EXPECT_EQ(billing.lastCache, CacheStatus::Miss);
   EXPECT_EQ(d.Card(AgentId::Technical).sessionTokens, 0);
@@ -185,7 +185,7 @@ TEST_F(ReducerTest, FailureRollsBackOptimisticMessageAndKeepsTheText) {
   EXPECT_TRUE(d.error->retryable);
   EXPECT_EQ(d.error->message, NetworkFailure().message);
   EXPECT_FALSE(d.sending);
-  EXPECT_EQ(d.Card(AgentId::Orchestrator).status, AgentStatus::Idle);
+  EXPECT_EQ(d.Card(AgentId::Orchestrator).agent.status, AgentStatus::Idle);
   EXPECT_EQ(d.connection, ConnectionState::Offline);
   // The text is back in the input (a new widget generation shows it).
   EXPECT_EQ(state.view.draft, "What is the refund policy?");
@@ -312,8 +312,8 @@ TEST_F(ReducerTest, NewChatClearsTheConversationAndSavesTheNewId) {
   EXPECT_TRUE(d.logTurns.empty());
   EXPECT_EQ(d.totals.tokens, 0);
   EXPECT_EQ(d.Card(AgentId::Billing).sessionTokens, 0);
-  EXPECT_EQ(d.Card(AgentId::Billing).status, AgentStatus::Idle);
-  EXPECT_EQ(d.Card(AgentId::Billing).name, "Billing Agent");  // the registry stays
+  EXPECT_EQ(d.Card(AgentId::Billing).agent.status, AgentStatus::Idle);
+  EXPECT_EQ(d.Card(AgentId::Billing).agent.name, "Billing Agent");  // the registry stays
   EXPECT_TRUE(state.view.selectedMessageId.empty());
   ASSERT_EQ(fx.size(), 1u);
   EXPECT_EQ(std::get<SaveSessionId>(fx[0]).sessionId, d.sessionId);
@@ -325,7 +325,7 @@ TEST_F(ReducerTest, HealthMarksOnlineAndRecordsTheBackend) {
   EXPECT_EQ(state.domain.connection, ConnectionState::Online);
   ASSERT_TRUE(state.domain.backend.has_value());
   EXPECT_EQ(state.domain.backend->store_kind, "sqlite");
-  EXPECT_EQ(state.domain.Card(AgentId::Policy).model, "extractive-v1");
+  EXPECT_EQ(state.domain.Card(AgentId::Policy).agent.model, "extractive-v1");
 
   Reduce(state, HealthReceived{std::nullopt, NetworkFailure()});
   EXPECT_EQ(state.domain.connection, ConnectionState::Offline);

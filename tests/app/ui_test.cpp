@@ -29,7 +29,7 @@ class UiTest : public ::testing::Test {
 
   FakeTransport transport;
   MemoryStore storage;
-  App app{AppServices{&transport, &storage, {}, "", "desktop"}};
+  App app{AppServices{&transport, &storage, {}, "", HostKind::Desktop}};
 };
 
 TEST_F(UiTest, PanelsShowAgentsMessagesAndLogCards) {
@@ -221,7 +221,7 @@ TEST_F(UiTest, LongConversationShowsTheNewestAndScrollsToTheOldest) {
     for (int k = 0; k < 10; ++k) {
       RetrievalLog log;
       log.id = "l" + std::to_string(turn) + "-" + std::to_string(k);
-      log.type = LogType::Routing;
+      log.data = RoutingData{};
       log.title = "Routing for turn " + std::to_string(turn);
       log.timestamp = user.timestamp;
       answer.log_ids.push_back(log.id);

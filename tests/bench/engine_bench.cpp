@@ -20,6 +20,7 @@
 #include "engine/lexical_index.h"
 #include "engine/router.h"
 #include "engine/text.h"
+#include "knowledge_files.h"
 
 namespace {
 

@@ -81,7 +81,7 @@ TEST(MemoryResponseCache, EvictsTheLeastRecentlyUsedAtCapacity) {
 
 TEST(CachedAnswer, RoundTripsThroughJson) {
   CachedAnswer a = Answer("q");
-  a.citations = Json::array({{{"n", 1}, {"source", "billing/x.md"}}});
+  a.citations = {Citation{1, "billing/x.md", "X", "X › Prices", 4, 0.8}};
   DocumentChunk c;
   c.id = 7;
   c.content = "text";

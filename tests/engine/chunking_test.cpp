@@ -2,6 +2,8 @@
 #include "engine/chunking.h"
 
 #include <gtest/gtest.h>
+
+#include "knowledge_files.h"
 #include <unistd.h>
 
 #include <filesystem>

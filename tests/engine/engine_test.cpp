@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include "knowledge_files.h"
+
 #include <regex>
 #include <set>
 
@@ -31,7 +33,7 @@ Engine* EngineTest::s_engine = nullptr;
 
 const RetrievalLog* FindLog(const ChatResponse& r, LogType type) {
   for (const auto& l : r.logs) {
-    if (l.type == type) return &l;
+    if (l.Type() == type) return &l;
   }
   return nullptr;
 }
@@ -64,8 +66,9 @@ TEST_F(EngineTest, BillingQuestionIsAnsweredByBillingFromBillingDocumentsWithCit
   EXPECT_NE(r.message.find("[1]"), std::string::npos) << r.message;
   const RetrievalLog* docs = FindLog(r, LogType::Documents);
   ASSERT_NE(docs, nullptr);
-  ASSERT_GE(docs->data.at("citations").size(), 1u);
-  EXPECT_EQ(docs->data.at("citations")[0].at("source"), "billing/pricing-plans.md");
+  const auto& citations = std::get<DocumentsData>(docs->data).citations;
+  ASSERT_GE(citations.size(), 1u);
+  EXPECT_EQ(citations[0].source, "billing/pricing-plans.md");
 }
 
 TEST_F(EngineTest, EveryCitationNumberInTheAnswerIsListedInTheDocumentsLog) {
@@ -74,7 +77,7 @@ TEST_F(EngineTest, EveryCitationNumberInTheAnswerIsListedInTheDocumentsLog) {
     const ChatResponse r = s_engine->Answer({q, "s2", {}});
     const RetrievalLog* docs = FindLog(r, LogType::Documents);
     ASSERT_NE(docs, nullptr) << q;
-    const std::size_t listed = docs->data.at("citations").size();
+    const std::size_t listed = std::get<DocumentsData>(docs->data).citations.size();
     std::regex marker(R"(\[(\d+)\])");
     std::set<std::size_t> used;
     for (auto it = std::sregex_iterator(r.message.begin(), r.message.end(), marker); it != std::sregex_iterator(); ++it) {
@@ -106,13 +109,14 @@ TEST_F(EngineTest, RoutingLogExplainsTheDecision) {
   const ChatResponse r = s_engine->Answer({"Is this plan refundable?", "s5", {}});
   const RetrievalLog* routing = FindLog(r, LogType::Routing);
   ASSERT_NE(routing, nullptr);
-  EXPECT_EQ(routing->data.at("intent"), "policy");
-  EXPECT_EQ(routing->data.at("agent"), "policy");
-  EXPECT_DOUBLE_EQ(routing->data.at("confidence").get<double>(), r.confidence);
-  ASSERT_FALSE(routing->data.at("reasons").empty());
+  const auto& data = std::get<RoutingData>(routing->data);
+  EXPECT_EQ(data.intent, "policy");
+  EXPECT_EQ(data.agent, AgentId::Policy);
+  EXPECT_DOUBLE_EQ(data.confidence, r.confidence);
+  ASSERT_FALSE(data.reasons.empty());
   bool refundable = false;
-  for (const auto& reason : routing->data.at("reasons")) refundable |= reason.at("term") == "refundable";
-  EXPECT_TRUE(refundable) << routing->data.dump();
+  for (const auto& reason : data.reasons) refundable |= reason.term == "refundable";
+  EXPECT_TRUE(refundable) << Json(data).dump();
 }
 
 TEST_F(EngineTest, ResponsesPassTheStrictClientValidation) {
@@ -129,12 +133,11 @@ TEST_F(EngineTest, ObserverSeesStepsInOrderAndTheAnswerInChunks) {
   std::string streamed;
   TurnObserver observer;
   observer.onAgentStatus = [&](AgentId a, AgentStatus s) { events.push_back(std::string(ToString(a)) + ":" + ToString(s)); };
-  observer.onLog = [&](const RetrievalLog& l) { events.push_back(std::string("log:") + ToString(l.type)); };
+  observer.onLog = [&](const RetrievalLog& l) { events.push_back(std::string("log:") + ToString(l.Type())); };
   observer.onMessageChunk = [&](const std::string& c) { streamed += c; };
   const ChatResponse r = s_engine->Answer({"What are the API rate limits?", "s7", {}}, &observer);
   const std::vector<std::string> expected = {"orchestrator:routing", "log:routing",   "orchestrator:complete",
-                                             "technical:active",      "log:vector_search", "log:llm",
-                                             "log:documents",         "technical:complete"};
+                                             "technical:active",      "log:vector_search", "log:documents",         "technical:complete"};
   EXPECT_EQ(events, expected);
   EXPECT_EQ(streamed, r.message);
   EXPECT_EQ(r.metrics.cache_status, CacheStatus::None) << "Pure RAG does not use the cache";
@@ -179,7 +182,7 @@ EngineConfig ShippedConfig() {
 
 const RetrievalLog* LogOf(const ChatResponse& r, LogType type) {
   for (const auto& l : r.logs) {
-    if (l.type == type) return &l;
+    if (l.Type() == type) return &l;
   }
   return nullptr;
 }
@@ -197,14 +200,17 @@ TEST(EngineCache, PureCagAnswersTheSameQuestionFromTheCacheTheSecondTime) {
   EXPECT_EQ(LogOf(second, LogType::VectorSearch), nullptr) << "a hit skips retrieval";
   const RetrievalLog* cache = LogOf(second, LogType::Cache);
   ASSERT_NE(cache, nullptr);
-  EXPECT_EQ(cache->data.at("hit"), true);
-  EXPECT_DOUBLE_EQ(cache->data.at("similarity").get<double>(), 1.0);
-  EXPECT_EQ(cache->data.at("matched_question"), "What is your refund policy for annual plans?");
-  EXPECT_GT(cache->data.at("saved_tokens").get<std::int64_t>(), 0);
+  const auto& data = std::get<CacheData>(cache->data);
+  EXPECT_TRUE(data.hit);
+  EXPECT_EQ(data.similarity, 1.0);
+  EXPECT_EQ(data.matched_question, "What is your refund policy for annual plans?");
+  EXPECT_GT(data.saved_tokens.value_or(0), 0);
   EXPECT_LT(second.metrics.tokensUsed, first.metrics.tokensUsed);
   EXPECT_EQ(engine->CacheStatistics().hits, 1u);
   ASSERT_NE(LogOf(second, LogType::Documents), nullptr);
-  EXPECT_EQ(LogOf(second, LogType::Documents)->data.at("citations"), LogOf(first, LogType::Documents)->data.at("citations"));
+  EXPECT_EQ(std::get<DocumentsData>(LogOf(second, LogType::Documents)->data).citations,
+            std::get<DocumentsData>(LogOf(first, LogType::Documents)->data).citations);
+  EXPECT_EQ(std::get<DocumentsData>(LogOf(second, LogType::Documents)->data).composer, "cache");
 }
 
 TEST(EngineFollowUps, AShortFollowUpIsReadWithThePreviousQuestion) {
@@ -216,8 +222,9 @@ TEST(EngineFollowUps, AShortFollowUpIsReadWithThePreviousQuestion) {
   EXPECT_EQ(r.agent, AgentId::Billing);
   const RetrievalLog* routing = LogOf(r, LogType::Routing);
   ASSERT_NE(routing, nullptr);
-  ASSERT_TRUE(routing->data.contains("follow_up")) << routing->data.dump();
-  EXPECT_EQ(routing->data["follow_up"]["previous_question"], previous.content);
+  const auto& followUp = std::get<RoutingData>(routing->data).follow_up;
+  ASSERT_TRUE(followUp.has_value());
+  EXPECT_EQ(followUp->previous_question, previous.content);
   EXPECT_NE(r.message.find("$150"), std::string::npos) << r.message;
 }
 
@@ -233,8 +240,9 @@ TEST(EngineFollowUps, SmallTalkAfterAQuestionIsNotReadAsAFollowUp) {
     EXPECT_EQ(LogOf(r, LogType::Documents), nullptr) << reply;
     const RetrievalLog* routing = LogOf(r, LogType::Routing);
     ASSERT_NE(routing, nullptr);
-    ASSERT_TRUE(routing->data.contains("follow_up")) << routing->data.dump();
-    EXPECT_EQ(routing->data["follow_up"]["applied"], false) << reply;
+    const auto& followUp = std::get<RoutingData>(routing->data).follow_up;
+    ASSERT_TRUE(followUp.has_value());
+    EXPECT_FALSE(followUp->applied) << reply;
   }
 }
 
@@ -255,14 +263,14 @@ TEST(EngineHybrid, AQuestionMixingTwoDomainsSearchesBothAndTheBestPassageAnswers
   const ChatResponse r = engine->Answer({"api invoice", "h1", {}}, &observer);
   const RetrievalLog* routing = LogOf(r, LogType::Routing);
   ASSERT_NE(routing, nullptr);
-  EXPECT_EQ(routing->data.at("strategy"), "hybrid") << routing->data.dump();
-  EXPECT_EQ(routing->data.at("specialists").size(), 2u);
+  EXPECT_EQ(std::get<RoutingData>(routing->data).strategy, Strategy::Hybrid);
+  EXPECT_EQ(std::get<RoutingData>(routing->data).specialists.size(), 2u);
   std::vector<const RetrievalLog*> searches;
   for (const auto& l : r.logs) {
-    if (l.type == LogType::VectorSearch) searches.push_back(&l);
+    if (l.Type() == LogType::VectorSearch) searches.push_back(&l);
   }
   ASSERT_EQ(searches.size(), 2u);
-  EXPECT_NE(searches[0]->data.at("domain"), searches[1]->data.at("domain"));
+  EXPECT_NE(std::get<SearchData>(searches[0]->data).domain, std::get<SearchData>(searches[1]->data).domain);
   // The answer comes from an agent whose documents held the best passage (ties go to the earlier chunk).
   double best = -1;
   for (const auto* s : searches) {
@@ -324,7 +332,11 @@ TEST(EngineLlm, StreamsTheModelsTokensPricesReportedUsageAndRenumbersCitations) 
   EXPECT_EQ(llm->lastRequest.messages.back().content, "What are the API rate limits on the Pro plan?");
   const RetrievalLog* docs = LogOf(r, LogType::Documents);
   ASSERT_NE(docs, nullptr);
-  EXPECT_EQ(docs->data.at("citations").size(), 2u);
+  const auto& step = std::get<DocumentsData>(docs->data);
+  EXPECT_EQ(step.citations.size(), 2u);
+  EXPECT_EQ(step.composer, "llm");
+  EXPECT_EQ(step.prompt_tokens, 1000);
+  EXPECT_FALSE(step.tokens_estimated);
   EXPECT_EQ(engine->Agents()[2].model, "gpt-4o-mini");
 }
 
@@ -337,14 +349,13 @@ TEST(EngineLlm, AFailingModelFallsBackToTheExtractiveAnswerWithAWarning) {
   auto engine = Engine::Create(std::move(config));
   const ChatResponse r = engine->Answer({"What are the API rate limits?", "l2", {}});
   EXPECT_NE(r.message.find("[1]"), std::string::npos) << r.message;
-  bool warned = false;
-  for (const auto& l : r.logs) {
-    if (l.type == LogType::Llm && l.status == LogStatus::Warning) {
-      warned = true;
-      EXPECT_EQ(l.data.at("error"), "timed out after 30 s");
-    }
-  }
-  EXPECT_TRUE(warned);
+  const RetrievalLog* docs = LogOf(r, LogType::Documents);
+  ASSERT_NE(docs, nullptr);
+  EXPECT_EQ(docs->status, LogStatus::Warning);
+  const auto& step = std::get<DocumentsData>(docs->data);
+  EXPECT_EQ(step.composer, "extractive");
+  EXPECT_EQ(step.llm_error, "timed out after 30 s");
+  EXPECT_EQ(step.endpoint, "http://fake/v1");
 }
 
 TEST(EngineAccounting, AModelMissingFromThePricingTableIsAWarningNotASilentZero) {
@@ -356,11 +367,13 @@ TEST(EngineAccounting, AModelMissingFromThePricingTableIsAWarningNotASilentZero)
   config.llm = llm;
   auto engine = Engine::Create(std::move(config));
   const ChatResponse r = engine->Answer({"What are the API rate limits?", "p1", {}});
-  bool warned = false;
-  for (const auto& l : r.logs) {
-    warned |= l.type == LogType::Error && l.status == LogStatus::Warning && l.data.at("model") == "mystery-model-9000";
-  }
-  EXPECT_TRUE(warned);
+  const RetrievalLog* docs = LogOf(r, LogType::Documents);
+  ASSERT_NE(docs, nullptr);
+  EXPECT_EQ(docs->status, LogStatus::Warning);
+  const auto& step = std::get<DocumentsData>(docs->data);
+  EXPECT_EQ(step.model, "mystery-model-9000");
+  ASSERT_EQ(step.warnings.size(), 1u);
+  EXPECT_NE(step.warnings[0].find("mystery-model-9000"), std::string::npos);
   EXPECT_GT(r.metrics.tokensUsed, 0);
 }
 

@@ -2,6 +2,8 @@
 // set, and follow-up routing with the previous turn. The numbers are printed by every test run.
 #include <gtest/gtest.h>
 
+#include "knowledge_files.h"
+
 #include <cstdio>
 #include <fstream>
 #include <map>

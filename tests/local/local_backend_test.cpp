@@ -4,81 +4,14 @@
 
 #include <gtest/gtest.h>
 
-#include <filesystem>
-#include <map>
+#include "fake_file_host.h"
 
 #include "model/validation.h"
 
 namespace oai::local {
 namespace {
 
-namespace fs = std::filesystem;
 
-class MemoryKeyValueStore : public app::KeyValueStore {
- public:
-  std::optional<std::string> Get(const std::string& key) override {
-    auto it = values.find(key);
-    if (it == values.end() || it->second.empty()) return std::nullopt;
-    return it->second;
-  }
-  void Set(const std::string& key, const std::string& value) override { values[key] = value; }
-  std::map<std::string, std::string> values;
-};
-
-// Serves kb/ the way the web build lays it out (kb/manifest.json, kb/knowledge/..., kb/router_examples.tsv) from the
-// shipped data folder. Answers are held until Flush(), like a network that answers later.
-class FakeFileHost : public app::Transport {
- public:
-  explicit FakeFileHost(bool withManifest = true) : m_withManifest(withManifest) {}
-  void Send(const app::HttpRequest& req, std::function<void(app::HttpResponse)> onDone) override {
-    requests.push_back(req.url);
-    m_pending.emplace_back(req, std::move(onDone));
-  }
-  void Flush() {
-    while (!m_pending.empty()) {
-      auto [req, onDone] = std::move(m_pending.front());
-      m_pending.erase(m_pending.begin());
-      onDone(Serve(req.url));
-    }
-  }
-  std::vector<std::string> requests;
-
- private:
-  app::HttpResponse Serve(const std::string& url) {
-    app::HttpResponse r;
-    const std::string data = OAI_DATA_DIR;
-    if (url == "kb/manifest.json" && m_withManifest) {
-      Json docs = Json::array();
-      for (const auto& e : fs::recursive_directory_iterator(data + "/knowledge")) {
-        if (e.path().extension() == ".md") docs.push_back(fs::relative(e.path(), data + "/knowledge").generic_string());
-      }
-      r.status = 200;
-      r.body = Json{{"documents", docs}, {"router_examples", "router_examples.tsv"}}.dump();
-    } else if (url.rfind("kb/", 0) == 0 && url != "kb/manifest.json") {
-      r.status = 200;
-      r.body = engine::ReadTextFile(data + "/" + url.substr(3));
-    } else {
-      r.status = 404;
-      r.body = "<html>Not Found</html>";
-    }
-    return r;
-  }
-  bool m_withManifest;
-  std::vector<std::pair<app::HttpRequest, std::function<void(app::HttpResponse)>>> m_pending;
-};
-
-app::HttpResponse Call(app::Transport& t, FakeFileHost* host, const std::string& method, const std::string& url,
-                       const std::string& body = "") {
-  app::HttpResponse out;
-  bool done = false;
-  t.Send({method, url, body, {}, 30000}, [&](app::HttpResponse r) {
-    out = std::move(r);
-    done = true;
-  });
-  if (host) host->Flush();
-  EXPECT_TRUE(done) << method << " " << url;
-  return out;
-}
 
 constexpr const char* kSession = "7b1e2f3a-4c5d-4e6f-8a9b-0c1d2e3f4a5b";
 
@@ -131,6 +64,9 @@ TEST(LocalBackend, ValidatesRequestsLikeTheServer) {
   EXPECT_EQ(Json::parse(bad.body)["error"]["code"], "VALIDATION_ERROR");
   EXPECT_EQ(Call(backend, nullptr, "GET", "/api/session/" + std::string(kSession)).status, 404);
   EXPECT_EQ(Call(backend, nullptr, "GET", "/api/chat").status, 405);
+  // One API with the server: the same route table answers what the page had no route for before.
+  EXPECT_EQ(Call(backend, nullptr, "GET", "/api/session/" + std::string(kSession) + "/export?format=xml").status, 400);
+  EXPECT_EQ(Call(backend, nullptr, "GET", "/api/nothing-here").status, 404);
   EXPECT_EQ(Call(backend, nullptr, "GET", "/api/nothing").status, 404);
 }
 

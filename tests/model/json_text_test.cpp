@@ -2,6 +2,8 @@
 // present or absent, awkward strings and numbers.
 #include <gtest/gtest.h>
 
+#include "../common/samples.h"
+
 #include <cmath>
 #include <limits>
 
@@ -35,14 +37,22 @@ const std::vector<double>& AwkwardDoubles() {
 RetrievalLog SampleLog(const std::string& text, double number, bool withChunks) {
   RetrievalLog log;
   log.id = "5b0e4f6a-1c2d-4e3f-8a9b-0c1d2e3f4a5b";
-  log.type = withChunks ? LogType::Documents : LogType::Routing;
   log.title = text;
-  log.data = {{"intent", text}, {"confidence", number}, {"reasons", Json::array({{{"term", "plan"}, {"weight", 1.5}}})}};
+  if (withChunks) {
+    DocumentsData docs = testing_samples::Documents(text);
+    docs.cost = number;
+    docs.warnings = {text};
+    log.data = docs;
+  } else {
+    RoutingData routing = testing_samples::Routing(text, number);
+    routing.follow_up = FollowUp{text, true};
+    log.data = routing;
+  }
   log.timestamp = "2026-11-30T10:00:00.123Z";
   log.status = LogStatus::Warning;
   if (withChunks) {
     DocumentChunk a{7, text, number, "billing/plans.md", std::nullopt};
-    DocumentChunk b{-3, "second", 0.5, text, Json{{"heading", text}, {"n", 2}}};
+    DocumentChunk b{-3, "second", 0.5, text, ChunkMetadata{text, text, 0, 12, number}};
     log.chunks = std::vector<DocumentChunk>{a, b};
   }
   return log;

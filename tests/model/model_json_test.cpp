@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include "../common/samples.h"
+
 #include "model/model.h"
 #include "model/validation.h"
 
@@ -24,16 +26,14 @@ ChatResponse SampleResponse() {
   r.confidence = 0.875;
   RetrievalLog routing;
   routing.id = "6f1c2d3e-4b5a-4c7d-8e9f-0a1b2c3d4e5f";
-  routing.type = LogType::Routing;
   routing.title = "Routed to Billing Agent";
-  routing.data = {{"intent", "billing"}, {"confidence", 0.875}};
+  routing.data = testing_samples::Routing("billing", 0.875);
   routing.timestamp = "2026-11-24T10:00:00.000Z";
   routing.status = LogStatus::Success;
   RetrievalLog search;
   search.id = "7a8b9c0d-1e2f-4a3b-9c4d-5e6f7a8b9c0d";
-  search.type = LogType::VectorSearch;
   search.title = "Searched billing documents";
-  search.data = {{"metric", "bm25+trigram"}};
+  search.data = testing_samples::Search();
   search.timestamp = "2026-11-24T10:00:00.004Z";
   search.status = LogStatus::Success;
   DocumentChunk chunk;
@@ -41,7 +41,7 @@ ChatResponse SampleResponse() {
   chunk.content = "The Pro plan costs $49 per user per month.";
   chunk.similarity = 0.5;
   chunk.source = "billing/pricing-and-plans.md";
-  chunk.metadata = Json{{"heading", "Plans > Pro"}};
+  chunk.metadata = ChunkMetadata{"Plans > Pro", "Pricing plans", 120, 480, 7.5};
   search.chunks = std::vector<DocumentChunk>{chunk};
   r.logs = {routing, search};
   r.metrics = ChatMetrics{142, 0.000284, 3.25, CacheStatus::Miss};
@@ -146,8 +146,7 @@ TEST(ModelJson, StreamEventsHaveTheContractKeys) {
 
 TEST(ModelJson, EnumNamesParseBack) {
   for (AgentId id : kAllAgents) EXPECT_EQ(ParseAgentId(ToString(id)), id);
-  for (auto t : {LogType::Routing, LogType::VectorSearch, LogType::Cache, LogType::Documents, LogType::Llm,
-                 LogType::Error}) {
+  for (auto t : {LogType::Routing, LogType::VectorSearch, LogType::Cache, LogType::Documents}) {
     EXPECT_EQ(ParseLogType(ToString(t)), t);
     EXPECT_EQ(Json(t).get<std::string>(), ToString(t));
   }

@@ -139,7 +139,11 @@ Json ValidResponse() {
   return Json::parse(R"({
     "message": "The Pro plan costs $49 [1].", "agent": "billing", "confidence": 0.9,
     "logs": [{"id": "6f1c2d3e-4b5a-4c7d-8e9f-0a1b2c3d4e5f", "type": "vector_search", "title": "Search",
-              "data": {}, "timestamp": "2026-11-24T10:00:00.000Z", "status": "success",
+              "data": {"index": "bm25+trigram", "metric": "BM25", "agent": "billing", "domain": "billing",
+                       "query_terms": ["pro", "plan"], "expansions": [{"term": "plan", "matched": "plans",
+                       "similarity": 0.7}], "top_k": 5, "chunk_count": 1, "indexed_chunks": 300,
+                       "latency_ms": 0.2},
+              "timestamp": "2026-11-24T10:00:00.000Z", "status": "success",
               "chunks": [{"id": 3, "content": "x", "similarity": 0.7, "source": "billing/a.md"}]}],
     "metrics": {"tokensUsed": 10, "cost": 0.001, "latency": 2.5, "cache_status": "miss"},
     "agent_status": {"orchestrator": "complete", "billing": "complete", "technical": "idle", "policy": "idle"}})");
@@ -169,6 +173,15 @@ TEST(Validation, StrictResponseValidationRejectsExtrasAtEveryLevel) {
        "enum"},
       {"missing agent status", [](Json& j) { j["agent_status"].erase("policy"); }, "agent_status.policy", "required"},
       {"confidence above 1", [](Json& j) { j["confidence"] = 2; }, "confidence", "range"},
+      {"a log type outside the original four", [](Json& j) { j["logs"][0]["type"] = "llm"; }, "logs[0].type", "enum"},
+      {"extra data key", [](Json& j) { j["logs"][0]["data"]["note"] = "x"; }, "logs[0].data.note", "unknown_field"},
+      {"extra key inside a data list", [](Json& j) { j["logs"][0]["data"]["expansions"][0]["why"] = "x"; },
+       "logs[0].data.expansions[0].why", "unknown_field"},
+      {"missing data key", [](Json& j) { j["logs"][0]["data"].erase("metric"); }, "logs[0].data", "type"},
+      {"wrong data type", [](Json& j) { j["logs"][0]["data"]["top_k"] = "5"; }, "logs[0].data", "type"},
+      {"unknown agent in data", [](Json& j) { j["logs"][0]["data"]["agent"] = "sales"; }, "logs[0].data.agent",
+       "value"},
+      {"data of another type", [](Json& j) { j["logs"][0]["type"] = "cache"; }, "logs[0].data", "type"},
       {"negative tokens", [](Json& j) { j["metrics"]["tokensUsed"] = -1; }, "metrics.tokensUsed", "range"},
   };
   for (const auto& m : mutations) {

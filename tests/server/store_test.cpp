@@ -2,6 +2,8 @@
 // (and, once it exists, a real Redis). Plus SQLite's own promises: durability across reopen, a clear error for a file
 // it cannot use, and every acknowledged answer kept when the server is killed with SIGKILL.
 #include <gtest/gtest.h>
+
+#include "../common/samples.h"
 #include <httplib.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -50,9 +52,8 @@ Message Msg(MessageRole role, const std::string& content, std::int64_t tokens = 
 RetrievalLog Log(const std::string& title) {
   RetrievalLog l;
   l.id = NewUuidV4();
-  l.type = LogType::Routing;
   l.title = title;
-  l.data = {{"intent", "billing"}};
+  l.data = testing_samples::Routing("billing");
   l.timestamp = NowIso8601();
   return l;
 }

@@ -21,21 +21,21 @@ ImVec4 StrategyColor(Strategy s) {
 }
 
 void DrawCard(const AgentCard& card, float width) {
-  const ImVec4 accent = HexColor(card.color);
-  widgets::BeginCard(ToString(card.id), width);
+  const ImVec4 accent = HexColor(card.agent.color);
+  widgets::BeginCard(ToString(card.agent.id), width);
 
   ImGui::PushStyleColor(ImGuiCol_Text, accent);
-  ImGui::TextUnformatted(card.name.c_str());
+  ImGui::TextUnformatted(card.agent.name.c_str());
   ImGui::PopStyleColor();
   ImGui::SameLine();
-  widgets::Badge(StatusLabel(card.status), StatusColor(card.status));
+  widgets::Badge(StatusLabel(card.agent.status), StatusColor(card.agent.status));
 
   ImGui::TextDisabled("Model");
   ImGui::SameLine();
-  ImGui::TextUnformatted(card.model.c_str());
+  ImGui::TextUnformatted(card.agent.model.c_str());
   ImGui::TextDisabled("Strategy");
   ImGui::SameLine();
-  widgets::Badge(DisplayName(card.strategy), StrategyColor(card.strategy));
+  widgets::Badge(DisplayName(card.agent.strategy), StrategyColor(card.agent.strategy));
 
   ImGui::TextDisabled("Tokens");
   ImGui::SameLine();
@@ -43,7 +43,7 @@ void DrawCard(const AgentCard& card, float width) {
   ImGui::SameLine();
   ImGui::TextDisabled("Cost");
   ImGui::SameLine();
-  ImGui::TextUnformatted(widgets::FormatCost(card.cost).c_str());
+  ImGui::TextUnformatted(widgets::FormatCost(card.sessionCost).c_str());
 
   ImGui::TextDisabled("Latency");
   ImGui::SameLine();
@@ -54,8 +54,8 @@ void DrawCard(const AgentCard& card, float width) {
     widgets::Badge(hit ? "CACHE HIT" : "CACHE MISS", hit ? colors::kSuccess : colors::kWarning);
   }
 
-  const bool busy = card.status == AgentStatus::Routing || card.status == AgentStatus::Active;
-  widgets::EndCard(colors::kPanel, busy ? StatusColor(card.status) : colors::kBorder, &accent);
+  const bool busy = card.agent.status == AgentStatus::Routing || card.agent.status == AgentStatus::Active;
+  widgets::EndCard(colors::kPanel, busy ? StatusColor(card.agent.status) : colors::kBorder, &accent);
 }
 
 }  // namespace

@@ -62,8 +62,8 @@ void DrawBubble(const DrawContext& ctx, const ChatMessage& m, float avail) {
     ImGui::TextDisabled("You  %s%s", widgets::TimeOfDay(m.timestamp).c_str(), m.pending ? "  sending..." : "");
   } else {
     const AgentId agent = m.agent.value_or(AgentId::Orchestrator);
-    accent = HexColor(ctx.state.domain.Card(agent).color);
-    widgets::Badge(ctx.state.domain.Card(agent).name.c_str(), *accent);
+    accent = HexColor(ctx.state.domain.Card(agent).agent.color);
+    widgets::Badge(ctx.state.domain.Card(agent).agent.name.c_str(), *accent);
     if (m.confidence) {
       ImGui::SameLine();
       ImGui::TextDisabled("%d%% confident", static_cast<int>(std::lround(*m.confidence * 100.0)));
@@ -91,9 +91,9 @@ void DrawBubble(const DrawContext& ctx, const ChatMessage& m, float avail) {
 
 void DrawTypingIndicator(const DrawContext& ctx) {
   const DomainState& d = ctx.state.domain;
-  std::string who = d.Card(AgentId::Orchestrator).name + " is routing your question";
+  std::string who = d.Card(AgentId::Orchestrator).agent.name + " is routing your question";
   for (const auto& card : d.agents)
-    if (card.status == AgentStatus::Active) who = card.name + " is answering";
+    if (card.agent.status == AgentStatus::Active) who = card.agent.name + " is answering";
   const int dots = static_cast<int>(ImGui::GetTime() * 3.0) % 4;
   ImGui::TextDisabled("%s%.*s", who.c_str(), dots, "...");
 }

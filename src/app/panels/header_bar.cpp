@@ -24,15 +24,15 @@ void DrawExecutionGraph(const DrawContext& ctx) {
   const bool answered = !d.messages.empty() && d.messages.back().role == MessageRole::Assistant && !d.sending;
   std::optional<AgentId> specialist;
   for (const auto& card : d.agents)
-    if (card.id != AgentId::Orchestrator &&
-        (card.status == AgentStatus::Active || card.status == AgentStatus::Complete))
-      specialist = card.id;
-  const AgentStatus orchestrator = d.Card(AgentId::Orchestrator).status;
+    if (card.agent.id != AgentId::Orchestrator &&
+        (card.agent.status == AgentStatus::Active || card.agent.status == AgentStatus::Complete))
+      specialist = card.agent.id;
+  const AgentStatus orchestrator = d.Card(AgentId::Orchestrator).agent.status;
   const GraphStep steps[] = {
       {"Input", d.sending || answered, colors::kCyan},
       {"Orchestrator", orchestrator != AgentStatus::Idle || answered, AgentColor(AgentId::Orchestrator)},
-      {specialist ? d.Card(*specialist).name.c_str() : "Agent", specialist.has_value(),
-       specialist ? HexColor(d.Card(*specialist).color) : colors::kIdle},
+      {specialist ? d.Card(*specialist).agent.name.c_str() : "Agent", specialist.has_value(),
+       specialist ? HexColor(d.Card(*specialist).agent.color) : colors::kIdle},
       {"Response", answered, colors::kSuccess},
   };
   bool first = true;

@@ -24,7 +24,7 @@ struct DrawContext {
   const State& state;
   const Emit& emit;
   float scale = 1.0f;    // device pixels per CSS pixel; sizes in the panels are multiplied by it
-  std::string platform;  // "web" | "desktop"
+  HostKind host = HostKind::Headless;
   PanelMemory& memory;
 };
 

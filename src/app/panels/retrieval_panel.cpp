@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
-#include <initializer_list>
+#include <type_traits>
 #include <string>
 #include <string_view>
 
@@ -26,8 +26,6 @@ const char* TypeLabel(LogType t) {
     case LogType::VectorSearch: return "SEARCH";
     case LogType::Cache: return "CACHE";
     case LogType::Documents: return "DOCUMENTS";
-    case LogType::Llm: return "LLM";
-    case LogType::Error: return "ERROR";
   }
   return "LOG";
 }
@@ -39,20 +37,17 @@ const char* FilterLabel(const std::optional<LogType>& t) {
     case LogType::VectorSearch: return "Vector search";
     case LogType::Cache: return "Cache";
     case LogType::Documents: return "Documents";
-    case LogType::Llm: return "LLM";
-    case LogType::Error: return "Error";
   }
   return "?";
 }
 
-ImVec4 TypeColor(LogType t) {
-  switch (t) {
-    case LogType::Routing: return colors::kCyan;
-    case LogType::VectorSearch: return HexColor("#3B82F6");
+// Routing in the orchestrator's colour, a search in the colour of the agent that searched.
+ImVec4 TypeColor(const RetrievalLog& log) {
+  switch (log.Type()) {
+    case LogType::Routing: return AgentColor(AgentId::Orchestrator);
+    case LogType::VectorSearch: return AgentColor(std::get<SearchData>(log.data).agent);
     case LogType::Cache: return colors::kWarning;
     case LogType::Documents: return colors::kSuccess;
-    case LogType::Llm: return HexColor("#A855F7");
-    case LogType::Error: return colors::kError;
   }
   return colors::kIdle;
 }
@@ -82,73 +77,91 @@ bool ContainsFolded(std::string_view haystack, std::string_view needle) {
   return it != haystack.end();
 }
 
+// The words a text filter looks through besides the title and the chunks: what the card shows.
+bool DataMatches(const LogData& data, std::string_view needle) {
+  return std::visit(
+      [&](const auto& d) {
+        using T = std::decay_t<decltype(d)>;
+        if constexpr (std::is_same_v<T, RoutingData>) {
+          if (ContainsFolded(d.intent, needle) || ContainsFolded(DisplayName(d.agent), needle)) return true;
+          for (const auto& r : d.reasons)
+            if (ContainsFolded(r.term, needle)) return true;
+          return false;
+        } else if constexpr (std::is_same_v<T, SearchData>) {
+          for (const auto& t : d.query_terms)
+            if (ContainsFolded(t, needle)) return true;
+          return ContainsFolded(d.domain, needle) || ContainsFolded(d.index, needle);
+        } else if constexpr (std::is_same_v<T, CacheData>) {
+          return ContainsFolded(d.key, needle) || ContainsFolded(d.matched_question.value_or(""), needle);
+        } else {
+          for (const auto& c : d.citations)
+            if (ContainsFolded(c.source, needle) || ContainsFolded(c.heading, needle)) return true;
+          return ContainsFolded(d.model, needle) || ContainsFolded(d.composer, needle);
+        }
+      },
+      data);
+}
+
 bool Matches(const ViewState& v, const RetrievalLog& log) {
-  if (v.logTypeFilter && log.type != *v.logTypeFilter) return false;
+  if (v.logTypeFilter && log.Type() != *v.logTypeFilter) return false;
   if (v.logTextFilter.empty()) return true;
-  if (ContainsFolded(log.title, v.logTextFilter) || ContainsFolded(log.data.dump(), v.logTextFilter)) return true;
+  if (ContainsFolded(log.title, v.logTextFilter) || DataMatches(log.data, v.logTextFilter)) return true;
   if (log.chunks)
     for (const auto& c : *log.chunks)
       if (ContainsFolded(c.source, v.logTextFilter) || ContainsFolded(c.content, v.logTextFilter)) return true;
   return false;
 }
 
-// The first of several spellings the engine may use for a field ("latency_ms" or "latency").
-const Json* Field(const Json& data, std::initializer_list<const char*> names) {
-  if (!data.is_object()) return nullptr;
-  for (const char* n : names) {
-    auto it = data.find(n);
-    if (it != data.end() && !it->is_null()) return &*it;
-  }
-  return nullptr;
-}
-
-std::string Compact(const Json& v) {
-  if (v.is_string()) return v.get<std::string>();
-  if (v.is_number_float()) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.3g", v.get<double>());
-    return buf;
-  }
-  return v.dump();
-}
-
-std::string Percent(const Json& v) {
-  if (!v.is_number()) return Compact(v);
+std::string Percent(double fraction) {
   char buf[16];
-  const double x = v.get<double>();
-  std::snprintf(buf, sizeof buf, "%.0f%%", x <= 1.0 ? x * 100.0 : x);
+  const double p = fraction * 100.0;
+  std::snprintf(buf, sizeof buf, p > 0.0 && p < 10.0 ? "%.1f%%" : "%.0f%%", p);
   return buf;
+}
+
+std::string Fixed(double v, int digits) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.*f", digits, v);
+  return buf;
+}
+
+// "billing" → "Billing", "out_of_scope" → "Out of scope".
+std::string Label(const std::string& name) {
+  std::string out = name;
+  for (char& c : out)
+    if (c == '_') c = ' ';
+  if (!out.empty()) out[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(out[0])));
+  return out;
 }
 
 void Row(const char* label, const std::string& value) {
   ImGui::TextDisabled("%s", label);
   ImGui::SameLine();
-  ImGui::TextUnformatted(value.c_str());
+  ImGui::TextWrapped("%s", value.c_str());
 }
 
-// Key/value lines for everything in `data` not already shown by a specialised card.
-void DrawRemainingData(const Json& data, std::initializer_list<const char*> shown) {
-  if (!data.is_object()) return;
-  for (auto it = data.begin(); it != data.end(); ++it) {
-    if (std::find_if(shown.begin(), shown.end(), [&](const char* s) { return it.key() == s; }) != shown.end()) continue;
-    Row((it.key() + ":").c_str(), Compact(it.value()));
+void DrawRouting(const RoutingData& d) {
+  Row("Intent", Label(d.intent) + " · " + Percent(d.confidence));
+  std::string target = DisplayName(d.agent);
+  if (d.strategy == Strategy::Hybrid && d.specialists.size() > 1) {
+    target = std::string(DisplayName(d.specialists[0])) + " + " + DisplayName(d.specialists[1]);
   }
-}
-
-void DrawRouting(const RetrievalLog& log) {
-  const Json& d = log.data;
-  if (const Json* v = Field(d, {"intent"})) Row("Intent", Compact(*v));
-  if (const Json* v = Field(d, {"confidence"})) Row("Confidence", Percent(*v));
-  if (const Json* v = Field(d, {"target", "target_agent", "agent"})) Row("Target", Compact(*v));
-  if (const Json* reasons = Field(d, {"reasons"}); reasons && reasons->is_array()) {
-    ImGui::TextDisabled("Reasons");
-    for (const auto& r : *reasons) {
-      std::string text = r.is_object() && r.contains("term") ? Compact(r["term"]) : Compact(r);
-      if (r.is_object() && r.contains("weight")) text += " (" + Compact(r["weight"]) + ")";
-      ImGui::BulletText("%s", text.c_str());
-    }
+  Row("Target", target + " · " + DisplayName(d.strategy));
+  if (!d.reasons.empty()) {
+    std::string reasons;
+    for (const auto& r : d.reasons) reasons += (reasons.empty() ? "" : ", ") + r.term + " " + Fixed(r.weight, 2);
+    Row("Reasons", reasons);
   }
-  DrawRemainingData(d, {"intent", "confidence", "target", "target_agent", "agent", "reasons"});
+  if (!d.alternatives.empty()) {
+    std::string also;
+    for (const auto& a : d.alternatives) also += (also.empty() ? "" : ", ") + Label(a.intent) + " " + Percent(a.probability);
+    Row("Also considered", also);
+  }
+  if (d.follow_up) {
+    Row("Follow-up", (d.follow_up->applied ? "read with " : "not read with ") +
+                         std::string("\"") + widgets::Truncate(d.follow_up->previous_question, 60) + "\"");
+  }
+  Row("Router", d.model + " · " + widgets::FormatLatency(d.latency_ms));
 }
 
 void DrawChunks(const RetrievalLog& log, float width) {
@@ -157,6 +170,11 @@ void DrawChunks(const RetrievalLog& log, float width) {
     ImGui::PushID(static_cast<int>(c.id));
     ImGui::Separator();
     ImGui::TextUnformatted(c.source.c_str());
+    if (c.metadata && !c.metadata->heading.empty()) {
+      ImGui::PushStyleColor(ImGuiCol_Text, colors::kTextMuted);
+      ImGui::TextWrapped("%s", c.metadata->heading.c_str());
+      ImGui::PopStyleColor();
+    }
     char score[16];
     std::snprintf(score, sizeof score, "%.2f", c.similarity);
     ImGui::PushStyleColor(ImGuiCol_PlotHistogram, ScoreColor(c.similarity));
@@ -164,67 +182,70 @@ void DrawChunks(const RetrievalLog& log, float width) {
     ImGui::PopStyleColor();
     const std::string snippet = widgets::Truncate(c.content, kSnippetChars);
     ImGui::PushStyleColor(ImGuiCol_Text, colors::kTextMuted);
-    ImGui::TextUnformatted(snippet.c_str());
+    ImGui::TextWrapped("%s", snippet.c_str());
     ImGui::PopStyleColor();
     ImGui::PopID();
   }
 }
 
-void DrawVectorSearch(const RetrievalLog& log, float width) {
-  const Json& d = log.data;
-  if (const Json* v = Field(d, {"index"})) Row("Index", Compact(*v));
-  if (const Json* v = Field(d, {"metric"})) Row("Metric", Compact(*v));
-  if (const Json* v = Field(d, {"query"})) Row("Query", Compact(*v));
-  const std::size_t count = log.chunks ? log.chunks->size() : 0;
-  if (const Json* v = Field(d, {"chunk_count", "results", "count"})) Row("Chunks", Compact(*v));
-  else Row("Chunks", std::to_string(count));
-  if (const Json* v = Field(d, {"latency_ms", "latency"}); v && v->is_number())
-    Row("Latency", widgets::FormatLatency(v->get<double>()));
-  DrawRemainingData(d, {"index", "metric", "query", "chunk_count", "results", "count", "latency_ms", "latency"});
+void DrawVectorSearch(const RetrievalLog& log, const SearchData& d, float width) {
+  Row("Index", d.index + " over " + std::to_string(d.indexed_chunks) + " chunks, " + Label(d.domain) + " documents");
+  std::string terms;
+  for (const auto& t : d.query_terms) terms += (terms.empty() ? "" : " ") + t;
+  Row("Query", terms);
+  if (!d.expansions.empty()) {
+    std::string also;
+    for (const auto& e : d.expansions) also += (also.empty() ? "" : ", ") + e.term + " → " + e.matched;
+    Row("Also matched", also);
+  }
+  Row("Found", std::to_string(d.chunk_count) + " of top " + std::to_string(d.top_k) + " · " +
+                   widgets::FormatLatency(d.latency_ms));
+  Row("Metric", d.metric);
   DrawChunks(log, width);
 }
 
-void DrawCache(const RetrievalLog& log) {
-  const Json& d = log.data;
-  bool hit = false;
-  if (const Json* v = Field(d, {"hit"}); v && v->is_boolean()) hit = v->get<bool>();
-  else if (const Json* s = Field(d, {"cache_status", "result", "status"}); s && s->is_string())
-    hit = s->get<std::string>() == "hit";
-  widgets::Badge(hit ? "HIT" : "MISS", hit ? colors::kSuccess : colors::kWarning);
-  if (const Json* v = Field(d, {"similarity"})) Row("Similarity", Compact(*v));
-  if (const Json* v = Field(d, {"hit_rate"})) Row("Hit rate", Percent(*v));
-  if (const Json* v = Field(d, {"size", "entries"})) Row("Size", Compact(*v));
-  if (const Json* v = Field(d, {"saved_cost"}); v && v->is_number()) Row("Saved", widgets::FormatCost(v->get<double>()));
-  DrawRemainingData(d, {"hit", "cache_status", "result", "status", "similarity", "hit_rate", "size", "entries",
-                        "saved_cost"});
+void DrawCache(const RetrievalLog& log, const CacheData& d, float width) {
+  widgets::Badge(d.hit ? "HIT" : "MISS", d.hit ? colors::kSuccess : colors::kWarning);
+  ImGui::SameLine();
+  ImGui::TextDisabled("%s cache, %s", d.cache.c_str(), DisplayName(d.agent));
+  if (d.similarity) Row("Similarity", Fixed(*d.similarity, 2) + " (threshold " + Fixed(d.threshold, 2) + ")");
+  if (d.matched_question) Row("Matched", "\"" + widgets::Truncate(*d.matched_question, 80) + "\"");
+  if (d.saved_cost || d.saved_tokens) {
+    std::string saved = d.saved_tokens ? widgets::FormatTokens(*d.saved_tokens) + " tokens" : std::string();
+    if (d.saved_cost) saved += (saved.empty() ? "" : ", ") + widgets::FormatCost(*d.saved_cost);
+    if (d.saved_latency_ms) saved += (saved.empty() ? "" : ", ") + widgets::FormatLatency(*d.saved_latency_ms);
+    Row("Saved", saved);
+  }
+  Row("Hit rate", Percent(d.hit_rate) + " · " + std::to_string(d.size) + " of " + std::to_string(d.capacity) +
+                      " entries · " + widgets::FormatLatency(d.latency_ms));
+  DrawChunks(log, width);
 }
 
-void DrawDocuments(const RetrievalLog& log) {
-  const Json& d = log.data;
-  const Json* sources = Field(d, {"sources", "documents", "citations"});
-  if (sources && sources->is_array()) {
-    int n = 1;
-    for (const auto& s : *sources) {
-      std::string text;
-      if (s.is_object()) {
-        const Json* name = Field(s, {"source", "title", "path", "id"});
-        text = name ? Compact(*name) : s.dump();
-      } else {
-        text = Compact(s);
-      }
-      ImGui::Text("[%d] %s", n++, text.c_str());
+void DrawDocuments(const DocumentsData& d) {
+  for (const Citation& c : d.citations) {
+    ImGui::Text("[%lld] %s", static_cast<long long>(c.n), c.source.c_str());
+    if (!c.heading.empty()) {
+      ImGui::PushStyleColor(ImGuiCol_Text, colors::kTextMuted);
+      ImGui::TextWrapped("%s · %s", c.heading.c_str(), Fixed(c.similarity, 2).c_str());
+      ImGui::PopStyleColor();
     }
   }
-  DrawRemainingData(d, {"sources", "documents", "citations"});
-  if (log.chunks)
-    for (const auto& c : *log.chunks) ImGui::BulletText("%s", c.source.c_str());
+  std::string composer = d.composer == "cache" ? std::string("from the cache") : d.model + " (" + d.composer + ")";
+  Row("Composer", composer);
+  if (d.composer != "cache") {
+    Row("Tokens", widgets::FormatTokens(d.prompt_tokens) + " in, " + widgets::FormatTokens(d.completion_tokens) +
+                      " out" + (d.tokens_estimated ? " (estimated)" : "") + " · " + widgets::FormatCost(d.cost) +
+                      " · " + widgets::FormatLatency(d.latency_ms));
+  }
+  if (d.llm_error) Row("LLM failed", *d.llm_error);
+  for (const auto& w : d.warnings) Row("Warning", w);
 }
 
 void DrawLogCard(const DrawContext& ctx, const LogEntry& entry, bool highlighted, float width) {
   const RetrievalLog& log = entry.log;
-  const ImVec4 typeColor = TypeColor(log.type);
+  const ImVec4 typeColor = TypeColor(log);
   widgets::BeginCard(log.id.c_str(), width);
-  widgets::Badge(TypeLabel(log.type), typeColor);
+  widgets::Badge(TypeLabel(log.Type()), typeColor);
   ImGui::SameLine();
   ImGui::TextUnformatted(log.title.c_str());
   ImGui::PushStyleColor(ImGuiCol_Text, LogStatusColor(log.status));
@@ -235,16 +256,15 @@ void DrawLogCard(const DrawContext& ctx, const LogEntry& entry, bool highlighted
     ImGui::TextDisabled("%s", log.timestamp.substr(11, 8).c_str());
   }
   const float inner = width - ImGui::GetStyle().FramePadding.x * 3.0f;
-  switch (log.type) {
-    case LogType::Routing: DrawRouting(log); break;
-    case LogType::VectorSearch: DrawVectorSearch(log, inner); break;
-    case LogType::Cache: DrawCache(log); break;
-    case LogType::Documents: DrawDocuments(log); break;
-    default:
-      DrawRemainingData(log.data, {});
-      DrawChunks(log, inner);
-      break;
-  }
+  std::visit(
+      [&](const auto& d) {
+        using T = std::decay_t<decltype(d)>;
+        if constexpr (std::is_same_v<T, RoutingData>) DrawRouting(d);
+        else if constexpr (std::is_same_v<T, SearchData>) DrawVectorSearch(log, d, inner);
+        else if constexpr (std::is_same_v<T, CacheData>) DrawCache(log, d, inner);
+        else DrawDocuments(d);
+      },
+      log.data);
   widgets::EndCard(colors::kPanel, highlighted ? colors::kCyan : colors::kBorder, &typeColor);
   if (ImGui::IsItemClicked() && !entry.messageId.empty())
     ctx.emit(SelectMessage{highlighted ? "" : entry.messageId});
@@ -255,8 +275,7 @@ void DrawFilters(const DrawContext& ctx) {
   ImGui::SetNextItemWidth(std::max(80.0f, ImGui::GetContentRegionAvail().x * 0.4f));
   if (ImGui::BeginCombo("##log_type", FilterLabel(v.logTypeFilter))) {
     if (ImGui::Selectable("All types", !v.logTypeFilter)) ctx.emit(SetLogFilter{std::nullopt, v.logTextFilter});
-    for (LogType t : {LogType::Routing, LogType::VectorSearch, LogType::Cache, LogType::Documents, LogType::Llm,
-                      LogType::Error}) {
+    for (LogType t : {LogType::Routing, LogType::VectorSearch, LogType::Cache, LogType::Documents}) {
       if (ImGui::Selectable(FilterLabel(t), v.logTypeFilter == t)) ctx.emit(SetLogFilter{t, v.logTextFilter});
     }
     ImGui::EndCombo();

@@ -25,15 +25,14 @@ void DrawStatusFooter(const DrawContext& ctx) {
   ImGui::SameLine();
   std::string backend = "Backend: ";
   if (d.backend) {
-    // The in-page engine reports its sessions as kept by the browser.
-    backend += d.backend->store_kind == "browser" ? "in-page engine" : "server";
+    backend += ToString(d.backendKind == BackendKind::Unknown ? BackendKind::Server : d.backendKind);
     if (!d.backend->store_kind.empty()) backend += ", " + d.backend->store_kind + (d.backend->store_ok ? "" : " (down)");
     if (!d.backend->llm_kind.empty()) backend += ", " + d.backend->llm_kind;
     if (d.backend->status == "degraded") backend += ", degraded";
   } else {
     backend += d.connection == ConnectionState::Offline ? "unreachable" : "unknown";
   }
-  if (!ctx.platform.empty()) backend += " (" + ctx.platform + ")";
+  if (ctx.host != HostKind::Headless) backend += std::string(" (") + ToString(ctx.host) + ")";
   ImGui::TextDisabled("|  %s", backend.c_str());
 }
 

@@ -1,5 +1,5 @@
 // ApiClient: REST calls over the Transport, strict validation of every answer, and the failure classes the UI shows.
-#include "app/api_client.h"
+#include "app/ports/api_client.h"
 
 #include <algorithm>
 #include <cctype>

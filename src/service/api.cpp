@@ -1,0 +1,248 @@
+// The API's route table and envelope (see api.h).
+#include "service/api.h"
+
+#include <strings.h>
+
+#include "model/ids.h"
+#include "model/json_text.h"
+#include "model/validation.h"
+#include "service/chat_service.h"
+#include "service/export.h"
+
+namespace oai::service {
+
+namespace {
+
+constexpr const char* kJson = "application/json";
+
+ApiResponse JsonReply(int status, std::string body) {
+  ApiResponse r;
+  r.status = status;
+  r.contentType = kJson;
+  r.body = std::move(body);
+  return r;
+}
+
+// "/api/session/<id>" → "<id>"; "/api/session/<id>/export" → "<id>" with *suffix = "export".
+bool SplitSessionPath(const std::string& path, std::string* id, std::string* suffix) {
+  static const std::string prefix = "/api/session/";
+  if (path.rfind(prefix, 0) != 0 || path.size() == prefix.size()) return false;
+  const std::string rest = path.substr(prefix.size());
+  const auto slash = rest.find('/');
+  *id = rest.substr(0, slash);
+  *suffix = slash == std::string::npos ? "" : rest.substr(slash + 1);
+  return !id->empty() && (suffix->empty() || *suffix == "export");
+}
+
+// The value of `key` in a query string ("format=md&x=1"); percent-encoding is not needed by any parameter we read.
+std::optional<std::string> QueryParam(const std::string& query, const std::string& key) {
+  std::size_t pos = 0;
+  while (pos <= query.size()) {
+    const std::size_t amp = query.find('&', pos);
+    const std::string pair = query.substr(pos, amp == std::string::npos ? std::string::npos : amp - pos);
+    const std::size_t eq = pair.find('=');
+    if (pair.substr(0, eq) == key) return eq == std::string::npos ? std::string() : pair.substr(eq + 1);
+    if (amp == std::string::npos) break;
+    pos = amp + 1;
+  }
+  return std::nullopt;
+}
+
+bool IsJsonContentType(const std::string& type) {
+  const std::string want = kJson;
+  if (type.size() < want.size() || strncasecmp(type.c_str(), want.c_str(), want.size()) != 0) return false;
+  return type.size() == want.size() || type[want.size()] == ';' || type[want.size()] == ' ';
+}
+
+// A 400 for one field, with the envelope's details naming it.
+ApiResponse Invalid(const char* field, const char* rule, const std::string& message, const std::string& requestId) {
+  const ValidationError error{{{field, rule, message}}};
+  return ErrorResponseFor(400, "VALIDATION_ERROR", message, requestId, error.ToDetails());
+}
+
+// "GET, DELETE" allows GET and DELETE.
+bool Allows(const std::string& allow, const std::string& method) {
+  std::size_t pos = 0;
+  while (pos < allow.size()) {
+    std::size_t comma = allow.find(", ", pos);
+    if (allow.compare(pos, comma == std::string::npos ? std::string::npos : comma - pos, method) == 0) return true;
+    if (comma == std::string::npos) break;
+    pos = comma + 2;
+  }
+  return false;
+}
+
+bool IsStreamPath(const std::string& path) {
+  static const std::string prefix = "/api/chat/stream/";
+  return path.rfind(prefix, 0) == 0 && path.size() > prefix.size() &&
+         path.find('/', prefix.size()) == std::string::npos && path != "/api/chat/stream/initiate";
+}
+
+}  // namespace
+
+std::string ApiResponse::Header(const std::string& name) const {
+  for (const auto& [k, v] : headers) {
+    if (strcasecmp(k.c_str(), name.c_str()) == 0) return v;
+  }
+  return "";
+}
+
+const char* ErrorCodeForStatus(int status) {
+  switch (status) {
+    case 400: return "VALIDATION_ERROR";
+    case 404: return "NOT_FOUND";
+    case 405: return "METHOD_NOT_ALLOWED";
+    case 408: return "REQUEST_TIMEOUT";
+    case 413: return "PAYLOAD_TOO_LARGE";
+    case 414: return "URI_TOO_LONG";
+    case 415: return "UNSUPPORTED_MEDIA_TYPE";
+    case 429: return "RATE_LIMITED";
+    case 503: return "SERVICE_UNAVAILABLE";
+    default: return status >= 500 ? "INTERNAL_ERROR" : "BAD_REQUEST";
+  }
+}
+
+bool IsSaneRequestId(const std::string& id) {
+  if (id.empty() || id.size() > 64) return false;
+  for (char c : id) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_') return false;
+  }
+  return true;
+}
+
+std::string RequestIdFor(const std::string& incoming) { return IsSaneRequestId(incoming) ? incoming : NewUuidV4(); }
+
+ApiResponse ErrorResponseFor(int status, const std::string& code, const std::string& message,
+                             const std::string& requestId, std::optional<Json> details) {
+  ErrorResponse err;
+  err.error.code = code;
+  err.error.message = message;
+  err.error.details = std::move(details);
+  err.error.timestamp = NowIso8601();
+  err.error.requestId = requestId;
+  ApiResponse r = JsonReply(status, Json(err).dump());
+  r.headers.emplace_back("X-Request-Id", requestId);
+  return r;
+}
+
+std::string AllowedMethods(const std::string& path) {
+  if (path == "/api/health" || path == "/api/agents") return "GET";
+  if (path == "/api/session") return "POST";
+  if (path == "/api/chat" || path == "/api/chat/stream" || path == "/api/chat/stream/initiate") return "POST";
+  if (path == "/metrics") return "GET";
+  std::string id, suffix;
+  if (SplitSessionPath(path, &id, &suffix)) return suffix.empty() ? "GET, DELETE" : "GET";
+  if (IsStreamPath(path)) return "GET";
+  return "";
+}
+
+std::variant<ChatRequest, ApiResponse> ParseChatBody(const ApiRequest& request, const std::string& requestId) {
+  if (!IsJsonContentType(request.contentType)) {
+    return ErrorResponseFor(415, "UNSUPPORTED_MEDIA_TYPE", "Content-Type must be application/json", requestId);
+  }
+  Result<ChatRequest> parsed = ParseChatRequest(request.body);
+  if (!parsed) {
+    return ErrorResponseFor(400, "VALIDATION_ERROR", parsed.error().Summary(), requestId, parsed.error().ToDetails());
+  }
+  return std::move(parsed.value());
+}
+
+ApiResponse Api::Handle(const ApiRequest& request) {
+  const std::string requestId = RequestIdFor(request.requestId);
+  const auto q = request.target.find('?');
+  const std::string path = request.target.substr(0, q);
+  const std::string query = q == std::string::npos ? "" : request.target.substr(q + 1);
+  ApiResponse r;
+  try {
+    r = Route(request, path, query, requestId);
+  } catch (const StoreUnavailable&) {
+    r = ErrorResponseFor(503, "STORE_UNAVAILABLE", "the session store is unavailable; retry shortly", requestId,
+                         Json{{"retryable", true}});
+    r.headers.emplace_back("Retry-After", "1");
+    r.storeUnavailable = true;
+  } catch (const std::exception&) {
+    // The exception's text stays out of the response: it may name internals.
+    r = ErrorResponseFor(500, "INTERNAL_ERROR", "internal error", requestId);
+  }
+  if (r.Header("X-Request-Id").empty()) r.headers.emplace_back("X-Request-Id", requestId);
+  return r;
+}
+
+ApiResponse Api::Route(const ApiRequest& request, const std::string& path, const std::string& query,
+                       const std::string& requestId) {
+  const std::string& method = request.method;
+  const std::string allow = AllowedMethods(path);
+  if (allow.empty()) return ErrorResponseFor(404, "NOT_FOUND", "no route for " + path, requestId);
+  if (!Allows(allow, method)) {
+    ApiResponse r = ErrorResponseFor(405, "METHOD_NOT_ALLOWED",
+                                     method + " is not allowed on " + path + " (use " + allow + ")", requestId);
+    r.headers.emplace_back("Allow", allow);
+    return r;
+  }
+  // Streams and metrics need the transport (a held connection, the server's counters): the server routes them
+  // before they reach here.
+  if (path == "/metrics" || path.rfind("/api/chat/stream", 0) == 0) {
+    return ErrorResponseFor(404, "NOT_FOUND", "no route for " + path + " here (served by the companion server)",
+                            requestId);
+  }
+
+  if (path == "/api/health") {
+    const HealthStatus h = BuildHealth(m_engine, m_store);
+    return JsonReply(h.store_ok ? 200 : 503, Json(h).dump());
+  }
+  if (path == "/api/agents") return JsonReply(200, Json(m_engine.Agents()).dump());
+  if (path == "/api/session") {
+    SessionCreated created;
+    created.session_id = NewUuidV4();
+    created.created_at = m_store.Ensure(created.session_id, NowIso8601()).start_time;
+    return JsonReply(201, Json(created).dump());
+  }
+  if (path == "/api/chat") {
+    auto parsed = ParseChatBody(request, requestId);
+    if (auto* error = std::get_if<ApiResponse>(&parsed)) return std::move(*error);
+    const ChatRequest& chat = std::get<ChatRequest>(parsed);
+    const TurnResult turn = RunChatTurn(m_engine, m_store, chat);
+    ApiResponse r = JsonReply(200, ToJsonText(turn.response));
+    r.headers.emplace_back("X-Message-Id", turn.messageId);
+    r.headers.emplace_back("X-Session-Id", chat.session_id);
+    return r;
+  }
+
+  std::string rawId, suffix;
+  SplitSessionPath(path, &rawId, &suffix);
+  if (!IsUuid(rawId)) {
+    return Invalid("session_id", "format", "session id must be a UUID", requestId);
+  }
+  const std::string id = NormalizeUuid(rawId);
+  if (suffix == "export") {
+    const std::string format = QueryParam(query, "format").value_or("md");
+    if (format != "md" && format != "json") {
+      return Invalid("format", "enum", "format must be md or json", requestId);
+    }
+    auto history = m_store.History(id);
+    if (!history) return ErrorResponseFor(404, "SESSION_NOT_FOUND", "no session " + id, requestId);
+    ApiResponse r;
+    r.status = 200;
+    if (format == "json") {
+      r.contentType = kJson;
+      r.body = ExportJson(*history).dump(2);
+    } else {
+      r.contentType = "text/markdown; charset=utf-8";
+      r.body = ExportMarkdown(*history);
+    }
+    r.headers.emplace_back("Content-Disposition", "attachment; filename=\"orchestratai-" + id + "." + format + "\"");
+    return r;
+  }
+  if (method == "GET") {
+    auto history = m_store.History(id);
+    if (!history) return ErrorResponseFor(404, "SESSION_NOT_FOUND", "no session " + id, requestId);
+    return JsonReply(200, Json(*history).dump());
+  }
+  // DELETE
+  if (!m_store.Delete(id)) return ErrorResponseFor(404, "SESSION_NOT_FOUND", "no session " + id, requestId);
+  ApiResponse r;
+  r.status = 204;
+  return r;
+}
+
+}  // namespace oai::service
