@@ -1,6 +1,7 @@
 // Knowledge-base files and engine creation for the server (see knowledge.h).
 #include "server/knowledge.h"
 
+#include <filesystem>
 #include <stdexcept>
 
 #include "server/openai_client.h"
@@ -14,6 +15,10 @@ std::unique_ptr<engine::Engine> CreateEngine(const Config& config, std::vector<s
   ec.documents = LoadDocumentsFromDirectory(config.docsDir, warnings);
   if (ec.documents.empty()) throw std::runtime_error("no markdown documents in " + config.docsDir);
   ec.routerExamplesTsv = ReadTextFile(config.routerExamples);
+  // Query synonyms belong to the knowledge base: knowledge/synonyms.tsv beside the documents, when there is one.
+  if (const std::string synonyms = config.docsDir + "/synonyms.tsv"; std::filesystem::is_regular_file(synonyms)) {
+    ec.synonymsTsv = ReadTextFile(synonyms);
+  }
   try {
     if (!config.llmBaseUrl.empty()) {
       ec.llm = std::make_shared<OpenAiClient>(OpenAiConfig{config.llmBaseUrl, config.llmModel, config.llmApiKey});

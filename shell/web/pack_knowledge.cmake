@@ -11,5 +11,12 @@ foreach(doc IN LISTS docs)
   list(APPEND entries "\"${doc}\"")
 endforeach()
 file(COPY_FILE "${SOURCE}/router_examples.tsv" "${DEST}/router_examples.tsv")
+# The knowledge base's query synonyms travel with it (optional).
+set(synonyms "")
+if(EXISTS "${SOURCE}/knowledge/synonyms.tsv")
+  file(COPY_FILE "${SOURCE}/knowledge/synonyms.tsv" "${DEST}/knowledge/synonyms.tsv")
+  set(synonyms ",\n  \"synonyms\": \"knowledge/synonyms.tsv\"")
+endif()
 list(JOIN entries ",\n    " joined)
-file(WRITE "${DEST}/manifest.json" "{\n  \"documents\": [\n    ${joined}\n  ],\n  \"router_examples\": \"router_examples.tsv\"\n}\n")
+file(WRITE "${DEST}/manifest.json"
+     "{\n  \"documents\": [\n    ${joined}\n  ],\n  \"router_examples\": \"router_examples.tsv\"${synonyms}\n}\n")

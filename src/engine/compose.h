@@ -15,17 +15,37 @@
 namespace oai::engine {
 
 inline constexpr std::size_t kContextChunks = 3;
-inline constexpr std::size_t kMaxAnswerSentences = 4;
+inline constexpr std::size_t kMaxAnswerPassages = 4;  // the lead and up to three more from its section
+inline constexpr std::size_t kMaxSteps = 10;          // numbered steps of a "how do I" answer
+
+// What kind of answer a question asks for, from its opening words: the answer leads with a passage that has it.
+enum class QuestionType { Amount, Duration, YesNo, Steps, Name, Other };
+QuestionType ClassifyQuestion(std::string_view question);
+
+// The question's words with their weight in choosing passages: each content word's idf, and the indexed forms it was
+// expanded to (typos, inflections) at the expansion's similarity.
+struct QueryWords {
+  std::vector<std::pair<std::string, double>> words;  // (indexed form, weight)
+  std::vector<std::string> asked;                     // the question's own content words
+  double total = 0.0;                                 // sum of the asked words' weights
+};
+QueryWords WeighQuery(std::string_view question, const std::vector<TermExpansion>& expansions, const LexicalIndex& index);
 
 struct Composition {
   std::string answer;               // with citation markers [1], [2], ... numbered by `cited`
   std::vector<std::size_t> cited;   // indexes into the hits, in citation order
   DocumentsData step;               // the composition's part of the documents log (citations are added by the engine)
+  std::vector<std::string> pieces;  // the answer in the pieces to stream (extractive: a passage each)
+  double evidence = 0.0;            // extractive: the share of the question's words (by weight) the lead covers
 };
 
-// The sentences of the top passages that share the most content words with the question, in reading order, each
-// followed by its passage's citation number. Streams each sentence as it is chosen.
-Composition ComposeExtractive(Turn& turn, const Corpus& corpus, const std::vector<SearchHit>& hits);
+// The answer to the question asked, from the retrieved sections: led by the passage (sentence, list item, table row)
+// that best covers the question and holds what its type asks for, then the passages of the same section that add to
+// it; "Yes"/"No" first when that passage says so; numbered steps for "how do I"; a second section only for words of
+// the question the first does not cover. Each passage is followed by its citation number. The caller streams the
+// pieces once it has decided to answer (see kAbstainBelow).
+Composition ComposeExtractive(Turn& turn, const Corpus& corpus, const std::vector<SearchHit>& hits,
+                              const QueryWords& query);
 
 // The LLM path: the numbered passages and the recent conversation go to the model, whose tokens stream out as they
 // come. On failure returns an empty answer and sets *error (the caller falls back to the extractive answer).

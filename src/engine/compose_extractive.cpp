@@ -1,5 +1,6 @@
 // Extractive composition (see compose.h): never more than it found, never anything it did not find.
 #include <algorithm>
+#include <cctype>
 #include <set>
 
 #include "engine/compose.h"
@@ -8,77 +9,322 @@
 
 namespace oai::engine {
 
-Composition ComposeExtractive(Turn& turn, const Corpus& corpus, const std::vector<SearchHit>& hits) {
+namespace {
+
+constexpr double kSecondSectionWeight = 0.5;
+constexpr double kThirdSectionWeight = 0.35;
+constexpr double kTypeFitBonus = 0.35;
+
+bool StartsWithWords(const std::vector<std::string>& words, std::initializer_list<const char*> prefix) {
+  if (words.size() < prefix.size()) return false;
+  std::size_t i = 0;
+  for (const char* p : prefix) {
+    if (words[i++] != p) return false;
+  }
+  return true;
+}
+
+bool HasDigit(std::string_view s) {
+  return std::any_of(s.begin(), s.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
+}
+
+bool HasAmount(std::string_view s) {
+  if (s.find('$') != std::string_view::npos || s.find("€") != std::string_view::npos ||
+      s.find("£") != std::string_view::npos || s.find('%') != std::string_view::npos) {
+    return true;
+  }
+  return HasDigit(s);
+}
+
+bool HasDuration(const std::vector<std::string>& words, std::string_view s) {
+  static const std::set<std::string> units = {
+      "second", "seconds", "minute", "minutes", "hour", "hours", "day", "days", "week", "weeks", "month", "months",
+      "year", "years", "daily", "weekly", "monthly", "yearly", "annually", "immediately", "instantly", "hourly",
+      "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "utc", "midnight", "end",
+      "renewal", "before", "after", "within", "until"};
+  bool unit = false;
+  for (const auto& w : words) unit |= units.count(w) > 0;
+  return unit && (HasDigit(s) || std::any_of(words.begin(), words.end(), [](const std::string& w) {
+                    return w == "immediately" || w == "instantly" || w.size() > 5;
+                  }));
+}
+
+bool HasNegation(const std::vector<std::string>& words) {
+  static const std::set<std::string> negations = {"not", "no", "cannot", "can't", "never", "none", "nor", "neither"};
+  for (const auto& w : words) {
+    if (negations.count(w) || (w.size() > 3 && w.compare(w.size() - 3, 3, "n't") == 0)) return true;
+  }
+  return false;
+}
+
+struct Candidate {
+  std::size_t hit;      // which retrieved section
+  std::size_t index;    // position in the section's passages
+  Passage passage;
+  std::vector<std::string> words;
+  double covered = 0.0;  // weight of the question's words it contains (with the section's heading: half)
+  double score = 0.0;
+};
+
+// The share of the question's weight `words` (and, at half weight, the heading) contain.
+double Coverage(const QueryWords& q, const std::vector<std::string>& words, const std::set<std::string>& heading,
+                std::set<std::string>* found) {
+  double covered = 0.0;
+  for (const auto& asked : q.asked) {
+    double best = 0.0;
+    for (const auto& [form, weight] : q.words) {
+      const std::size_t sep = form.find('~');
+      const std::string root = sep == std::string::npos ? form : form.substr(0, sep);
+      const std::string shown = sep == std::string::npos ? form : form.substr(sep + 1);
+      if (root != asked) continue;
+      if (std::find(words.begin(), words.end(), shown) != words.end()) best = std::max(best, weight);
+      else if (heading.count(shown)) best = std::max(best, weight * 0.5);
+    }
+    if (best > 0.0 && found) found->insert(asked);
+    covered += best;
+  }
+  return covered;
+}
+
+double TypeFit(QuestionType type, const Candidate& c) {
+  switch (type) {
+    case QuestionType::Amount: return HasAmount(c.passage.text) ? 1.0 : 0.0;
+    case QuestionType::Duration: return HasDuration(c.words, c.passage.text) ? 1.0 : 0.0;
+    case QuestionType::Steps: return c.passage.kind == PassageKind::ListItem && c.passage.ordinal > 0 ? 1.0 : 0.0;
+    case QuestionType::Name: {
+      // A name reads as capitalized words after the first.
+      const std::string& t = c.passage.text;
+      for (std::size_t i = 1; i + 1 < t.size(); ++i) {
+        if (t[i - 1] == ' ' && std::isupper(static_cast<unsigned char>(t[i]))) return 1.0;
+      }
+      return 0.0;
+    }
+    case QuestionType::YesNo:
+    case QuestionType::Other: return 0.0;
+  }
+  return 0.0;
+}
+
+std::string WithCitation(const std::string& passage, std::size_t n) {
+  std::string s = passage;
+  while (!s.empty() && (s.back() == ' ')) s.pop_back();
+  const char last = s.empty() ? '.' : s.back();
+  if (last == '.' || last == '?' || last == '!' || last == ':' || last == ';') s.pop_back();
+  return s + " [" + std::to_string(n) + "]" + (last == '?' || last == '!' ? std::string(1, last) : ".");
+}
+
+}  // namespace
+
+QuestionType ClassifyQuestion(std::string_view question) {
+  std::vector<std::string> w = Tokenize(question);
+  // Greetings and fillers before the question: "hi, how much ...", "ok and how long ...", "so can I ...".
+  static const std::set<std::string> fillers = {"hi", "hello", "hey", "ok", "okay", "so", "and", "also", "but",
+                                                "please", "quick", "question", "um", "well", "then"};
+  while (!w.empty() && fillers.count(w.front())) w.erase(w.begin());
+  if (w.empty()) return QuestionType::Other;
+  if (StartsWithWords(w, {"how", "much"}) || StartsWithWords(w, {"how", "many"}) ||
+      StartsWithWords(w, {"what", "does"}) && std::find(w.begin(), w.end(), "cost") != w.end()) {
+    return QuestionType::Amount;
+  }
+  for (const auto& word : w) {
+    if (word == "price" || word == "cost" || word == "costs" || word == "fee" || word == "fees") return QuestionType::Amount;
+  }
+  if (StartsWithWords(w, {"how", "long"}) || StartsWithWords(w, {"how", "soon"}) ||
+      StartsWithWords(w, {"how", "quickly"}) || StartsWithWords(w, {"how", "often"}) || w.front() == "when" ||
+      StartsWithWords(w, {"what", "time"}) || StartsWithWords(w, {"how", "fast"})) {
+    return QuestionType::Duration;
+  }
+  if (StartsWithWords(w, {"how", "do", "i"}) || StartsWithWords(w, {"how", "can", "i"}) ||
+      StartsWithWords(w, {"how", "do", "we"}) || StartsWithWords(w, {"how", "can", "we"}) ||
+      StartsWithWords(w, {"how", "to"}) || StartsWithWords(w, {"how", "should", "i"}) ||
+      StartsWithWords(w, {"what", "are", "the", "steps"})) {
+    return QuestionType::Steps;
+  }
+  static const std::set<std::string> auxiliaries = {"can", "do", "does", "is", "are", "will", "would", "should",
+                                                    "could", "may", "have", "has", "did", "was", "were", "am"};
+  if (auxiliaries.count(w.front())) return QuestionType::YesNo;
+  if (w.front() == "which" || w.front() == "who" || StartsWithWords(w, {"what", "is", "the", "name"})) {
+    return QuestionType::Name;
+  }
+  return QuestionType::Other;
+}
+
+QueryWords WeighQuery(std::string_view question, const std::vector<TermExpansion>& expansions,
+                      const LexicalIndex& index) {
+  QueryWords q;
+  std::set<std::string> seen;
+  for (const auto& t : ContentTerms(question)) {
+    if (!seen.insert(t).second) continue;
+    const double idf = index.Idf(t);
+    // A word the index has never seen, in no form, is something the documents do not talk about ("Zendesk",
+    // "GraphQL", "Spain"): it weighs like the rarest word, so a passage without it covers less of the question.
+    double weight = idf > 0.0 ? idf : index.MaxIdf();
+    for (const auto& e : expansions) {
+      if (e.term != t) continue;
+      const double w = index.Idf(e.matched) * e.similarity;
+      q.words.emplace_back(t + "~" + e.matched, w);
+      weight = std::max(weight, w);
+    }
+    if (idf > 0.0) q.words.emplace_back(t, idf);
+    else if (weight == index.MaxIdf()) q.words.emplace_back(t, weight);  // matches nothing: lowers the coverage
+    if (weight > 0.0) {
+      q.asked.push_back(t);
+      q.total += weight;
+    }
+  }
+  return q;
+}
+
+Composition ComposeExtractive(Turn& turn, const Corpus& corpus, const std::vector<SearchHit>& hits,
+                              const QueryWords& query) {
   const auto start = Clock::now();
   Composition out;
-  const std::vector<std::string> terms = ContentTerms(turn.input.question);
-  std::set<std::string> querySet(terms.begin(), terms.end());
-  struct Candidate {
-    double score;
-    std::size_t hit;
-    std::size_t order;
-    std::string sentence;
-  };
-  std::vector<Candidate> candidates;
-  std::size_t order = 0;
+  const QuestionType type = ClassifyQuestion(turn.input.question);
   std::int64_t contextTokens = EstimateTokens(turn.input.question);
+
+  // Every passage of the retrieved sections, scored by how much of the question it covers, what the question's type
+  // asks for, and how well its section matched.
+  std::vector<std::vector<Candidate>> sections(hits.size());
+  std::vector<std::set<std::string>> headings(hits.size());
+  const Candidate* lead = nullptr;
   for (std::size_t h = 0; h < hits.size(); ++h) {
     const Chunk& c = corpus.chunks[hits[h].chunk];
     contextTokens += EstimateTokens(c.text);
-    // Words of the section's heading count for every sentence under it, at half weight: the rows of a table
-    // under "Limits per plan" answer a question about limits without repeating the word.
-    std::set<std::string> headingShared;
-    for (const auto& t : Tokenize(c.headingPath)) {
-      if (querySet.count(t)) headingShared.insert(t);
-    }
-    for (const auto& s : SplitSentences(c.text)) {
-      std::set<std::string> shared;
-      for (const auto& t : Tokenize(s)) {
-        if (querySet.count(t)) shared.insert(t);
+    for (auto& t : Tokenize(c.headingPath)) headings[h].insert(std::move(t));
+    std::vector<Passage> passages = SplitPassages(c.text);
+    for (std::size_t i = 0; i < passages.size(); ++i) {
+      Candidate cand{h, i, std::move(passages[i]), {}, 0.0, 0.0};
+      cand.words = Tokenize(cand.passage.text);
+      if (cand.passage.text.size() < 12) {
+        sections[h].push_back(std::move(cand));
+        continue;
       }
-      if (shared.empty() || s.size() < 12) continue;
-      // Rarer shared words and better-ranked chunks count more; very long sentences a little less.
-      double weight = 0;
-      for (const auto& w : shared) weight += w.size() > 3 ? 1.0 : 0.5;
-      for (const auto& w : headingShared) weight += shared.count(w) ? 0.0 : (w.size() > 3 ? 0.5 : 0.25);
-      const double lengthPenalty = s.size() > 300 ? 0.8 : 1.0;
-      candidates.push_back({weight * (0.5 + hits[h].similarity) * lengthPenalty, h, order++, s});
+      cand.covered = Coverage(query, cand.words, headings[h], nullptr);
+      const double share = query.total > 0.0 ? cand.covered / query.total : 0.0;
+      const double lengthPenalty = cand.passage.text.size() > 320 ? 0.85 : 1.0;
+      // The search's ranking already weighed the whole section against the question: later sections must cover
+      // clearly more to lead.
+      const double rank = h == 0 ? 1.0 : (h == 1 ? kSecondSectionWeight : kThirdSectionWeight);
+      cand.score = (share + kTypeFitBonus * TypeFit(type, cand) * (share > 0.0)) * rank * lengthPenalty;
+      sections[h].push_back(std::move(cand));
     }
   }
-  std::stable_sort(candidates.begin(), candidates.end(),
-                   [](const Candidate& a, const Candidate& b) { return a.score > b.score; });
-  if (candidates.size() > kMaxAnswerSentences) candidates.resize(kMaxAnswerSentences);
-  // Sentences far weaker than the best one are about something else: leave them out rather than pad the answer.
-  while (candidates.size() > 1 && candidates.back().score < 0.5 * candidates.front().score) candidates.pop_back();
-  if (candidates.empty()) {
-    const auto first = SplitSentences(corpus.chunks[hits[0].chunk].text);
-    if (!first.empty()) candidates.push_back({0, 0, 0, first.front()});
+  for (const auto& section : sections) {
+    for (const auto& cand : section) {
+      if (cand.score > 0.0 && (!lead || cand.score > lead->score)) lead = &cand;
+    }
   }
-  std::sort(candidates.begin(), candidates.end(), [](const Candidate& a, const Candidate& b) {
-    return a.hit != b.hit ? a.hit < b.hit : a.order < b.order;
-  });
-  for (const Candidate& c : candidates) {
-    auto it = std::find(out.cited.begin(), out.cited.end(), c.hit);
+
+  // The answer: the lead, then what its section adds (in reading order), then a second section for what is missing.
+  std::vector<const Candidate*> chosen;
+  if (lead) {
+    chosen.push_back(lead);
+    const std::vector<Candidate>& section = sections[lead->hit];
+    const bool steps = type == QuestionType::Steps && lead->passage.kind == PassageKind::ListItem;
+    if (steps) {
+      // The whole numbered list the lead belongs to, in order.
+      chosen.clear();
+      for (const auto& cand : section) {
+        if (cand.passage.block == lead->passage.block && cand.passage.kind == PassageKind::ListItem &&
+            chosen.size() < kMaxSteps) {
+          chosen.push_back(&cand);
+        }
+      }
+      // The sentence that introduces the list, when there is one.
+      for (std::size_t i = chosen.front()->index; i-- > 0;) {
+        if (section[i].passage.kind == PassageKind::Prose && section[i].covered > 0.0) {
+          chosen.insert(chosen.begin(), &section[i]);
+          break;
+        }
+      }
+    } else {
+      // Passages that add to the lead: they share the question's words (at least half of what the lead covers), or
+      // continue it directly (the next sentence of the same paragraph, the next row of the same table).
+      std::vector<const Candidate*> more;
+      for (const auto& cand : section) {
+        if (&cand == lead || cand.passage.text.size() < 12) continue;
+        // Rows of the lead's table share its header words: another row joins only when it matches as much (the
+        // question named two plans), so "the Pro plan" gets the Pro row, not the whole table.
+        const bool sameTable =
+            cand.passage.kind == PassageKind::TableRow && lead->passage.kind == PassageKind::TableRow &&
+            cand.passage.block == lead->passage.block;
+        const bool strong = sameTable ? cand.covered >= lead->covered * 0.999
+                                      : cand.covered >= 0.5 * lead->covered && cand.covered > 0.0;
+        const bool next = cand.index == lead->index + 1 && cand.passage.block == lead->passage.block &&
+                          cand.passage.kind != PassageKind::TableRow && cand.covered > 0.0;
+        if (strong || next) more.push_back(&cand);
+      }
+      std::stable_sort(more.begin(), more.end(),
+                       [](const Candidate* a, const Candidate* b) { return a->score > b->score; });
+      if (more.size() + 1 > kMaxAnswerPassages) more.resize(kMaxAnswerPassages - 1);
+      std::sort(more.begin(), more.end(), [](const Candidate* a, const Candidate* b) { return a->index < b->index; });
+      chosen.insert(chosen.end(), more.begin(), more.end());
+    }
+    // Words of the question the section does not cover: a passage of another section that covers them.
+    std::set<std::string> found;
+    for (const Candidate* c : chosen) Coverage(query, c->words, headings[c->hit], &found);
+    double missing = 0.0;
+    for (const auto& [form, weight] : query.words) {
+      if (form.find('~') == std::string::npos && !found.count(form)) missing = std::max(missing, weight);
+    }
+    if (missing > 0.0 && query.total > 0.0 && missing / query.total >= 0.25) {
+      const Candidate* second = nullptr;
+      for (std::size_t h = 0; h < sections.size(); ++h) {
+        if (h == lead->hit) continue;
+        for (const auto& cand : sections[h]) {
+          std::set<std::string> adds;
+          Coverage(query, cand.words, headings[h], &adds);
+          bool fills = false;
+          for (const auto& a : adds) fills |= !found.count(a);
+          if (fills && cand.score > 0.0 && (!second || cand.score > second->score)) second = &cand;
+        }
+      }
+      if (second) chosen.push_back(second);
+    }
+  }
+
+  // Yes or no first, when the lead answers the question outright.
+  std::string answer;
+  if (type == QuestionType::YesNo && lead && query.total > 0.0 && lead->covered / query.total >= 0.6) {
+    answer = HasNegation(lead->words) ? "No." : "Yes.";
+  }
+  const bool numbered = type == QuestionType::Steps && lead && lead->passage.kind == PassageKind::ListItem;
+  int step = 0;
+  for (const Candidate* c : chosen) {
+    auto it = std::find(out.cited.begin(), out.cited.end(), c->hit);
     const std::size_t n = static_cast<std::size_t>(it - out.cited.begin()) + 1;
-    if (it == out.cited.end()) out.cited.push_back(c.hit);
-    std::string s = c.sentence;
-    const char last = s.back();
-    if (last == '.' || last == '?' || last == '!' || last == ':' || last == ';') s.pop_back();
-    const std::string piece =
-        s + " [" + std::to_string(n) + "]" + (last == '?' || last == '!' ? std::string(1, last) : ".");
-    turn.Chunk((out.answer.empty() ? "" : " ") + piece);
-    out.answer += (out.answer.empty() ? "" : " ") + piece;
+    if (it == out.cited.end()) out.cited.push_back(c->hit);
+    std::string piece = WithCitation(c->passage.text, n);
+    std::string separator = answer.empty() ? "" : " ";
+    if (numbered && c->passage.kind == PassageKind::ListItem) {
+      piece = std::to_string(++step) + ". " + piece;
+      separator = answer.empty() ? "" : "\n";
+    } else if (numbered && step > 0) {
+      separator = "\n";
+    }
+    out.pieces.push_back(separator + piece);
+    answer += separator + piece;
   }
-  DocumentsData& step = out.step;
-  step.composer = "extractive";
-  step.model = kExtractiveModel;
-  step.prompt_tokens = contextTokens;
-  step.completion_tokens = EstimateTokens(out.answer);
-  step.tokens_estimated = true;
-  step.estimator = kTokenEstimator;
-  step.sentences = static_cast<std::int64_t>(candidates.size());
-  step.cost = turn.Account(step.model, step.prompt_tokens, step.completion_tokens, &step.warnings);
-  step.latency_ms = MsSince(start);
+  if (answer.empty() && !hits.empty()) {
+    const auto first = SplitSentences(corpus.chunks[hits[0].chunk].text);
+    if (!first.empty()) {
+      out.cited.push_back(0);
+      answer = WithCitation(first.front(), 1);
+      out.pieces.push_back(answer);
+    }
+  }
+  out.answer = std::move(answer);
+  out.evidence = lead && query.total > 0.0 ? std::min(1.0, lead->covered / query.total) : 0.0;
+  DocumentsData& stepData = out.step;
+  stepData.composer = "extractive";
+  stepData.model = kExtractiveModel;
+  stepData.prompt_tokens = contextTokens;
+  stepData.completion_tokens = EstimateTokens(out.answer);
+  stepData.tokens_estimated = true;
+  stepData.estimator = kTokenEstimator;
+  stepData.sentences = static_cast<std::int64_t>(chosen.size());
+  stepData.cost = turn.Account(stepData.model, stepData.prompt_tokens, stepData.completion_tokens, &stepData.warnings);
+  stepData.latency_ms = MsSince(start);
   return out;
 }
 

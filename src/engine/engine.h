@@ -18,6 +18,7 @@ namespace oai::engine {
 struct EngineConfig {
   std::vector<SourceDocument> documents;
   std::string routerExamplesTsv;  // "intent\ttext" lines with a header; see server/data/router_examples.tsv
+  std::string synonymsTsv;        // optional "phrase\twords" query synonyms; see server/data/knowledge/synonyms.tsv
   std::shared_ptr<ResponseCache> cache;  // nullptr = a MemoryResponseCache (1,000 entries, 1 h TTL)
   std::shared_ptr<LlmClient> llm;        // nullptr = extractive answers only
 };

@@ -42,7 +42,7 @@ void LexicalIndex::Build(const std::vector<Chunk>& chunks) {
     };
     // The heading path counts twice: a section titled "Verifying signatures" is about that more than a passing
     // mention elsewhere.
-    add(Tokenize(chunks[i].headingPath), 2);
+    add(Tokenize(chunks[i].headingPath), 4);
     add(Tokenize(chunks[i].text), 1);
     // Postings are appended in chunk order, so scores are summed in a fixed order.
     std::sort(ids.begin(), ids.end());
@@ -124,30 +124,91 @@ std::vector<TermExpansion> LexicalIndex::Expand(const std::string& term) const {
   return out;
 }
 
-void LexicalIndex::AddTermScores(std::uint32_t termId, double weight, std::vector<double>& scores) const {
+double LexicalIndex::Idf(const std::string& term) const {
+  auto it = m_termIds.find(term);
+  if (it == m_termIds.end()) return 0.0;
+  const double n = static_cast<double>(m_docLength.size());
+  const double df = static_cast<double>(m_postings[it->second].size());
+  return std::log(1.0 + (n - df + 0.5) / (df + 0.5));
+}
+
+double LexicalIndex::MaxIdf() const {
+  const double n = static_cast<double>(m_docLength.size());
+  return std::log(1.0 + (n - 1.0 + 0.5) / (1.0 + 0.5));
+}
+
+double LexicalIndex::AddTermScores(std::uint32_t termId, double weight, std::vector<double>& scores,
+                                   Coverage* coverage) const {
   const auto& postings = m_postings[termId];
   const double n = static_cast<double>(m_docLength.size());
   const double df = static_cast<double>(postings.size());
   const double idf = std::log(1.0 + (n - df + 0.5) / (df + 0.5));
   const double factor = weight * idf;
   for (const Posting& p : postings) scores[p.chunk] += factor * p.weight;
+  if (coverage) {
+    for (const Posting& p : postings) {
+      double& best = coverage->best[p.chunk];
+      if (best == 0.0) coverage->touched.push_back(p.chunk);
+      best = std::max(best, factor);
+    }
+  }
+  return idf;
 }
 
 LexicalIndex::Result LexicalIndex::Search(const std::vector<std::string>& queryTerms, std::size_t k,
-                                          const std::vector<std::string>& domains) const {
+                                          const std::vector<std::string>& domains,
+                                          const std::vector<std::string>& preferred,
+                                          const std::vector<TermExpansion>& synonyms) const {
   Result result;
   std::vector<std::string> terms = queryTerms;
   std::sort(terms.begin(), terms.end());
   terms.erase(std::unique(terms.begin(), terms.end()), terms.end());
   std::vector<double> scores(m_docLength.size(), 0.0);
+  std::vector<double> covered(m_docLength.size(), 0.0);
+  Coverage coverage{std::vector<double>(m_docLength.size(), 0.0), {}};
+  double queryIdf = 0.0;
   std::unordered_set<std::string> querySet(terms.begin(), terms.end());
   for (const auto& term : terms) {
-    if (auto it = m_termIds.find(term); it != m_termIds.end()) AddTermScores(it->second, 1.0, scores);
-    if (IsStopWord(term)) continue;
+    const bool stop = IsStopWord(term);
+    double termIdf = 0.0;
+    if (auto it = m_termIds.find(term); it != m_termIds.end()) {
+      termIdf = AddTermScores(it->second, 1.0, scores, stop ? nullptr : &coverage);
+    }
+    if (stop) continue;
     for (const TermExpansion& e : Expand(term)) {
       if (querySet.count(e.matched)) continue;  // already scored as a query term
-      AddTermScores(m_termIds.at(e.matched), kExpansionWeight * e.similarity, scores);
+      const double weight = kExpansionWeight * e.similarity;
+      termIdf = std::max(termIdf, weight * AddTermScores(m_termIds.at(e.matched), weight, scores, &coverage));
       result.expansions.push_back(e);
+    }
+    for (const TermExpansion& e : synonyms) {
+      auto id = m_termIds.find(e.matched);
+      if (e.term != term || id == m_termIds.end() || querySet.count(e.matched)) continue;
+      termIdf = std::max(termIdf, e.similarity * AddTermScores(id->second, e.similarity, scores, &coverage));
+      result.expansions.push_back(e);
+    }
+    // A word counts once for coverage, through its best form in each chunk.
+    queryIdf += termIdf;
+    for (std::uint32_t c : coverage.touched) {
+      covered[c] += std::min(coverage.best[c], termIdf);
+      coverage.best[c] = 0.0;
+    }
+    coverage.touched.clear();
+  }
+  if (queryIdf > 0.0) {
+    for (std::size_t i = 0; i < scores.size(); ++i) {
+      if (scores[i] > 0.0) scores[i] *= 1.0 - kCoverageWeight + kCoverageWeight * std::min(1.0, covered[i] / queryIdf);
+    }
+  }
+  if (!preferred.empty()) {
+    std::uint64_t boosted = 0;
+    for (const auto& d : preferred) {
+      for (std::size_t id = 0; id < m_domainNames.size(); ++id) {
+        if (m_domainNames[id] == d) boosted |= std::uint64_t{1} << id;
+      }
+    }
+    for (std::size_t i = 0; i < scores.size(); ++i) {
+      if (boosted >> m_domain[i] & 1) scores[i] *= kPreferredDomainBoost;
     }
   }
   // Top k in one pass: a min-heap of the best k so far (worst on top), then sorted best first.

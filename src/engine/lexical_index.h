@@ -21,6 +21,8 @@ struct SearchHit {
 };
 
 inline constexpr double kSimilarityHalf = 6.0;
+inline constexpr double kPreferredDomainBoost = 1.6;
+inline constexpr double kCoverageWeight = 1.0;  // score × (1 − w + w × covered idf share)
 inline constexpr double kExpansionMinSimilarity = 0.6;    // word forms of a known word
 inline constexpr double kUnknownTermMinSimilarity = 0.45;  // a word the index has never seen: likely a typo
 inline constexpr double kExpansionWeight = 0.8;           // an expansion counts a little less than the word itself
@@ -32,9 +34,20 @@ class LexicalIndex {
     std::vector<SearchHit> hits;  // best first; ties broken by chunk order
     std::vector<TermExpansion> expansions;
   };
-  // Top k chunks whose domain is in `domains` (all when empty).
-  Result Search(const std::vector<std::string>& queryTerms, std::size_t k, const std::vector<std::string>& domains) const;
+  // Top k chunks whose domain is in `domains` (all when empty); chunks of a `preferred` domain score
+  // kPreferredDomainBoost times more (a prior, not a filter). A chunk's score grows with the share of the query's
+  // distinct words (by idf) it contains, so one frequent word repeated in a heading does not beat the distinctive
+  // ones together.
+  // `synonyms` are more forms of query words (a customer's word → the documents' word), scored like the index's own
+  // expansions at their similarity.
+  Result Search(const std::vector<std::string>& queryTerms, std::size_t k, const std::vector<std::string>& domains,
+                const std::vector<std::string>& preferred = {},
+                const std::vector<TermExpansion>& synonyms = {}) const;
   std::size_t Size() const { return m_docLength.size(); }
+  // BM25's inverse document frequency of an indexed word; 0 for a word the index does not have.
+  double Idf(const std::string& term) const;
+  // The idf of a word found in one chunk: the rarest possible.
+  double MaxIdf() const;
   std::size_t VocabularySize() const { return m_terms.size(); }
   // Approximate heap bytes held by the index (postings, trigram table, vocabulary).
   std::size_t MemoryBytes() const;
@@ -46,7 +59,13 @@ class LexicalIndex {
   };
   std::uint8_t DomainId(const std::string& domain);
   std::vector<TermExpansion> Expand(const std::string& term) const;
-  void AddTermScores(std::uint32_t termId, double weight, std::vector<double>& scores) const;
+  // Per-query scratch: the best weight × idf of the current query word in each chunk it was found in.
+  struct Coverage {
+    std::vector<double> best;             // by chunk
+    std::vector<std::uint32_t> touched;  // chunks with best > 0
+  };
+  // Adds the term's BM25 contribution to `scores`, records weight × idf in `coverage` (when given); returns the idf.
+  double AddTermScores(std::uint32_t termId, double weight, std::vector<double>& scores, Coverage* coverage) const;
 
   std::unordered_map<std::string, std::uint32_t> m_termIds;
   std::vector<std::string> m_terms;

@@ -10,16 +10,19 @@
 #include "engine/lexical_index.h"
 #include "engine/response_cache.h"
 #include "engine/routing.h"
+#include "engine/synonyms.h"
 #include "engine/turn.h"
 
 namespace oai::engine {
 
 inline constexpr std::size_t kTopK = 5;
+inline constexpr double kSynonymWeight = 0.9;  // a synonym counts nearly as much as the customer's own word
 
 // The knowledge base as the engine searches it: the chunks and their index.
 struct Corpus {
   std::vector<Chunk> chunks;
   LexicalIndex index;
+  Synonyms synonyms;
 
   // A hit as the contract's DocumentChunk: a snippet of the chunk with where it comes from.
   DocumentChunk ToDocumentChunk(const SearchHit& hit) const;
@@ -28,8 +31,8 @@ struct Corpus {
 // Looks the question up in `agent`'s part of the cache and logs the lookup (cache log).
 std::optional<CacheLookup> LookupCache(Turn& turn, ResponseCache& cache, AgentId agent, const std::string& key);
 
-// Searches for the routing's retrieval query, once per specialist (search logs), and merges the hits by chunk keeping
-// the best score, best first.
-std::vector<SearchHit> SearchKnowledge(Turn& turn, const Corpus& corpus, const Routing& routing);
+// Searches every document for the routing's retrieval query, the specialists' domains first (search log): the hits,
+// best first, and the query words' expansions (typos, other forms, synonyms) it used.
+LexicalIndex::Result SearchKnowledge(Turn& turn, const Corpus& corpus, const Routing& routing);
 
 }  // namespace oai::engine

@@ -75,6 +75,12 @@ Routing RouteTurn(Turn& turn, const IntentRouter& router) {
   r.agent = AgentForIntent(top.intent);
   r.strategy = SpecOf(r.agent).strategy;
   if (r.agent != AgentId::Orchestrator) r.specialists = {r.agent};
+  for (const IntentScore& score : decision.ranked) {
+    if (IsSpecialistIntent(score.intent)) {
+      r.likeliestSpecialist = AgentForIntent(score.intent);
+      break;
+    }
+  }
   // Mixed or unsure: the two most likely specialists both search, and the best passage decides who answers.
   if (r.agent != AgentId::Orchestrator && decision.ranked.size() > 1) {
     const IntentScore* second = nullptr;

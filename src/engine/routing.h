@@ -21,6 +21,7 @@ struct Routing {
   AgentId agent = AgentId::Orchestrator;
   Strategy strategy = Strategy::Orchestration;
   std::vector<AgentId> specialists;  // who retrieves: one, or two on the hybrid path
+  AgentId likeliestSpecialist = AgentId::Technical;  // the most probable specialist, whatever the intent
   std::string retrievalQuery;        // the question, plus the previous one for a follow-up
 };
 

@@ -76,21 +76,44 @@ bool IsTableSeparator(const std::string& line) {
   return line.find('-') != std::string::npos && line.find_first_not_of("|-: \t") == std::string::npos;
 }
 
-// Markdown markers that are layout, not words: bullets, quotes, emphasis, inline code ticks.
-std::string StripMarkdown(std::string_view line) {
-  std::string out;
-  out.reserve(line.size());
-  for (char c : line) {
-    if (c == '*' || c == '`' || c == '>' || c == '_') continue;
-    out.push_back(c);
+// Markdown markers that are layout, not words: bullets, quotes, emphasis, inline code ticks. What customers copy stays
+// verbatim: an underscore inside a word (`created_at`, `api_key`) and a ">" inside a line ("Settings > Billing").
+// Sets *ordinal to the number of an ordered list item ("2. Open Settings") and *bullet for "- item".
+std::string StripMarkdown(std::string_view line, int* ordinal = nullptr, bool* bullet = nullptr) {
+  std::string t = Trim(line);
+  while (!t.empty() && t.front() == '>') t = Trim(std::string_view(t).substr(1));  // block quote
+  if (t.size() > 1 && (t[0] == '-' || t[0] == '+' || t[0] == '*') && t[1] == ' ') {
+    t = Trim(std::string_view(t).substr(2));
+    if (bullet) *bullet = true;
   }
-  std::string t = Trim(out);
-  if (t.size() > 1 && (t[0] == '-' || t[0] == '+') && t[1] == ' ') t = Trim(std::string_view(t).substr(2));
   // "1. First step" list numbers are not sentence ends.
   std::size_t digits = 0;
   while (digits < t.size() && std::isdigit(static_cast<unsigned char>(t[digits]))) ++digits;
-  if (digits > 0 && digits + 1 < t.size() && t[digits] == '.' && t[digits + 1] == ' ') t = Trim(std::string_view(t).substr(digits + 2));
-  return t;
+  if (digits > 0 && digits < 4 && digits + 1 < t.size() && (t[digits] == '.' || t[digits] == ')') && t[digits + 1] == ' ') {
+    if (ordinal) *ordinal = std::stoi(t.substr(0, digits));
+    t = Trim(std::string_view(t).substr(digits + 2));
+  }
+  std::string out;
+  out.reserve(t.size());
+  const auto isWord = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || (c & 0x80); };
+  for (std::size_t i = 0; i < t.size(); ++i) {
+    const char c = t[i];
+    if (c == '*' || c == '`') continue;
+    if (c == '_') {
+      const bool inWord = i > 0 && i + 1 < t.size() && isWord(t[i - 1]) && isWord(t[i + 1]);
+      if (!inWord) continue;  // _emphasis_
+    }
+    out.push_back(c);
+  }
+  // Links: "[text](url)" reads as "text".
+  for (std::size_t open = out.find("]("); open != std::string::npos; open = out.find("](", open)) {
+    const std::size_t close = out.find(')', open);
+    const std::size_t bracket = out.rfind('[', open);
+    if (close == std::string::npos || bracket == std::string::npos) break;
+    out = out.substr(0, bracket) + out.substr(bracket + 1, open - bracket - 1) + out.substr(close + 1);
+    open = bracket;
+  }
+  return Trim(out);
 }
 
 bool IsHeading(std::string_view line) {
@@ -226,10 +249,12 @@ std::vector<std::string> RouterFeatures(std::string_view text) {
   return features;
 }
 
-std::vector<std::string> SplitSentences(std::string_view text) {
-  std::vector<std::string> sentences;
+std::vector<Passage> SplitPassages(std::string_view text) {
+  std::vector<Passage> passages;
   std::vector<std::string> header;  // cells of the current table's header row
   bool inTable = false;
+  int block = 0;
+  bool blankBefore = true;
   for (std::string_view line : SplitOn(text, '\n')) {
     const std::string trimmed = Trim(line);
     if (!trimmed.empty() && trimmed.front() == '|') {
@@ -238,6 +263,7 @@ std::vector<std::string> SplitSentences(std::string_view text) {
       if (!inTable) {
         header = std::move(cells);
         inTable = true;
+        ++block;
         continue;
       }
       std::string sentence;
@@ -246,15 +272,39 @@ std::vector<std::string> SplitSentences(std::string_view text) {
         if (!sentence.empty()) sentence += "; ";
         sentence += (i < header.size() && !header[i].empty() ? StripMarkdown(header[i]) + ": " : "") + StripMarkdown(cells[i]);
       }
-      if (!sentence.empty()) sentences.push_back(sentence + ".");
+      if (!sentence.empty()) passages.push_back({sentence + ".", PassageKind::TableRow, 0, block});
       continue;
     }
     inTable = false;
-    if (trimmed.empty() || IsHeading(trimmed)) continue;
-    std::string clean = StripMarkdown(trimmed);
-    if (!clean.empty()) SplitProse(clean, sentences);
+    if (trimmed.empty()) {
+      blankBefore = true;
+      continue;
+    }
+    if (IsHeading(trimmed)) {
+      ++block;
+      continue;
+    }
+    int ordinal = 0;
+    bool bullet = false;
+    std::string clean = StripMarkdown(trimmed, &ordinal, &bullet);
+    if (blankBefore || ordinal == 1) ++block;
+    blankBefore = false;
+    if (clean.empty()) continue;
+    if (ordinal > 0 || bullet) {
+      passages.push_back({clean, PassageKind::ListItem, ordinal, block});
+      continue;
+    }
+    std::vector<std::string> sentences;
+    SplitProse(clean, sentences);
+    for (auto& sentence : sentences) passages.push_back({std::move(sentence), PassageKind::Prose, 0, block});
   }
-  return sentences;
+  return passages;
+}
+
+std::vector<std::string> SplitSentences(std::string_view text) {
+  std::vector<std::string> out;
+  for (auto& p : SplitPassages(text)) out.push_back(std::move(p.text));
+  return out;
 }
 
 std::vector<std::string_view> SplitOn(std::string_view text, char sep) {

@@ -19,8 +19,19 @@ std::vector<std::string> ContentTerms(std::string_view text);
 bool IsStopWord(const std::string& folded);
 // Whole-word features for routing: unigrams plus adjacent bigrams ("annual plan").
 std::vector<std::string> RouterFeatures(std::string_view text);
-// Splits markdown prose into sentences on ". ", "? ", "! " and line ends. Headings are skipped; each table row becomes
-// one sentence pairing the header cells with the row's cells ("Plan: Pro; Price per seat per month: $49").
+// A unit of an answer: one sentence of prose, one list item, or one table row.
+enum class PassageKind { Prose, ListItem, TableRow };
+struct Passage {
+  std::string text;
+  PassageKind kind = PassageKind::Prose;
+  int ordinal = 0;  // an ordered list item's number; 0 otherwise
+  int block = 0;    // paragraphs, lists and tables are numbered in reading order; passages of one block share it
+};
+// Splits markdown into passages: prose into sentences on ". ", "? ", "! " and line ends; list items whole; each table
+// row one passage pairing the header cells with the row's cells ("Plan: Pro; Price per seat per month: $49").
+// Headings are skipped. Emphasis, code ticks, quote and bullet markers go; identifiers and menu paths stay verbatim.
+std::vector<Passage> SplitPassages(std::string_view text);
+// The passages' texts.
 std::vector<std::string> SplitSentences(std::string_view text);
 bool IsValidUtf8Text(std::string_view s);
 // `s` without leading and trailing ASCII white space.

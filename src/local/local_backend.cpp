@@ -148,7 +148,9 @@ void LocalBackend::StartLoading() {
       return;
     }
     for (const auto& d : j["documents"]) m_paths.push_back("knowledge/" + d.get<std::string>());
+    m_documentCount = m_paths.size();
     m_paths.push_back(j["router_examples"].get<std::string>());
+    if (j.contains("synonyms") && j["synonyms"].is_string()) m_paths.push_back(j["synonyms"].get<std::string>());
     m_texts.assign(m_paths.size(), "");
     m_pending = m_paths.size();
     for (std::size_t i = 0; i < m_paths.size(); ++i) {
@@ -163,10 +165,11 @@ void LocalBackend::FileArrived(std::size_t index, app::HttpResponse response) {
   if (response.status == 200) m_texts[index] = std::move(response.body);
   if (--m_pending > 0) return;
   engine::EngineConfig config;
-  for (std::size_t i = 0; i + 1 < m_paths.size(); ++i) {
+  for (std::size_t i = 0; i < m_documentCount; ++i) {
     if (!m_texts[i].empty()) config.documents.push_back({m_paths[i].substr(std::string("knowledge/").size()), m_texts[i]});
   }
-  config.routerExamplesTsv = m_texts.back();
+  config.routerExamplesTsv = m_texts[m_documentCount];
+  if (m_paths.size() > m_documentCount + 1) config.synonymsTsv = m_texts[m_documentCount + 1];
   try {
     m_engine = engine::Engine::Create(std::move(config));
     m_api = std::make_unique<service::Api>(*m_engine, m_store);

@@ -61,7 +61,8 @@ class LocalBackend final : public app::Transport {
   mutable std::recursive_mutex m_mutex;
   LoadState m_state = LoadState::NotStarted;
   std::string m_loadError;
-  std::vector<std::string> m_paths;  // knowledge files, then the router examples last
+  std::vector<std::string> m_paths;  // knowledge files, then the router examples, then the synonyms (when listed)
+  std::size_t m_documentCount = 0;
   std::vector<std::string> m_texts;
   std::size_t m_pending = 0;
   std::deque<std::pair<app::HttpRequest, std::function<void(app::HttpResponse)>>> m_waiting;

@@ -237,6 +237,8 @@ void Fields(DocumentsData& v, F&& f) {
   f("endpoint", v.endpoint);
   f("history_messages", v.history_messages);
   f("llm_error", v.llm_error);
+  f("evidence", v.evidence);
+  f("evidence_threshold", v.evidence_threshold);
   f("warnings", v.warnings);
 }
 template <class F>

@@ -171,7 +171,7 @@ struct Citation {
 // The cited sources and the composition step that wrote the answer from them.
 struct DocumentsData {
   std::vector<Citation> citations;
-  std::string composer;  // "extractive" | "llm" | "cache"
+  std::string composer;  // "extractive" | "llm" | "cache" | "declined"
   std::string model;
   std::int64_t prompt_tokens = 0;
   std::int64_t completion_tokens = 0;
@@ -183,6 +183,8 @@ struct DocumentsData {
   std::optional<std::string> endpoint;           // llm: the endpoint asked
   std::optional<std::int64_t> history_messages;  // llm: earlier messages sent as context
   std::optional<std::string> llm_error;          // the LLM failed and the answer is extractive: why
+  std::optional<double> evidence;               // share of the question's words (by rarity) the best passage covers
+  std::optional<double> evidence_threshold;     // below it the assistant declines
   std::vector<std::string> warnings;             // e.g. a model missing from the pricing table
   bool operator==(const DocumentsData&) const = default;
 };

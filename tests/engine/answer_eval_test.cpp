@@ -168,6 +168,12 @@ Figures Evaluate(Engine& engine, const std::vector<Row>& rows, bool verbose) {
       ok = agentOk && sourceOk && factsOk;
       if (row.kind == "follow_up") f.followUps.Add(ok);
     }
+    if (std::getenv("OAI_EVAL_EVIDENCE")) {
+      double evidence = -1;
+      for (const auto& log : r.logs)
+        if (const auto* d = std::get_if<DocumentsData>(&log.data)) evidence = d->evidence.value_or(-1);
+      std::printf("[evidence] %s %.2f %s %s\n", row.kind.c_str(), evidence, sourceOk ? "src-ok" : "src-bad", row.question.c_str());
+    }
     if (verbose && !ok) {
       std::string citedText;
       for (const auto& c : cited) citedText += (citedText.empty() ? "" : ", ") + c;
@@ -188,10 +194,7 @@ void Print(const char* split, const Figures& f) {
 }
 
 std::unique_ptr<Engine> ShippedEngine() {
-  EngineConfig config;
-  config.documents = LoadDocumentsFromDirectory(std::string(OAI_DATA_DIR) + "/knowledge", nullptr);
-  config.routerExamplesTsv = ReadTextFile(std::string(OAI_DATA_DIR) + "/router_examples.tsv");
-  return Engine::Create(std::move(config));
+  return Engine::Create(ShippedEngineConfig());
 }
 
 // Floors a little under the figures measured when they were set (see the closing note of the answer-quality issue):

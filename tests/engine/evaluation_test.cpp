@@ -108,10 +108,7 @@ TEST(Evaluation, RouterAccuracyOnTheHeldOutSet) {
 }
 
 TEST(Evaluation, FollowUpsAreRoutedWithThePreviousTurn) {
-  EngineConfig config;
-  config.documents = LoadDocumentsFromDirectory(Data("knowledge"), nullptr);
-  config.routerExamplesTsv = ReadTextFile(Data("router_examples.tsv"));
-  auto engine = Engine::Create(std::move(config));
+  auto engine = Engine::Create(ShippedEngineConfig());
   const auto rows = ReadTsv(TestData("followups.tsv"));
   ASSERT_GE(rows.size(), 20u);
   std::size_t correct = 0;

@@ -56,7 +56,7 @@ class FakeFileHost : public app::Transport {
         if (e.path().extension() == ".md") docs.push_back(fs::relative(e.path(), data + "/knowledge").generic_string());
       }
       r.status = 200;
-      r.body = Json{{"documents", docs}, {"router_examples", "router_examples.tsv"}}.dump();
+      r.body = Json{{"documents", docs}, {"router_examples", "router_examples.tsv"}, {"synonyms", "knowledge/synonyms.tsv"}}.dump();
     } else if (url.rfind("kb/", 0) == 0 && url != "kb/manifest.json") {
       r.status = 200;
       r.body = server::ReadTextFile(data + "/" + url.substr(3));
