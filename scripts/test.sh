@@ -11,8 +11,9 @@ scripts/build.sh
 echo "== ctest (native)"
 (cd build/native && ctest --output-on-failure -j2 --timeout 600)
 
-echo "== engine evaluation (retrieval, routing, follow-ups over the shipped data)"
-build/native/tests/engine/oai_engine_tests --gtest_filter='Evaluation.*' --gtest_brief=1 | grep -E '^\[(retrieval|routing|follow-ups)\] [0-9]'
+echo "== answer evaluation, end to end (tests/data/answers: dev and the frozen test split) and engine diagnostics"
+build/native/tests/engine/oai_engine_tests --gtest_filter='AnswerEvaluation.*:Evaluation.*' --gtest_brief=1 |
+  grep -E '^\[(answers|retrieval|routing|follow-ups)\] [a-z0-9]'
 
 echo "== sanitizers: unit and integration tests under ASan + UBSan (build/asan)"
 scripts/sanitize.sh

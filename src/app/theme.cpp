@@ -27,6 +27,16 @@ ImVec4 StatusColor(AgentStatus status) {
   return colors::kIdle;
 }
 
+ImVec4 StrategyColor(Strategy strategy) {
+  switch (strategy) {
+    case Strategy::Orchestration: return colors::kCyan;
+    case Strategy::PureCag: return colors::kWarning;
+    case Strategy::PureRag: return colors::kBlue;
+    case Strategy::Hybrid: return colors::kPurple;
+  }
+  return colors::kIdle;
+}
+
 const char* StatusLabel(AgentStatus status) {
   switch (status) {
     case AgentStatus::Idle: return "IDLE";

@@ -16,6 +16,7 @@ ImVec4 HexColor(const std::string& hex, float alpha = 1.0f);  // "#06B6D4"; unpa
 ImVec4 AgentColor(AgentId id);
 ImVec4 StatusColor(AgentStatus status);
 const char* StatusLabel(AgentStatus status);  // "IDLE", "ROUTING", ...
+ImVec4 StrategyColor(Strategy strategy);       // the strategy badge
 
 namespace colors {
 inline const ImVec4 kBackground = ImVec4(0x0F / 255.f, 0x17 / 255.f, 0x2A / 255.f, 1.f);  // #0F172A
@@ -30,6 +31,8 @@ inline const ImVec4 kWarning = ImVec4(0xF5 / 255.f, 0x9E / 255.f, 0x0B / 255.f, 
 inline const ImVec4 kSuccess = ImVec4(0x10 / 255.f, 0xB9 / 255.f, 0x81 / 255.f, 1.f);     // #10B981
 inline const ImVec4 kIdle = ImVec4(0x6B / 255.f, 0x72 / 255.f, 0x80 / 255.f, 1.f);        // #6B7280
 inline const ImVec4 kCyan = ImVec4(0x06 / 255.f, 0xB6 / 255.f, 0xD4 / 255.f, 1.f);        // #06B6D4
+inline const ImVec4 kBlue = ImVec4(0x3B / 255.f, 0x82 / 255.f, 0xF6 / 255.f, 1.f);        // #3B82F6
+inline const ImVec4 kPurple = ImVec4(0xA8 / 255.f, 0x55 / 255.f, 0xF7 / 255.f, 1.f);      // #A855F7
 }  // namespace colors
 
 }  // namespace oai::app

@@ -1,6 +1,7 @@
 // Extractive composition (see compose.h): never more than it found, never anything it did not find.
 #include <algorithm>
 #include <cctype>
+#include <cstdint>
 #include <set>
 
 #include "engine/compose.h"
@@ -14,6 +15,7 @@ namespace {
 constexpr double kSecondSectionWeight = 0.5;
 constexpr double kThirdSectionWeight = 0.35;
 constexpr double kTypeFitBonus = 0.35;
+constexpr double kHeadingIsTheQuestion = 0.7;  // share of the question's words in a section's heading
 
 bool StartsWithWords(const std::vector<std::string>& words, std::initializer_list<const char*> prefix) {
   if (words.size() < prefix.size()) return false;
@@ -49,10 +51,16 @@ bool HasDuration(const std::vector<std::string>& words, std::string_view s) {
                   }));
 }
 
-bool HasNegation(const std::vector<std::string>& words) {
-  static const std::set<std::string> negations = {"not", "no", "cannot", "can't", "never", "none", "nor", "neither"};
-  for (const auto& w : words) {
-    if (negations.count(w) || (w.size() > 3 && w.compare(w.size() - 3, 3, "n't") == 0)) return true;
+// A passage that says no: "cannot", "is not", "don't", "never", or one that opens with "No". A "no" inside a sentence is
+// usually a determiner ("charged no VAT") and says nothing about the question.
+bool SaysNo(const std::vector<std::string>& words) {
+  static const std::set<std::string> negations = {"not", "cannot", "never", "neither", "nor"};
+  if (!words.empty() && words.front() == "no") return true;
+  for (std::size_t i = 0; i < words.size(); ++i) {
+    const std::string& w = words[i];
+    if (negations.count(w)) return true;
+    // "don t", "isn t": the tokenizer splits the apostrophe.
+    if (w == "t" && i > 0 && words[i - 1].size() > 1 && words[i - 1].back() == 'n') return true;
   }
   return false;
 }
@@ -141,7 +149,7 @@ QuestionType ClassifyQuestion(std::string_view question) {
     return QuestionType::Steps;
   }
   static const std::set<std::string> auxiliaries = {"can", "do", "does", "is", "are", "will", "would", "should",
-                                                    "could", "may", "have", "has", "did", "was", "were", "am"};
+                                                    "could", "may", "have", "has", "am"};
   if (auxiliaries.count(w.front())) return QuestionType::YesNo;
   if (w.front() == "which" || w.front() == "who" || StartsWithWords(w, {"what", "is", "the", "name"})) {
     return QuestionType::Name;
@@ -195,7 +203,7 @@ Composition ComposeExtractive(Turn& turn, const Corpus& corpus, const std::vecto
     for (std::size_t i = 0; i < passages.size(); ++i) {
       Candidate cand{h, i, std::move(passages[i]), {}, 0.0, 0.0};
       cand.words = Tokenize(cand.passage.text);
-      if (cand.passage.text.size() < 12) {
+      if (cand.passage.text.size() < 12 && cand.words.size() > 1) {
         sections[h].push_back(std::move(cand));
         continue;
       }
@@ -220,20 +228,31 @@ Composition ComposeExtractive(Turn& turn, const Corpus& corpus, const std::vecto
   if (lead) {
     chosen.push_back(lead);
     const std::vector<Candidate>& section = sections[lead->hit];
-    const bool steps = type == QuestionType::Steps && lead->passage.kind == PassageKind::ListItem;
+    // "How do I ...": the numbered list of the lead's section (the one nearest the lead), with its introduction.
+    int stepsBlock = -1;
+    if (type == QuestionType::Steps) {
+      std::size_t nearest = SIZE_MAX;
+      for (const auto& cand : section) {
+        if (cand.passage.kind != PassageKind::ListItem || cand.passage.ordinal == 0) continue;
+        const std::size_t distance = cand.index > lead->index ? cand.index - lead->index : lead->index - cand.index;
+        if (distance < nearest) {
+          nearest = distance;
+          stepsBlock = cand.passage.block;
+        }
+      }
+    }
+    const bool steps = stepsBlock >= 0;
     if (steps) {
-      // The whole numbered list the lead belongs to, in order.
       chosen.clear();
       for (const auto& cand : section) {
-        if (cand.passage.block == lead->passage.block && cand.passage.kind == PassageKind::ListItem &&
-            chosen.size() < kMaxSteps) {
+        if (cand.passage.block == stepsBlock && cand.passage.kind == PassageKind::ListItem && chosen.size() < kMaxSteps) {
           chosen.push_back(&cand);
         }
       }
       // The sentence that introduces the list, when there is one.
       for (std::size_t i = chosen.front()->index; i-- > 0;) {
-        if (section[i].passage.kind == PassageKind::Prose && section[i].covered > 0.0) {
-          chosen.insert(chosen.begin(), &section[i]);
+        if (section[i].passage.kind == PassageKind::Prose) {
+          if (section[i].covered > 0.0 || i + 1 == chosen.front()->index) chosen.insert(chosen.begin(), &section[i]);
           break;
         }
       }
@@ -283,12 +302,25 @@ Composition ComposeExtractive(Turn& turn, const Corpus& corpus, const std::vecto
     }
   }
 
+  // A section whose heading is the question (an FAQ entry) answers it with its first passage ("No.", "Yes, on every
+  // plan."): that passage leads.
+  if (lead && query.total > 0.0) {
+    const std::vector<Candidate>& section = sections[lead->hit];
+    std::vector<std::string> headingWords(headings[lead->hit].begin(), headings[lead->hit].end());
+    const double headingShare = Coverage(query, headingWords, {}, nullptr) / query.total;
+    if (headingShare >= kHeadingIsTheQuestion && !section.empty() && &section.front() != chosen.front() &&
+        section.front().passage.kind == PassageKind::Prose && section.front().passage.text.size() <= 80 &&
+        std::find(chosen.begin(), chosen.end(), &section.front()) == chosen.end()) {
+      chosen.insert(chosen.begin(), &section.front());
+    }
+  }
   // Yes or no first, when the lead answers the question outright.
   std::string answer;
   if (type == QuestionType::YesNo && lead && query.total > 0.0 && lead->covered / query.total >= 0.6) {
-    answer = HasNegation(lead->words) ? "No." : "Yes.";
+    answer = SaysNo(lead->words) ? "No." : "Yes.";
   }
-  const bool numbered = type == QuestionType::Steps && lead && lead->passage.kind == PassageKind::ListItem;
+  bool numbered = false;
+  for (const Candidate* c : chosen) numbered |= type == QuestionType::Steps && c->passage.ordinal > 0;
   int step = 0;
   for (const Candidate* c : chosen) {
     auto it = std::find(out.cited.begin(), out.cited.end(), c->hit);

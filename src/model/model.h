@@ -189,6 +189,108 @@ struct DocumentsData {
   bool operator==(const DocumentsData&) const = default;
 };
 
+// Each payload's members as (key, member) pairs, listed once: the JSON writer and the strict reader (model.cpp) are
+// generic over them, so a new field is one line here (and its use in the engine step and the panel).
+template <class F>
+void Fields(RoutingReason& v, F&& f) {
+  f("term", v.term);
+  f("weight", v.weight);
+}
+template <class F>
+void Fields(IntentAlternative& v, F&& f) {
+  f("intent", v.intent);
+  f("probability", v.probability);
+}
+template <class F>
+void Fields(FollowUp& v, F&& f) {
+  f("previous_question", v.previous_question);
+  f("applied", v.applied);
+}
+template <class F>
+void Fields(RoutingData& v, F&& f) {
+  f("intent", v.intent);
+  f("confidence", v.confidence);
+  f("agent", v.agent);
+  f("strategy", v.strategy);
+  f("specialists", v.specialists);
+  f("reasons", v.reasons);
+  f("alternatives", v.alternatives);
+  f("classifier", v.classifier);
+  f("temperature", v.temperature);
+  f("model", v.model);
+  f("tokens", v.tokens);
+  f("latency_ms", v.latency_ms);
+  f("follow_up", v.follow_up);
+}
+template <class F>
+void Fields(TermExpansion& v, F&& f) {
+  f("term", v.term);
+  f("matched", v.matched);
+  f("similarity", v.similarity);
+}
+template <class F>
+void Fields(SearchData& v, F&& f) {
+  f("index", v.index);
+  f("metric", v.metric);
+  f("agent", v.agent);
+  f("domain", v.domain);
+  f("query_terms", v.query_terms);
+  f("expansions", v.expansions);
+  f("top_k", v.top_k);
+  f("chunk_count", v.chunk_count);
+  f("indexed_chunks", v.indexed_chunks);
+  f("latency_ms", v.latency_ms);
+}
+template <class F>
+void Fields(CacheData& v, F&& f) {
+  f("hit", v.hit);
+  f("agent", v.agent);
+  f("key", v.key);
+  f("cache", v.cache);
+  f("threshold", v.threshold);
+  f("hit_rate", v.hit_rate);
+  f("size", v.size);
+  f("capacity", v.capacity);
+  f("latency_ms", v.latency_ms);
+  f("similarity", v.similarity);
+  f("matched_question", v.matched_question);
+  f("saved_tokens", v.saved_tokens);
+  f("saved_cost", v.saved_cost);
+  f("saved_latency_ms", v.saved_latency_ms);
+}
+template <class F>
+void Fields(Citation& v, F&& f) {
+  f("n", v.n);
+  f("source", v.source);
+  f("title", v.title);
+  f("heading", v.heading);
+  f("chunk_id", v.chunk_id);
+  f("similarity", v.similarity);
+}
+template <class F>
+void Fields(DocumentsData& v, F&& f) {
+  f("citations", v.citations);
+  f("composer", v.composer);
+  f("model", v.model);
+  f("prompt_tokens", v.prompt_tokens);
+  f("completion_tokens", v.completion_tokens);
+  f("tokens_estimated", v.tokens_estimated);
+  f("cost", v.cost);
+  f("latency_ms", v.latency_ms);
+  f("estimator", v.estimator);
+  f("sentences", v.sentences);
+  f("endpoint", v.endpoint);
+  f("history_messages", v.history_messages);
+  f("llm_error", v.llm_error);
+  f("evidence", v.evidence);
+  f("evidence_threshold", v.evidence_threshold);
+  f("warnings", v.warnings);
+}
+template <class T, class F>
+void Fields(const T& v, F&& f) {
+  Fields(const_cast<T&>(v), [&f](const char* key, const auto& member) { f(key, member); });
+}
+
 // The payload of a retrieval log; the alternative's index is the log's LogType.
 using LogData = std::variant<RoutingData, SearchData, CacheData, DocumentsData>;
 static_assert(std::variant_size_v<LogData> == 4);
@@ -206,6 +308,14 @@ struct ChunkMetadata {
   double score = 0.0;  // the raw retrieval score behind `similarity`
   bool operator==(const ChunkMetadata&) const = default;
 };
+template <class F>
+void Fields(ChunkMetadata& v, F&& f) {
+  f("heading", v.heading);
+  f("title", v.title);
+  f("start", v.start);
+  f("end", v.end);
+  f("score", v.score);
+}
 
 struct DocumentChunk {
   std::int64_t id = 0;

@@ -10,16 +10,6 @@ namespace oai::app::panels {
 
 namespace {
 
-ImVec4 StrategyColor(Strategy s) {
-  switch (s) {
-    case Strategy::Orchestration: return colors::kCyan;
-    case Strategy::PureCag: return HexColor("#F59E0B");
-    case Strategy::PureRag: return HexColor("#3B82F6");
-    case Strategy::Hybrid: return HexColor("#A855F7");
-  }
-  return colors::kIdle;
-}
-
 void DrawCard(const AgentCard& card, float width) {
   const ImVec4 accent = HexColor(card.agent.color);
   widgets::BeginCard(ToString(card.agent.id), width);
