@@ -51,20 +51,6 @@ bool HasDuration(const std::vector<std::string>& words, std::string_view s) {
                   }));
 }
 
-// A passage that says no: "cannot", "is not", "don't", "never", or one that opens with "No". A "no" inside a sentence is
-// usually a determiner ("charged no VAT") and says nothing about the question.
-bool SaysNo(const std::vector<std::string>& words) {
-  static const std::set<std::string> negations = {"not", "cannot", "never", "neither", "nor"};
-  if (!words.empty() && words.front() == "no") return true;
-  for (std::size_t i = 0; i < words.size(); ++i) {
-    const std::string& w = words[i];
-    if (negations.count(w)) return true;
-    // "don t", "isn t": the tokenizer splits the apostrophe.
-    if (w == "t" && i > 0 && words[i - 1].size() > 1 && words[i - 1].back() == 'n') return true;
-  }
-  return false;
-}
-
 struct Candidate {
   std::size_t hit;      // which retrieved section
   std::size_t index;    // position in the section's passages
@@ -314,11 +300,7 @@ Composition ComposeExtractive(Turn& turn, const Corpus& corpus, const std::vecto
       chosen.insert(chosen.begin(), &section.front());
     }
   }
-  // Yes or no first, when the lead answers the question outright.
   std::string answer;
-  if (type == QuestionType::YesNo && lead && query.total > 0.0 && lead->covered / query.total >= 0.6) {
-    answer = SaysNo(lead->words) ? "No." : "Yes.";
-  }
   bool numbered = false;
   for (const Candidate* c : chosen) numbered |= type == QuestionType::Steps && c->passage.ordinal > 0;
   int step = 0;

@@ -28,6 +28,8 @@ namespace {
 // so the router's judgement carries most of the decision and the overlap only vetoes.
 constexpr double kAbstainBelow = 0.15;
 constexpr double kOrchestratorAnswersAbove = 0.35;
+// An out-of-scope question with this much probability of small talk is answered as small talk when nothing covers it.
+constexpr double kSmallTalkShare = 0.2;
 
 class OrchestrationEngine final : public Engine {
  public:
@@ -80,7 +82,6 @@ class OrchestrationEngine final : public Engine {
       // may cover them (the assistant's own page, a term of the glossary, a contact channel).
       routing.specialists.clear();
       reply = FromKnowledge(turn, routing, /*allowCache=*/false);
-      if (reply.declined && routing.intent == "about") reply = SmallTalk(turn, "about");
     } else {
       reply = FromKnowledge(turn, routing, /*allowCache=*/routing.strategy == Strategy::PureCag);
     }
@@ -161,23 +162,36 @@ class OrchestrationEngine final : public Engine {
     const auto workStart = Clock::now();
     const auto tokensBefore = turn.tokens;
     const double costBefore = turn.cost;
-    LexicalIndex::Result found = SearchKnowledge(turn, m_corpus, routing);
-    std::vector<SearchHit>& hits = found.hits;
-    if (routing.strategy == Strategy::Hybrid && !hits.empty()) {
-      reply.agent = SpecialistForDomain(m_corpus.chunks[hits.front().chunk].domain).value_or(routing.specialists[0]);
-    }
-    const std::vector<SearchHit> nearest = hits;  // for suggestions when declining
-    if (hits.size() > kContextChunks) hits.resize(kContextChunks);
-
-    // The extractive composition always runs: it measures how much of the question the best passage covers, which
-    // decides whether to answer at all, even when an LLM writes the answer.
-    // A follow-up is weighed with the question it follows ("how do I get it back?" after "why was my account
-    // suspended?"), as it was searched.
-    const QueryWords query = WeighQuery(routing.retrievalQuery, found.expansions, m_corpus.index);
+    LexicalIndex::Result found;
+    std::vector<SearchHit> nearest;  // for suggestions when declining
     Composition composition;
-    if (!hits.empty()) composition = ComposeExtractive(turn, m_corpus, hits, query);
-    const double evidence = hits.empty() ? 0.0 : composition.evidence;
+    QueryWords query;
+    double evidence = 0.0;
     const double threshold = reply.agent == AgentId::Orchestrator ? kOrchestratorAnswersAbove : kAbstainBelow;
+    // A short question the router read on its own may still lean on the turn before ("how many times will you try
+    // again?" after "my card payment failed"): when it finds too little alone, it is searched once more with the
+    // previous question before the assistant declines.
+    const Message* previous = PreviousUserMessage(turn.input.history);
+    for (int attempt = 0; attempt < 2; ++attempt) {
+      found = SearchKnowledge(turn, m_corpus, routing);
+      if (routing.strategy == Strategy::Hybrid && !found.hits.empty()) {
+        reply.agent =
+            SpecialistForDomain(m_corpus.chunks[found.hits.front().chunk].domain).value_or(routing.specialists[0]);
+      }
+      nearest = found.hits;
+      if (found.hits.size() > kContextChunks) found.hits.resize(kContextChunks);
+      // The extractive composition always runs: it measures how much of the question the best passage covers, which
+      // decides whether to answer at all, even when an LLM writes the answer. A follow-up is weighed with the
+      // question it follows, as it was searched.
+      query = WeighQuery(routing.retrievalQuery, found.expansions, m_corpus.index);
+      composition = found.hits.empty() ? Composition{} : ComposeExtractive(turn, m_corpus, found.hits, query);
+      evidence = found.hits.empty() ? 0.0 : composition.evidence;
+      const bool retry = evidence < threshold && attempt == 0 && previous &&
+                         routing.retrievalQuery == turn.input.question && LooksLikeFollowUp(turn.input.question);
+      if (!retry) break;
+      routing.retrievalQuery = turn.input.question + " " + previous->content;
+    }
+    std::vector<SearchHit>& hits = found.hits;
     if (evidence < threshold) return finish(Decline(turn, routing, nearest, query, evidence, threshold));
     // Out of scope for the router, yet the documents answer it: the likeliest specialist takes it.
     if (reply.agent == AgentId::Orchestrator && routing.intent != "about") {
@@ -238,8 +252,13 @@ class OrchestrationEngine final : public Engine {
     reply.declined = true;
     reply.agent = AgentId::Orchestrator;
     reply.confidenceFactor = std::max(0.05, evidence);
-    if (query.total <= 0.0) {
-      // Nothing to look up ("ok bye!", "who am I talking to?"): small talk, whatever the router made of it.
+    if (routing.intent == "about") {
+      // A question about the assistant that its own page does not cover: it describes itself.
+      reply.answer = OrchestratorAnswer("about");
+    } else if (query.total <= 0.0 || (routing.intent == "out_of_scope" && routing.smallTalk >= kSmallTalkShare)) {
+      // Nothing to look up ("ok bye!", "who am I talking to?"), or small talk around a question the documents do not
+      // answer ("Hi! What can you help me with?"): the orchestrator introduces itself.
+      reply.confidenceFactor = 1.0;
       reply.answer = OrchestratorAnswer(routing.intent == "thanks" ? "thanks" : "greeting");
     } else {
       std::vector<std::string> topics;

@@ -21,14 +21,14 @@ AgentId AgentForIntent(const std::string& intent) {
   return AgentId::Orchestrator;
 }
 
+}  // namespace
+
 const Message* PreviousUserMessage(const std::vector<Message>& history) {
   for (auto it = history.rbegin(); it != history.rend(); ++it) {
     if (it->role == MessageRole::User) return &*it;
   }
   return nullptr;
 }
-
-}  // namespace
 
 bool IsSpecialistIntent(const std::string& intent) {
   return intent == "billing" || intent == "technical" || intent == "policy";
@@ -75,6 +75,9 @@ Routing RouteTurn(Turn& turn, const IntentRouter& router) {
   r.agent = AgentForIntent(top.intent);
   r.strategy = SpecOf(r.agent).strategy;
   if (r.agent != AgentId::Orchestrator) r.specialists = {r.agent};
+  for (const IntentScore& score : decision.ranked) {
+    if (IsSmallTalkIntent(score.intent)) r.smallTalk += score.probability;
+  }
   for (const IntentScore& score : decision.ranked) {
     if (IsSpecialistIntent(score.intent)) {
       r.likeliestSpecialist = AgentForIntent(score.intent);

@@ -22,12 +22,15 @@ struct Routing {
   Strategy strategy = Strategy::Orchestration;
   std::vector<AgentId> specialists;  // who retrieves: one, or two on the hybrid path
   AgentId likeliestSpecialist = AgentId::Technical;  // the most probable specialist, whatever the intent
+  double smallTalk = 0.0;  // probability of greeting, thanks or a question about the assistant, together
   std::string retrievalQuery;        // the question, plus the previous one for a follow-up
 };
 
 bool IsSpecialistIntent(const std::string& intent);
 // Short questions, or ones opening with "and", "what about", or leaning on a pronoun, need the turn before.
 bool LooksLikeFollowUp(const std::string& question);
+// The last question of the conversation before this turn, if any.
+const Message* PreviousUserMessage(const std::vector<Message>& history);
 
 // Routes the turn's question, logs the decision (routing log) and accounts for the router's tokens.
 Routing RouteTurn(Turn& turn, const IntentRouter& router);
