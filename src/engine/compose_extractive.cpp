@@ -15,6 +15,7 @@ namespace {
 constexpr double kSecondSectionWeight = 0.5;
 constexpr double kThirdSectionWeight = 0.35;
 constexpr double kTypeFitBonus = 0.35;
+constexpr double kFittingSectionWeight = 0.8;
 constexpr double kHeadingIsTheQuestion = 0.7;  // share of the question's words in a section's heading
 
 bool StartsWithWords(const std::vector<std::string>& words, std::initializer_list<const char*> prefix) {
@@ -24,6 +25,14 @@ bool StartsWithWords(const std::vector<std::string>& words, std::initializer_lis
     if (words[i++] != p) return false;
   }
   return true;
+}
+
+template <std::size_t N>
+bool IsOneOf(std::string_view word, const std::string_view (&list)[N]) {
+  for (std::string_view x : list) {
+    if (x == word) return true;
+  }
+  return false;
 }
 
 bool HasDigit(std::string_view s) {
@@ -39,13 +48,13 @@ bool HasAmount(std::string_view s) {
 }
 
 bool HasDuration(const std::vector<std::string>& words, std::string_view s) {
-  static const std::set<std::string> units = {
+  static constexpr std::string_view units[] = {
       "second", "seconds", "minute", "minutes", "hour", "hours", "day", "days", "week", "weeks", "month", "months",
       "year", "years", "daily", "weekly", "monthly", "yearly", "annually", "immediately", "instantly", "hourly",
       "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "utc", "midnight", "end",
       "renewal", "before", "after", "within", "until"};
   bool unit = false;
-  for (const auto& w : words) unit |= units.count(w) > 0;
+  for (const auto& w : words) unit |= IsOneOf(w, units);
   return unit && (HasDigit(s) || std::any_of(words.begin(), words.end(), [](const std::string& w) {
                     return w == "immediately" || w == "instantly" || w.size() > 5;
                   }));
@@ -80,7 +89,7 @@ double Coverage(const QueryWords& q, const std::vector<std::string>& words, cons
   return covered;
 }
 
-double TypeFit(QuestionType type, const Candidate& c) {
+double TypeFit(QuestionType type, const Candidate& c, const QueryWords& q) {
   switch (type) {
     case QuestionType::Amount: return HasAmount(c.passage.text) ? 1.0 : 0.0;
     case QuestionType::Duration: return HasDuration(c.words, c.passage.text) ? 1.0 : 0.0;
@@ -92,6 +101,14 @@ double TypeFit(QuestionType type, const Candidate& c) {
         if (t[i - 1] == ' ' && std::isupper(static_cast<unsigned char>(t[i]))) return 1.0;
       }
       return 0.0;
+    }
+    case QuestionType::Definition: {
+      // "Light agent: a teammate who ...", "CSAT is the share of ...": the passage opens with the term.
+      std::size_t opening = 0;
+      for (const auto& asked : q.asked) {
+        for (std::size_t i = 0; i < c.words.size() && i < 4; ++i) opening += c.words[i] == asked;
+      }
+      return !q.asked.empty() && opening >= q.asked.size() ? 1.0 : 0.0;
     }
     case QuestionType::YesNo:
     case QuestionType::Other: return 0.0;
@@ -112,9 +129,9 @@ std::string WithCitation(const std::string& passage, std::size_t n) {
 QuestionType ClassifyQuestion(std::string_view question) {
   std::vector<std::string> w = Tokenize(question);
   // Greetings and fillers before the question: "hi, how much ...", "ok and how long ...", "so can I ...".
-  static const std::set<std::string> fillers = {"hi", "hello", "hey", "ok", "okay", "so", "and", "also", "but",
+  static constexpr std::string_view fillers[] = {"hi", "hello", "hey", "ok", "okay", "so", "and", "also", "but",
                                                 "please", "quick", "question", "um", "well", "then"};
-  while (!w.empty() && fillers.count(w.front())) w.erase(w.begin());
+  while (!w.empty() && IsOneOf(w.front(), fillers)) w.erase(w.begin());
   if (w.empty()) return QuestionType::Other;
   if (StartsWithWords(w, {"how", "much"}) || StartsWithWords(w, {"how", "many"}) ||
       StartsWithWords(w, {"what", "does"}) && std::find(w.begin(), w.end(), "cost") != w.end()) {
@@ -134,9 +151,15 @@ QuestionType ClassifyQuestion(std::string_view question) {
       StartsWithWords(w, {"what", "are", "the", "steps"})) {
     return QuestionType::Steps;
   }
-  static const std::set<std::string> auxiliaries = {"can", "do", "does", "is", "are", "will", "would", "should",
+  static constexpr std::string_view auxiliaries[] = {"can", "do", "does", "is", "are", "will", "would", "should",
                                                     "could", "may", "have", "has", "am"};
-  if (auxiliaries.count(w.front())) return QuestionType::YesNo;
+  if (IsOneOf(w.front(), auxiliaries)) return QuestionType::YesNo;
+  // "what is a light agent", "what's a light agent" ("what s a"), "what does CSAT stand for / mean", "define SLA".
+  if (StartsWithWords(w, {"what", "is", "a"}) || StartsWithWords(w, {"what", "is", "an"}) ||
+      StartsWithWords(w, {"what", "s", "a"}) || StartsWithWords(w, {"what", "s", "an"}) || w.front() == "define" ||
+      (StartsWithWords(w, {"what", "does"}) && (w.back() == "mean" || (w.size() > 2 && w[w.size() - 2] == "stand")))) {
+    return QuestionType::Definition;
+  }
   if (w.front() == "which" || w.front() == "who" || StartsWithWords(w, {"what", "is", "the", "name"})) {
     return QuestionType::Name;
   }
@@ -198,8 +221,12 @@ Composition ComposeExtractive(Turn& turn, const Corpus& corpus, const std::vecto
       const double lengthPenalty = cand.passage.text.size() > 320 ? 0.85 : 1.0;
       // The search's ranking already weighed the whole section against the question: later sections must cover
       // clearly more to lead.
-      const double rank = h == 0 ? 1.0 : (h == 1 ? kSecondSectionWeight : kThirdSectionWeight);
-      cand.score = (share + kTypeFitBonus * TypeFit(type, cand) * (share > 0.0)) * rank * lengthPenalty;
+      // A passage of the kind the question asks for (the steps of "how do I", the amount of "how much") may lead from
+      // a lower-ranked section of the same search.
+      const double fit = TypeFit(type, cand, query) * (share > 0.0);
+      double rank = h == 0 ? 1.0 : (h == 1 ? kSecondSectionWeight : kThirdSectionWeight);
+      if (fit > 0.0) rank = std::max(rank, kFittingSectionWeight);
+      cand.score = (share + kTypeFitBonus * fit) * rank * lengthPenalty;
       sections[h].push_back(std::move(cand));
     }
   }

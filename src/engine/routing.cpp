@@ -1,7 +1,9 @@
 // Routing step of a turn (see routing.h).
 #include "engine/routing.h"
 
-#include <set>
+#include <algorithm>
+#include <iterator>
+#include <string_view>
 
 #include "engine/text.h"
 #include "model/agents.h"
@@ -39,11 +41,11 @@ bool IsSpecialistIntent(const std::string& intent) {
 bool LooksLikeFollowUp(const std::string& question) {
   const std::vector<std::string> words = Tokenize(question);
   if (words.empty()) return false;
-  static const std::set<std::string> pronouns = {"it", "that", "this", "they", "them", "those", "these", "one", "there"};
+  static constexpr std::string_view pronouns[] = {"it", "that", "this", "they", "them", "those", "these", "one", "there"};
   const bool opener = words[0] == "and" || words[0] == "also" || words[0] == "but" || words[0] == "or" ||
                       (words.size() > 1 && (words[0] == "what" || words[0] == "how") && words[1] == "about");
   bool pronoun = false;
-  for (const auto& w : words) pronoun |= pronouns.count(w) > 0;
+  for (const auto& w : words) pronoun |= std::find(std::begin(pronouns), std::end(pronouns), w) != std::end(pronouns);
   return opener || (words.size() <= 7 && pronoun) || words.size() <= 3;
 }
 
