@@ -112,10 +112,12 @@ bool Matches(const ViewState& v, const RetrievalLog& log) {
   return false;
 }
 
+// 0.4 → "40%", 0.017 → "1.7%", 1.8e-06 → "<0.1%": no e-notation, no "0.0%" for something that is not zero.
 std::string Percent(double fraction) {
   char buf[16];
   const double p = fraction * 100.0;
-  std::snprintf(buf, sizeof buf, p > 0.0 && p < 10.0 ? "%.1f%%" : "%.0f%%", p);
+  if (p > 0.0 && p < 0.1) return "<0.1%";
+  std::snprintf(buf, sizeof buf, p < 10.0 && p > 0.0 ? "%.1f%%" : "%.0f%%", p);
   return buf;
 }
 
