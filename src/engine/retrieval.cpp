@@ -78,7 +78,7 @@ LexicalIndex::Result SearchKnowledge(Turn& turn, const Corpus& corpus, const Rou
   data.index = kIndexName;
   data.metric = kMetric;
   data.agent = routing.specialists.empty() ? AgentId::Orchestrator : routing.specialists.front();
-  data.domain = "all (" + (domains.empty() ? std::string("none") : domains) + " preferred)";
+  data.domain = domains.empty() ? std::string("all documents") : "all documents, " + domains + " preferred";
   data.query_terms = Tokenize(routing.retrievalQuery);
   // Synonyms of the question's words ("money back" → refund): each content word of the phrase gains the forms.
   std::vector<TermExpansion> synonyms;

@@ -191,7 +191,8 @@ void DrawChunks(const RetrievalLog& log, float width) {
 }
 
 void DrawVectorSearch(const RetrievalLog& log, const SearchData& d, float width) {
-  Row("Index", d.index + " over " + std::to_string(d.indexed_chunks) + " chunks, " + Label(d.domain) + " documents");
+  Row("Index", d.index + " over " + std::to_string(d.indexed_chunks) + " chunks");
+  Row("Scope", d.domain);
   std::string terms;
   for (const auto& t : d.query_terms) terms += (terms.empty() ? "" : " ") + t;
   Row("Query", terms);
