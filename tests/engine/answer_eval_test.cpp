@@ -5,7 +5,9 @@
 // client validation. Retrieval is reported too, as a diagnostic: was an expected document among the chunks the turn's
 // searches found.
 //
-// OAI_EVAL_VERBOSE=1 prints each failing dev row (the test split is reported as figures only: tune on dev).
+// OAI_EVAL_VERBOSE=1 prints each failing dev row; with OAI_EVAL_EVIDENCE=1 also every dev row's evidence (the share
+// of the question the best passage covers), to fit the abstention thresholds. The test split is reported as figures
+// only: tune on dev.
 #include <gtest/gtest.h>
 
 #include "knowledge_files.h"
@@ -171,7 +173,7 @@ Figures Evaluate(Engine& engine, const std::vector<Row>& rows, bool verbose) {
       ok = agentOk && sourceOk && factsOk;
       if (row.kind == "follow_up") f.followUps.Add(ok);
     }
-    if (std::getenv("OAI_EVAL_EVIDENCE")) {
+    if (verbose && std::getenv("OAI_EVAL_EVIDENCE")) {
       double evidence = -1;
       for (const auto& log : r.logs)
         if (const auto* d = std::get_if<DocumentsData>(&log.data)) evidence = d->evidence.value_or(-1);
