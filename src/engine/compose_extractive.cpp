@@ -47,17 +47,21 @@ bool HasAmount(std::string_view s) {
   return HasDigit(s);
 }
 
+// A time span or a point in time: a number with a unit ("30 days", "48 hours"), or a word that is one by itself
+// ("immediately", "every Sunday", "at renewal").
 bool HasDuration(const std::vector<std::string>& words, std::string_view s) {
   static constexpr std::string_view units[] = {
       "second", "seconds", "minute", "minutes", "hour", "hours", "day", "days", "week", "weeks", "month", "months",
-      "year", "years", "daily", "weekly", "monthly", "yearly", "annually", "immediately", "instantly", "hourly",
-      "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "utc", "midnight", "end",
-      "renewal", "before", "after", "within", "until"};
+      "year", "years", "utc", "before", "after", "within", "until", "end"};
+  static constexpr std::string_view times[] = {
+      "daily", "weekly", "monthly", "yearly", "annually", "hourly", "immediately", "instantly", "midnight", "renewal",
+      "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "sundays"};
   bool unit = false;
-  for (const auto& w : words) unit |= IsOneOf(w, units);
-  return unit && (HasDigit(s) || std::any_of(words.begin(), words.end(), [](const std::string& w) {
-                    return w == "immediately" || w == "instantly" || w.size() > 5;
-                  }));
+  for (const auto& w : words) {
+    if (IsOneOf(w, times)) return true;
+    unit |= IsOneOf(w, units);
+  }
+  return unit && HasDigit(s);
 }
 
 struct Candidate {
@@ -134,7 +138,7 @@ QuestionType ClassifyQuestion(std::string_view question) {
   while (!w.empty() && IsOneOf(w.front(), fillers)) w.erase(w.begin());
   if (w.empty()) return QuestionType::Other;
   if (StartsWithWords(w, {"how", "much"}) || StartsWithWords(w, {"how", "many"}) ||
-      StartsWithWords(w, {"what", "does"}) && std::find(w.begin(), w.end(), "cost") != w.end()) {
+      (StartsWithWords(w, {"what", "does"}) && std::find(w.begin(), w.end(), "cost") != w.end())) {
     return QuestionType::Amount;
   }
   for (const auto& word : w) {
