@@ -177,17 +177,16 @@ QueryWords WeighQuery(std::string_view question, const std::vector<TermExpansion
   for (const auto& t : ContentTerms(question)) {
     if (!seen.insert(t).second) continue;
     const double idf = index.Idf(t);
-    // A word the index has never seen, in no form, is something the documents do not talk about ("Zendesk",
-    // "GraphQL", "Spain"): it weighs like the rarest word, so a passage without it covers less of the question.
+    // A word the index has never seen is something the documents do not say ("Zendesk", "GraphQL", "Spain"): it
+    // weighs like the rarest word, and only its near forms (a typo's correction) can cover part of it.
     double weight = idf > 0.0 ? idf : index.MaxIdf();
+    q.words.emplace_back(t, weight);
     for (const auto& e : expansions) {
       if (e.term != t) continue;
       const double w = index.Idf(e.matched) * e.similarity;
       q.words.emplace_back(t + "~" + e.matched, w);
-      weight = std::max(weight, w);
+      weight = std::max(weight, w);  // a rarer form of the word weighs what it weighs
     }
-    if (idf > 0.0) q.words.emplace_back(t, idf);
-    else if (weight == index.MaxIdf()) q.words.emplace_back(t, weight);  // matches nothing: lowers the coverage
     if (weight > 0.0) {
       q.asked.push_back(t);
       q.total += weight;

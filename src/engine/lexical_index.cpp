@@ -163,9 +163,15 @@ LexicalIndex::Result LexicalIndex::Search(const std::vector<std::string>& queryT
   std::vector<std::string> terms = queryTerms;
   std::sort(terms.begin(), terms.end());
   terms.erase(std::unique(terms.begin(), terms.end()), terms.end());
-  std::vector<double> scores(m_docLength.size(), 0.0);
-  std::vector<double> covered(m_docLength.size(), 0.0);
-  Coverage coverage{std::vector<double>(m_docLength.size(), 0.0), {}};
+  // Per-thread buffers, reused: three fresh chunk-sized vectors per query were page faults and zeroing in the kernel
+  // (retrieval over 100k chunks went 0.46 ms -> 5 ms before they were reused).
+  thread_local std::vector<double> scores;
+  thread_local std::vector<double> covered;
+  thread_local Coverage coverage;
+  scores.assign(m_docLength.size(), 0.0);
+  covered.assign(m_docLength.size(), 0.0);
+  coverage.best.assign(m_docLength.size(), 0.0);
+  coverage.touched.clear();
   double queryIdf = 0.0;
   std::unordered_set<std::string> querySet(terms.begin(), terms.end());
   for (const auto& term : terms) {
