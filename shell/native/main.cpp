@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -133,6 +134,21 @@ bool ParseOptions(int argc, char** argv, Options& o) {
   return true;
 }
 
+// An ISO 8601 UTC timestamp on this computer's clock ("10:27"), for the chat's times; empty when it does not parse.
+std::string LocalTimeOfDay(const std::string& iso) {
+  std::tm utc{};
+  if (std::sscanf(iso.c_str(), "%d-%d-%dT%d:%d:%d", &utc.tm_year, &utc.tm_mon, &utc.tm_mday, &utc.tm_hour, &utc.tm_min,
+                  &utc.tm_sec) != 6)
+    return {};
+  utc.tm_year -= 1900;
+  utc.tm_mon -= 1;
+  const std::time_t t = timegm(&utc);
+  std::tm local{};
+  if (!localtime_r(&t, &local)) return {};
+  char out[16];
+  return std::strftime(out, sizeof out, "%H:%M", &local) ? std::string(out) : std::string();
+}
+
 void BuildFonts(float scale) {
   ImGuiIO& io = ImGui::GetIO();
   io.Fonts->Clear();
@@ -194,6 +210,7 @@ int main(int argc, char** argv) {
     services.wake = [] { glfwPostEmptyEvent(); };
     services.apiBase = "";
     services.host = oai::app::HostKind::Desktop;
+    services.localTime = LocalTimeOfDay;
     oai::app::App app(services);
     app.SetDisplayScale(scale);
     app.Start();

@@ -74,4 +74,155 @@ mergeInto(LibraryManager.library, {
     if (typeof Module.onInteractive === 'function') Module.onInteractive();
   },
   oai_notify_frame: function() { Module.oaiFrames = (Module.oaiFrames || 0) + 1; },
+
+  // --- The chat input: a DOM <textarea> over the input the app draws (see shell/web/main.cpp DomTextField) --------
+  // The browser does the text input (keys, input methods, dictation, autocorrect, paste, its context menu); every
+  // change goes to the app as text + selection + composition in UTF-8 byte offsets, deduplicated.
+  oai_field_install__deps: ['malloc', 'free'],
+  oai_field_install: function() {
+    var field = document.getElementById('chat-input');
+    if (!field) return;
+    Module.oaiField = field;
+    var composing = false, compositionText = '', last = '';
+    var bytes = function(text, index) { return index < 0 ? -1 : lengthBytesUTF8(text.slice(0, index)); };
+    var report = function() {
+      var v = field.value, s = field.selectionStart || 0, e = field.selectionEnd || 0, cs = -1, ce = -1;
+      if (composing && compositionText) {
+        ce = Math.min(v.length, Math.max(s, e));
+        cs = Math.max(0, ce - compositionText.length);
+      }
+      var key = v + '\u0000' + s + ',' + e + ',' + cs + ',' + ce;
+      if (key === last) return;
+      last = key;
+      var size = lengthBytesUTF8(v) + 1;
+      var ptr = _malloc(size);
+      stringToUTF8(v, ptr, size);
+      Module['_orchestratai_field_changed'](ptr, bytes(v, s), bytes(v, e), bytes(v, cs), bytes(v, ce));
+      _free(ptr);
+    };
+    Module.oaiFieldReport = function() { last = ''; report(); };
+    field.addEventListener('compositionstart', function() { composing = true; compositionText = ''; });
+    field.addEventListener('compositionupdate', function(e) { compositionText = e.data || ''; report(); });
+    field.addEventListener('compositionend', function() { composing = false; compositionText = ''; report(); });
+    ['input', 'select', 'keyup', 'mouseup', 'pointerup', 'cut', 'paste'].forEach(function(t) {
+      field.addEventListener(t, function() { setTimeout(report, 0); report(); });
+    });
+    document.addEventListener('selectionchange', function() { if (document.activeElement === field) report(); });
+    field.addEventListener('focus', function() { Module['_orchestratai_field_focus'](1); report(); });
+    field.addEventListener('blur', function() { Module['_orchestratai_field_focus'](0); });
+    field.addEventListener('scroll', function() { Module['_orchestratai_field_scroll'](field.scrollTop); });
+    // Enter (see web/loader.js, which sees the key before Emscripten's GLFW does) sends.
+    Module.oaiFieldSubmit = function() { report(); Module['_orchestratai_field_submit'](); };
+  },
+  oai_field_place: function(x, y, width, height, padX, padY, fontSize) {
+    var field = Module.oaiField;
+    if (!field) return;
+    var r = Module['canvas'].getBoundingClientRect();
+    var st = field.style;
+    st.left = (r.left + x) + 'px';
+    st.top = (r.top + y) + 'px';
+    st.width = width + 'px';
+    st.height = height + 'px';
+    st.padding = padY + 'px ' + padX + 'px';
+    st.fontSize = fontSize + 'px';
+    st.lineHeight = fontSize + 'px';
+    if (field.hidden) field.hidden = false;
+  },
+  oai_field_hide: function() {
+    var field = Module.oaiField;
+    if (!field) return;
+    if (document.activeElement === field) field.blur();
+    field.hidden = true;
+  },
+  oai_field_set_text: function(textPtr) {
+    var field = Module.oaiField;
+    if (!field) return;
+    var text = UTF8ToString(textPtr);
+    if (field.value !== text) {
+      field.value = text;
+      field.setSelectionRange(text.length, text.length);
+      field.scrollTop = 0;
+    }
+    if (Module.oaiFieldReport) Module.oaiFieldReport();
+  },
+  oai_field_focus: function() {
+    var field = Module.oaiField;
+    if (!field || field.hidden || document.activeElement === field) return;
+    field.focus({preventScroll: true});
+  },
+  // 1 when the primary pointer is a finger: Return then starts a new line and the Send button sends.
+  oai_field_touch_primary: function() {
+    try { return window.matchMedia('(pointer: coarse)').matches ? 1 : 0; } catch (e) { return 0; }
+  },
+
+  // An ISO 8601 timestamp as the user's clock reads it, in their zone and locale (malloc'd; the caller frees it).
+  oai_local_time__deps: ['malloc'],
+  oai_local_time: function(isoPtr) {
+    var out = '';
+    try {
+      var d = new Date(UTF8ToString(isoPtr));
+      if (!isNaN(d.getTime())) out = d.toLocaleTimeString([], {hour: '2-digit', minute: '2-digit'});
+    } catch (e) { out = ''; }
+    var size = lengthBytesUTF8(out) + 1;
+    var ptr = _malloc(size);
+    stringToUTF8(out, ptr, size);
+    return ptr;
+  },
+
+  // Copy to the browser's clipboard: the async Clipboard API, or a selected off-screen textarea and the copy command
+  // where that API is not allowed.
+  oai_clipboard_write: function(textPtr) {
+    var text = UTF8ToString(textPtr);
+    var fallback = function() {
+      var area = document.createElement('textarea');
+      area.value = text;
+      area.setAttribute('readonly', '');
+      area.style.position = 'fixed';
+      area.style.left = '-10000px';
+      document.body.appendChild(area);
+      var active = document.activeElement;
+      area.select();
+      try { document.execCommand('copy'); } catch (e) {}
+      document.body.removeChild(area);
+      if (active && active.focus) active.focus({preventScroll: true});
+    };
+    if (navigator.clipboard && navigator.clipboard.writeText) navigator.clipboard.writeText(text).catch(fallback);
+    else fallback();
+    if (Module.oaiAnnounce) Module.oaiAnnounce('Copied to the clipboard');
+  },
+
+  // The screen-reader mirror (web/a11y.js draws it): the app's content as JSON, whenever it changed.
+  oai_mirror_update: function(jsonPtr) {
+    if (typeof Module.oaiMirror !== 'function') return;
+    try { Module.oaiMirror(JSON.parse(UTF8ToString(jsonPtr))); } catch (e) { console.warn('a11y mirror:', e); }
+  },
+
+  // A fallback glyph page (fonts/fallback/<page>.ttf, listed in its index.json) for characters beyond the UI font,
+  // handed to the app as malloc'd bytes it frees. Pages the index does not list are never fetched.
+  oai_font_request_page__deps: ['malloc'],
+  oai_font_request_page: function(page) {
+    if (!Module.oaiFallbackIndex) {
+      Module.oaiFallbackIndex = fetch('fonts/fallback/index.json').then(function(r) {
+        if (!r.ok) throw new Error('HTTP ' + r.status);
+        return r.json();
+      }).then(function(j) { return j.pages || {}; }).catch(function(e) {
+        console.warn('fallback glyphs unavailable:', e);
+        return {};
+      });
+    }
+    var name = page.toString(16);
+    Module.oaiFallbackIndex.then(function(pages) {
+      if (!pages[name]) return null;
+      return fetch('fonts/fallback/' + name + '.ttf').then(function(r) {
+        if (!r.ok) throw new Error('HTTP ' + r.status);
+        return r.arrayBuffer();
+      });
+    }).then(function(buf) {
+      if (!buf) return;
+      var bytes = new Uint8Array(buf);
+      var ptr = _malloc(bytes.length);
+      HEAPU8.set(bytes, ptr);
+      Module['_orchestratai_font_page'](page, ptr, bytes.length);
+    }).catch(function(e) { console.warn('fallback glyph page ' + name + ':', e); });
+  },
 });

@@ -11,7 +11,10 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
+#include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -23,6 +26,7 @@
 #include "local/local_backend.h"
 #include "imgui.h"
 #include "imgui_impl_glfw.h"
+#include "imgui_internal.h"  // ImTextCharFromUtf8
 #include "imgui_impl_opengl3.h"
 
 extern "C" {
@@ -40,6 +44,16 @@ void oai_notify_first_frame();
 void oai_notify_frame();
 void oai_notify_interactive();
 unsigned char* oai_take_font(int* size);
+void oai_field_install();
+void oai_field_place(double x, double y, double width, double height, double padX, double padY, double fontSize);
+void oai_field_hide();
+void oai_field_set_text(const char* text);
+void oai_field_focus();
+int oai_field_touch_primary();
+char* oai_local_time(const char* iso);
+void oai_clipboard_write(const char* text);
+void oai_mirror_update(const char* json);
+void oai_font_request_page(int page);
 }
 
 namespace {
@@ -59,6 +73,58 @@ class LocalStorage : public oai::app::KeyValueStore {
   void Set(const std::string& key, const std::string& value) override { oai_storage_set(key.c_str(), value.c_str()); }
 };
 
+// The page's <textarea id="chat-input"> (web/index.html): laid over the chat input the panel draws, it owns the
+// text; its events come back through the orchestratai_field_* exports below.
+class DomTextField final : public oai::app::TextField {
+ public:
+  void Place(const oai::app::TextFieldPlacement& p) override {
+    m_placed = true;
+    if (m_shown && p == m_last) return;
+    m_last = p;
+    m_shown = true;
+    const double s = p.scale > 0.0f ? p.scale : 1.0f;  // the page lays out in CSS pixels
+    oai_field_place(p.x / s, p.y / s, p.width / s, p.height / s, p.paddingX / s, p.paddingY / s, p.fontSize / s);
+  }
+  void FrameDone() override {
+    if (!m_placed && m_shown) {
+      oai_field_hide();
+      m_shown = false;
+    }
+    m_placed = false;
+  }
+  void SetText(const std::string& text) override { oai_field_set_text(text.c_str()); }
+  void Focus() override { oai_field_focus(); }
+  std::string Hint() const override {
+    // On a phone or tablet the keyboard's Return makes a new line; the Send button sends.
+    return oai_field_touch_primary() ? "Tap Send to send; Return starts a new line"
+                                     : "Enter to send, Shift+Enter for a new line";
+  }
+
+ private:
+  oai::app::TextFieldPlacement m_last;
+  bool m_placed = false;
+  bool m_shown = false;
+};
+
+std::string MallocedString(char* p) {
+  if (!p) return {};
+  std::string out(p);
+  std::free(p);
+  return out;
+}
+
+// Glyphs beyond the UI font's atlas: the code points seen in the conversation and the draft that the atlas lacks,
+// and the fallback pages (fonts/fallback/<page>.ttf, see split_fallback_fonts.py) the page fetched for them.
+struct FallbackGlyphs {
+  std::set<unsigned> wanted;
+  std::set<unsigned> requested;  // pages asked for (a page missing from the index is never answered)
+  std::map<unsigned, std::vector<unsigned char>> pages;
+  std::vector<std::vector<ImWchar>> ranges;  // per loaded page, alive while the atlas is built
+  int revision = -1;       // the content revision last scanned
+  std::string draft;       // the draft last scanned
+  bool dirty = false;      // a loaded page has glyphs the atlas lacks
+};
+
 struct WebHost {
   GLFWwindow* window = nullptr;
   oai::shell::FetchTransport network;
@@ -66,7 +132,10 @@ struct WebHost {
   // Static hosting: with no server behind the page (or with ?engine=local) the API is answered in the page.
   oai::local::LocalBackend local{&network, &storage};
   oai::local::FallbackTransport transport{&network, &local, oai_force_local_engine() != 0};
+  DomTextField field;
   std::unique_ptr<oai::app::App> app;
+  int mirrorRevision = -1;  // the content revision the screen-reader mirror shows
+  FallbackGlyphs glyphs;
   std::vector<unsigned char> font;  // the UI font's TTF bytes (fetched by the page before main() runs), kept for rebuilds
   float scale = 0.0f;  // devicePixelRatio the fonts and style were built for
   bool allGlyphs = false;  // the font atlas has every range (see RebuildForScale), not just the first frame's
@@ -80,6 +149,62 @@ struct WebHost {
 
 WebHost* g_host = nullptr;
 
+// The UI font's ranges. Rasterizing every range takes ~35 ms, most of the time to the first frame after the wasm
+// itself, so the first frame gets Latin-1, punctuation, currency and the arrows the UI draws (~10 ms), and the next
+// frame the rest (Latin Extended, Greek, Cyrillic, arrows, box drawing, shapes: text the user may type or restore).
+// Anything else comes from the fallback pages (FallbackGlyphs).
+const ImWchar kFirstRanges[] = {0x0020, 0x00FF, 0x2000, 0x206F, 0x20A0, 0x20CF, 0x2190, 0x2193, 0};
+const ImWchar kAllRanges[] = {0x0020, 0x00FF, 0x0100, 0x024F, 0x0370, 0x03FF, 0x0400, 0x04FF,
+                              0x2000, 0x206F, 0x20A0, 0x20CF, 0x2190, 0x21FF, 0x2500, 0x25FF, 0};
+
+bool InUiFont(unsigned cp) {
+  for (const ImWchar* r = kAllRanges; r[0]; r += 2)
+    if (cp >= r[0] && cp <= r[1]) return true;
+  return false;
+}
+
+// Adds the code points of `text` that the UI font lacks to `glyphs`, asking for their pages; true when a page that
+// is already loaded gained a glyph (the atlas must be rebuilt).
+bool ScanGlyphs(FallbackGlyphs& glyphs, const std::string& text) {
+  bool rebuild = false;
+  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+  const auto* end = p + text.size();
+  while (p < end) {
+    if (*p < 0x80) {
+      ++p;
+      continue;
+    }
+    unsigned cp = 0;
+    int extra = 0;
+    if ((*p & 0xE0) == 0xC0) cp = *p & 0x1F, extra = 1;
+    else if ((*p & 0xF0) == 0xE0) cp = *p & 0x0F, extra = 2;
+    else if ((*p & 0xF8) == 0xF0) cp = *p & 0x07, extra = 3;
+    ++p;
+    for (; extra > 0 && p < end && (*p & 0xC0) == 0x80; --extra, ++p) cp = (cp << 6) | (*p & 0x3F);
+    if (extra != 0 || cp < 0x20 || InUiFont(cp) || !glyphs.wanted.insert(cp).second) continue;
+    const unsigned page = cp >> 8;
+    if (glyphs.pages.count(page)) rebuild = true;
+    else if (glyphs.requested.insert(page).second) oai_font_request_page(static_cast<int>(page));
+  }
+  return rebuild;
+}
+
+void ScanForFallback(WebHost& host) {
+  FallbackGlyphs& g = host.glyphs;
+  const oai::app::State& state = host.app->GetState();
+  bool rebuild = false;
+  if (host.app->ContentRevision() != g.revision) {
+    g.revision = host.app->ContentRevision();
+    for (const auto& m : state.domain.messages) rebuild |= ScanGlyphs(g, m.content);
+  }
+  if (state.view.draft != g.draft) {
+    g.draft = state.view.draft;
+    rebuild |= ScanGlyphs(g, g.draft);
+  }
+  g.dirty |= rebuild;
+}
+std::string g_lastCopied;  // what the app last put on the clipboard
+
 void RebuildForScale(WebHost& host, float scale) {
   ImGuiIO& io = ImGui::GetIO();
   io.Fonts->Clear();
@@ -89,13 +214,32 @@ void RebuildForScale(WebHost& host, float scale) {
   // Rasterizing every range takes ~35 ms, most of the time to the first frame after the wasm itself, so the first
   // frame gets Latin-1, punctuation, currency and the arrows the UI draws (~10 ms), and the next frame the rest
   // (Latin Extended, Greek, Cyrillic, arrows, box drawing, shapes: text the user may type or restore).
-  static const ImWchar kFirstRanges[] = {0x0020, 0x00FF, 0x2000, 0x206F, 0x20A0, 0x20CF, 0x2190, 0x2193, 0};
-  static const ImWchar kAllRanges[] = {0x0020, 0x00FF, 0x0100, 0x024F, 0x0370, 0x03FF, 0x0400, 0x04FF,
-                                       0x2000, 0x206F, 0x20A0, 0x20CF, 0x2190, 0x21FF, 0x2500, 0x25FF, 0};
   if (!host.font.empty()) {
     cfg.FontDataOwnedByAtlas = false;  // the host keeps the bytes for the next rebuild
     io.Fonts->AddFontFromMemoryTTF(host.font.data(), static_cast<int>(host.font.size()), std::round(kFontSizeCss * scale),
                                    &cfg, host.allGlyphs ? kAllRanges : kFirstRanges);
+    // The fallback pages merged into the same font, each with just the characters seen.
+    FallbackGlyphs& g = host.glyphs;
+    g.ranges.clear();
+    g.ranges.reserve(g.pages.size());
+    for (auto& [page, bytes] : g.pages) {
+      std::vector<ImWchar> ranges;
+      for (auto it = g.wanted.lower_bound(page << 8); it != g.wanted.end() && (*it >> 8) == page; ++it) {
+        if (!ranges.empty() && ranges.back() + 1 == *it) ranges.back() = static_cast<ImWchar>(*it);
+        else ranges.insert(ranges.end(), {static_cast<ImWchar>(*it), static_cast<ImWchar>(*it)});
+      }
+      if (ranges.empty()) continue;
+      ranges.push_back(0);
+      g.ranges.push_back(std::move(ranges));
+      ImFontConfig merge;
+      merge.MergeMode = true;
+      merge.FontDataOwnedByAtlas = false;
+      merge.OversampleH = 2;
+      merge.OversampleV = 1;
+      io.Fonts->AddFontFromMemoryTTF(bytes.data(), static_cast<int>(bytes.size()), std::round(kFontSizeCss * scale),
+                                     &merge, g.ranges.back().data());
+    }
+    g.dirty = false;
   } else {
     ImFontConfig def;
     def.SizePixels = std::round(13.0f * scale);
@@ -134,6 +278,14 @@ bool SyncCanvasSize(WebHost& host) {
   return changed;
 }
 
+// The offscreen DOM mirror for screen readers (transcript, announcements, agents, log), from the same state the
+// panels draw; rebuilt only when the content changed, not for keystrokes.
+void SyncMirror(WebHost& host) {
+  if (!host.app || host.app->ContentRevision() == host.mirrorRevision) return;
+  host.mirrorRevision = host.app->ContentRevision();
+  oai_mirror_update(host.app->AccessibleJson().c_str());
+}
+
 void Frame(void*) {
   WebHost& host = *g_host;
   const bool woke = oai_take_wake() != 0;
@@ -145,6 +297,12 @@ void Frame(void*) {
   }
   const double start = emscripten_get_now();
   const bool changed = host.app->Update();
+  SyncMirror(host);
+  ScanForFallback(host);
+  if (host.allGlyphs && host.glyphs.dirty) {
+    RebuildForScale(host, host.scale);
+    resized = true;
+  }
   if (woke || resized || changed || host.app->IsAnimating()) host.activeFrames = kFramesAfterActivity;
   if (host.activeFrames <= 0) {  // idle: nothing to draw, no CPU spent
     host.frameStats.Skipped();
@@ -215,6 +373,106 @@ extern "C" EMSCRIPTEN_KEEPALIVE int orchestratai_debug_load_history(const char* 
   }
 }
 
+// The text field's events (shell/web/library_oai.js). Each is reduced at once, inside the browser's event, so a
+// send clears the field before the next key arrives.
+namespace {
+void DispatchNow(oai::app::Action action) {
+  if (!g_host || !g_host->app) return;
+  g_host->app->Dispatch(std::move(action));
+  g_host->app->Update();
+  SyncMirror(*g_host);
+}
+}  // namespace
+
+extern "C" EMSCRIPTEN_KEEPALIVE void orchestratai_field_changed(const char* text, int selectionStart, int selectionEnd,
+                                                                int compositionStart, int compositionEnd) {
+  if (!text) return;
+  DispatchNow(oai::app::DraftChanged{text, oai::app::InputCaret{selectionStart, selectionEnd, compositionStart,
+                                                                compositionEnd}});
+}
+extern "C" EMSCRIPTEN_KEEPALIVE void orchestratai_field_focus(int focused) {
+  DispatchNow(oai::app::InputFocusChanged{focused != 0});
+}
+extern "C" EMSCRIPTEN_KEEPALIVE void orchestratai_field_scroll(double y) {
+  DispatchNow(oai::app::InputScrolled{static_cast<float>(y)});
+}
+extern "C" EMSCRIPTEN_KEEPALIVE void orchestratai_field_submit() { DispatchNow(oai::app::SubmitDraft{}); }
+
+// A fallback glyph page arrived (shell/web/library_oai.js): `data` is malloc'd by the page and freed here.
+extern "C" EMSCRIPTEN_KEEPALIVE void orchestratai_font_page(int page, unsigned char* data, int size) {
+  if (!g_host || !data || size <= 0) {
+    std::free(data);
+    return;
+  }
+  g_host->glyphs.pages[static_cast<unsigned>(page)].assign(data, data + size);
+  std::free(data);
+  g_host->glyphs.dirty = true;
+  oai_wake();
+}
+
+// Read by the end-to-end tests: the characters of `text` the current atlas has no glyph for (drawn as '?'), as a
+// JSON array of code points.
+extern "C" EMSCRIPTEN_KEEPALIVE const char* orchestratai_debug_missing_glyphs(const char* text) {
+  static std::string buffer;
+  buffer = "[";
+  ImFont* font = ImGui::GetIO().Fonts->Fonts.empty() ? nullptr : ImGui::GetIO().Fonts->Fonts[0];
+  const char* p = text ? text : "";
+  const char* end = p + std::strlen(p);
+  while (font && p < end) {
+    unsigned int c = 0;
+    const int n = ImTextCharFromUtf8(&c, p, end);
+    if (n <= 0) break;
+    p += n;
+    if (c >= 0x20 && !font->FindGlyphNoFallback(static_cast<ImWchar>(c))) {
+      if (buffer.size() > 1) buffer += ",";
+      buffer += std::to_string(c);
+    }
+  }
+  buffer += "]";
+  return buffer.c_str();
+}
+
+// Touch (web/touch.js): a tap is a click, a long press a right click (an answer's Copy menu), a one-finger drag scrolls
+// what is under the finger. Positions are CSS pixels from the canvas's corner; ImGui's event queue keeps a press and
+// its release in separate frames.
+extern "C" EMSCRIPTEN_KEEPALIVE void orchestratai_touch_pointer(double x, double y, int button, int down) {
+  if (!g_host) return;
+  ImGuiIO& io = ImGui::GetIO();
+  const double dpr = oai_device_pixel_ratio();
+  io.AddMouseSourceEvent(ImGuiMouseSource_TouchScreen);
+  io.AddMousePosEvent(static_cast<float>(x * dpr), static_cast<float>(y * dpr));
+  if (button >= 0) io.AddMouseButtonEvent(button, down != 0);
+  oai_wake();
+}
+extern "C" EMSCRIPTEN_KEEPALIVE void orchestratai_touch_scroll(double x, double y, double dx, double dy) {
+  if (!g_host) return;
+  ImGuiIO& io = ImGui::GetIO();
+  const double dpr = oai_device_pixel_ratio();
+  io.AddMouseSourceEvent(ImGuiMouseSource_TouchScreen);
+  io.AddMousePosEvent(static_cast<float>(x * dpr), static_cast<float>(y * dpr));
+  // ImGui scrolls 5 lines (5 × the font size) per wheel step: the finger's distance in those steps.
+  const double step = 5.0 * kFontSizeCss;
+  io.AddMouseWheelEvent(static_cast<float>(dx / step), static_cast<float>(dy / step));
+  oai_wake();
+}
+
+namespace {
+// The mouse wheel over the canvas scrolls what is under the pointer (ImGui's backend listens on the whole document,
+// where Chromium makes wheel listeners passive and logs an error for each cancelled event; over the chat input's
+// DOM field the wheel scrolls the field).
+EM_BOOL CanvasWheel(int, const EmscriptenWheelEvent* ev, void*) {
+  float multiplier = 0.0f;
+  if (ev->deltaMode == DOM_DELTA_PIXEL) multiplier = 1.0f / 100.0f;
+  else if (ev->deltaMode == DOM_DELTA_LINE) multiplier = 1.0f / 3.0f;
+  else if (ev->deltaMode == DOM_DELTA_PAGE) multiplier = 80.0f;
+  ImGuiIO& io = ImGui::GetIO();
+  io.AddMouseSourceEvent(ImGuiMouseSource_Mouse);
+  io.AddMouseWheelEvent(static_cast<float>(ev->deltaX) * -multiplier, static_cast<float>(ev->deltaY) * -multiplier);
+  oai_wake();
+  return EM_TRUE;
+}
+}  // namespace
+
 int main() {
   if (!glfwInit()) {
     std::fprintf(stderr, "glfwInit failed\n");
@@ -246,6 +504,15 @@ int main() {
   io.IniFilename = nullptr;  // layout is the app's, not a file's
   io.ConfigFlags |= ImGuiConfigFlags_NavEnableKeyboard;
   ImGui_ImplGlfw_InitForOpenGL(host->window, true);
+  emscripten_set_wheel_callback(EMSCRIPTEN_EVENT_TARGET_DOCUMENT, nullptr, false, nullptr);
+  emscripten_set_wheel_callback("#canvas", nullptr, false, CanvasWheel);
+  // Copy goes to the browser's clipboard (ImGui's own copy and the app's Copy buttons); paste arrives as text input
+  // in the DOM field, so ImGui's reader returns what was last copied here.
+  io.SetClipboardTextFn = [](void*, const char* text) {
+    g_lastCopied = text ? text : "";
+    oai_clipboard_write(g_lastCopied.c_str());
+  };
+  io.GetClipboardTextFn = [](void*) { return g_lastCopied.c_str(); };
   ImGui_ImplOpenGL3_Init("#version 300 es");
   ImGui_ImplOpenGL3_CreateDeviceObjects();  // so RebuildForScale can swap the font texture from the first frame on
 
@@ -256,9 +523,12 @@ int main() {
   services.apiBase = "";
   services.host = oai::app::HostKind::Browser;
   services.backendKind = [host] { return host->transport.Kind(); };
+  services.textField = &host->field;
+  services.localTime = [](const std::string& iso) { return MallocedString(oai_local_time(iso.c_str())); };
   host->app = std::make_unique<oai::app::App>(services);
 
   oai_install_wake_listeners();
+  oai_field_install();
   SyncCanvasSize(*host);
   emscripten_set_main_loop_arg(Frame, nullptr, 0, true);
   return 0;

@@ -32,6 +32,7 @@ struct RetryRequested {
   std::string timestamp;  // stamped by App::Update when empty
 };
 struct DismissError {};
+struct RetryHealthCheck {};  // the banner's Retry after a failed health check
 
 // [SECTION] Session and backend
 
@@ -63,6 +64,17 @@ struct AgentsReceived {
 
 struct DraftChanged {
   std::string text;
+  std::optional<InputCaret> caret;  // from a host-owned text field; nullopt from ImGui's input
+};
+struct InputFocusChanged {
+  bool focused = false;
+};
+struct InputScrolled {
+  float y = 0.0f;  // CSS pixels
+};
+// Enter in the host-owned field: sends the draft when it can be sent (not while a reply is pending).
+struct SubmitDraft {
+  std::string timestamp;  // stamped by App::Update when empty
 };
 struct FocusInputHandled {};
 struct RequestInputFocus {};  // e.g. Enter pressed on a draft that cannot be sent: ImGui dropped the focus
@@ -80,9 +92,10 @@ struct SelectTab {
   Tab tab;
 };
 
-using Action = std::variant<SendRequested, ChatSucceeded, ChatFailed, RetryRequested, DismissError, SessionStarted,
+using Action = std::variant<SendRequested, ChatSucceeded, ChatFailed, RetryRequested, DismissError, RetryHealthCheck,
+                            SessionStarted,
                             SessionLoaded, SessionLoadFailed, NewChat, HealthReceived, AgentsReceived, DraftChanged,
-                            FocusInputHandled, RequestInputFocus, SelectMessage, SetLogFilter, TogglePanel, SelectTab>;
+                            InputFocusChanged, InputScrolled, SubmitDraft, FocusInputHandled, RequestInputFocus, SelectMessage, SetLogFilter, TogglePanel, SelectTab>;
 
 // [SECTION] Effects: commands the App executes after reducing (network, storage)
 

@@ -3,7 +3,9 @@
 #include "app/app.h"
 
 #include <algorithm>
+#include <cmath>
 #include <deque>
+#include <map>
 #include <mutex>
 #include <utility>
 
@@ -92,15 +94,28 @@ bool App::Update() {
       // Clocks and random ids enter here, so the reducer itself stays deterministic.
       if (auto* send = std::get_if<SendRequested>(&action); send && send->timestamp.empty())
         send->timestamp = NowIso8601();
+      if (auto* submit = std::get_if<SubmitDraft>(&action); submit && submit->timestamp.empty())
+        submit->timestamp = NowIso8601();
       if (auto* retry = std::get_if<RetryRequested>(&action); retry && retry->timestamp.empty())
         retry->timestamp = NowIso8601();
       if (auto* fresh = std::get_if<NewChat>(&action); fresh && fresh->sessionId.empty())
         fresh->sessionId = NewUuidV4();
-      if (auto* health = std::get_if<HealthReceived>(&action); health && health->health)
+      if (auto* health = std::get_if<HealthReceived>(&action); health && (health->health || health->error))
         health->backend = m_services.backendKind ? m_services.backendKind() : BackendKind::Server;
+      const bool viewOnly = std::holds_alternative<DraftChanged>(action) ||
+                            std::holds_alternative<InputFocusChanged>(action) ||
+                            std::holds_alternative<InputScrolled>(action) ||
+                            std::holds_alternative<FocusInputHandled>(action) ||
+                            std::holds_alternative<RequestInputFocus>(action);
       for (const Effect& effect : Reduce(m_state, action)) RunEffect(effect);
+      if (!viewOnly) ++m_contentRevision;
       changed = true;
     }
+  }
+  // The draft was replaced from outside the field (sent, restored after a failure, new chat): the field shows it too.
+  if (m_services.textField && m_state.view.draftGeneration != m_fieldGeneration) {
+    m_fieldGeneration = m_state.view.draftGeneration;
+    m_services.textField->SetText(m_state.view.draft);
   }
   return changed;
 }
@@ -146,7 +161,8 @@ void App::RunEffect(const Effect& effect) { std::visit(EffectRunner{*this, m_inb
 
 void App::Draw() {
   const panels::Emit emit = [this](Action a) { Dispatch(std::move(a)); };
-  const panels::DrawContext ctx{m_state, emit, m_scale, m_services.host, *m_panelMemory};
+  const panels::DrawContext ctx{m_state,          emit, m_scale, m_services.host, *m_panelMemory, m_services.textField,
+                                &m_services.localTime};
   const ImGuiViewport* viewport = ImGui::GetMainViewport();
   ImGui::SetNextWindowPos(viewport->WorkPos);
   ImGui::SetNextWindowSize(viewport->WorkSize);
@@ -165,6 +181,7 @@ void App::Draw() {
   else DrawWide(ctx, bodyHeight);
   panels::DrawStatusFooter(ctx);
   ImGui::End();
+  if (m_services.textField) m_services.textField->FrameDone();
 }
 
 void App::DrawWide(const panels::DrawContext& ctx, float bodyHeight) {
@@ -256,8 +273,70 @@ std::string App::DebugJson() const {
             {"logs", d.LogCount()},
             {"error", d.error ? Json(d.error->message) : Json(nullptr)},
             {"connection", ToString(d.connection)},
-            {"backend", d.backend ? Json(d.backend->store_kind) : Json(nullptr)}};
+            {"backend", d.backend ? Json(d.backend->store_kind) : Json(nullptr)},
+            {"backend_kind", ToString(d.backendKind)},
+            {"chat_scroll", std::lround(m_panelMemory->chatScrollY)}};
   return j.dump();
+}
+
+std::string App::AccessibleJson() const {
+  const DomainState& d = m_state.domain;
+  const auto localTime = [this](const std::string& iso) {
+    std::string t = m_services.localTime ? m_services.localTime(iso) : std::string();
+    return t.empty() ? widgets::TimeOfDay(iso) : t;
+  };
+  // The sources each answer cites, from its documents log.
+  std::map<std::string, Json> sources;
+  Json logs = Json::array();
+  for (const LogTurn& turn : d.logTurns) {
+    Json entries = Json::array();
+    for (const LogEntry& e : turn.entries) {
+      entries.push_back(e.log.title);
+      if (const auto* docs = std::get_if<DocumentsData>(&e.log.data)) {
+        Json list = Json::array();
+        for (const Citation& c : docs->citations)
+          list.push_back("[" + std::to_string(c.n) + "] " + (c.title.empty() ? c.source : c.title) +
+                         (c.heading.empty() ? "" : " — " + c.heading));
+        sources[e.messageId] = std::move(list);
+      }
+    }
+    logs.push_back({{"turn", turn.turn}, {"question", turn.question}, {"entries", std::move(entries)}});
+  }
+  Json messages = Json::array();
+  for (const ChatMessage& m : d.messages) {
+    const bool user = m.role == MessageRole::User;
+    std::string who = user ? "You" : d.Card(m.agent.value_or(AgentId::Orchestrator)).agent.name;
+    if (!user && m.confidence)
+      who += ", " + std::to_string(static_cast<int>(std::lround(*m.confidence * 100.0))) + "% confident";
+    const auto found = sources.find(m.id);
+    messages.push_back({{"id", m.id.empty() ? m.timestamp : m.id},
+                        {"role", ToString(m.role)},
+                        {"who", who},
+                        {"time", localTime(m.timestamp)},
+                        {"text", m.content},
+                        {"pending", m.pending},
+                        {"sources", found != sources.end() ? found->second : Json::array()}});
+  }
+  Json agents = Json::array();
+  std::string status;
+  for (const AgentCard& card : d.agents) {
+    agents.push_back({{"name", card.agent.name},
+                      {"status", ToString(card.agent.status)},
+                      {"model", card.agent.model},
+                      {"detail", widgets::FormatTokens(card.sessionTokens) + " tokens, " +
+                                     widgets::FormatCost(card.sessionCost) + " this session"}});
+    if (card.agent.status == AgentStatus::Routing) status = card.agent.name + " is routing your question";
+    if (card.agent.status == AgentStatus::Active) status = card.agent.name + " is answering";
+  }
+  if (!d.sending) status.clear();
+  return Json{{"messages", std::move(messages)},
+              {"status", status},
+              {"agents", std::move(agents)},
+              {"logs", std::move(logs)},
+              {"error", d.error ? Json(d.error->message) : Json(nullptr)},
+              {"connection", ToString(d.connection)},
+              {"backend", ToString(d.backendKind)}}
+      .dump();
 }
 
 bool App::IsAnimating() const { return m_state.domain.sending; }

@@ -9,6 +9,7 @@
 #include "app/actions.h"
 #include "app/ports/api_client.h"
 #include "app/ports/backend.h"
+#include "app/ports/text_field.h"
 #include "app/state.h"
 #include "app/ports/transport.h"
 
@@ -27,6 +28,10 @@ struct AppServices {
   HostKind host = HostKind::Headless;
   // Who answers the API (the page asks its fallback transport); read when a health check arrives. Empty = the server.
   std::function<BackendKind()> backendKind;
+  // The page's DOM text field that owns the chat input's text (null: Dear ImGui's own input, as on the desktop).
+  TextField* textField = nullptr;
+  // An ISO 8601 time as the user's clock reads it ("10:27" in their zone and locale). Empty: the UTC time of day.
+  std::function<std::string(const std::string& iso)> localTime;
 };
 
 inline constexpr const char* kSessionStorageKey = "orchestratai.session_id";
@@ -50,6 +55,12 @@ class App {
   const State& GetState() const { return m_state; }
   // {session_id, sending, messages:[{role, content, agent, pending}], logs: n, error, connection} for e2e tests.
   std::string DebugJson() const;
+  // Bumped whenever the conversation, the agents, the log or the connection change (not for typing or focus): hosts
+  // rebuild what mirrors the content (the page's screen-reader DOM) only when it moves.
+  int ContentRevision() const { return m_contentRevision; }
+  // What a screen reader needs, as JSON: {messages:[{id, role, who, time, text, pending, sources:[…]}], status,
+  // agents:[{name, status, model, detail}], logs:[{turn, question, entries:[…]}], error, connection, backend}.
+  std::string AccessibleJson() const;
   // True while something moves on screen (the typing indicator while a reply is in progress).
   bool IsAnimating() const;
   // The backend has answered (server or in-page engine) and a restored conversation is on screen: the user can type
@@ -71,6 +82,8 @@ class App {
   State m_state;
   std::shared_ptr<Inbox> m_inbox;  // shared with in-flight callbacks, so a late answer after ~App is harmless
   float m_scale = 1.0f;
+  int m_fieldGeneration = 0;
+  int m_contentRevision = 0;  // the draft generation the host's text field holds
   std::unique_ptr<panels::PanelMemory> m_panelMemory;  // measured heights of the long lists, between frames
 };
 

@@ -4,6 +4,7 @@
 
 #include <map>
 #include <string_view>
+#include <utility>
 
 #include "model/validation.h"
 
@@ -35,14 +36,27 @@ void ResetAgentTotals(DomainState& d) {
   }
 }
 
-void ClearDraft(ViewState& v) {
-  v.draft.clear();
+void SetDraft(ViewState& v, std::string text) {
+  v.draft = std::move(text);
+  const int end = static_cast<int>(v.draft.size());
+  v.caret = InputCaret{end, end, -1, -1};
+  v.inputScrollY = 0.0f;
   ++v.draftGeneration;
 }
 
-void SetDraft(ViewState& v, std::string text) {
-  v.draft = std::move(text);
-  ++v.draftGeneration;
+void ClearDraft(ViewState& v) { SetDraft(v, {}); }
+
+// A caret from the host's field, clamped to the text (offsets are bytes of UTF-8; a bad one collapses to the end).
+InputCaret ClampCaret(const InputCaret& c, std::size_t size) {
+  const int end = static_cast<int>(size);
+  const auto clamp = [end](int v) { return v < 0 ? 0 : (v > end ? end : v); };
+  InputCaret out{clamp(c.selectionStart), clamp(c.selectionEnd), -1, -1};
+  if (out.selectionEnd < out.selectionStart) std::swap(out.selectionStart, out.selectionEnd);
+  if (c.compositionStart >= 0 && c.compositionEnd > c.compositionStart && c.compositionEnd <= end) {
+    out.compositionStart = c.compositionStart;
+    out.compositionEnd = c.compositionEnd;
+  }
+  return out;
 }
 
 int LastTurn(const DomainState& d) { return d.messages.empty() ? 0 : d.messages.back().turn; }
@@ -150,7 +164,9 @@ void Apply(State& s, const ChatFailed& a, Effects&) {
   ResetAgentActivity(d);
   if (a.error.kind == ApiErrorKind::Network) d.connection = ConnectionState::Offline;
   else if (a.error.status != 0) d.connection = ConnectionState::Online;
-  SetDraft(s.view, failedText);
+  // The text goes back into the input, unless the user has typed the next question meanwhile (that stays; the
+  // banner's Retry still has the failed one).
+  if (Trim(s.view.draft).empty()) SetDraft(s.view, failedText);
   s.view.focusInputRequested = true;
 }
 
@@ -163,6 +179,12 @@ void Apply(State& s, const RetryRequested& a, Effects& fx) {
 }
 
 void Apply(State& s, const DismissError&, Effects&) { s.domain.error.reset(); }
+
+void Apply(State& s, const RetryHealthCheck&, Effects& fx) {
+  if (s.domain.error && s.domain.error->healthCheck) s.domain.error.reset();
+  s.domain.connection = ConnectionState::Unknown;
+  fx.push_back(CheckHealth{});
+}
 
 // [SECTION] Session and backend
 
@@ -291,14 +313,31 @@ void Apply(State& s, const HealthReceived& a, Effects&) {
     d.backend = *a.health;
     d.backendKind = a.backend;
     d.connection = ConnectionState::Online;
+    if (d.error && d.error->healthCheck) d.error.reset();
     const std::string& model = !a.health->llm_model.empty() ? a.health->llm_model : a.health->llm_kind;
     if (!model.empty())
       for (auto& card : d.agents)
         if (card.agent.id != AgentId::Orchestrator) card.agent.model = model;
     return;
   }
-  if (a.error && a.error->status == 0) d.connection = ConnectionState::Offline;
-  else if (a.error) d.connection = ConnectionState::Online;  // it answered, so it is reachable
+  if (a.error && a.error->status == 0) {
+    d.connection = ConnectionState::Offline;
+  } else if (a.error) {
+    // The server answers, with an error: that is what the user is told (with Retry), not a silent switch elsewhere.
+    d.connection = ConnectionState::Failing;
+    d.backendKind = a.backend;
+    if (!d.error || d.error->healthCheck) {
+      ErrorBanner e;
+      std::string status = "HTTP ";
+      status += std::to_string(a.error->status);
+      e.message = a.error->message;
+      if (e.message.find(status) == std::string::npos) e.message.append(" (").append(status).append(")");
+      e.retryable = true;
+      e.healthCheck = true;
+      e.kind = a.error->kind;
+      d.error = std::move(e);
+    }
+  }
 }
 
 void Apply(State& s, const AgentsReceived& a, Effects&) {
@@ -313,7 +352,18 @@ void Apply(State& s, const AgentsReceived& a, Effects&) {
 
 // [SECTION] View
 
-void Apply(State& s, const DraftChanged& a, Effects&) { s.view.draft = a.text; }
+void Apply(State& s, const DraftChanged& a, Effects&) {
+  s.view.draft = a.text;
+  const int end = static_cast<int>(a.text.size());
+  s.view.caret = a.caret ? ClampCaret(*a.caret, a.text.size()) : InputCaret{end, end, -1, -1};
+}
+void Apply(State& s, const InputFocusChanged& a, Effects&) { s.view.inputFocused = a.focused; }
+void Apply(State& s, const InputScrolled& a, Effects&) { s.view.inputScrollY = a.y > 0.0f ? a.y : 0.0f; }
+void Apply(State& s, const SubmitDraft& a, Effects& fx) {
+  // Only sending waits for a pending reply: the draft stays (and stays editable) until it can go.
+  if (s.domain.sending) return;
+  StartSend(s, s.view.draft, a.timestamp, fx);
+}
 void Apply(State& s, const FocusInputHandled&, Effects&) { s.view.focusInputRequested = false; }
 void Apply(State& s, const RequestInputFocus&, Effects&) { s.view.focusInputRequested = true; }
 void Apply(State& s, const SelectMessage& a, Effects&) { s.view.selectedMessageId = a.messageId; }

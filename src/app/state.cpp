@@ -10,6 +10,7 @@ const char* ToString(ConnectionState s) {
     case ConnectionState::Unknown: return "unknown";
     case ConnectionState::Online: return "online";
     case ConnectionState::Offline: return "offline";
+    case ConnectionState::Failing: return "failing";
   }
   return "unknown";
 }

@@ -57,9 +57,11 @@ struct ErrorBanner {
   bool retryable = false;
   std::string failedText;  // the message that could not be sent; Retry sends it again
   ApiErrorKind kind = ApiErrorKind::Network;
+  bool healthCheck = false;  // the server's health check failed; Retry checks again
 };
 
-enum class ConnectionState { Unknown, Online, Offline };
+// Failing: the server answers, but with an error (its health check said HTTP 500 or 503).
+enum class ConnectionState { Unknown, Online, Offline, Failing };
 const char* ToString(ConnectionState s);
 
 struct SessionTotals {
@@ -94,8 +96,21 @@ struct DomainState {
 enum class Panel { Agents, Logs };
 enum class Tab { Chat, Agents, Logs };  // narrow layout
 
+// The input's caret, selection and input-method composition as byte offsets into the draft (UTF-8). A collapsed
+// selection is the caret; composition is [compositionStart, compositionEnd) or -1 when nothing is being composed.
+struct InputCaret {
+  int selectionStart = 0;
+  int selectionEnd = 0;
+  int compositionStart = -1;
+  int compositionEnd = -1;
+  bool operator==(const InputCaret&) const = default;
+};
+
 struct ViewState {
   std::string draft;
+  InputCaret caret;           // reported by a host-owned text field (ports/text_field.h); ImGui's input keeps its own
+  bool inputFocused = false;  // the host-owned field has the keyboard focus
+  float inputScrollY = 0.0f;  // the host-owned field's scroll offset, CSS pixels
   int draftGeneration = 0;  // bumped whenever the draft is replaced from outside the input widget
   bool focusInputRequested = true;  // focus the input when the page opens
   std::string selectedMessageId;

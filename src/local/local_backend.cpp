@@ -243,8 +243,13 @@ void FallbackTransport::Send(const app::HttpRequest& request, std::function<void
   m_mode = Mode::Checking;
   lock.unlock();
   m_network->Send(request, [this, request, onDone = std::move(onDone)](app::HttpResponse r) mutable {
+    // A server answered when the body is a health report, or when it is an HTTP error other than "not found": that
+    // server is failing, and the user is told so (with Retry) rather than silently moved to the in-page engine. No
+    // answer at all, a 404/405 or a page that is not a health report (a static file server) means static hosting.
     const Json j = r.status != 0 ? ParseJsonOrDiscarded(r.body) : Json();
-    const bool server = j.is_object() && j.contains("status") && j.contains("store");
+    const bool report = j.is_object() && j.contains("status") && j.contains("store");
+    const bool failing = r.status >= 400 && r.status != 404 && r.status != 405;
+    const bool server = report || failing;
     Decide(server ? Mode::Server : Mode::Local);
     if (server) onDone(std::move(r));
     else m_local->Send(request, std::move(onDone));

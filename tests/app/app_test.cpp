@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "app/app.h"
+#include "app/transcript.h"
 #include "fakes.h"
 #include "model/validation.h"
 
@@ -16,6 +17,7 @@ using testing::FakeTransport;
 using testing::JsonResponse;
 using testing::MemoryStore;
 using testing::ReadFixture;
+using testing::RecordingField;
 
 constexpr const char* kSession = "3d5e8f10-2b4c-4d6e-8f10-2b4c6d8e0f12";
 
@@ -114,6 +116,7 @@ TEST(AppTest, CallbacksFromAnotherThreadOnlyQueueAndWake) {
 
 TEST(AppTest, DebugJsonDescribesTheConversation) {
   FakeTransport transport;
+  transport.On("GET /api/health", JsonResponse(200, ReadFixture("health.json")));
   transport.On("POST /api/chat", JsonResponse(200, ReadFixture("chat_response_billing.json")));
   App app({&transport, nullptr, {}, "", HostKind::Browser});
   app.Dispatch(SessionStarted{kSession, false});
@@ -165,4 +168,63 @@ TEST(AppTest, NewChatMakesAFreshSessionId) {
 }
 
 }  // namespace
+TEST(AppTest, AHostFieldIsClearedAfterASendButNotEchoedWhileTyping) {
+  FakeTransport transport;
+  transport.On("POST /api/chat", JsonResponse(200, ReadFixture("chat_response_billing.json")));
+  transport.SetDeferred(true);
+  MemoryStore storage;
+  RecordingField field;
+  AppServices services{&transport, &storage, {}, "", HostKind::Browser};
+  services.textField = &field;
+  App app(services);
+  app.Start();
+  transport.CompleteAll();
+  app.Update();
+
+  app.Dispatch(DraftChanged{"How much is Pro?", InputCaret{16, 16, -1, -1}});
+  app.Update();
+  EXPECT_TRUE(field.texts.empty());  // the field already holds what it reported
+  const int revision = app.ContentRevision();
+  app.Dispatch(SubmitDraft{});
+  app.Update();
+  EXPECT_EQ(transport.ChatMessagesSent(), std::vector<std::string>{"How much is Pro?"});
+  EXPECT_EQ(field.texts, std::vector<std::string>{""});  // the field is emptied with the send
+  EXPECT_GT(app.ContentRevision(), revision);
+  const int afterSend = app.ContentRevision();
+  app.Dispatch(DraftChanged{"next", std::nullopt});
+  app.Update();
+  EXPECT_EQ(app.ContentRevision(), afterSend);  // typing does not rebuild the screen-reader mirror
+}
+
+TEST(AppTest, AccessibleJsonHasTheTranscriptWithSourcesAndLocalTimes) {
+  FakeTransport transport;
+  transport.On("POST /api/chat", JsonResponse(200, ReadFixture("chat_response_billing.json")));
+  MemoryStore storage;
+  AppServices services{&transport, &storage, {}, "", HostKind::Browser};
+  services.localTime = [](const std::string& iso) { return "local(" + iso.substr(11, 5) + ")"; };
+  App app(services);
+  app.Start();
+  app.Dispatch(SendRequested{"How much is Pro?", "2026-11-24T10:27:00.000Z"});
+  app.Update();
+  const Json j = Json::parse(app.AccessibleJson());
+  ASSERT_EQ(j["messages"].size(), 2u);
+  EXPECT_EQ(j["messages"][0]["who"], "You");
+  EXPECT_EQ(j["messages"][0]["time"], "local(10:27)");
+  EXPECT_EQ(j["messages"][0]["text"], "How much is Pro?");
+  EXPECT_EQ(j["messages"][1]["role"], "assistant");
+  EXPECT_NE(j["messages"][1]["who"].get<std::string>().find("Billing Agent"), std::string::npos);
+  EXPECT_FALSE(j["messages"][1]["sources"].empty());
+  EXPECT_EQ(j["agents"].size(), 4u);
+  EXPECT_FALSE(j["logs"].empty());
+
+  // The same answer on the clipboard: its text, then its sources as plain lines.
+  const DomainState& d = app.GetState().domain;
+  const std::string answer = MessageText(d, d.messages[1]);
+  EXPECT_EQ(answer.rfind(d.messages[1].content, 0), 0u);
+  EXPECT_NE(answer.find("\n\nSources:\n[1] "), std::string::npos);
+  const std::string chat = ConversationText(d, [](const std::string& iso) { return iso.substr(11, 5); });
+  EXPECT_EQ(chat.rfind("You (10:27):\nHow much is Pro?\n\nBilling Agent (", 0), 0u);
+  EXPECT_NE(chat.find("Sources:"), std::string::npos);
+}
+
 }  // namespace oai::app

@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "app/ports/text_field.h"
 #include "app/ports/transport.h"
 #include "model/model.h"
 
@@ -107,6 +108,20 @@ class MemoryStore : public KeyValueStore {
   }
   void Set(const std::string& key, const std::string& value) override { values[key] = value; }
   std::map<std::string, std::string> values;
+};
+
+// A stand-in for the page's DOM field: records what the App and the panel ask of it.
+class RecordingField final : public TextField {
+ public:
+  void Place(const TextFieldPlacement& p) override { placements.push_back(p); }
+  void FrameDone() override { ++frames; }
+  void SetText(const std::string& text) override { texts.push_back(text); }
+  void Focus() override { ++focusCalls; }
+  std::string Hint() const override { return "Enter to send"; }
+  std::vector<TextFieldPlacement> placements;
+  std::vector<std::string> texts;
+  int frames = 0;
+  int focusCalls = 0;
 };
 
 }  // namespace oai::app::testing

@@ -354,4 +354,73 @@ TEST_F(ReducerTest, ViewActionsChangeOnlyTheView) {
 }
 
 }  // namespace
+// [SECTION] The page's text field (ports/text_field.h)
+
+TEST_F(ReducerTest, SubmitDraftSendsTheDraftAndClearsIt) {
+  Reduce(state, DraftChanged{"Ünïcödé 你好 😀 مرحبا", InputCaret{5, 5, -1, -1}});
+  auto fx = Reduce(state, SubmitDraft{"2026-11-24T10:00:00.000Z"});
+  ASSERT_EQ(fx.size(), 1u);
+  EXPECT_EQ(std::get<PostChat>(fx[0]).text, "Ünïcödé 你好 😀 مرحبا");  // byte for byte
+  EXPECT_EQ(state.view.draft, "");
+  EXPECT_EQ(state.view.caret, (InputCaret{0, 0, -1, -1}));
+}
+
+TEST_F(ReducerTest, SubmitDraftWhileAReplyIsPendingKeepsTheDraft) {
+  Send("first");
+  Reduce(state, DraftChanged{"second", std::nullopt});
+  EXPECT_TRUE(Reduce(state, SubmitDraft{"2026-11-24T10:00:01.000Z"}).empty());
+  EXPECT_EQ(state.view.draft, "second");
+  EXPECT_EQ(state.domain.messages.size(), 1u);
+}
+
+TEST_F(ReducerTest, SubmitDraftOfBlankOrOverlongTextSendsNothing) {
+  Reduce(state, DraftChanged{" \n ", std::nullopt});
+  EXPECT_TRUE(Reduce(state, SubmitDraft{"2026-11-24T10:00:00.000Z"}).empty());
+  Reduce(state, DraftChanged{std::string(kMaxMessageChars + 1, 'x'), std::nullopt});
+  EXPECT_TRUE(Reduce(state, SubmitDraft{"2026-11-24T10:00:00.000Z"}).empty());
+  EXPECT_EQ(state.view.draft.size(), kMaxMessageChars + 1);  // nothing typed is lost
+}
+
+TEST_F(ReducerTest, CaretFromTheFieldIsClampedToTheText) {
+  Reduce(state, DraftChanged{"abc", InputCaret{7, -2, 1, 9}});
+  EXPECT_EQ(state.view.caret, (InputCaret{0, 3, -1, -1}));  // out of range: clamped, ordered; bad composition dropped
+  Reduce(state, DraftChanged{"にほんご", InputCaret{12, 12, 6, 12}});
+  EXPECT_EQ(state.view.caret, (InputCaret{12, 12, 6, 12}));
+  Reduce(state, InputFocusChanged{true});
+  EXPECT_TRUE(state.view.inputFocused);
+  Reduce(state, InputScrolled{-4.0f});
+  EXPECT_EQ(state.view.inputScrollY, 0.0f);
+}
+
+TEST_F(ReducerTest, AFailingHealthCheckIsAnErrorWithRetryThatChecksAgain) {
+  ApiError e;
+  e.kind = ApiErrorKind::Server;
+  e.status = 500;
+  e.message = "internal error";
+  e.retryable = true;
+  Reduce(state, HealthReceived{std::nullopt, e, BackendKind::Server});
+  EXPECT_EQ(state.domain.connection, ConnectionState::Failing);
+  ASSERT_TRUE(state.domain.error.has_value());
+  EXPECT_TRUE(state.domain.error->healthCheck);
+  EXPECT_NE(state.domain.error->message.find("HTTP 500"), std::string::npos);
+  auto fx = Reduce(state, RetryHealthCheck{});
+  ASSERT_EQ(fx.size(), 1u);
+  EXPECT_TRUE(std::holds_alternative<CheckHealth>(fx[0]));
+  Reduce(state, HealthReceived{std::nullopt, e, BackendKind::Server});
+  HealthStatus ok;
+  ok.status = "healthy";
+  Reduce(state, HealthReceived{ok, std::nullopt, BackendKind::Server});
+  EXPECT_EQ(state.domain.connection, ConnectionState::Online);
+  EXPECT_FALSE(state.domain.error.has_value());  // the health error clears itself once the server is well
+}
+
+TEST_F(ReducerTest, FailureDoesNotOverwriteWhatWasTypedWhileWaiting) {
+  Send("What is the refund policy?");
+  Reduce(state, DraftChanged{"and the SLA?", std::nullopt});
+  Reduce(state, ChatFailed{LastRequestId(), NetworkFailure()});
+  EXPECT_EQ(state.view.draft, "and the SLA?");
+  ASSERT_TRUE(state.domain.error.has_value());
+  EXPECT_EQ(state.domain.error->failedText, "What is the refund policy?");
+}
+
 }  // namespace oai::app

@@ -94,7 +94,7 @@ TEST_F(UiTest, InputIsFocusedAgainAfterAnAnswer) {
   EXPECT_EQ(transport.ChatMessagesSent(), (std::vector<std::string>{"first", "second"}));
 }
 
-TEST_F(UiTest, InputAndSendAreDisabledWhileAReplyIsInProgress) {
+TEST_F(UiTest, TypingGoesOnWhileAReplyIsInProgressAndOnlySendingWaits) {
   transport.SetDeferred(true);
   HeadlessUi ui(app);
   ui.Frame(2);
@@ -103,14 +103,20 @@ TEST_F(UiTest, InputAndSendAreDisabledWhileAReplyIsInProgress) {
   ASSERT_TRUE(app.GetState().domain.sending);
   ui.Frame();
   ASSERT_TRUE(ui.HasItem("Send"));
-  EXPECT_TRUE(ui.FindItem("Send")->disabled);
-  EXPECT_TRUE(ui.FindItem("##chat_input")->disabled);
   EXPECT_TRUE(ui.HasText("is routing your question"));  // typing indicator
   ui.Type("more");
-  EXPECT_EQ(app.GetState().view.draft, "");
+  EXPECT_EQ(app.GetState().view.draft, "more");  // no key is lost while the answer is pending
+  EXPECT_TRUE(ui.FindItem("Send")->disabled);
+  ui.PressKey(ImGuiKey_Enter);  // Enter does not send while a reply is pending, and keeps the draft
+  ui.Frame();
+  EXPECT_EQ(transport.ChatMessagesSent(), std::vector<std::string>{"slow question"});
+  EXPECT_EQ(app.GetState().view.draft, "more");
   transport.CompleteAll();
   ui.Frame(2);
-  EXPECT_FALSE(ui.FindItem("##chat_input")->disabled);
+  EXPECT_FALSE(ui.FindItem("Send")->disabled);
+  ui.PressKey(ImGuiKey_Enter);
+  ui.Frame();
+  EXPECT_EQ(transport.ChatMessagesSent(), (std::vector<std::string>{"slow question", "more"}));
 }
 
 TEST_F(UiTest, EmptyStateExampleQuestionSendsWhenClicked) {
@@ -274,4 +280,30 @@ TEST_F(UiTest, NewChatClearsTheConversation) {
 }
 
 }  // namespace
+TEST_F(UiTest, WithAHostFieldTheInputIsPlacedForItAndEnterComesFromTheField) {
+  testing::RecordingField field;
+  AppServices services{&transport, &storage, {}, "", HostKind::Browser};
+  services.textField = &field;
+  App page(services);
+  page.Start();
+  transport.CompleteAll();
+  page.Update();
+  HeadlessUi ui(page);
+  ui.Frame(2);
+  ASSERT_FALSE(field.placements.empty());
+  const TextFieldPlacement& p = field.placements.back();
+  EXPECT_GT(p.width, 100.0f);
+  EXPECT_GT(p.height, p.fontSize * 2.0f);  // three lines
+  EXPECT_GE(field.focusCalls, 1);           // the input has the focus when the page opens
+  EXPECT_TRUE(ui.HasText("Enter to send"));  // the host's hint
+  ui.Type("typed into the canvas");
+  EXPECT_EQ(page.GetState().view.draft, "");  // ImGui's keys do not edit the host's text
+  page.Dispatch(DraftChanged{"How much is Pro?", InputCaret{16, 16, -1, -1}});
+  ui.Frame();
+  ui.Click("Send");
+  EXPECT_EQ(transport.ChatMessagesSent(), std::vector<std::string>{"How much is Pro?"});
+  EXPECT_EQ(field.texts.back(), "");
+  EXPECT_GE(field.frames, 3);
+}
+
 }  // namespace oai::app

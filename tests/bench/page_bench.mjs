@@ -40,12 +40,19 @@ function filesUnder(dir) {
 const sizes = {
   wasm: sizeOf([path.join(DIST, 'app.wasm')]),
   js: sizeOf([path.join(DIST, 'app.js')]),
-  html: sizeOf(['index.html', 'loader.js', 'style.css', 'favicon.svg'].map((f) => path.join(DIST, f))),
+  html: sizeOf(['index.html', 'loader.js', 'a11y.js', 'touch.js', 'style.css'].map((f) => path.join(DIST, f))),
   font: sizeOf([path.join(DIST, 'fonts', 'ui.ttf')]),
   kb: sizeOf(filesUnder(path.join(DIST, 'kb'))),
   bare_wasm_js: sizeOf([path.join(BARE, 'bare.wasm'), path.join(BARE, 'bare.js')]),
 };
+sizes.fallback_pages = sizeOf(filesUnder(path.join(DIST, 'fonts', 'fallback')));  // fetched only for the characters seen
 for (const [k, v] of Object.entries(sizes)) console.log(`  ${k.padEnd(13)} ${String(v.raw).padStart(9)} B raw ${String(v.gzip).padStart(9)} B gzip`);
+// What the browser downloads before the first frame (the page, its scripts, the wasm and the UI font), and the
+// wasm + js budget of 300 KB gzip.
+const beforeFirstFrame = sizes.html.gzip + sizes.js.gzip + sizes.wasm.gzip + sizes.font.gzip;
+const budget = sizes.wasm.gzip + sizes.js.gzip;
+console.log(`  before the first frame: ${beforeFirstFrame} B gzip (html, scripts, wasm, UI font)`);
+console.log(`  wasm + js: ${budget} B gzip of a 300 KB (307,200 B) budget: ${budget <= 307200 ? 'within' : 'OVER'}`);
 
 // ---- servers: the app's page and the bare page, each from its own orchestratai-server (same static file serving)
 async function startServer(webRoot) {

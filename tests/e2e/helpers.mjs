@@ -173,3 +173,54 @@ export function hasColour(png, [r, g, b], tolerance = 12) {
   }
   return false;
 }
+
+// The bounding box {x0, y0, x1, y1} (PNG pixels) of the pixels close to an RGB colour inside `region`, or null.
+export function findColour(png, [r, g, b], region = {}, tolerance = 12) {
+  const { pixels, bpp, width, height } = png;
+  const x0 = Math.max(0, Math.floor(region.x0 ?? 0)), x1 = Math.min(width, Math.ceil(region.x1 ?? width));
+  const y0 = Math.max(0, Math.floor(region.y0 ?? 0)), y1 = Math.min(height, Math.ceil(region.y1 ?? height));
+  let box = null;
+  for (let y = y0; y < y1; y++) {
+    for (let x = x0; x < x1; x++) {
+      const i = (y * width + x) * bpp;
+      if (Math.abs(pixels[i] - r) <= tolerance && Math.abs(pixels[i + 1] - g) <= tolerance &&
+          Math.abs(pixels[i + 2] - b) <= tolerance) {
+        if (!box) box = { x0: x, y0: y, x1: x, y1: y };
+        box.x0 = Math.min(box.x0, x); box.x1 = Math.max(box.x1, x);
+        box.y0 = Math.min(box.y0, y); box.y1 = Math.max(box.y1, y);
+      }
+    }
+  }
+  return box;
+}
+
+// Share of pixels that differ between two screenshots of the same size inside `region`.
+export function pixelChange(a, b, region = {}) {
+  const x0 = region.x0 ?? 0, x1 = region.x1 ?? a.width, y0 = region.y0 ?? 0, y1 = region.y1 ?? a.height;
+  let changed = 0, total = 0;
+  for (let y = y0; y < y1; y++) {
+    for (let x = x0; x < x1; x++) {
+      const i = (y * a.width + x) * a.bpp;
+      total++;
+      if (Math.abs(a.pixels[i] - b.pixels[i]) + Math.abs(a.pixels[i + 1] - b.pixels[i + 1]) +
+          Math.abs(a.pixels[i + 2] - b.pixels[i + 2]) > 30) changed++;
+    }
+  }
+  return total ? changed / total : 0;
+}
+
+// Collects what a normal session must never print: console errors and uncaught page errors.
+export function watchConsole(page) {
+  const errors = [];
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page.on('pageerror', (e) => errors.push(String(e)));
+  return errors;
+}
+
+// The chat input's DOM field, in CSS pixels.
+export async function fieldBox(page) {
+  return page.evaluate(() => {
+    const r = document.getElementById('chat-input').getBoundingClientRect();
+    return { left: r.left, top: r.top, right: r.right, bottom: r.bottom, width: r.width, height: r.height };
+  });
+}

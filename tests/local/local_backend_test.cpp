@@ -134,6 +134,32 @@ TEST(FallbackTransport, MovesToThePageWhenThereIsNoServer) {
   }
 }
 
+TEST(FallbackTransport, MovesToThePageForAStaticServersIndexPage) {
+  app::HttpResponse page;
+  page.status = 200;
+  page.body = "<!doctype html><title>OrchestratAI</title>";  // a single-page host answering every path
+  CannedNetwork network(page);
+  RecordingLocal local;
+  FallbackTransport t(&network, &local, false);
+  Call(t, nullptr, "GET", "/api/health");
+  EXPECT_TRUE(t.UsingLocal());
+}
+
+TEST(FallbackTransport, StaysOnAFailingServerSoTheErrorIsShown) {
+  for (int status : {500, 502, 503}) {
+    app::HttpResponse failing;
+    failing.status = status;
+    failing.body = R"({"error":{"code":"internal","message":"boom"}})";
+    CannedNetwork network(failing);
+    RecordingLocal local;
+    FallbackTransport t(&network, &local, false);
+    EXPECT_EQ(Call(t, nullptr, "GET", "/api/health").status, status);
+    EXPECT_FALSE(t.UsingLocal()) << status;
+    EXPECT_EQ(t.Kind(), app::BackendKind::Server);
+    EXPECT_TRUE(local.urls.empty());
+  }
+}
+
 TEST(FallbackTransport, ForcedLocalNeverAsksTheNetworkForTheApi) {
   CannedNetwork network(app::HttpResponse{});
   RecordingLocal local;

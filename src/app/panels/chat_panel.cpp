@@ -1,14 +1,18 @@
 // The chat: message bubbles, typing indicator, empty state with example questions, error banner with Retry, and the
 // multi-line input (Enter sends, Shift+Enter new line, counter from 1,800 characters, blocked over 2,000).
 #include <algorithm>
+#include <cfloat>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "app/panels/panels.h"
 #include "app/panels/widgets.h"
 #include "app/theme.h"
+#include "app/transcript.h"
 #include "imgui.h"
 #include "misc/cpp/imgui_stdlib.h"
 #include "model/validation.h"
@@ -59,7 +63,7 @@ void DrawBubble(const DrawContext& ctx, const ChatMessage& m, float avail) {
   std::optional<ImVec4> accent;
   widgets::BeginCard(m.id.c_str(), width);
   if (user) {
-    ImGui::TextDisabled("You  %s%s", widgets::TimeOfDay(m.timestamp).c_str(), m.pending ? "  sending..." : "");
+    ImGui::TextDisabled("You  %s%s", TimeOfDay(ctx, m.timestamp).c_str(), m.pending ? "  sending..." : "");
   } else {
     const AgentId agent = m.agent.value_or(AgentId::Orchestrator);
     accent = HexColor(ctx.state.domain.Card(agent).agent.color);
@@ -69,14 +73,20 @@ void DrawBubble(const DrawContext& ctx, const ChatMessage& m, float avail) {
       ImGui::TextDisabled("%d%% confident", static_cast<int>(std::lround(*m.confidence * 100.0)));
     }
     ImGui::SameLine();
-    ImGui::TextDisabled("%s", widgets::TimeOfDay(m.timestamp).c_str());
+    ImGui::TextDisabled("%s", TimeOfDay(ctx, m.timestamp).c_str());
   }
   ImGui::TextUnformatted(m.content.c_str());
-  if (!user && m.metrics) {
-    const ChatMetrics& mt = *m.metrics;
-    ImGui::TextDisabled("%s tokens  %s  %s%s", widgets::FormatTokens(mt.tokensUsed).c_str(),
-                        widgets::FormatCost(mt.cost).c_str(), widgets::FormatLatency(mt.latency).c_str(),
-                        mt.cache_status == CacheStatus::Hit ? "  cache hit" : "");
+  bool copied = false;
+  if (!user) {
+    if (m.metrics) {
+      const ChatMetrics& mt = *m.metrics;
+      ImGui::TextDisabled("%s tokens  %s  %s%s", widgets::FormatTokens(mt.tokensUsed).c_str(),
+                          widgets::FormatCost(mt.cost).c_str(), widgets::FormatLatency(mt.latency).c_str(),
+                          mt.cache_status == CacheStatus::Hit ? "  cache hit" : "");
+      ImGui::SameLine();
+    }
+    copied = ImGui::SmallButton("Copy");
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Copy the answer and its sources");
   }
   const ImVec4 background = user ? ImVec4(colors::kUserBubble.x, colors::kUserBubble.y, colors::kUserBubble.z,
                                           m.pending ? 0.35f : 0.6f)
@@ -84,8 +94,18 @@ void DrawBubble(const DrawContext& ctx, const ChatMessage& m, float avail) {
   const ImVec4 border = selected ? colors::kCyan : colors::kBorder;
   widgets::EndCard(background, border, accent ? &*accent : nullptr);
 
+  // A right click (a long press on a touch screen) offers Copy for any message.
+  const bool menu = ImGui::IsItemClicked(ImGuiMouseButton_Right);
+  ImGui::PushID(m.id.empty() ? m.timestamp.c_str() : m.id.c_str());
+  if (menu) ImGui::OpenPopup("##message_menu");
+  if (ImGui::BeginPopup("##message_menu")) {
+    if (ImGui::MenuItem(user ? "Copy message" : "Copy answer")) copied = true;
+    ImGui::EndPopup();
+  }
+  ImGui::PopID();
+  if (copied) ImGui::SetClipboardText(MessageText(ctx.state.domain, m).c_str());
   // Clicking an answer highlights its logs in the retrieval panel; clicking it again clears the highlight.
-  if (!user && ImGui::IsItemClicked()) ctx.emit(SelectMessage{selected ? "" : m.id});
+  else if (!user && ImGui::IsItemClicked()) ctx.emit(SelectMessage{selected ? "" : m.id});
   if (!user && ImGui::IsItemHovered()) ImGui::SetMouseCursor(ImGuiMouseCursor_Hand);
 }
 
@@ -102,11 +122,16 @@ void DrawErrorBanner(const DrawContext& ctx, float width) {
   const ErrorBanner& e = *ctx.state.domain.error;
   widgets::BeginCard("error_banner", width);
   ImGui::PushStyleColor(ImGuiCol_Text, colors::kError);
-  ImGui::TextUnformatted(e.failedText.empty() ? "Something went wrong" : "Your message was not sent");
+  ImGui::TextUnformatted(e.healthCheck          ? "The server has a problem"
+                         : e.failedText.empty() ? "Something went wrong"
+                                                : "Your message was not sent");
   ImGui::PopStyleColor();
   ImGui::TextUnformatted(e.message.c_str());
-  if (e.retryable && !e.failedText.empty()) {
-    if (ImGui::Button("Retry")) ctx.emit(RetryRequested{});
+  if (e.retryable && (e.healthCheck || !e.failedText.empty())) {
+    if (ImGui::Button("Retry")) {
+      if (e.healthCheck) ctx.emit(RetryHealthCheck{});
+      else ctx.emit(RetryRequested{});
+    }
     ImGui::SameLine();
   }
   if (ImGui::Button("Dismiss")) ctx.emit(DismissError{});
@@ -114,9 +139,141 @@ void DrawErrorBanner(const DrawContext& ctx, float width) {
   widgets::EndCard(bg, colors::kError, &colors::kError);
 }
 
-void DrawInput(const DrawContext& ctx) {
+// One line of the field's text as laid out: the bytes [begin, end) of the draft, drawn at row `row`.
+struct FieldLine {
+  int begin = 0;
+  int end = 0;
+};
+
+// Word-wraps `text` the way the page's <textarea> does (same font, size and width): at spaces, a word longer than
+// the line broken where it overflows, and every newline starting a line.
+std::vector<FieldLine> WrapField(const ImFont* font, float size, const std::string& text, float width) {
+  std::vector<FieldLine> lines;
+  const char* const base = text.c_str();
+  const char* const stop = base + text.size();
+  const char* p = base;
+  while (true) {
+    const char* eol = static_cast<const char*>(std::memchr(p, '\n', static_cast<std::size_t>(stop - p)));
+    if (!eol) eol = stop;
+    const char* s = p;
+    do {
+      const char* wrap = width > 0.0f ? font->CalcWordWrapPositionA(size / font->FontSize, s, eol, width) : eol;
+      if (wrap <= s) wrap = s + 1 < eol ? s + 1 : eol;  // always advance
+      while (wrap < eol && (*wrap & 0xC0) == 0x80) ++wrap;  // never split a character
+      lines.push_back({static_cast<int>(s - base), static_cast<int>(wrap - base)});
+      s = wrap;
+      while (s < eol && *s == ' ') ++s;  // the spaces a line wraps at stay on the line before
+      if (s > wrap) lines.back().end = static_cast<int>(s - base);
+    } while (s < eol);
+    if (eol == stop) break;
+    p = eol + 1;
+  }
+  return lines;
+}
+
+// The chat input when the host owns the text (the page's <textarea> over this rectangle): draws its value, the
+// selection, the composition underlined and the caret, and tells the field where to sit.
+void DrawHostField(const DrawContext& ctx, ImVec2 size) {
+  const State& s = ctx.state;
+  const ImGuiStyle& style = ImGui::GetStyle();
+  ImFont* font = ImGui::GetFont();
+  const float fontSize = ImGui::GetFontSize();
+  const ImVec2 pos = ImGui::GetCursorScreenPos();
+  ImGui::InvisibleButton("##chat_input", size);
+  if (ImGui::IsItemClicked()) ctx.textField->Focus();  // the field lies on top; this is for hosts that let clicks through
+  if (ImGui::IsItemHovered()) ImGui::SetMouseCursor(ImGuiMouseCursor_TextInput);
+  TextFieldPlacement place;
+  place.x = pos.x;
+  place.y = pos.y;
+  place.width = size.x;
+  place.height = size.y;
+  place.paddingX = style.FramePadding.x;
+  place.paddingY = style.FramePadding.y;
+  place.fontSize = fontSize;
+  place.scale = ctx.scale;
+  ctx.textField->Place(place);
+  if (s.view.focusInputRequested) {
+    ctx.textField->Focus();
+    ctx.emit(FocusInputHandled{});
+  }
+
+  ImDrawList* draw = ImGui::GetWindowDrawList();
+  const ImVec2 max(pos.x + size.x, pos.y + size.y);
+  draw->AddRectFilled(pos, max, ImGui::GetColorU32(ImGuiCol_FrameBg), style.FrameRounding);
+  draw->AddRect(pos, max, ImGui::GetColorU32(s.view.inputFocused ? colors::kCyan : colors::kBorder),
+                style.FrameRounding);
+  const ImVec2 clipMin(pos.x + 1.0f, pos.y + 1.0f);
+  const ImVec2 clipMax(max.x - 1.0f, max.y - 1.0f);
+  draw->PushClipRect(clipMin, clipMax, true);
+  const float left = pos.x + style.FramePadding.x;
+  const float top = pos.y + style.FramePadding.y - s.view.inputScrollY * ctx.scale;
+  const std::string& text = s.view.draft;
+  if (text.empty()) {
+    draw->AddText(font, fontSize, ImVec2(left, top), ImGui::GetColorU32(ImGuiCol_TextDisabled),
+                  "Ask about billing, the API or our policies");
+  }
+  const std::vector<FieldLine> lines = WrapField(font, fontSize, text, size.x - style.FramePadding.x * 2.0f);
+  const InputCaret& c = s.view.caret;
+  const ImU32 textColor = ImGui::GetColorU32(ImGuiCol_Text);
+  const ImU32 selectionColor = ImGui::GetColorU32(ImGuiCol_TextSelectedBg);
+  const char* base = text.c_str();
+  const auto xAt = [&](const FieldLine& line, int offset) {
+    return left + font->CalcTextSizeA(fontSize, FLT_MAX, 0.0f, base + line.begin, base + offset).x;
+  };
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    const FieldLine& line = lines[i];
+    const float y = top + static_cast<float>(i) * fontSize;
+    if (y + fontSize < clipMin.y || y > clipMax.y) continue;
+    const int from = std::max(c.selectionStart, line.begin);
+    const int to = std::min(c.selectionEnd, line.end);
+    if (from < to) draw->AddRectFilled(ImVec2(xAt(line, from), y), ImVec2(xAt(line, to), y + fontSize), selectionColor);
+    draw->AddText(font, fontSize, ImVec2(left, y), textColor, base + line.begin, base + line.end);
+    const int compFrom = std::max(c.compositionStart, line.begin);
+    const int compTo = std::min(c.compositionEnd, line.end);
+    if (c.compositionStart >= 0 && compFrom < compTo) {
+      const float underline = y + fontSize - 1.0f * ctx.scale;
+      draw->AddLine(ImVec2(xAt(line, compFrom), underline), ImVec2(xAt(line, compTo), underline), textColor,
+                    std::max(1.0f, ctx.scale));
+    }
+  }
+  if (s.view.inputFocused && c.selectionStart == c.selectionEnd) {
+    // The caret sits on the last line that contains its offset's start (the line a wrap moves it to).
+    std::size_t row = 0;
+    for (std::size_t i = 0; i < lines.size(); ++i)
+      if (lines[i].begin <= c.selectionStart) row = i;
+    const float x = lines.empty() ? left : xAt(lines[row], std::min(c.selectionStart, lines[row].end));
+    const float y = top + static_cast<float>(row) * fontSize;
+    draw->AddLine(ImVec2(x, y), ImVec2(x, y + fontSize), ImGui::GetColorU32(colors::kCyan), std::max(1.0f, ctx.scale));
+  }
+  draw->PopClipRect();
+}
+
+void DrawImGuiField(const DrawContext& ctx, ImVec2 size, std::string& text) {
   const State& s = ctx.state;
   const ImGuiIO& io = ImGui::GetIO();
+  // A new generation means the draft was replaced from outside (sent, restored after a failure): a fresh widget id
+  // makes ImGui drop its internal copy of the old text.
+  ImGui::PushID(s.view.draftGeneration);
+  if (s.view.focusInputRequested) {
+    // Inside a child window, 1.90's SetKeyboardFocusHere() only lands when that window is the focused one.
+    ImGui::SetWindowFocus();
+    ImGui::SetKeyboardFocusHere();
+    ctx.emit(FocusInputHandled{});
+  }
+  // Typing goes on while a reply is pending; only sending waits for it.
+  const ImGuiInputTextFlags flags =
+      ImGuiInputTextFlags_EnterReturnsTrue | (io.KeyShift ? 0 : ImGuiInputTextFlags_CtrlEnterForNewLine);
+  const bool entered = ImGui::InputTextMultiline("##chat_input", &text, size, flags);
+  if (text != s.view.draft) ctx.emit(DraftChanged{text, std::nullopt});
+  if (entered) {
+    if (CanSend(s, text)) ctx.emit(SendRequested{text, ""});
+    ctx.emit(RequestInputFocus{});  // Enter deactivated the widget; keep typing where the user was
+  }
+  ImGui::PopID();
+}
+
+void DrawInput(const DrawContext& ctx) {
+  const State& s = ctx.state;
   const ImGuiStyle& style = ImGui::GetStyle();
   const bool sending = s.domain.sending;
 
@@ -124,36 +281,23 @@ void DrawInput(const DrawContext& ctx) {
   const float inputHeight = ImGui::GetTextLineHeight() * 3.0f + style.FramePadding.y * 2.0f;
   const float inputWidth = std::max(40.0f, ImGui::GetContentRegionAvail().x - sendWidth - style.ItemSpacing.x);
 
-  // A new generation means the draft was replaced from outside (sent, restored after a failure): a fresh widget id
-  // makes ImGui drop its internal copy of the old text.
-  ImGui::PushID(s.view.draftGeneration);
   std::string text = s.view.draft;
-  if (s.view.focusInputRequested && !sending) {
-    // Inside a child window, 1.90's SetKeyboardFocusHere() only lands when that window is the focused one.
-    ImGui::SetWindowFocus();
-    ImGui::SetKeyboardFocusHere();
-    ctx.emit(FocusInputHandled{});
-  }
-  ImGuiInputTextFlags flags =
-      ImGuiInputTextFlags_EnterReturnsTrue | (io.KeyShift ? 0 : ImGuiInputTextFlags_CtrlEnterForNewLine);
-  if (sending) flags |= ImGuiInputTextFlags_ReadOnly;
-  ImGui::BeginDisabled(sending);
-  const bool entered = ImGui::InputTextMultiline("##chat_input", &text, ImVec2(inputWidth, inputHeight), flags);
-  ImGui::EndDisabled();
-  if (text != s.view.draft) ctx.emit(DraftChanged{text});
-  if (entered) {
-    if (CanSend(s, text)) ctx.emit(SendRequested{text, ""});
-    else ctx.emit(RequestInputFocus{});  // Enter deactivated the widget; keep typing where the user was
-  }
+  if (ctx.textField) DrawHostField(ctx, ImVec2(inputWidth, inputHeight));
+  else DrawImGuiField(ctx, ImVec2(inputWidth, inputHeight), text);
 
   ImGui::SameLine();
   ImGui::BeginDisabled(!CanSend(s, text));
-  if (ImGui::Button("Send", ImVec2(sendWidth, inputHeight))) ctx.emit(SendRequested{text, ""});
+  if (ImGui::Button("Send##send", ImVec2(sendWidth, inputHeight))) {
+    if (ctx.textField) ctx.emit(SubmitDraft{});
+    else ctx.emit(SendRequested{text, ""});
+  }
   ImGui::EndDisabled();
-  ImGui::PopID();
 
   const std::size_t length = Utf8Length(text);
-  ImGui::TextDisabled("%s", sending ? "Waiting for the answer..." : "Enter to send, Shift+Enter for a new line");
+  const std::string hint = sending          ? std::string("Waiting for the answer; you can type the next question")
+                           : ctx.textField ? ctx.textField->Hint()
+                                           : std::string("Enter to send, Shift+Enter for a new line");
+  ImGui::TextDisabled("%s", hint.c_str());
   if (length >= kCounterFrom) {
     char counter[48];
     std::snprintf(counter, sizeof counter, "%zu / %zu", length, kMaxMessageChars);
@@ -165,6 +309,15 @@ void DrawInput(const DrawContext& ctx) {
 }
 
 }  // namespace
+
+std::string TimeOfDay(const DrawContext& ctx, const std::string& iso) {
+  if (!ctx.localTime || !*ctx.localTime || iso.empty()) return widgets::TimeOfDay(iso);
+  auto& cache = ctx.memory.localTimes;
+  if (auto it = cache.find(iso); it != cache.end()) return it->second;
+  std::string local = (*ctx.localTime)(iso);
+  if (local.empty()) local = widgets::TimeOfDay(iso);
+  return cache.emplace(iso, std::move(local)).first->second;
+}
 
 void DrawChatPanel(const DrawContext& ctx) {
   const DomainState& d = ctx.state.domain;
@@ -201,6 +354,7 @@ void DrawChatPanel(const DrawContext& ctx) {
   // Stick to the bottom while the user has not scrolled up (the check uses last frame's extent, so new content
   // arriving this frame is followed).
   if (ImGui::GetScrollY() >= ImGui::GetScrollMaxY() - 1.0f) ImGui::SetScrollHereY(1.0f);
+  ctx.memory.chatScrollY = ImGui::GetScrollY() / ctx.scale;
   ImGui::EndChild();
 
   DrawInput(ctx);

@@ -7,6 +7,7 @@
 #include "app/panels/panels.h"
 #include "app/panels/widgets.h"
 #include "app/theme.h"
+#include "app/transcript.h"
 #include "imgui.h"
 
 namespace oai::app::panels {
@@ -61,18 +62,31 @@ void DrawHeaderBar(const DrawContext& ctx) {
     ImGui::SameLine();
   }
 
-  const char* connection = d.connection == ConnectionState::Online    ? "Online"
+  // Who is answering: the server, the in-page engine (static hosting), or nobody and why.
+  const bool inPage = d.backendKind == BackendKind::InPage;
+  const char* connection = d.connection == ConnectionState::Online    ? (inPage ? "In-page engine" : "Online")
                            : d.connection == ConnectionState::Offline ? "Offline"
+                           : d.connection == ConnectionState::Failing ? "Server error"
                                                                       : "Connecting";
-  const ImVec4 connectionColor = d.connection == ConnectionState::Online    ? colors::kSuccess
-                                 : d.connection == ConnectionState::Offline ? colors::kError
-                                                                            : colors::kIdle;
+  const ImVec4 connectionColor = d.connection == ConnectionState::Online ? (inPage ? colors::kBlue : colors::kSuccess)
+                                 : d.connection == ConnectionState::Offline || d.connection == ConnectionState::Failing
+                                     ? colors::kError
+                                     : colors::kIdle;
   const ImGuiStyle& style = ImGui::GetStyle();
+  const bool canCopy = !d.messages.empty();
   const float right = ImGui::CalcTextSize(connection).x + ImGui::CalcTextSize("New chat").x +
+                      (canCopy ? ImGui::CalcTextSize("Copy chat").x + style.FramePadding.x * 2.0f + style.ItemSpacing.x
+                               : 0.0f) +
                       style.FramePadding.x * 4.0f + style.ItemSpacing.x * 2.0f;
   ImGui::SameLine(std::max(ImGui::GetCursorPosX(), ImGui::GetWindowContentRegionMax().x - right));
   widgets::Badge(connection, connectionColor);
   ImGui::SameLine();
+  if (canCopy) {
+    if (ImGui::Button("Copy chat"))
+      ImGui::SetClipboardText(ConversationText(d, [&ctx](const std::string& iso) { return TimeOfDay(ctx, iso); }).c_str());
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Copy the whole conversation with its sources");
+    ImGui::SameLine();
+  }
   if (ImGui::Button("New chat")) ctx.emit(NewChat{});
   ImGui::Separator();
 }

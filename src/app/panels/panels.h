@@ -5,8 +5,10 @@
 
 #include <functional>
 #include <string>
+#include <unordered_map>
 
 #include "app/actions.h"
+#include "app/ports/text_field.h"
 #include "app/state.h"
 #include "app/panels/widgets.h"
 
@@ -18,6 +20,8 @@ using Emit = std::function<void(Action)>;
 struct PanelMemory {
   widgets::ListMemory chat;
   widgets::ListMemory log;
+  std::unordered_map<std::string, std::string> localTimes;  // ISO timestamp → the host's local time of day
+  float chatScrollY = 0.0f;  // the chat's scroll offset when last drawn, CSS pixels (read by the debug JSON)
 };
 
 struct DrawContext {
@@ -26,7 +30,12 @@ struct DrawContext {
   float scale = 1.0f;    // device pixels per CSS pixel; sizes in the panels are multiplied by it
   HostKind host = HostKind::Headless;
   PanelMemory& memory;
+  TextField* textField = nullptr;  // the host's field that owns the input's text; null: ImGui's input
+  const std::function<std::string(const std::string&)>* localTime = nullptr;  // may be null or empty
 };
+
+// "10:27": the time of an ISO 8601 timestamp on the user's clock when the host can tell it, else in UTC.
+std::string TimeOfDay(const DrawContext& ctx, const std::string& iso);
 
 void DrawHeaderBar(const DrawContext& ctx);      // header_bar.cpp: product name, execution graph, connection, New chat
 void DrawAgentPanel(const DrawContext& ctx);     // agent_panel.cpp: the four agent cards

@@ -30,7 +30,9 @@ void DrawStatusFooter(const DrawContext& ctx) {
     if (!d.backend->llm_kind.empty()) backend += ", " + d.backend->llm_kind;
     if (d.backend->status == "degraded") backend += ", degraded";
   } else {
-    backend += d.connection == ConnectionState::Offline ? "unreachable" : "unknown";
+    backend += d.connection == ConnectionState::Offline   ? "unreachable"
+               : d.connection == ConnectionState::Failing ? "server error"
+                                                          : "unknown";
   }
   if (ctx.host != HostKind::Headless) backend += std::string(" (") + ToString(ctx.host) + ")";
   ImGui::TextDisabled("|  %s", backend.c_str());

@@ -1,0 +1,23 @@
+// The conversation as plain text, for the clipboard: one answer with its sources (an answer's Copy button, the long
+// press menu) or the whole conversation (the header's Copy chat).
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include "app/state.h"
+
+namespace oai::app {
+
+// The sources an assistant message cites, one per line: "[1] Refunds and cancellation — Refund window
+// (policy/refunds-and-cancellation.md)". Empty when it cites none.
+std::string SourcesText(const DomainState& d, const ChatMessage& message);
+
+// The message's text, and for an answer its sources under "Sources:".
+std::string MessageText(const DomainState& d, const ChatMessage& message);
+
+// Every message as "Who (time):" then its text and sources, separated by blank lines. `time` turns an ISO 8601
+// timestamp into what the reader's clock says (the full timestamp when empty).
+std::string ConversationText(const DomainState& d, const std::function<std::string(const std::string&)>& time);
+
+}  // namespace oai::app

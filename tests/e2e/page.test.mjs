@@ -1,0 +1,263 @@
+// The canvas behaves like a web page: the chat input is a real DOM text field (keys, input methods, paste, the
+// phone's keyboard), every character survives to the server and onto the screen, answers can be copied, a finger
+// scrolls and long-presses, screen readers get a mirror of the transcript, times are the user's own, and a normal
+// session prints no console error. Real Chromium, real events (keyboard, CDP composition and touch, clipboard).
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+
+import {
+  ARTIFACTS, appState, decodePng, fieldBox, findColour, launchBrowser, pixelChange, startServer, waitFor,
+  waitForFirstFrame, watchConsole,
+} from './helpers.mjs';
+
+let server;
+let chrome;
+
+before(async () => {
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  server = await startServer();
+  chrome = await launchBrowser();
+});
+
+after(async () => {
+  if (chrome) await chrome.close();
+  if (server) await server.stop();
+});
+
+const BILLING_GREEN = [0x10, 0xB9, 0x81];
+
+async function open(options = {}) {
+  const context = await chrome.browser.newContext({ viewport: { width: 1440, height: 900 }, ...options });
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.base });
+  const page = await context.newPage();
+  const errors = watchConsole(page);
+  await page.goto(server.base + '/');
+  await waitForFirstFrame(page);
+  await waitFor(page, (s) => s.session_id && s.connection === 'online', { what: 'session and health' });
+  return { context, page, errors };
+}
+
+async function stored(sessionId) {
+  const r = await fetch(`${server.base}/api/session/${sessionId}`);
+  assert.equal(r.status, 200);
+  return r.json();
+}
+
+async function missingGlyphs(page, text) {
+  return JSON.parse(await page.evaluate(
+    (t) => window.Module.ccall('orchestratai_debug_missing_glyphs', 'string', ['string'], [t]), text));
+}
+
+// The last answer bubble: its accent bar is the agent's colour, at the left edge of the chat column.
+async function answerBubble(page, colour = BILLING_GREEN) {
+  const field = await fieldBox(page);
+  const shot = decodePng(await page.screenshot());
+  const scale = shot.width / page.viewportSize().width;
+  const box = findColour(shot, colour, {
+    x0: (field.left - 4) * scale, x1: (field.left + 12) * scale, y0: 40 * scale, y1: (field.top - 8) * scale,
+  });
+  assert.ok(box, 'an answer bubble with the agent colour is drawn');
+  return { x: field.left + 40, y: (box.y0 + box.y1) / 2 / scale, top: box.y0 / scale, bottom: box.y1 / scale };
+}
+
+test('the input is a labelled DOM text field with the focus; every script, composition and emoji arrives intact',
+  async () => {
+    const { context, page, errors } = await open();
+    const focused = await page.evaluate(() => ({
+      id: document.activeElement.id, label: document.activeElement.getAttribute('aria-label'),
+    }));
+    assert.deepEqual(focused, { id: 'chat-input', label: 'Message to the assistant' });
+
+    // Real key events (accented and Cyrillic letters), a composition from an input method (CDP's IME events: the
+    // underlined text is in the draft while composing, the committed text replaces it), then pasted-like insertion
+    // of Chinese, Korean, emoji, right-to-left and combining marks.
+    await page.keyboard.type('Ça coûte combien? Привет ', { delay: 10 });
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Input.imeSetComposition', { text: 'にほん', selectionStart: 3, selectionEnd: 3 });
+    const composing = await waitFor(page, (s) => s.draft.endsWith('にほん'), { what: 'composition in the draft' });
+    assert.ok(composing.draft.startsWith('Ça coûte combien? Привет '));
+    await cdp.send('Input.insertText', { text: '日本' });
+    const rest = ' 你好 안녕하세요 😀👍🏽 שלום مرحبا e\u0301';
+    await page.keyboard.insertText(rest);
+    const expected = 'Ça coûte combien? Привет 日本' + rest;
+    await waitFor(page, (s) => s.draft === expected, { what: 'every character in the draft' });
+
+    // The glyphs are drawn from the fallback pages, not as '?': the atlas has every character (after the pages load).
+    const deadline = Date.now() + 15_000;
+    let missing = await missingGlyphs(page, expected);
+    while (missing.length && Date.now() < deadline) {
+      await page.waitForTimeout(200);
+      missing = await missingGlyphs(page, expected);
+    }
+    assert.deepEqual(missing, [], 'characters drawn as "?"');
+    await page.screenshot({ path: path.join(ARTIFACTS, 'scripts.png') });
+
+    await page.keyboard.press('Enter');
+    const sent = await waitFor(page, (s) => !s.sending && s.messages.length === 2, { what: 'the answer' });
+    assert.equal(sent.messages[0].content, expected);
+    assert.equal(sent.draft, '');
+    assert.equal(await page.evaluate(() => document.getElementById('chat-input').value), '', 'the field is emptied');
+    const history = await stored(sent.session_id);
+    assert.equal(history.messages[0].content, expected, 'stored byte for byte');
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
+test('paste, typing during a reply, Enter and Shift+Enter, Esc, and Ctrl+A never selecting the page', async () => {
+  const { context, page, errors } = await open();
+  // 2,000 characters through the browser's clipboard, pasted with Ctrl+V while the canvas had the focus.
+  const long = ('Refund question ' + 'x'.repeat(84) + '. ').repeat(20).slice(0, 2000);
+  await page.evaluate((t) => navigator.clipboard.writeText(t), long);
+  await page.mouse.click(700, 300);  // the chat area: the canvas takes the focus
+  assert.notEqual(await page.evaluate(() => document.activeElement.id), 'chat-input');
+  await page.keyboard.press('Control+a');
+  assert.equal(await page.evaluate(() => String(window.getSelection())), '', 'Ctrl+A selected the page text');
+  await page.keyboard.press('Control+v');
+  await waitFor(page, (s) => s.draft === long, { what: 'the pasted text' });
+  await page.keyboard.press('Escape');
+  await waitFor(page, (s) => s.draft === '', { what: 'Esc clears the input' });
+
+  await page.keyboard.type('first line', { delay: 10 });
+  await page.keyboard.press('Shift+Enter');
+  await page.keyboard.type('second line', { delay: 10 });
+  await waitFor(page, (s) => s.draft === 'first line\nsecond line', { what: 'a two-line draft' });
+  await page.keyboard.press('Enter');
+  // Typed while the reply is pending: every key stays in the field; only sending waits.
+  await page.keyboard.type('second question', { delay: 5 });
+  const answered = await waitFor(page, (s) => !s.sending && s.messages.length === 2, { what: 'the answer' });
+  assert.equal(answered.messages[0].content, 'first line\nsecond line');
+  assert.equal(answered.draft, 'second question');
+  await page.keyboard.press('Enter');
+  const second = await waitFor(page, (s) => !s.sending && s.messages.length === 4, { what: 'the second answer' });
+  assert.equal(second.messages[2].content, 'second question');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('an answer is copied with its sources through the browser clipboard (menu and Copy chat)', async () => {
+  const { context, page, errors } = await open();
+  await page.keyboard.type('How much does the Pro plan cost per user?', { delay: 5 });
+  await page.keyboard.press('Enter');
+  const s = await waitFor(page, (st) => !st.sending && st.messages.length === 2, { what: 'the answer' });
+  assert.equal(s.messages[1].agent, 'billing');
+  await page.waitForTimeout(300);
+  const bubble = await answerBubble(page);
+  await page.mouse.click(bubble.x, bubble.y, { button: 'right' });
+  await page.waitForTimeout(200);
+  await page.mouse.click(bubble.x + 30, bubble.y + 12);  // the menu's first item, "Copy answer"
+  let copied = '';
+  for (let i = 0; i < 20 && !copied.includes('Sources:'); i++) {
+    await page.waitForTimeout(100);
+    copied = await page.evaluate(() => navigator.clipboard.readText());
+  }
+  assert.ok(copied.startsWith(s.messages[1].content), `clipboard: ${copied.slice(0, 120)}`);
+  assert.match(copied, /\n\nSources:\n\[1\] /);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('a phone: tap to type, tap Send, drag to scroll with momentum, long press to copy', async () => {
+  const { context, page, errors } = await open({
+    viewport: { width: 375, height: 812 }, isMobile: true, hasTouch: true,
+  });
+  await page.tap('#chat-input');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'chat-input', 'a tap focuses the field');
+  const questions = ['How do I rotate my API key?', 'What is your refund policy?', 'How much does the Pro plan cost?',
+    'How do I verify a webhook signature?'];
+  for (let i = 0; i < questions.length; i++) {
+    await page.keyboard.type(questions[i], { delay: 5 });
+    await page.keyboard.press('Enter');  // on a touch device Return is a new line ...
+    await waitFor(page, (st) => st.draft === questions[i] + '\n', { what: 'Return adds a line' });
+    await page.keyboard.press('Backspace');
+    const field = await fieldBox(page);
+    await page.touchscreen.tap(field.right + 20, (field.top + field.bottom) / 2);  // ... and Send sends
+    await waitFor(page, (st) => !st.sending && st.messages.length === 2 * (i + 1), { what: `answer ${i + 1}` });
+  }
+  await page.waitForTimeout(300);
+  const field = await fieldBox(page);
+  const region = { x0: 0, x1: 375, y0: 100, y1: Math.floor(field.top) - 10 };
+  const before = decodePng(await page.screenshot());
+  const bottom = (await appState(page)).chat_scroll;
+  assert.ok(bottom > 200, `a long conversation at its newest (scrolled ${bottom} px)`);
+  // A drag down the chat, released while moving: the list scrolls up and keeps gliding.
+  const cdp = await context.newCDPSession(page);
+  const x = 180;
+  await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: [{ x, y: 300 }] });
+  for (let y = 320; y <= 400; y += 20) {  // a flick: 20 px a frame
+    await cdp.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: [{ x, y }] });
+    await page.waitForTimeout(16);
+  }
+  await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+  const released = (await appState(page)).chat_scroll;
+  await page.waitForTimeout(1500);
+  const settled = (await appState(page)).chat_scroll;
+  assert.ok(released < bottom - 30, `the drag scrolled the chat (${bottom} -> ${released})`);
+  assert.ok(settled < released - 10, `the chat kept gliding after the finger lifted (${released} -> ${settled})`);
+  const after = decodePng(await page.screenshot());
+  assert.ok(pixelChange(before, after, region) > 0.05, 'what is on screen moved');
+  await page.screenshot({ path: path.join(ARTIFACTS, 'phone.png') });
+
+  // A long press on an answer offers Copy; a tap on it copies.
+  await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: [{ x: 120, y: 400 }] });
+  await page.waitForTimeout(700);
+  await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+  await page.waitForTimeout(200);
+  await page.touchscreen.tap(120 + 30, 400 + 12);
+  let copied = '';
+  for (let i = 0; i < 20 && !copied; i++) {
+    await page.waitForTimeout(100);
+    copied = await page.evaluate(() => navigator.clipboard.readText());
+  }
+  const st = await appState(page);
+  assert.ok(st.messages.some((m) => copied.startsWith(m.content)), `long press copied a message: ${copied.slice(0, 80)}`);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('screen readers get the transcript, each answer announced, and the user\'s own clock', async () => {
+  const { context, page, errors } = await open({ timezoneId: 'America/Los_Angeles', locale: 'en-US' });
+  await page.keyboard.type('What is your refund policy?', { delay: 5 });
+  await page.keyboard.press('Enter');
+  const s = await waitFor(page, (st) => !st.sending && st.messages.length === 2, { what: 'the answer' });
+  await page.waitForFunction(() => document.getElementById('a11y-live').textContent.includes('answered'));
+  const tree = await page.locator('body').ariaSnapshot();
+  assert.match(tree, /textbox "Message to the assistant"/);
+  assert.ok(tree.includes('What is your refund policy?'), tree);
+  assert.ok(tree.includes('Policy Agent'), 'the answering agent is named');
+  assert.ok(tree.includes('Sources:'), 'the answer\'s sources are listed');
+  assert.ok(!tree.includes('Starting'), 'the loading screen left the accessibility tree');
+  const live = await page.evaluate(() => document.getElementById('a11y-live').textContent);
+  assert.ok(live.includes(s.messages[1].content.slice(0, 40)), live);
+
+  // Times on the user's clock, in their locale: the stored UTC timestamp as Los Angeles reads it.
+  const history = await stored(s.session_id);
+  const expected = new Intl.DateTimeFormat('en-US', {
+    timeZone: 'America/Los_Angeles', hour: '2-digit', minute: '2-digit',
+  }).format(new Date(history.messages[0].timestamp));
+  const shown = await page.evaluate(() => document.querySelector('#a11y-transcript li .who').textContent);
+  assert.equal(shown, `You, ${expected}`);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('desktop at 2x: the field sits over the drawn input and the page draws crisply', async () => {
+  const { context, page, errors } = await open({ deviceScaleFactor: 2 });
+  const field = await fieldBox(page);
+  assert.ok(field.width > 300 && field.height > 40, JSON.stringify(field));
+  assert.ok(field.bottom < 900 && field.top > 600, 'the input is at the bottom of the chat');
+  await page.keyboard.type('Crisp at 2x', { delay: 5 });
+  await waitFor(page, (s) => s.draft === 'Crisp at 2x', { what: 'typed text' });
+  await page.screenshot({ path: path.join(ARTIFACTS, 'desktop-2x.png') });
+  await page.setViewportSize({ width: 1440, height: 900 });
+  assert.deepEqual(errors, []);
+  await context.close();
+  const desktop = await open();
+  await desktop.page.keyboard.type('How much does the Pro plan cost?', { delay: 5 });
+  await desktop.page.keyboard.press('Enter');
+  await waitFor(desktop.page, (s) => !s.sending && s.messages.length === 2, { what: 'the answer' });
+  await desktop.page.screenshot({ path: path.join(ARTIFACTS, 'desktop.png') });
+  assert.deepEqual(desktop.errors, []);
+  await desktop.context.close();
+});
