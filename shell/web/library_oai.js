@@ -225,4 +225,39 @@ mergeInto(LibraryManager.library, {
       Module['_orchestratai_font_page'](page, ptr, bytes.length);
     }).catch(function(e) { console.warn('fallback glyph page ' + name + ':', e); });
   },
+
+  // The in-page engine (static hosting, ?engine=local): engine.js + engine.wasm, a module of its own that the page
+  // downloads on the first request it has to answer. Each reply is handed to orchestratai_engine_reply.
+  oai_engine_send__deps: ['malloc', 'free'],
+  oai_engine_send: function(id, methodPtr, urlPtr, bodyPtr, headersPtr) {
+    var args = [id, UTF8ToString(methodPtr), UTF8ToString(urlPtr), UTF8ToString(bodyPtr), UTF8ToString(headersPtr)];
+    var deliver = function(replyId, status, body, error, headers) {
+      var ptrs = [body, error, headers].map(function(text) {
+        var size = lengthBytesUTF8(text) + 1;
+        var ptr = _malloc(size);
+        stringToUTF8(text, ptr, size);
+        return ptr;
+      });
+      Module['_orchestratai_engine_reply'](replyId, status, ptrs[0], ptrs[1], ptrs[2]);
+      ptrs.forEach(function(ptr) { _free(ptr); });
+    };
+    if (!Module.oaiEngine) {
+      Module.oaiEngine = new Promise(function(resolve, reject) {
+        var script = document.createElement('script');
+        script.src = 'engine.js';
+        script.onload = function() {
+          if (typeof OaiEngine !== 'function') { reject(new Error('engine.js did not define the engine')); return; }
+          OaiEngine({oaiReply: deliver, printErr: function(t) { console.warn(t); }}).then(resolve, reject);
+        };
+        script.onerror = function() { reject(new Error('engine.js could not be loaded')); };
+        document.head.appendChild(script);
+      });
+    }
+    Module.oaiEngine.then(function(engine) {
+      engine.ccall('oai_engine_send', null, ['number', 'string', 'string', 'string', 'string'], args);
+    }).catch(function(e) {
+      console.warn('in-page engine:', e);
+      deliver(id, 0, '', 'The in-page engine could not be loaded: ' + (e && e.message ? e.message : e), '[]');
+    });
+  },
 });

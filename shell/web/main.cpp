@@ -23,15 +23,15 @@
 #include "app/frame_stats.h"
 #include "app/theme.h"
 #include "fetch_transport.h"
-#include "local/local_backend.h"
+#include "engine_bridge.h"
+#include "local/fallback_transport.h"
+#include "local_storage.h"
 #include "imgui.h"
 #include "imgui_impl_glfw.h"
 #include "imgui_internal.h"  // ImTextCharFromUtf8
 #include "imgui_impl_opengl3.h"
 
 extern "C" {
-char* oai_storage_get(const char* key);
-void oai_storage_set(const char* key, const char* value);
 void oai_install_wake_listeners();
 int oai_take_wake();
 void oai_wake();
@@ -60,18 +60,6 @@ namespace {
 
 constexpr float kFontSizeCss = 15.0f;
 constexpr int kFramesAfterActivity = 8;  // ImGui needs a few frames to settle hover, release and focus changes
-
-class LocalStorage : public oai::app::KeyValueStore {
- public:
-  std::optional<std::string> Get(const std::string& key) override {
-    char* v = oai_storage_get(key.c_str());
-    if (!v) return std::nullopt;
-    std::string out(v);
-    std::free(v);
-    return out;
-  }
-  void Set(const std::string& key, const std::string& value) override { oai_storage_set(key.c_str(), value.c_str()); }
-};
 
 // The page's <textarea id="chat-input"> (web/index.html): laid over the chat input the panel draws, it owns the
 // text; its events come back through the orchestratai_field_* exports below.
@@ -128,9 +116,10 @@ struct FallbackGlyphs {
 struct WebHost {
   GLFWwindow* window = nullptr;
   oai::shell::FetchTransport network;
-  LocalStorage storage;
-  // Static hosting: with no server behind the page (or with ?engine=local) the API is answered in the page.
-  oai::local::LocalBackend local{&network, &storage};
+  oai::shell::LocalStorage storage;
+  // Static hosting: with no server behind the page (or with ?engine=local) the API is answered in the page, by the
+  // engine module the page loads for it (shell/web/engine_module.cpp).
+  oai::shell::EngineModuleTransport local;
   oai::local::FallbackTransport transport{&network, &local, oai_force_local_engine() != 0};
   DomTextField field;
   std::unique_ptr<oai::app::App> app;
@@ -397,6 +386,13 @@ extern "C" EMSCRIPTEN_KEEPALIVE void orchestratai_field_scroll(double y) {
   DispatchNow(oai::app::InputScrolled{static_cast<float>(y)});
 }
 extern "C" EMSCRIPTEN_KEEPALIVE void orchestratai_field_submit() { DispatchNow(oai::app::SubmitDraft{}); }
+
+// The in-page engine module answered a request (shell/web/library_oai.js, oai_engine_send). The strings are the
+// page's; they stay valid during the call.
+extern "C" EMSCRIPTEN_KEEPALIVE void orchestratai_engine_reply(int id, int status, const char* body, const char* error,
+                                                               const char* headers) {
+  if (g_host) g_host->local.Reply(id, status, body, error, headers);
+}
 
 // A fallback glyph page arrived (shell/web/library_oai.js): `data` is malloc'd by the page and freed here.
 extern "C" EMSCRIPTEN_KEEPALIVE void orchestratai_font_page(int page, unsigned char* data, int size) {

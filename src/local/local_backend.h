@@ -1,6 +1,6 @@
 // The page without a server (static hosting): the HTTP API answered inside the page by the same engine and chat
 // service the server uses, with the knowledge base fetched as static files and sessions kept in browser storage; and
-// the transport that decides, from the first health check, whether the server or the in-page engine answers.
+// the transport that decides whether the server or the in-page engine answers is in fallback_transport.h.
 #pragma once
 
 #include <deque>
@@ -15,6 +15,7 @@
 #include "engine/engine.h"
 #include "service/api.h"
 #include "service/session_store.h"
+#include "local/fallback_transport.h"
 
 namespace oai::local {
 
@@ -65,25 +66,6 @@ class LocalBackend final : public app::Transport {
   std::size_t m_documentCount = 0;
   std::vector<std::string> m_texts;
   std::size_t m_pending = 0;
-  std::deque<std::pair<app::HttpRequest, std::function<void(app::HttpResponse)>>> m_waiting;
-};
-
-// Routes API calls to the server when its /api/health answers, otherwise (or when forced, e.g. `?engine=local`) to
-// the in-page backend. Calls made before the first health check has decided wait for it.
-class FallbackTransport final : public app::Transport {
- public:
-  FallbackTransport(app::Transport* network, app::Transport* local, bool forceLocal);
-  void Send(const app::HttpRequest& request, std::function<void(app::HttpResponse)> onDone) override;
-  bool UsingLocal() const;
-  app::BackendKind Kind() const;  // Unknown until the first health check has decided
-
- private:
-  enum class Mode { Undecided, Checking, Server, Local };
-  void Decide(Mode mode);
-  app::Transport* m_network;
-  app::Transport* m_local;
-  mutable std::mutex m_mutex;
-  Mode m_mode;
   std::deque<std::pair<app::HttpRequest, std::function<void(app::HttpResponse)>>> m_waiting;
 };
 

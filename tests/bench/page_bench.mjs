@@ -45,6 +45,7 @@ const sizes = {
   kb: sizeOf(filesUnder(path.join(DIST, 'kb'))),
   bare_wasm_js: sizeOf([path.join(BARE, 'bare.wasm'), path.join(BARE, 'bare.js')]),
 };
+sizes.engine = sizeOf([path.join(DIST, 'engine.wasm'), path.join(DIST, 'engine.js')]);  // static hosting only
 sizes.fallback_pages = sizeOf(filesUnder(path.join(DIST, 'fonts', 'fallback')));  // fetched only for the characters seen
 for (const [k, v] of Object.entries(sizes)) console.log(`  ${k.padEnd(13)} ${String(v.raw).padStart(9)} B raw ${String(v.gzip).padStart(9)} B gzip`);
 // What the browser downloads before the first frame (the page, its scripts, the wasm and the UI font), and the

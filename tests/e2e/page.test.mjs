@@ -33,10 +33,12 @@ async function open(options = {}) {
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.base });
   const page = await context.newPage();
   const errors = watchConsole(page);
+  const requested = [];
+  page.on('request', (r) => requested.push(new URL(r.url()).pathname));
   await page.goto(server.base + '/');
   await waitForFirstFrame(page);
   await waitFor(page, (s) => s.session_id && s.connection === 'online', { what: 'session and health' });
-  return { context, page, errors };
+  return { context, page, errors, requested };
 }
 
 async function stored(sessionId) {
@@ -258,6 +260,8 @@ test('desktop at 2x: the field sits over the drawn input and the page draws cris
   await desktop.page.keyboard.press('Enter');
   await waitFor(desktop.page, (s) => !s.sending && s.messages.length === 2, { what: 'the answer' });
   await desktop.page.screenshot({ path: path.join(ARTIFACTS, 'desktop.png') });
+  // With a server answering, the in-page engine module is never downloaded.
+  assert.ok(!desktop.requested.some((p) => p.startsWith('/engine.')), desktop.requested.join(', '));
   assert.deepEqual(desktop.errors, []);
   await desktop.context.close();
 });

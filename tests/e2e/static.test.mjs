@@ -57,6 +57,7 @@ test('with no server the page answers with its own engine and keeps the conversa
   const ready = await waitFor(page, (s) => s.session_id && s.connection === 'online' && s.backend === 'browser',
     { what: 'the in-page engine', timeout: 60_000 });
   assert.match(ready.session_id, /^[0-9a-f-]{36}$/);
+  assert.equal(ready.backend_kind, 'in-page engine', 'the header says the in-page engine answers');
 
   const question = 'What is your refund policy for annual plans?';
   await page.keyboard.type(question, { delay: 10 });
