@@ -11,6 +11,7 @@
 
 #include "app/panels/panels.h"
 #include "app/reducer.h"
+#include "app/transcript.h"
 #include "app/theme.h"
 #include "imgui.h"
 #include "model/ids.h"
@@ -181,6 +182,12 @@ void App::Draw() {
   else DrawWide(ctx, bodyHeight);
   panels::DrawStatusFooter(ctx);
   ImGui::End();
+  // Ctrl/Cmd+C copies the text selected in a message (ImGui's own inputs copy their own selection).
+  const ImGuiIO& io = ImGui::GetIO();
+  if ((io.KeyCtrl || io.KeySuper) && ImGui::IsKeyPressed(ImGuiKey_C, false) && !io.WantTextInput) {
+    const std::string selected = SelectedText(m_state);
+    if (!selected.empty()) ImGui::SetClipboardText(selected.c_str());
+  }
   if (m_services.textField) m_services.textField->FrameDone();
 }
 

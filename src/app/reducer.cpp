@@ -2,6 +2,7 @@
 // the view's draft, selection, filters and panels.
 #include "app/reducer.h"
 
+#include <algorithm>
 #include <map>
 #include <string_view>
 #include <utility>
@@ -303,6 +304,7 @@ void Apply(State& s, const NewChat& a, Effects& fx) {
   d.historyLoading = false;
   ClearDraft(s.view);
   s.view.selectedMessageId.clear();
+  s.view.textSelection = {};
   s.view.focusInputRequested = true;
   fx.push_back(SaveSessionId{d.sessionId});
 }
@@ -367,6 +369,18 @@ void Apply(State& s, const SubmitDraft& a, Effects& fx) {
 void Apply(State& s, const FocusInputHandled&, Effects&) { s.view.focusInputRequested = false; }
 void Apply(State& s, const RequestInputFocus&, Effects&) { s.view.focusInputRequested = true; }
 void Apply(State& s, const SelectMessage& a, Effects&) { s.view.selectedMessageId = a.messageId; }
+void Apply(State& s, const SelectText& a, Effects&) {
+  const auto& messages = s.domain.messages;
+  const auto it = std::find_if(messages.begin(), messages.end(),
+                               [&](const ChatMessage& m) { return !m.id.empty() && m.id == a.selection.messageId; });
+  if (it == messages.end()) {
+    s.view.textSelection = {};
+    return;
+  }
+  const int size = static_cast<int>(it->content.size());
+  const auto clamp = [size](int v) { return v < 0 ? 0 : (v > size ? size : v); };
+  s.view.textSelection = TextSelection{a.selection.messageId, clamp(a.selection.anchor), clamp(a.selection.focus)};
+}
 void Apply(State& s, const SetLogFilter& a, Effects&) {
   s.view.logTypeFilter = a.type;
   s.view.logTextFilter = a.text;

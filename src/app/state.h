@@ -106,6 +106,15 @@ struct InputCaret {
   bool operator==(const InputCaret&) const = default;
 };
 
+// Text selected by dragging across a message (byte offsets into its content; anchor where the drag began).
+struct TextSelection {
+  std::string messageId;
+  int anchor = -1;
+  int focus = -1;
+  bool Empty() const { return messageId.empty() || anchor == focus; }
+  bool operator==(const TextSelection&) const = default;
+};
+
 struct ViewState {
   std::string draft;
   InputCaret caret;           // reported by a host-owned text field (ports/text_field.h); ImGui's input keeps its own
@@ -114,6 +123,7 @@ struct ViewState {
   int draftGeneration = 0;  // bumped whenever the draft is replaced from outside the input widget
   bool focusInputRequested = true;  // focus the input when the page opens
   std::string selectedMessageId;
+  TextSelection textSelection;
   std::optional<LogType> logTypeFilter;  // nullopt = all types
   std::string logTextFilter;
   bool agentsCollapsed = false;

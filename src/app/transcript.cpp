@@ -1,5 +1,6 @@
 #include "app/transcript.h"
 
+#include <algorithm>
 #include <variant>
 
 namespace oai::app {
@@ -39,6 +40,19 @@ std::string ConversationText(const DomainState& d, const std::function<std::stri
     out += who + (when.empty() ? "" : " (" + when + ")") + ":\n" + MessageText(d, m);
   }
   return out;
+}
+
+std::string SelectedText(const State& s) {
+  const TextSelection& sel = s.view.textSelection;
+  if (sel.Empty()) return {};
+  for (const ChatMessage& m : s.domain.messages) {
+    if (m.id != sel.messageId) continue;
+    const auto size = static_cast<int>(m.content.size());
+    const int from = std::clamp(std::min(sel.anchor, sel.focus), 0, size);
+    const int to = std::clamp(std::max(sel.anchor, sel.focus), 0, size);
+    return m.content.substr(static_cast<std::size_t>(from), static_cast<std::size_t>(to - from));
+  }
+  return {};
 }
 
 }  // namespace oai::app

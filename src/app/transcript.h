@@ -20,4 +20,7 @@ std::string MessageText(const DomainState& d, const ChatMessage& message);
 // timestamp into what the reader's clock says (the full timestamp when empty).
 std::string ConversationText(const DomainState& d, const std::function<std::string(const std::string&)>& time);
 
+// The text selected by dragging across a message (ViewState::textSelection); empty when nothing is selected.
+std::string SelectedText(const State& s);
+
 }  // namespace oai::app

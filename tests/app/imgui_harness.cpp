@@ -102,6 +102,17 @@ const RecordedItem* HeadlessUi::FindItem(const std::string& label) const {
   return nullptr;
 }
 
+std::vector<RecordedItem> HeadlessUi::FindItems(const std::string& label) const {
+  std::vector<RecordedItem> out;
+  auto it = g_items.find(m_context);
+  if (it == g_items.end()) return out;
+  for (const auto& [id, item] : it->second) {
+    const std::string visible = item.label.substr(0, item.label.find("##"));
+    if (item.label == label || (!visible.empty() && visible == label)) out.push_back(item);
+  }
+  return out;
+}
+
 void HeadlessUi::Click(const std::string& label) {
   const RecordedItem* item = FindItem(label);
   ASSERT_NE(item, nullptr) << "no item labelled " << label;
@@ -111,6 +122,34 @@ void HeadlessUi::Click(const std::string& label) {
   Frame();
   io.AddMouseButtonEvent(0, true);
   Frame();
+  io.AddMouseButtonEvent(0, false);
+  Frame(2);
+}
+
+void HeadlessUi::PressCtrl(ImGuiKey key) {
+  ImGui::SetCurrentContext(m_context);
+  ImGuiIO& io = ImGui::GetIO();
+  io.AddKeyEvent(ImGuiMod_Ctrl, true);
+  io.AddKeyEvent(ImGuiKey_LeftCtrl, true);
+  io.AddKeyEvent(key, true);
+  Frame();
+  io.AddKeyEvent(key, false);
+  io.AddKeyEvent(ImGuiMod_Ctrl, false);
+  io.AddKeyEvent(ImGuiKey_LeftCtrl, false);
+  Frame(2);
+}
+
+void HeadlessUi::Drag(ImVec2 from, ImVec2 to) {
+  ImGui::SetCurrentContext(m_context);
+  ImGuiIO& io = ImGui::GetIO();
+  io.AddMousePosEvent(from.x, from.y);
+  Frame();
+  io.AddMouseButtonEvent(0, true);
+  Frame();
+  for (int i = 1; i <= 4; ++i) {
+    io.AddMousePosEvent(from.x + (to.x - from.x) * i / 4.0f, from.y + (to.y - from.y) * i / 4.0f);
+    Frame();
+  }
   io.AddMouseButtonEvent(0, false);
   Frame(2);
 }

@@ -31,6 +31,7 @@ class HeadlessUi {
   // Items of the last frame whose visible label (the part before "##") or full label equals `label`.
   const RecordedItem* FindItem(const std::string& label) const;
   bool HasItem(const std::string& label) const { return FindItem(label) != nullptr; }
+  std::vector<RecordedItem> FindItems(const std::string& label) const;
   // Text drawn in the last frame, as ImGui logs it: an input widget's contents appear as "{ text }".
   bool HasText(const std::string& text) const { return m_text.find(text) != std::string::npos; }
   const std::string& ScreenText() const { return m_text; }
@@ -39,6 +40,10 @@ class HeadlessUi {
   void Click(const std::string& label);
   void Type(const std::string& utf8);
   void PressKey(ImGuiKey key, bool shift = false);
+  // Ctrl (Cmd on macOS keyboards arrives as Super; the app accepts both) held with `key`.
+  void PressCtrl(ImGuiKey key);
+  // Left button down at `from`, moved to `to` in a few steps, released there.
+  void Drag(ImVec2 from, ImVec2 to);
   // Mouse wheel over `at` (positive `notches` scroll up), one notch per frame.
   void Wheel(ImVec2 at, int notches);
 

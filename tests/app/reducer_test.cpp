@@ -423,4 +423,14 @@ TEST_F(ReducerTest, FailureDoesNotOverwriteWhatWasTypedWhileWaiting) {
   EXPECT_EQ(state.domain.error->failedText, "What is the refund policy?");
 }
 
+TEST_F(ReducerTest, TextSelectionIsClampedToItsMessageAndClearedForUnknownOnes) {
+  Send("hello there");
+  const std::string id = state.domain.messages[0].id;
+  Reduce(state, SelectText{TextSelection{id, 2, 99}});
+  EXPECT_EQ(state.view.textSelection, (TextSelection{id, 2, 11}));
+  EXPECT_FALSE(state.view.textSelection.Empty());
+  Reduce(state, SelectText{TextSelection{"no-such-message", 0, 3}});
+  EXPECT_TRUE(state.view.textSelection.Empty());
+}
+
 }  // namespace oai::app

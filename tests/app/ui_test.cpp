@@ -306,4 +306,25 @@ TEST_F(UiTest, WithAHostFieldTheInputIsPlacedForItAndEnterComesFromTheField) {
   EXPECT_GE(field.frames, 3);
 }
 
+TEST_F(UiTest, DraggingAcrossAnAnswerSelectsTextAndCtrlCCopiesIt) {
+  app.Dispatch(SendRequested{"How much does the Pro plan cost?", ""});
+  HeadlessUi ui(app);
+  ui.Frame(3);
+  const ChatMessage& answer = app.GetState().domain.messages.at(1);
+  // Both messages' texts are "##text" items; the answer's is on the left (the question is right-aligned).
+  const std::vector<RecordedItem> texts = ui.FindItems("##text");
+  ASSERT_EQ(texts.size(), 2u);
+  const RecordedItem* text = texts[0].min.x < texts[1].min.x ? &texts[0] : &texts[1];
+  const float y = text->min.y + 4.0f;
+  ui.Drag(ImVec2(text->min.x + 1.0f, y), ImVec2(text->max.x - 1.0f, y));
+  const TextSelection& sel = app.GetState().view.textSelection;
+  EXPECT_EQ(sel.messageId, answer.id);
+  EXPECT_EQ(sel.anchor, 0);
+  EXPECT_GT(sel.focus, 10);
+  ui.PressCtrl(ImGuiKey_C);
+  const std::string copied = ImGui::GetClipboardText();
+  EXPECT_EQ(copied, answer.content.substr(0, static_cast<std::size_t>(sel.focus)));
+  EXPECT_EQ(app.GetState().view.selectedMessageId, "");  // a drag is not a click: the log highlight stays as it was
+}
+
 }  // namespace oai::app

@@ -107,7 +107,7 @@ test('the input is a labelled DOM text field with the focus; every script, compo
     await context.close();
   });
 
-test('paste, typing during a reply, Enter and Shift+Enter, Esc, and Ctrl+A never selecting the page', async () => {
+test('paste, Ctrl+K, typing during a reply, Enter and Shift+Enter, Esc, and Ctrl+A never selecting the page', async () => {
   const { context, page, errors } = await open();
   // 2,000 characters through the browser's clipboard, pasted with Ctrl+V while the canvas had the focus.
   const long = ('Refund question ' + 'x'.repeat(84) + '. ').repeat(20).slice(0, 2000);
@@ -120,6 +120,9 @@ test('paste, typing during a reply, Enter and Shift+Enter, Esc, and Ctrl+A never
   await waitFor(page, (s) => s.draft === long, { what: 'the pasted text' });
   await page.keyboard.press('Escape');
   await waitFor(page, (s) => s.draft === '', { what: 'Esc clears the input' });
+  await page.mouse.click(700, 300);
+  await page.keyboard.press('Control+k');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'chat-input', 'Ctrl+K focuses the input');
 
   await page.keyboard.type('first line', { delay: 10 });
   await page.keyboard.press('Shift+Enter');
@@ -138,7 +141,7 @@ test('paste, typing during a reply, Enter and Shift+Enter, Esc, and Ctrl+A never
   await context.close();
 });
 
-test('an answer is copied with its sources through the browser clipboard (menu and Copy chat)', async () => {
+test('an answer is copied through the browser clipboard: its menu (with sources) and a dragged selection', async () => {
   const { context, page, errors } = await open();
   await page.keyboard.type('How much does the Pro plan cost per user?', { delay: 5 });
   await page.keyboard.press('Enter');
@@ -156,6 +159,22 @@ test('an answer is copied with its sources through the browser clipboard (menu a
   }
   assert.ok(copied.startsWith(s.messages[1].content), `clipboard: ${copied.slice(0, 120)}`);
   assert.match(copied, /\n\nSources:\n\[1\] /);
+
+  // Dragging across the answer's text selects it; Ctrl+C copies just the selection.
+  await page.keyboard.press('Escape');
+  const field = await fieldBox(page);
+  await page.mouse.move(field.left + 14, bubble.top + 36);
+  await page.mouse.down();
+  await page.mouse.move(field.left + 150, bubble.top + 40, { steps: 5 });
+  await page.mouse.move(field.left + 300, bubble.top + 56, { steps: 5 });
+  await page.mouse.up();
+  await page.keyboard.press('Control+c');
+  let selected = copied;
+  for (let i = 0; i < 20 && selected === copied; i++) {
+    await page.waitForTimeout(100);
+    selected = await page.evaluate(() => navigator.clipboard.readText());
+  }
+  assert.ok(selected.length >= 10 && s.messages[1].content.includes(selected), `selection copied: ${selected}`);
   assert.deepEqual(errors, []);
   await context.close();
 });
@@ -249,6 +268,9 @@ test('desktop at 2x: the field sits over the drawn input and the page draws cris
   const field = await fieldBox(page);
   assert.ok(field.width > 300 && field.height > 40, JSON.stringify(field));
   assert.ok(field.bottom < 900 && field.top > 600, 'the input is at the bottom of the chat');
+  await page.mouse.move(700, 400);
+  await page.mouse.wheel(0, 300);  // the wheel over the canvas: no console error per event
+  await page.mouse.wheel(0, -300);
   await page.keyboard.type('Crisp at 2x', { delay: 5 });
   await waitFor(page, (s) => s.draft === 'Crisp at 2x', { what: 'typed text' });
   await page.screenshot({ path: path.join(ARTIFACTS, 'desktop-2x.png') });

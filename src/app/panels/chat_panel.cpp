@@ -75,7 +75,17 @@ void DrawBubble(const DrawContext& ctx, const ChatMessage& m, float avail) {
     ImGui::SameLine();
     ImGui::TextDisabled("%s", TimeOfDay(ctx, m.timestamp).c_str());
   }
-  ImGui::TextUnformatted(m.content.c_str());
+  // The text can be selected by dragging across it (Ctrl/Cmd+C copies the selection, see App::Draw).
+  const TextSelection& sel = ctx.state.view.textSelection;
+  const bool holds = !m.id.empty() && sel.messageId == m.id;
+  int anchor = holds ? sel.anchor : -1;
+  int focus = holds ? sel.focus : -1;
+  bool textClicked = false;
+  if (widgets::SelectableText("##text", m.content, width - style.FramePadding.x * 3.0f, anchor, focus, &anchor, &focus,
+                              &textClicked) &&
+      !m.id.empty() && (!holds || anchor != sel.anchor || focus != sel.focus))
+    ctx.emit(SelectText{TextSelection{m.id, anchor, focus}});
+  if (textClicked && !sel.Empty()) ctx.emit(SelectText{});  // a click clears a selection
   bool copied = false;
   if (!user) {
     if (m.metrics) {
@@ -105,7 +115,7 @@ void DrawBubble(const DrawContext& ctx, const ChatMessage& m, float avail) {
   ImGui::PopID();
   if (copied) ImGui::SetClipboardText(MessageText(ctx.state.domain, m).c_str());
   // Clicking an answer highlights its logs in the retrieval panel; clicking it again clears the highlight.
-  else if (!user && ImGui::IsItemClicked()) ctx.emit(SelectMessage{selected ? "" : m.id});
+  else if (!user && (ImGui::IsItemClicked() || textClicked)) ctx.emit(SelectMessage{selected ? "" : m.id});
   if (!user && ImGui::IsItemHovered()) ImGui::SetMouseCursor(ImGuiMouseCursor_Hand);
 }
 
@@ -137,38 +147,6 @@ void DrawErrorBanner(const DrawContext& ctx, float width) {
   if (ImGui::Button("Dismiss")) ctx.emit(DismissError{});
   const ImVec4 bg(colors::kError.x, colors::kError.y, colors::kError.z, 0.12f);
   widgets::EndCard(bg, colors::kError, &colors::kError);
-}
-
-// One line of the field's text as laid out: the bytes [begin, end) of the draft, drawn at row `row`.
-struct FieldLine {
-  int begin = 0;
-  int end = 0;
-};
-
-// Word-wraps `text` the way the page's <textarea> does (same font, size and width): at spaces, a word longer than
-// the line broken where it overflows, and every newline starting a line.
-std::vector<FieldLine> WrapField(const ImFont* font, float size, const std::string& text, float width) {
-  std::vector<FieldLine> lines;
-  const char* const base = text.c_str();
-  const char* const stop = base + text.size();
-  const char* p = base;
-  while (true) {
-    const char* eol = static_cast<const char*>(std::memchr(p, '\n', static_cast<std::size_t>(stop - p)));
-    if (!eol) eol = stop;
-    const char* s = p;
-    do {
-      const char* wrap = width > 0.0f ? font->CalcWordWrapPositionA(size / font->FontSize, s, eol, width) : eol;
-      if (wrap <= s) wrap = s + 1 < eol ? s + 1 : eol;  // always advance
-      while (wrap < eol && (*wrap & 0xC0) == 0x80) ++wrap;  // never split a character
-      lines.push_back({static_cast<int>(s - base), static_cast<int>(wrap - base)});
-      s = wrap;
-      while (s < eol && *s == ' ') ++s;  // the spaces a line wraps at stay on the line before
-      if (s > wrap) lines.back().end = static_cast<int>(s - base);
-    } while (s < eol);
-    if (eol == stop) break;
-    p = eol + 1;
-  }
-  return lines;
 }
 
 // The chat input when the host owns the text (the page's <textarea> over this rectangle): draws its value, the
@@ -212,16 +190,16 @@ void DrawHostField(const DrawContext& ctx, ImVec2 size) {
     draw->AddText(font, fontSize, ImVec2(left, top), ImGui::GetColorU32(ImGuiCol_TextDisabled),
                   "Ask about billing, the API or our policies");
   }
-  const std::vector<FieldLine> lines = WrapField(font, fontSize, text, size.x - style.FramePadding.x * 2.0f);
+  const std::vector<widgets::TextLine> lines = widgets::WrapText(font, fontSize, text, size.x - style.FramePadding.x * 2.0f);
   const InputCaret& c = s.view.caret;
   const ImU32 textColor = ImGui::GetColorU32(ImGuiCol_Text);
   const ImU32 selectionColor = ImGui::GetColorU32(ImGuiCol_TextSelectedBg);
   const char* base = text.c_str();
-  const auto xAt = [&](const FieldLine& line, int offset) {
+  const auto xAt = [&](const widgets::TextLine& line, int offset) {
     return left + font->CalcTextSizeA(fontSize, FLT_MAX, 0.0f, base + line.begin, base + offset).x;
   };
   for (std::size_t i = 0; i < lines.size(); ++i) {
-    const FieldLine& line = lines[i];
+    const widgets::TextLine& line = lines[i];
     const float y = top + static_cast<float>(i) * fontSize;
     if (y + fontSize < clipMin.y || y > clipMax.y) continue;
     const int from = std::max(c.selectionStart, line.begin);
