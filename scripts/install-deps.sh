@@ -22,7 +22,8 @@ export DEBIAN_FRONTEND=noninteractive
 
 pkgs=(build-essential cmake pkg-config ca-certificates xz-utils dpkg-dev
       nlohmann-json3-dev libgtest-dev libgmock-dev libbenchmark-dev libcpp-httplib-dev
-      libsqlite3-dev libhiredis-dev redis-server libcli11-dev libglfw3-dev libgl-dev libssl-dev zlib1g-dev fonts-dejavu-core gzip)
+      libsqlite3-dev libhiredis-dev redis-server libcli11-dev libglfw3-dev libgl-dev libssl-dev zlib1g-dev fonts-dejavu-core gzip
+      libmd4c-dev)
 # The page's fallback glyphs (CJK, Hangul, emoji and other scripts), split per code-point page at build time.
 if [ "$WANT_WEB" = 1 ]; then
   pkgs+=(emscripten nodejs python3-fonttools fonts-droid-fallback fonts-nanum fonts-symbola)
@@ -86,6 +87,26 @@ if [ ! -f "$IMGUI_DIR/imgui.cpp" ]; then
   tar -xJf "$tarball" -C "$ROOT/build/_deps"
   cd "$ROOT"
   [ -f "$IMGUI_DIR/imgui.cpp" ] || { echo "install-deps: imgui sources not found after unpacking" >&2; exit 1; }
+fi
+
+# md4c for the page (the engine module parses markdown with it): the upstream tarball of Debian's source package,
+# fetched from the configured mirror and checked against the checksum in apt's signed Sources index.
+MD4C_DIR="$ROOT/build/_deps/md4c-release-0.5.2"
+if [ "$WANT_WEB" = 1 ] && [ ! -f "$MD4C_DIR/src/md4c.c" ]; then
+  mkdir -p "$ROOT/build/_deps/md4c-src"
+  orig_line() { apt-get source --print-uris md4c/trixie 2>/dev/null | grep "orig.tar" | head -n1; }
+  line=$(orig_line)
+  if [ -z "$line" ]; then $SUDO apt-get update -qq; line=$(orig_line); fi
+  [ -n "$line" ] || { echo "install-deps: md4c/trixie is not in apt's source index" >&2; exit 1; }
+  uri=$(echo "$line" | awk '{print $1}' | tr -d "'")
+  name=$(echo "$line" | awk '{print $2}')
+  sum=$(echo "$line" | awk '{print $4}')
+  if [ ! -f "$ROOT/build/_deps/md4c-src/$name" ]; then
+    /usr/lib/apt/apt-helper download-file "$uri" "$ROOT/build/_deps/md4c-src/$name" "$sum" >/dev/null 2>&1 ||
+      { echo "install-deps: could not download $name (or its checksum did not match)" >&2; exit 1; }
+  fi
+  tar -xzf "$ROOT/build/_deps/md4c-src/$name" -C "$ROOT/build/_deps"
+  [ -f "$MD4C_DIR/src/md4c.c" ] || { echo "install-deps: md4c sources not found after unpacking" >&2; exit 1; }
 fi
 
 if [ "$WANT_TEST" = 1 ]; then
