@@ -315,6 +315,9 @@ void Frame(void*) {
   glClear(GL_COLOR_BUFFER_BIT);
   ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
   host.frameStats.Drawn(drawn - start, emscripten_get_now() - drawn);
+  // ImGui takes queued input a little per frame (a press and its release in different frames, one wheel step per
+  // frame): keep drawing until the queue is empty, or a glide's wheel steps would hold back a later tap.
+  if (!ImGui::GetCurrentContext()->InputEventsQueue.empty()) host.activeFrames = std::max(host.activeFrames, 1);
   oai_notify_frame();
   if (!host.firstFrameDrawn) {
     host.firstFrameDrawn = true;

@@ -8,6 +8,7 @@ the first font that covers most of it (sources in priority order); index.json li
 never asks for one that does not exist.
 
 usage: split_fallback_fonts.py OUTPUT_DIR FONT [FONT ...]
+       split_fallback_fonts.py --ui-font OUTPUT FONT   (the UI font cut to the atlas's ranges: what the first frame needs)
 """
 import json
 import multiprocessing
@@ -45,7 +46,24 @@ def write_page(job):
     return '%x' % page, len(cps)
 
 
+def ui_font(out_path, font_path):
+    options = subset.Options()
+    options.layout_features = ['kern']
+    options.hinting = False
+    options.name_IDs = [0, 1, 2, 3, 4, 5, 6]  # keeps the licence notice's pointers (copyright, family, version)
+    options.notdef_outline = True
+    options.drop_tables += ['FFTM']
+    font = TTFont(font_path, lazy=True)
+    sub = subset.Subsetter(options)
+    sub.populate(unicodes=[cp for lo, hi in SHIPPED for cp in range(max(lo, 0x20), hi + 1)])
+    sub.subset(font)
+    font.save(out_path)
+
+
 def main():
+    if sys.argv[1] == '--ui-font':
+        ui_font(sys.argv[2], sys.argv[3])
+        return
     out_dir, fonts = sys.argv[1], sys.argv[2:]
     os.makedirs(out_dir, exist_ok=True)
     cmaps = []

@@ -312,9 +312,9 @@ TEST_F(UiTest, DraggingAcrossAnAnswerSelectsTextAndCtrlCCopiesIt) {
   ui.Frame(3);
   const ChatMessage& answer = app.GetState().domain.messages.at(1);
   // Both messages' texts are "##text" items; the answer's is on the left (the question is right-aligned).
-  const std::vector<RecordedItem> texts = ui.FindItems("##text");
+  const std::vector<testing::RecordedItem> texts = ui.FindItems("##text");
   ASSERT_EQ(texts.size(), 2u);
-  const RecordedItem* text = texts[0].min.x < texts[1].min.x ? &texts[0] : &texts[1];
+  const testing::RecordedItem* text = texts[0].min.x < texts[1].min.x ? &texts[0] : &texts[1];
   const float y = text->min.y + 4.0f;
   ui.Drag(ImVec2(text->min.x + 1.0f, y), ImVec2(text->max.x - 1.0f, y));
   const TextSelection& sel = app.GetState().view.textSelection;

@@ -220,19 +220,29 @@ test('a phone: tap to type, tap Send, drag to scroll with momentum, long press t
   assert.ok(pixelChange(before, after, region) > 0.05, 'what is on screen moved');
   await page.screenshot({ path: path.join(ARTIFACTS, 'phone.png') });
 
-  // A long press on an answer offers Copy; a tap on it copies.
-  await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: [{ x: 120, y: 400 }] });
+  // A long press on an answer offers Copy; a tap on it copies. (The browser's clipboard outlives a test: empty it.)
+  await page.evaluate(() => navigator.clipboard.writeText(''));
+  const shot = decodePng(await page.screenshot());
+  let bar = null;  // an answer's accent bar (its agent's colour) at the chat's left edge
+  for (const colour of [BILLING_GREEN, [0x3B, 0x82, 0xF6], [0xA8, 0x55, 0xF7]]) {
+    bar = bar || findColour(shot, colour, { x0: 6, x1: 16, y0: 90, y1: field.top - 10 });
+  }
+  assert.ok(bar, 'an answer is on screen');
+  const press = { x: 80, y: Math.round((bar.y0 + bar.y1) / 2) };
+  await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: [press] });
   await page.waitForTimeout(700);
   await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
   await page.waitForTimeout(200);
-  await page.touchscreen.tap(120 + 30, 400 + 12);
+  await page.screenshot({ path: path.join(ARTIFACTS, 'phone-menu.png') });
+  await page.touchscreen.tap(press.x + 30, press.y + 12);
   let copied = '';
   for (let i = 0; i < 20 && !copied; i++) {
     await page.waitForTimeout(100);
     copied = await page.evaluate(() => navigator.clipboard.readText());
   }
   const st = await appState(page);
-  assert.ok(st.messages.some((m) => copied.startsWith(m.content)), `long press copied a message: ${copied.slice(0, 80)}`);
+  assert.ok(st.messages.some((m) => m.role === 'assistant' && copied.startsWith(m.content) && copied.includes('Sources:')),
+    `long press copied an answer: ${copied.slice(0, 80)}`);
   assert.deepEqual(errors, []);
   await context.close();
 });

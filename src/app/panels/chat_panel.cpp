@@ -85,6 +85,8 @@ void DrawBubble(const DrawContext& ctx, const ChatMessage& m, float avail) {
                               &textClicked) &&
       !m.id.empty() && (!holds || anchor != sel.anchor || focus != sel.focus))
     ctx.emit(SelectText{TextSelection{m.id, anchor, focus}});
+  // A press on the text belongs to the text (a drag selects; a click without a drag is reported on release).
+  const bool textHeld = ImGui::IsItemActive() || ImGui::IsItemDeactivated();
   if (textClicked && !sel.Empty()) ctx.emit(SelectText{});  // a click clears a selection
   bool copied = false;
   if (!user) {
@@ -115,7 +117,7 @@ void DrawBubble(const DrawContext& ctx, const ChatMessage& m, float avail) {
   ImGui::PopID();
   if (copied) ImGui::SetClipboardText(MessageText(ctx.state.domain, m).c_str());
   // Clicking an answer highlights its logs in the retrieval panel; clicking it again clears the highlight.
-  else if (!user && (ImGui::IsItemClicked() || textClicked)) ctx.emit(SelectMessage{selected ? "" : m.id});
+  else if (!user && ((ImGui::IsItemClicked() && !textHeld) || textClicked)) ctx.emit(SelectMessage{selected ? "" : m.id});
   if (!user && ImGui::IsItemHovered()) ImGui::SetMouseCursor(ImGuiMouseCursor_Hand);
 }
 
