@@ -1,6 +1,8 @@
 // ApplyTheme(): ImGui colours and sizes for the dark theme, scaled for the display; colour lookups for agents/statuses.
 #include "app/theme.h"
 
+#include <algorithm>
+#include <cmath>
 #include <cstdlib>
 
 #include "model/agents.h"
@@ -45,6 +47,42 @@ const char* StatusLabel(AgentStatus status) {
     case AgentStatus::Complete: return "COMPLETE";
   }
   return "?";
+}
+
+ImVec4 Over(const ImVec4& top, const ImVec4& bottom) {
+  const float a = top.w;
+  return ImVec4(top.x * a + bottom.x * (1 - a), top.y * a + bottom.y * (1 - a), top.z * a + bottom.z * (1 - a), 1.f);
+}
+
+double RelativeLuminance(const ImVec4& c) {
+  const auto channel = [](double v) { return v <= 0.04045 ? v / 12.92 : std::pow((v + 0.055) / 1.055, 2.4); };
+  return 0.2126 * channel(c.x) + 0.7152 * channel(c.y) + 0.0722 * channel(c.z);
+}
+
+double ContrastRatio(const ImVec4& a, const ImVec4& b) {
+  const double la = RelativeLuminance(a), lb = RelativeLuminance(b);
+  return (std::max(la, lb) + 0.05) / (std::min(la, lb) + 0.05);
+}
+
+ImVec4 ReadableOn(const ImVec4& color, const ImVec4& background) {
+  ImVec4 c(color.x, color.y, color.z, 1.f);
+  for (int i = 0; i < 20 && ContrastRatio(c, background) < kMinTextContrast; ++i) {
+    c = ImVec4(c.x + (1.f - c.x) * 0.1f, c.y + (1.f - c.y) * 0.1f, c.z + (1.f - c.z) * 0.1f, 1.f);
+  }
+  return c;
+}
+
+ImVec4 BadgeTextColor(const ImVec4& hue) { return ReadableOn(hue, BadgeBackground(hue, colors::kPanel)); }
+ImVec4 CardTextColor(const ImVec4& hue) { return ReadableOn(hue, colors::kPanel); }
+
+ImVec4 UserBubbleBackground(bool pending) {
+  // Opaque, so text contrast is the same wherever the bubble is drawn.
+  return Over(ImVec4(colors::kUserBubble.x, colors::kUserBubble.y, colors::kUserBubble.z, pending ? 0.35f : 0.6f),
+              colors::kBackground);
+}
+
+ImVec4 BadgeBackground(const ImVec4& color, const ImVec4& card) {
+  return Over(ImVec4(color.x, color.y, color.z, 0.18f), card);
 }
 
 void ApplyTheme(float scale) {

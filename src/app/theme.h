@@ -18,6 +18,25 @@ ImVec4 StatusColor(AgentStatus status);
 const char* StatusLabel(AgentStatus status);  // "IDLE", "ROUTING", ...
 ImVec4 StrategyColor(Strategy strategy);       // the strategy badge
 
+// [SECTION] Contrast (WCAG 2.x)
+
+// `top` drawn over an opaque `bottom` (top's alpha blends them); the result is opaque.
+ImVec4 Over(const ImVec4& top, const ImVec4& bottom);
+double RelativeLuminance(const ImVec4& color);  // of an opaque sRGB colour, 0 (black) .. 1 (white)
+double ContrastRatio(const ImVec4& a, const ImVec4& b);  // 1 .. 21, order does not matter
+inline constexpr double kMinTextContrast = 4.5;  // WCAG AA for normal text
+// `color` lightened towards white just enough to read at kMinTextContrast on `background` (unchanged when it already
+// does): agent and status colours as text keep their hue.
+ImVec4 ReadableOn(const ImVec4& color, const ImVec4& background);
+// What the panels draw coloured text with: a badge's label (on its tint over a card) and a hue as plain text on a
+// card (agent names, log statuses).
+ImVec4 BadgeTextColor(const ImVec4& hue);
+ImVec4 CardTextColor(const ImVec4& hue);
+// A user message's bubble: the user colour over the chat's background (lighter while it is still being sent).
+ImVec4 UserBubbleBackground(bool pending);
+// A badge's background: its colour at 18% over the card it sits on.
+ImVec4 BadgeBackground(const ImVec4& color, const ImVec4& card);
+
 namespace colors {
 inline const ImVec4 kBackground = ImVec4(0x0F / 255.f, 0x17 / 255.f, 0x2A / 255.f, 1.f);  // #0F172A
 inline const ImVec4 kPanel = ImVec4(0x1E / 255.f, 0x29 / 255.f, 0x3B / 255.f, 1.f);       // #1E293B

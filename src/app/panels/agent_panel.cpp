@@ -14,7 +14,7 @@ void DrawCard(const AgentCard& card, float width) {
   const ImVec4 accent = HexColor(card.agent.color);
   widgets::BeginCard(ToString(card.agent.id), width);
 
-  ImGui::PushStyleColor(ImGuiCol_Text, accent);
+  ImGui::PushStyleColor(ImGuiCol_Text, CardTextColor(accent));
   ImGui::TextUnformatted(card.agent.name.c_str());
   ImGui::PopStyleColor();
   ImGui::SameLine();

@@ -63,7 +63,10 @@ void DrawBubble(const DrawContext& ctx, const ChatMessage& m, float avail) {
   std::optional<ImVec4> accent;
   widgets::BeginCard(m.id.c_str(), width);
   if (user) {
-    ImGui::TextDisabled("You  %s%s", TimeOfDay(ctx, m.timestamp).c_str(), m.pending ? "  sending..." : "");
+    // Muted, but readable on the blue bubble.
+    ImGui::PushStyleColor(ImGuiCol_Text, ReadableOn(colors::kTextMuted, UserBubbleBackground(m.pending)));
+    ImGui::Text("You  %s%s", TimeOfDay(ctx, m.timestamp).c_str(), m.pending ? "  sending..." : "");
+    ImGui::PopStyleColor();
   } else {
     const AgentId agent = m.agent.value_or(AgentId::Orchestrator);
     accent = HexColor(ctx.state.domain.Card(agent).agent.color);
@@ -100,9 +103,7 @@ void DrawBubble(const DrawContext& ctx, const ChatMessage& m, float avail) {
     copied = ImGui::SmallButton("Copy");
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("Copy the answer and its sources");
   }
-  const ImVec4 background = user ? ImVec4(colors::kUserBubble.x, colors::kUserBubble.y, colors::kUserBubble.z,
-                                          m.pending ? 0.35f : 0.6f)
-                                 : colors::kPanel;
+  const ImVec4 background = user ? UserBubbleBackground(m.pending) : colors::kPanel;
   const ImVec4 border = selected ? colors::kCyan : colors::kBorder;
   widgets::EndCard(background, border, accent ? &*accent : nullptr);
 

@@ -251,7 +251,7 @@ void DrawLogCard(const DrawContext& ctx, const LogEntry& entry, bool highlighted
   widgets::Badge(TypeLabel(log.Type()), typeColor);
   ImGui::SameLine();
   ImGui::TextUnformatted(log.title.c_str());
-  ImGui::PushStyleColor(ImGuiCol_Text, LogStatusColor(log.status));
+  ImGui::PushStyleColor(ImGuiCol_Text, CardTextColor(LogStatusColor(log.status)));
   ImGui::TextUnformatted(ToString(log.status));
   ImGui::PopStyleColor();
   if (log.timestamp.size() >= 19) {

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <cstring>
 
+#include "app/theme.h"
 #include "imgui_internal.h"  // LogRenderedText: selectable text reaches ImGui's log like any text
 
 namespace oai::app::widgets {
@@ -23,7 +24,8 @@ void Badge(const char* text, const ImVec4& color) {
   dl->AddRect(pos, ImVec2(pos.x + size.x, pos.y + size.y), ImGui::GetColorU32(ImVec4(color.x, color.y, color.z, 0.6f)),
               size.y * 0.5f);
   ImGui::SetCursorScreenPos(ImVec2(pos.x + pad.x, pos.y + pad.y));
-  ImGui::PushStyleColor(ImGuiCol_Text, color);
+  // The label in the badge's hue, light enough to read on its tint over a card (WCAG AA).
+  ImGui::PushStyleColor(ImGuiCol_Text, BadgeTextColor(color));
   ImGui::TextUnformatted(text);
   ImGui::PopStyleColor();
   ImGui::SetCursorScreenPos(pos);
