@@ -81,6 +81,9 @@ struct RequestInputFocus {};  // e.g. Enter pressed on a draft that cannot be se
 struct SelectMessage {
   std::string messageId;  // "" clears the selection
 };
+struct ToggleDetails {
+  std::string messageId;  // shows or hides the answer's metrics
+};
 struct SelectText {
   TextSelection selection;  // an empty messageId clears it
 };
@@ -98,7 +101,7 @@ struct SelectTab {
 using Action = std::variant<SendRequested, ChatSucceeded, ChatFailed, RetryRequested, DismissError, RetryHealthCheck,
                             SessionStarted,
                             SessionLoaded, SessionLoadFailed, NewChat, HealthReceived, AgentsReceived, DraftChanged,
-                            InputFocusChanged, InputScrolled, SubmitDraft, FocusInputHandled, RequestInputFocus, SelectMessage, SelectText, SetLogFilter, TogglePanel, SelectTab>;
+                            InputFocusChanged, InputScrolled, SubmitDraft, FocusInputHandled, RequestInputFocus, SelectMessage, SelectText, ToggleDetails, SetLogFilter, TogglePanel, SelectTab>;
 
 // [SECTION] Effects: commands the App executes after reducing (network, storage)
 

@@ -305,6 +305,7 @@ void Apply(State& s, const NewChat& a, Effects& fx) {
   ClearDraft(s.view);
   s.view.selectedMessageId.clear();
   s.view.textSelection = {};
+  s.view.detailsOpen.clear();
   s.view.focusInputRequested = true;
   fx.push_back(SaveSessionId{d.sessionId});
 }
@@ -369,6 +370,12 @@ void Apply(State& s, const SubmitDraft& a, Effects& fx) {
 void Apply(State& s, const FocusInputHandled&, Effects&) { s.view.focusInputRequested = false; }
 void Apply(State& s, const RequestInputFocus&, Effects&) { s.view.focusInputRequested = true; }
 void Apply(State& s, const SelectMessage& a, Effects&) { s.view.selectedMessageId = a.messageId; }
+void Apply(State& s, const ToggleDetails& a, Effects&) {
+  auto& open = s.view.detailsOpen;
+  const auto it = std::find(open.begin(), open.end(), a.messageId);
+  if (it != open.end()) open.erase(it);
+  else if (!a.messageId.empty()) open.push_back(a.messageId);
+}
 void Apply(State& s, const SelectText& a, Effects&) {
   const auto& messages = s.domain.messages;
   const auto it = std::find_if(messages.begin(), messages.end(),

@@ -124,6 +124,7 @@ struct ViewState {
   bool focusInputRequested = true;  // focus the input when the page opens
   std::string selectedMessageId;
   TextSelection textSelection;
+  std::vector<std::string> detailsOpen;  // answers whose metrics (tokens, cost, latency) are shown
   std::optional<LogType> logTypeFilter;  // nullopt = all types
   std::string logTextFilter;
   bool agentsCollapsed = false;

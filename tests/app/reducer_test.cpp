@@ -433,4 +433,13 @@ TEST_F(ReducerTest, TextSelectionIsClampedToItsMessageAndClearedForUnknownOnes) 
   EXPECT_TRUE(state.view.textSelection.Empty());
 }
 
+TEST_F(ReducerTest, DetailsToggleOpensAndClosesPerAnswer) {
+  Reduce(state, ToggleDetails{"a"});
+  Reduce(state, ToggleDetails{"b"});
+  Reduce(state, ToggleDetails{"a"});
+  EXPECT_EQ(state.view.detailsOpen, std::vector<std::string>{"b"});
+  Reduce(state, NewChat{"7b1d6f4e-2a9c-4e3b-8d5f-1c2b3a4d5e6f"});
+  EXPECT_TRUE(state.view.detailsOpen.empty());
+}
+
 }  // namespace oai::app

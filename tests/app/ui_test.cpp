@@ -327,4 +327,19 @@ TEST_F(UiTest, DraggingAcrossAnAnswerSelectsTextAndCtrlCCopiesIt) {
   EXPECT_EQ(app.GetState().view.selectedMessageId, "");  // a drag is not a click: the log highlight stays as it was
 }
 
+TEST_F(UiTest, AnAnswerShowsItsMetricsOnlyOnRequestAndUnpricedModelsReadFree) {
+  app.Dispatch(SendRequested{"How much does the Pro plan cost?", ""});
+  HeadlessUi ui(app);
+  ui.Frame(3);
+  ASSERT_TRUE(ui.HasItem("Details"));
+  EXPECT_FALSE(ui.HasText("412 tokens  ·"));  // the customer's view: no metrics line under every answer
+  ui.Click("Details");
+  EXPECT_TRUE(ui.HasText("412 tokens  ·"));
+  EXPECT_TRUE(ui.HasItem("Hide details"));
+  ui.Click("Hide details");
+  EXPECT_FALSE(ui.HasText("412 tokens  ·"));
+  // The orchestrator's router has no price: its card says so instead of "$0.0000".
+  EXPECT_TRUE(ui.HasText("free (local router)"));
+}
+
 }  // namespace oai::app

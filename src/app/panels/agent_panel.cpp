@@ -33,7 +33,7 @@ void DrawCard(const AgentCard& card, float width) {
   ImGui::SameLine();
   ImGui::TextDisabled("Cost");
   ImGui::SameLine();
-  ImGui::TextUnformatted(widgets::FormatCost(card.sessionCost).c_str());
+  ImGui::TextUnformatted(widgets::FormatCostOf(card.sessionCost, card.agent.model).c_str());
 
   ImGui::TextDisabled("Latency");
   ImGui::SameLine();

@@ -55,7 +55,11 @@ void DrawBubble(const DrawContext& ctx, const ChatMessage& m, float avail) {
   const bool user = m.role == MessageRole::User;
   const float maxWidth = std::min(avail * 0.82f, 720.0f * ctx.scale);
   const ImVec2 textSize = ImGui::CalcTextSize(m.content.c_str(), nullptr, false, maxWidth - 3.0f * pad);
-  const float minWidth = user ? 80.0f * ctx.scale : std::min(maxWidth, 300.0f * ctx.scale);
+  // A user bubble is at least as wide as its sender line ("You  10:27 PM"), so that line never wraps.
+  const float senderWidth =
+      ImGui::CalcTextSize(("You  " + TimeOfDay(ctx, m.timestamp) + (m.pending ? "  sending..." : "")).c_str()).x;
+  const float minWidth = user ? std::min(maxWidth, std::max(80.0f * ctx.scale, senderWidth + 3.0f * pad + 1.0f))
+                              : std::min(maxWidth, 300.0f * ctx.scale);
   const float width = std::clamp(textSize.x + 3.0f * pad + 1.0f, minWidth, maxWidth);
   if (user) ImGui::SetCursorPosX(ImGui::GetCursorPosX() + std::max(0.0f, avail - width));
 
@@ -93,15 +97,22 @@ void DrawBubble(const DrawContext& ctx, const ChatMessage& m, float avail) {
   if (textClicked && !sel.Empty()) ctx.emit(SelectText{});  // a click clears a selection
   bool copied = false;
   if (!user) {
-    if (m.metrics) {
-      const ChatMetrics& mt = *m.metrics;
-      ImGui::TextDisabled("%s tokens  %s  %s%s", widgets::FormatTokens(mt.tokensUsed).c_str(),
-                          widgets::FormatCost(mt.cost).c_str(), widgets::FormatLatency(mt.latency).c_str(),
-                          mt.cache_status == CacheStatus::Hit ? "  cache hit" : "");
-      ImGui::SameLine();
-    }
+    // The customer's view: the answer, Copy, and its metrics only on request (the side panels are the inspector).
     copied = ImGui::SmallButton("Copy");
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("Copy the answer and its sources");
+    if (m.metrics && !m.id.empty()) {
+      const auto& open = ctx.state.view.detailsOpen;
+      const bool showing = std::find(open.begin(), open.end(), m.id) != open.end();
+      ImGui::SameLine();
+      if (ImGui::SmallButton(showing ? "Hide details" : "Details")) ctx.emit(ToggleDetails{m.id});
+      if (showing) {
+        const ChatMetrics& mt = *m.metrics;
+        const std::string model = ctx.state.domain.Card(m.agent.value_or(AgentId::Orchestrator)).agent.model;
+        ImGui::TextDisabled("%s tokens  ·  %s  ·  %s%s", widgets::FormatTokens(mt.tokensUsed).c_str(),
+                            widgets::FormatCostOf(mt.cost, model).c_str(), widgets::FormatLatency(mt.latency).c_str(),
+                            mt.cache_status == CacheStatus::Hit ? "  ·  cache hit" : "");
+      }
+    }
   }
   const ImVec4 background = user ? UserBubbleBackground(m.pending) : colors::kPanel;
   const ImVec4 border = selected ? colors::kCyan : colors::kBorder;
@@ -322,7 +333,7 @@ void DrawChatPanel(const DrawContext& ctx) {
     const auto estimate = [&] {
       const float wrap = std::min(avail * 0.82f, 720.0f * ctx.scale) - 3.0f * style.FramePadding.x;
       const float text = ImGui::CalcTextSize(m.content.c_str(), nullptr, false, wrap).y;
-      return text + line * (m.metrics ? 2.0f : 1.0f) + style.FramePadding.x + style.ItemSpacing.y * 3.0f;
+      return text + line * (m.role == MessageRole::Assistant ? 2.0f : 1.0f) + style.FramePadding.x + style.ItemSpacing.y * 3.0f;
     };
     if (list.Begin(id, estimate)) {
       DrawBubble(ctx, m, avail);

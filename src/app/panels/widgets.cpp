@@ -117,6 +117,13 @@ void VirtualList::Finish() {
   ImGui::Dummy(ImVec2(1.0f, 0.0f));
 }
 
+std::string FormatCostOf(double dollars, const std::string& model) {
+  if (dollars > 0.0) return FormatCost(dollars);
+  if (model.rfind("extractive", 0) == 0) return "free (extractive)";
+  if (model.rfind("router", 0) == 0) return "free (local router)";
+  return model.empty() || model == "cache" ? "free" : FormatCost(dollars);
+}
+
 std::string FormatCost(double dollars) {
   char buf[32];
   std::snprintf(buf, sizeof buf, dollars != 0.0 && std::fabs(dollars) < 0.01 ? "$%.5f" : "$%.4f", dollars);

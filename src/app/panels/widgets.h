@@ -87,6 +87,8 @@ bool SelectableText(const char* id, const std::string& text, float width, int an
                     int* focusOut, bool* clicked);
 
 std::string FormatCost(double dollars);       // "$0.0012"
+// A cost as a customer reads it: "free (extractive)" when the model that produced it has no price, else FormatCost.
+std::string FormatCostOf(double dollars, const std::string& model);
 std::string FormatTokens(long long tokens);   // "1,234"
 std::string FormatLatency(double ms);         // "45 ms", "1.20 s"
 // At most `maxBytes` bytes of UTF-8 text, cut on a character boundary, with "..." when something was cut.
