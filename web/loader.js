@@ -76,8 +76,24 @@
         e.preventDefault();
         field.value = '';
         field.dispatchEvent(new Event('input'));
+      } else {
+        // The app's shortcuts, which Emscripten's GLFW does not see from here (App::HandleShortcuts has the list).
+        var code = key === 'escape' ? 6
+                 : mod && key === 'l' ? 4
+                 : mod && key === '/' ? 5
+                 : (mod || e.altKey) && e.code === 'Digit1' ? 1
+                 : (mod || e.altKey) && e.code === 'Digit2' ? 2
+                 : (mod || e.altKey) && e.code === 'Digit3' ? 3 : 0;
+        if (code && Module['_orchestratai_shortcut']) {
+          e.preventDefault();
+          Module['_orchestratai_shortcut'](code);
+        }
       }
       return;
+    }
+    // Keys the browser would take for itself (the address bar, its own menus) go to the app instead.
+    if (e.type === 'keydown' && ((mod && (key === 'l' || key === '/')) || (e.altKey && /^Digit[123]$/.test(e.code)))) {
+      e.preventDefault();
     }
     if (e.type !== 'keydown' || field.hidden) return;
     var printable = key.length > 0 && [...e.key].length === 1 && key !== ' ' && !mod && !e.altKey;

@@ -150,6 +150,13 @@ mergeInto(LibraryManager.library, {
     if (!field || field.hidden || document.activeElement === field) return;
     field.focus({preventScroll: true});
   },
+  oai_field_blur: function() {
+    var field = Module.oaiField;
+    if (field && document.activeElement === field) {
+      field.blur();
+      Module['canvas'].focus({preventScroll: true});
+    }
+  },
   // 1 when the primary pointer is a finger: Return then starts a new line and the Send button sends.
   oai_field_touch_primary: function() {
     try { return window.matchMedia('(pointer: coarse)').matches ? 1 : 0; } catch (e) { return 0; }

@@ -49,6 +49,7 @@ void oai_field_place(double x, double y, double width, double height, double pad
 void oai_field_hide();
 void oai_field_set_text(const char* text);
 void oai_field_focus();
+void oai_field_blur();
 int oai_field_touch_primary();
 char* oai_local_time(const char* iso);
 void oai_clipboard_write(const char* text);
@@ -82,6 +83,7 @@ class DomTextField final : public oai::app::TextField {
   }
   void SetText(const std::string& text) override { oai_field_set_text(text.c_str()); }
   void Focus() override { oai_field_focus(); }
+  void Blur() override { oai_field_blur(); }
   std::string Hint() const override {
     // On a phone or tablet the keyboard's Return makes a new line; the Send button sends.
     return oai_field_touch_primary() ? "Tap Send to send; Return starts a new line"
@@ -389,6 +391,22 @@ extern "C" EMSCRIPTEN_KEEPALIVE void orchestratai_field_scroll(double y) {
   DispatchNow(oai::app::InputScrolled{static_cast<float>(y)});
 }
 extern "C" EMSCRIPTEN_KEEPALIVE void orchestratai_field_submit() { DispatchNow(oai::app::SubmitDraft{}); }
+
+// Shortcuts pressed while the text field has the focus (web/loader.js keeps those keys from Emscripten's GLFW):
+// 1, 2, 3 the panels; 4 clear the conversation (asks first); 5 the shortcut list; 6 Esc on an empty field.
+extern "C" EMSCRIPTEN_KEEPALIVE void orchestratai_shortcut(int code) {
+  using namespace oai::app;
+  switch (code) {
+    case 1: DispatchNow(ShowPanel{Tab::Agents}); break;
+    case 2: DispatchNow(ShowPanel{Tab::Chat}); break;
+    case 3: DispatchNow(ShowPanel{Tab::Logs}); break;
+    case 4: DispatchNow(ClearRequested{}); break;
+    case 5: DispatchNow(ToggleShortcutHelp{}); break;
+    case 6: DispatchNow(CloseOverlay{}); break;
+    default: break;
+  }
+  oai_wake();
+}
 
 // The in-page engine module answered a request (shell/web/library_oai.js, oai_engine_send). The strings are the
 // page's; they stay valid during the call.

@@ -81,6 +81,19 @@ struct RequestInputFocus {};  // e.g. Enter pressed on a draft that cannot be se
 struct SelectMessage {
   std::string messageId;  // "" clears the selection
 };
+// [SECTION] Keyboard (Esc, Ctrl/Cmd+K, Ctrl/Cmd+L, Ctrl+1/2/3, Ctrl+/)
+
+struct ToggleShortcutHelp {};
+struct CloseOverlay {};      // Esc: closes the dialog that is open, if any
+struct ClearInput {};        // Esc with no dialog open
+struct ClearRequested {};    // Ctrl/Cmd+L: asks for confirmation
+struct ClearConfirmed {
+  std::string sessionId;  // the fresh conversation's id; App::Update makes one when empty
+};
+struct ShowPanel {
+  Tab tab;  // Agents, Chat or Logs: shown (expanded in the wide layout, the tab in the narrow one)
+};
+
 struct ToggleDetails {
   std::string messageId;  // shows or hides the answer's metrics
 };
@@ -101,7 +114,8 @@ struct SelectTab {
 using Action = std::variant<SendRequested, ChatSucceeded, ChatFailed, RetryRequested, DismissError, RetryHealthCheck,
                             SessionStarted,
                             SessionLoaded, SessionLoadFailed, NewChat, HealthReceived, AgentsReceived, DraftChanged,
-                            InputFocusChanged, InputScrolled, SubmitDraft, FocusInputHandled, RequestInputFocus, SelectMessage, SelectText, ToggleDetails, SetLogFilter, TogglePanel, SelectTab>;
+                            InputFocusChanged, InputScrolled, SubmitDraft, FocusInputHandled, RequestInputFocus, SelectMessage, SelectText, ToggleDetails, ToggleShortcutHelp, CloseOverlay,
+                            ClearInput, ClearRequested, ClearConfirmed, ShowPanel, SetLogFilter, TogglePanel, SelectTab>;
 
 // [SECTION] Effects: commands the App executes after reducing (network, storage)
 
@@ -118,7 +132,10 @@ struct SaveSessionId {
   std::string sessionId;
 };
 struct LoadAgents {};
+struct DeleteSession {
+  std::string sessionId;
+};
 
-using Effect = std::variant<PostChat, LoadSession, CheckHealth, SaveSessionId, LoadAgents>;
+using Effect = std::variant<PostChat, LoadSession, CheckHealth, SaveSessionId, LoadAgents, DeleteSession>;
 
 }  // namespace oai::app

@@ -101,13 +101,19 @@ bool App::Update() {
         retry->timestamp = NowIso8601();
       if (auto* fresh = std::get_if<NewChat>(&action); fresh && fresh->sessionId.empty())
         fresh->sessionId = NewUuidV4();
+      if (auto* cleared = std::get_if<ClearConfirmed>(&action); cleared && cleared->sessionId.empty())
+        cleared->sessionId = NewUuidV4();
       if (auto* health = std::get_if<HealthReceived>(&action); health && (health->health || health->error))
         health->backend = m_services.backendKind ? m_services.backendKind() : BackendKind::Server;
       const bool viewOnly = std::holds_alternative<DraftChanged>(action) ||
                             std::holds_alternative<InputFocusChanged>(action) ||
                             std::holds_alternative<InputScrolled>(action) ||
                             std::holds_alternative<FocusInputHandled>(action) ||
-                            std::holds_alternative<RequestInputFocus>(action);
+                            std::holds_alternative<RequestInputFocus>(action) ||
+                            std::holds_alternative<SelectText>(action) || std::holds_alternative<ToggleDetails>(action) ||
+                            std::holds_alternative<ToggleShortcutHelp>(action) ||
+                            std::holds_alternative<CloseOverlay>(action) || std::holds_alternative<ClearInput>(action) ||
+                            std::holds_alternative<ClearRequested>(action) || std::holds_alternative<ShowPanel>(action);
       for (const Effect& effect : Reduce(m_state, action)) RunEffect(effect);
       if (!viewOnly) ++m_contentRevision;
       changed = true;
@@ -148,6 +154,9 @@ struct App::EffectRunner {
   void operator()(const SaveSessionId& save) const {
     if (app.m_services.storage) app.m_services.storage->Set(kSessionStorageKey, save.sessionId);
   }
+  void operator()(const DeleteSession& del) const {
+    app.m_client.DeleteSession(del.sessionId, [](ApiResult<bool>) {});  // best effort: the page has moved on already
+  }
   void operator()(const LoadAgents&) const {
     // Optional: older servers have no /api/agents; the cards then keep the built-in registry.
     app.m_client.GetAgents([inbox = inbox](ApiResult<std::vector<Agent>> r) {
@@ -181,14 +190,89 @@ void App::Draw() {
   if (viewport->WorkSize.x / m_scale < kNarrowBreakpoint) DrawNarrow(ctx, bodyHeight);
   else DrawWide(ctx, bodyHeight);
   panels::DrawStatusFooter(ctx);
+  // The dialogs open from the root window, last, so everything else is drawn (and logged, for the tests) before.
+  DrawOverlays(ctx);
+  HandleShortcuts(ctx);
   ImGui::End();
-  // Ctrl/Cmd+C copies the text selected in a message (ImGui's own inputs copy their own selection).
+  if (m_services.textField && m_state.view.overlay != ViewState::Overlay::None) m_services.textField->Blur();
+  if (m_services.textField) m_services.textField->FrameDone();
+}
+
+// The keyboard, where ImGui has it (the desktop build; the page's canvas when the text field does not have the focus:
+// the page forwards the same keys from its field, see web/loader.js): Esc, Ctrl/Cmd+K, Ctrl/Cmd+L, Ctrl/Cmd+C,
+// Ctrl+1/2/3 (Alt+1/2/3 too: browsers keep Ctrl+number for their tabs), Ctrl/Cmd+/.
+void App::HandleShortcuts(const panels::DrawContext& ctx) {
   const ImGuiIO& io = ImGui::GetIO();
-  if ((io.KeyCtrl || io.KeySuper) && ImGui::IsKeyPressed(ImGuiKey_C, false) && !io.WantTextInput) {
+  const bool mod = io.KeyCtrl || io.KeySuper;
+  const auto pressed = [](ImGuiKey key) { return ImGui::IsKeyPressed(key, false); };
+  if (pressed(ImGuiKey_Escape)) {
+    if (m_state.view.overlay != ViewState::Overlay::None) ctx.emit(CloseOverlay{});
+    else if (!io.WantTextInput) ctx.emit(ClearInput{});
+  }
+  if (!mod && !io.KeyAlt) return;
+  if (mod && pressed(ImGuiKey_C) && !io.WantTextInput) {  // copies the text selected in a message
     const std::string selected = SelectedText(m_state);
     if (!selected.empty()) ImGui::SetClipboardText(selected.c_str());
   }
-  if (m_services.textField) m_services.textField->FrameDone();
+  if (mod && pressed(ImGuiKey_K)) ctx.emit(ShowPanel{Tab::Chat});
+  if (mod && pressed(ImGuiKey_L)) ctx.emit(ClearRequested{});
+  if (mod && pressed(ImGuiKey_Slash)) ctx.emit(ToggleShortcutHelp{});
+  if (pressed(ImGuiKey_1)) ctx.emit(ShowPanel{Tab::Agents});
+  if (pressed(ImGuiKey_2)) ctx.emit(ShowPanel{Tab::Chat});
+  if (pressed(ImGuiKey_3)) ctx.emit(ShowPanel{Tab::Logs});
+}
+
+// The dialogs: the shortcut list (Ctrl+/) and the confirmation before clearing the conversation (Ctrl+L).
+void App::DrawOverlays(const panels::DrawContext& ctx) {
+  const ViewState::Overlay overlay = m_state.view.overlay;
+  const char* kHelp = "Keyboard shortcuts";
+  const char* kClear = "Clear this conversation?";
+  const char* wanted = overlay == ViewState::Overlay::Shortcuts      ? kHelp
+                       : overlay == ViewState::Overlay::ConfirmClear ? kClear
+                                                                     : nullptr;
+  if (wanted && !ImGui::IsPopupOpen(wanted)) ImGui::OpenPopup(wanted);
+  const ImGuiViewport* viewport = ImGui::GetMainViewport();
+  ImGui::SetNextWindowPos(viewport->GetCenter(), ImGuiCond_Always, ImVec2(0.5f, 0.5f));
+  if (ImGui::BeginPopupModal(kHelp, nullptr, ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_NoMove)) {
+    if (overlay != ViewState::Overlay::Shortcuts) ImGui::CloseCurrentPopup();
+    static const char* kRows[][2] = {
+        {"Enter", "send"},
+        {"Shift+Enter", "new line"},
+        {"Esc", "close this dialog, else clear the input"},
+        {"Ctrl/Cmd+K", "type a question"},
+        {"Ctrl/Cmd+L", "clear the conversation (asks first)"},
+        {"Ctrl+1 / 2 / 3", "agents, chat, retrieval log (Alt+1/2/3 in a browser)"},
+        {"Ctrl/Cmd+C", "copy the selected text"},
+        {"Ctrl/Cmd+/", "this list"},
+    };
+    if (ImGui::BeginTable("##keys", 2)) {
+      for (const auto& row : kRows) {
+        ImGui::TableNextRow();
+        ImGui::TableNextColumn();
+        ImGui::PushStyleColor(ImGuiCol_Text, colors::kCyan);
+        ImGui::TextUnformatted(row[0]);
+        ImGui::PopStyleColor();
+        ImGui::TableNextColumn();
+        ImGui::TextUnformatted(row[1]);
+      }
+      ImGui::EndTable();
+    }
+    if (ImGui::Button("Close")) ctx.emit(CloseOverlay{});
+    ImGui::EndPopup();
+  }
+  ImGui::SetNextWindowPos(viewport->GetCenter(), ImGuiCond_Always, ImVec2(0.5f, 0.5f));
+  if (ImGui::BeginPopupModal(kClear, nullptr, ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_NoMove)) {
+    if (overlay != ViewState::Overlay::ConfirmClear) ImGui::CloseCurrentPopup();
+    ImGui::TextUnformatted("Its messages and logs are deleted, here and on the server. This cannot be undone.");
+    ImGui::Spacing();
+    ImGui::PushStyleColor(ImGuiCol_Button, ImVec4(colors::kError.x, colors::kError.y, colors::kError.z, 0.55f));
+    const bool confirm = ImGui::Button("Clear conversation") || ImGui::IsKeyPressed(ImGuiKey_Enter, false);
+    ImGui::PopStyleColor();
+    if (confirm) ctx.emit(ClearConfirmed{});
+    ImGui::SameLine();
+    if (ImGui::Button("Cancel")) ctx.emit(CloseOverlay{});
+    ImGui::EndPopup();
+  }
 }
 
 void App::DrawWide(const panels::DrawContext& ctx, float bodyHeight) {
@@ -282,7 +366,13 @@ std::string App::DebugJson() const {
             {"connection", ToString(d.connection)},
             {"backend", d.backend ? Json(d.backend->store_kind) : Json(nullptr)},
             {"backend_kind", ToString(d.backendKind)},
-            {"chat_scroll", std::lround(m_panelMemory->chatScrollY)}};
+            {"chat_scroll", std::lround(m_panelMemory->chatScrollY)},
+            {"overlay", m_state.view.overlay == ViewState::Overlay::Shortcuts      ? "shortcuts"
+                        : m_state.view.overlay == ViewState::Overlay::ConfirmClear ? "confirm_clear"
+                                                                                   : "none"},
+            {"tab", m_state.view.activeTab == Tab::Agents ? "agents" : m_state.view.activeTab == Tab::Logs ? "logs" : "chat"},
+            {"agents_collapsed", m_state.view.agentsCollapsed},
+            {"logs_collapsed", m_state.view.logsCollapsed}};
   return j.dump();
 }
 

@@ -75,6 +75,8 @@ class App {
   struct EffectRunner;
   void RunEffect(const Effect& effect);
   void DrawWide(const panels::DrawContext& ctx, float bodyHeight);
+  void DrawOverlays(const panels::DrawContext& ctx);
+  void HandleShortcuts(const panels::DrawContext& ctx);
   void DrawNarrow(const panels::DrawContext& ctx, float bodyHeight);
 
   AppServices m_services;

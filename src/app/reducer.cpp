@@ -398,6 +398,36 @@ void Apply(State& s, const TogglePanel& a, Effects&) {
 }
 void Apply(State& s, const SelectTab& a, Effects&) { s.view.activeTab = a.tab; }
 
+void Apply(State& s, const ToggleShortcutHelp&, Effects&) {
+  s.view.overlay = s.view.overlay == ViewState::Overlay::Shortcuts ? ViewState::Overlay::None
+                                                                   : ViewState::Overlay::Shortcuts;
+}
+void Apply(State& s, const CloseOverlay&, Effects&) {
+  if (s.view.overlay != ViewState::Overlay::None) {
+    s.view.overlay = ViewState::Overlay::None;
+    s.view.focusInputRequested = true;
+  }
+}
+void Apply(State& s, const ClearInput&, Effects&) {
+  if (!s.view.draft.empty()) ClearDraft(s.view);
+}
+void Apply(State& s, const ClearRequested&, Effects&) {
+  if (!s.domain.messages.empty() && !s.domain.sending) s.view.overlay = ViewState::Overlay::ConfirmClear;
+}
+void Apply(State& s, const ClearConfirmed& a, Effects& fx) {
+  if (s.view.overlay != ViewState::Overlay::ConfirmClear) return;
+  s.view.overlay = ViewState::Overlay::None;
+  const std::string old = s.domain.sessionId;
+  Apply(s, NewChat{a.sessionId}, fx);
+  if (!old.empty() && s.domain.sessionId != old) fx.push_back(DeleteSession{old});  // the server forgets it too
+}
+void Apply(State& s, const ShowPanel& a, Effects&) {
+  s.view.activeTab = a.tab;
+  if (a.tab == Tab::Agents) s.view.agentsCollapsed = false;
+  if (a.tab == Tab::Logs) s.view.logsCollapsed = false;
+  if (a.tab == Tab::Chat) s.view.focusInputRequested = true;
+}
+
 }  // namespace
 
 std::string RequestIdFor(int seq) { return "req-" + std::to_string(seq); }

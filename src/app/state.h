@@ -130,6 +130,8 @@ struct ViewState {
   bool agentsCollapsed = false;
   bool logsCollapsed = false;
   Tab activeTab = Tab::Chat;
+  enum class Overlay { None, Shortcuts, ConfirmClear };
+  Overlay overlay = Overlay::None;  // a dialog over the page (Ctrl+/ help, Ctrl+L confirmation)
 };
 
 struct State {

@@ -117,11 +117,13 @@ class RecordingField final : public TextField {
   void FrameDone() override { ++frames; }
   void SetText(const std::string& text) override { texts.push_back(text); }
   void Focus() override { ++focusCalls; }
+  void Blur() override { ++blurCalls; }
   std::string Hint() const override { return "Enter to send"; }
   std::vector<TextFieldPlacement> placements;
   std::vector<std::string> texts;
   int frames = 0;
   int focusCalls = 0;
+  int blurCalls = 0;
 };
 
 }  // namespace oai::app::testing

@@ -139,6 +139,19 @@ void HeadlessUi::PressCtrl(ImGuiKey key) {
   Frame(2);
 }
 
+void HeadlessUi::PressAlt(ImGuiKey key) {
+  ImGui::SetCurrentContext(m_context);
+  ImGuiIO& io = ImGui::GetIO();
+  io.AddKeyEvent(ImGuiMod_Alt, true);
+  io.AddKeyEvent(ImGuiKey_LeftAlt, true);
+  io.AddKeyEvent(key, true);
+  Frame();
+  io.AddKeyEvent(key, false);
+  io.AddKeyEvent(ImGuiMod_Alt, false);
+  io.AddKeyEvent(ImGuiKey_LeftAlt, false);
+  Frame(2);
+}
+
 void HeadlessUi::Drag(ImVec2 from, ImVec2 to) {
   ImGui::SetCurrentContext(m_context);
   ImGuiIO& io = ImGui::GetIO();

@@ -42,6 +42,7 @@ class HeadlessUi {
   void PressKey(ImGuiKey key, bool shift = false);
   // Ctrl (Cmd on macOS keyboards arrives as Super; the app accepts both) held with `key`.
   void PressCtrl(ImGuiKey key);
+  void PressAlt(ImGuiKey key);
   // Left button down at `from`, moved to `to` in a few steps, released there.
   void Drag(ImVec2 from, ImVec2 to);
   // Mouse wheel over `at` (positive `notches` scroll up), one notch per frame.

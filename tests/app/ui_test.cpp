@@ -342,4 +342,35 @@ TEST_F(UiTest, AnAnswerShowsItsMetricsOnlyOnRequestAndUnpricedModelsReadFree) {
   EXPECT_TRUE(ui.HasText("free (local router)"));
 }
 
+TEST_F(UiTest, KeyboardShortcutsOpenTheHelpClearTheConversationAndShowPanels) {
+  app.Dispatch(SendRequested{"How much does the Pro plan cost?", ""});
+  HeadlessUi ui(app);
+  ui.Frame(3);
+  const std::string before = app.GetState().domain.sessionId;
+
+  ui.PressCtrl(ImGuiKey_Slash);
+  EXPECT_EQ(app.GetState().view.overlay, ViewState::Overlay::Shortcuts);
+  EXPECT_TRUE(ui.HasText("Keyboard shortcuts"));
+  EXPECT_TRUE(ui.HasText("clear the conversation (asks first)"));
+  ui.PressKey(ImGuiKey_Escape);
+  ui.Frame(2);
+  EXPECT_FALSE(ui.HasText("Keyboard shortcuts"));
+
+  ui.PressCtrl(ImGuiKey_L);
+  EXPECT_TRUE(ui.HasText("Clear this conversation?"));
+  EXPECT_EQ(app.GetState().domain.messages.size(), 2u);  // nothing is gone before the confirmation
+  ui.PressKey(ImGuiKey_Enter);
+  ui.Frame(2);
+  EXPECT_TRUE(app.GetState().domain.messages.empty());
+  EXPECT_NE(app.GetState().domain.sessionId, before);
+  EXPECT_EQ(transport.RequestsTo("DELETE", "/api/session/" + before).size(), 1u);  // gone on the server too
+
+  app.Dispatch(TogglePanel{Panel::Logs});  // collapse the log, then Alt+3 shows it again
+  ui.Frame(2);
+  ASSERT_TRUE(app.GetState().view.logsCollapsed);
+  ui.PressAlt(ImGuiKey_3);
+  EXPECT_FALSE(app.GetState().view.logsCollapsed);
+  EXPECT_EQ(app.GetState().view.activeTab, Tab::Logs);
+}
+
 }  // namespace oai::app

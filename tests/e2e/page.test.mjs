@@ -297,3 +297,39 @@ test('desktop at 2x: the field sits over the drawn input and the page draws cris
   assert.deepEqual(desktop.errors, []);
   await desktop.context.close();
 });
+
+test('shortcuts: Ctrl+/ lists them, Esc closes, Ctrl+L clears after a confirmation, Alt+1/2/3 show the panels', async () => {
+  const { context, page, errors } = await open();
+  await page.keyboard.type('How much does the Pro plan cost?', { delay: 5 });
+  await page.keyboard.press('Enter');
+  const answered = await waitFor(page, (s) => !s.sending && s.messages.length === 2, { what: 'the answer' });
+
+  await page.keyboard.press('Control+/');  // from the text field
+  await waitFor(page, (s) => s.overlay === 'shortcuts', { what: 'the shortcut list' });
+  await page.screenshot({ path: path.join(ARTIFACTS, 'shortcuts.png') });
+  await page.keyboard.press('Escape');
+  await waitFor(page, (s) => s.overlay === 'none', { what: 'Esc closes the list' });
+
+  await page.keyboard.press('Control+l');
+  await waitFor(page, (s) => s.overlay === 'confirm_clear', { what: 'the confirmation' });
+  assert.equal((await appState(page)).messages.length, 2, 'nothing is cleared before the confirmation');
+  await page.waitForFunction(() => document.activeElement.id !== 'chat-input');  // the dialog has the keyboard
+  await page.keyboard.press('Enter');
+  const cleared = await waitFor(page, (s) => s.messages.length === 0 && s.overlay === 'none', { what: 'a clear chat' });
+  assert.notEqual(cleared.session_id, answered.session_id);
+  for (let i = 0; i < 30; i++) {
+    if ((await fetch(`${server.base}/api/session/${answered.session_id}`)).status === 404) break;
+    await page.waitForTimeout(100);
+  }
+  assert.equal((await fetch(`${server.base}/api/session/${answered.session_id}`)).status, 404, 'deleted on the server');
+
+  await page.keyboard.press('Alt+3');
+  await waitFor(page, (s) => s.tab === 'logs' && !s.logs_collapsed, { what: 'the log shown' });
+  await page.keyboard.press('Alt+1');
+  await waitFor(page, (s) => s.tab === 'agents' && !s.agents_collapsed, { what: 'the agents shown' });
+  await page.keyboard.press('Alt+2');
+  await waitFor(page, (s) => s.tab === 'chat', { what: 'the chat' });
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'chat-input', 'the chat means the input');
+  assert.deepEqual(errors, []);
+  await context.close();
+});

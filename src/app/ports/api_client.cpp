@@ -159,6 +159,14 @@ void ApiClient::PostChat(const ChatRequest& request, std::function<void(ApiResul
   });
 }
 
+void ApiClient::DeleteSession(const std::string& sessionId, std::function<void(ApiResult<bool>)> onDone) {
+  HttpRequest req = MakeRequest("DELETE", "/api/session/" + sessionId);
+  m_transport->Send(req, [onDone = std::move(onDone)](HttpResponse r) {
+    if ((r.status >= 200 && r.status < 300) || r.status == 404) return onDone(ApiResult<bool>::Success(true));
+    onDone(ApiResult<bool>::Failure(ClassifyFailure(r)));
+  });
+}
+
 void ApiClient::GetSession(const std::string& sessionId, std::function<void(ApiResult<SessionHistory>)> onDone) {
   HttpRequest req = MakeRequest("GET", "/api/session/" + sessionId);
   m_transport->Send(req, [onDone = std::move(onDone)](HttpResponse r) {

@@ -37,6 +37,8 @@ class ApiClient {
   void GetSession(const std::string& sessionId, std::function<void(ApiResult<SessionHistory>)> onDone);
   void GetHealth(std::function<void(ApiResult<HealthStatus>)> onDone);
   void GetAgents(std::function<void(ApiResult<std::vector<Agent>>)> onDone);
+  // DELETE /api/session/{id}: the conversation is gone from the store (a missing one counts as deleted).
+  void DeleteSession(const std::string& sessionId, std::function<void(ApiResult<bool>)> onDone);
 
   const std::string& BaseUrl() const { return m_baseUrl; }
 

@@ -33,6 +33,8 @@ class TextField {
   virtual void SetText(const std::string& text) = 0;
   // Gives the field the keyboard focus (page load, Ctrl/Cmd+K, after sending).
   virtual void Focus() = 0;
+  // Takes the keyboard focus away from the field (a dialog is open: its keys are the dialog's).
+  virtual void Blur() = 0;
   // The line under the input: how to send on this device ("Enter to send, Shift+Enter for a new line").
   virtual std::string Hint() const = 0;
 };
