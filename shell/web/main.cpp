@@ -405,7 +405,6 @@ extern "C" EMSCRIPTEN_KEEPALIVE void orchestratai_shortcut(int code) {
     case 6: DispatchNow(CloseOverlay{}); break;
     default: break;
   }
-  oai_wake();
 }
 
 // The in-page engine module answered a request (shell/web/library_oai.js, oai_engine_send). The strings are the
@@ -452,24 +451,28 @@ extern "C" EMSCRIPTEN_KEEPALIVE const char* orchestratai_debug_missing_glyphs(co
 // Touch (web/touch.js): a tap is a click, a long press a right click (an answer's Copy menu), a one-finger drag scrolls
 // what is under the finger. Positions are CSS pixels from the canvas's corner; ImGui's event queue keeps a press and
 // its release in separate frames.
-extern "C" EMSCRIPTEN_KEEPALIVE void orchestratai_touch_pointer(double x, double y, int button, int down) {
-  if (!g_host) return;
+namespace {
+// The finger's position (CSS pixels) as a touch-screen pointer in ImGui's device pixels.
+ImGuiIO& TouchAt(double x, double y) {
   ImGuiIO& io = ImGui::GetIO();
   const double dpr = oai_device_pixel_ratio();
   io.AddMouseSourceEvent(ImGuiMouseSource_TouchScreen);
   io.AddMousePosEvent(static_cast<float>(x * dpr), static_cast<float>(y * dpr));
+  return io;
+}
+}  // namespace
+
+extern "C" EMSCRIPTEN_KEEPALIVE void orchestratai_touch_pointer(double x, double y, int button, int down) {
+  if (!g_host) return;
+  ImGuiIO& io = TouchAt(x, y);
   if (button >= 0) io.AddMouseButtonEvent(button, down != 0);
   oai_wake();
 }
 extern "C" EMSCRIPTEN_KEEPALIVE void orchestratai_touch_scroll(double x, double y, double dx, double dy) {
   if (!g_host) return;
-  ImGuiIO& io = ImGui::GetIO();
-  const double dpr = oai_device_pixel_ratio();
-  io.AddMouseSourceEvent(ImGuiMouseSource_TouchScreen);
-  io.AddMousePosEvent(static_cast<float>(x * dpr), static_cast<float>(y * dpr));
   // ImGui scrolls 5 lines (5 × the font size) per wheel step: the finger's distance in those steps.
   const double step = 5.0 * kFontSizeCss;
-  io.AddMouseWheelEvent(static_cast<float>(dx / step), static_cast<float>(dy / step));
+  TouchAt(x, y).AddMouseWheelEvent(static_cast<float>(dx / step), static_cast<float>(dy / step));
   oai_wake();
 }
 

@@ -126,31 +126,21 @@ void HeadlessUi::Click(const std::string& label) {
   Frame(2);
 }
 
-void HeadlessUi::PressCtrl(ImGuiKey key) {
+void HeadlessUi::PressChord(ImGuiKey mod, ImGuiKey side, ImGuiKey key) {
   ImGui::SetCurrentContext(m_context);
   ImGuiIO& io = ImGui::GetIO();
-  io.AddKeyEvent(ImGuiMod_Ctrl, true);
-  io.AddKeyEvent(ImGuiKey_LeftCtrl, true);
+  io.AddKeyEvent(mod, true);
+  io.AddKeyEvent(side, true);
   io.AddKeyEvent(key, true);
   Frame();
   io.AddKeyEvent(key, false);
-  io.AddKeyEvent(ImGuiMod_Ctrl, false);
-  io.AddKeyEvent(ImGuiKey_LeftCtrl, false);
+  io.AddKeyEvent(mod, false);
+  io.AddKeyEvent(side, false);
   Frame(2);
 }
 
-void HeadlessUi::PressAlt(ImGuiKey key) {
-  ImGui::SetCurrentContext(m_context);
-  ImGuiIO& io = ImGui::GetIO();
-  io.AddKeyEvent(ImGuiMod_Alt, true);
-  io.AddKeyEvent(ImGuiKey_LeftAlt, true);
-  io.AddKeyEvent(key, true);
-  Frame();
-  io.AddKeyEvent(key, false);
-  io.AddKeyEvent(ImGuiMod_Alt, false);
-  io.AddKeyEvent(ImGuiKey_LeftAlt, false);
-  Frame(2);
-}
+void HeadlessUi::PressCtrl(ImGuiKey key) { PressChord(ImGuiMod_Ctrl, ImGuiKey_LeftCtrl, key); }
+void HeadlessUi::PressAlt(ImGuiKey key) { PressChord(ImGuiMod_Alt, ImGuiKey_LeftAlt, key); }
 
 void HeadlessUi::Drag(ImVec2 from, ImVec2 to) {
   ImGui::SetCurrentContext(m_context);
@@ -186,19 +176,12 @@ void HeadlessUi::Type(const std::string& utf8) {
 }
 
 void HeadlessUi::PressKey(ImGuiKey key, bool shift) {
+  if (shift) return PressChord(ImGuiMod_Shift, ImGuiKey_LeftShift, key);
   ImGui::SetCurrentContext(m_context);
   ImGuiIO& io = ImGui::GetIO();
-  if (shift) {
-    io.AddKeyEvent(ImGuiMod_Shift, true);
-    io.AddKeyEvent(ImGuiKey_LeftShift, true);
-  }
   io.AddKeyEvent(key, true);
   Frame();
   io.AddKeyEvent(key, false);
-  if (shift) {
-    io.AddKeyEvent(ImGuiMod_Shift, false);
-    io.AddKeyEvent(ImGuiKey_LeftShift, false);
-  }
   Frame(2);
 }
 

@@ -43,6 +43,8 @@ class HeadlessUi {
   // Ctrl (Cmd on macOS keyboards arrives as Super; the app accepts both) held with `key`.
   void PressCtrl(ImGuiKey key);
   void PressAlt(ImGuiKey key);
+  // `mod` (ImGuiMod_*) and its key `side` held while `key` is pressed.
+  void PressChord(ImGuiKey mod, ImGuiKey side, ImGuiKey key);
   // Left button down at `from`, moved to `to` in a few steps, released there.
   void Drag(ImVec2 from, ImVec2 to);
   // Mouse wheel over `at` (positive `notches` scroll up), one notch per frame.

@@ -373,4 +373,20 @@ TEST_F(UiTest, KeyboardShortcutsOpenTheHelpClearTheConversationAndShowPanels) {
   EXPECT_EQ(app.GetState().view.activeTab, Tab::Logs);
 }
 
+TEST_F(UiTest, CopyButtonsPutTheAnswerWithItsSourcesAndTheWholeChatOnTheClipboard) {
+  app.Dispatch(SendRequested{"How much does the Pro plan cost?", ""});
+  HeadlessUi ui(app);
+  ui.Frame(3);
+  const DomainState& d = app.GetState().domain;
+  ui.Click("Copy");
+  const std::string answer = ImGui::GetClipboardText();
+  EXPECT_EQ(answer.rfind(d.messages[1].content, 0), 0u);
+  EXPECT_NE(answer.find("\n\nSources:\n[1] "), std::string::npos);
+  ui.Click("Copy chat");
+  const std::string chat = ImGui::GetClipboardText();
+  EXPECT_EQ(chat.rfind("You (", 0), 0u);
+  EXPECT_NE(chat.find("How much does the Pro plan cost?"), std::string::npos);
+  EXPECT_NE(chat.find(answer), std::string::npos);  // the answer, with its sources, is in the whole chat
+}
+
 }  // namespace oai::app

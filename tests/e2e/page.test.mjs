@@ -284,7 +284,6 @@ test('desktop at 2x: the field sits over the drawn input and the page draws cris
   await page.keyboard.type('Crisp at 2x', { delay: 5 });
   await waitFor(page, (s) => s.draft === 'Crisp at 2x', { what: 'typed text' });
   await page.screenshot({ path: path.join(ARTIFACTS, 'desktop-2x.png') });
-  await page.setViewportSize({ width: 1440, height: 900 });
   assert.deepEqual(errors, []);
   await context.close();
   const desktop = await open();
