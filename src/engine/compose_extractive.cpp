@@ -16,7 +16,9 @@ constexpr double kSecondSectionWeight = 0.5;
 constexpr double kThirdSectionWeight = 0.35;
 constexpr double kTypeFitBonus = 0.35;
 constexpr double kFittingSectionWeight = 0.8;
-constexpr double kHeadingIsTheQuestion = 0.7;  // share of the question's words in a section's heading
+constexpr double kHeadingIsTheQuestion = 0.7;
+constexpr double kAboutThePage = 0.3;   // weight of a sentence about the page itself ("This page explains ...")
+constexpr double kYesNoCoverage = 0.6;  // share of a yes/no question a sentence must cover to answer it with yes or no  // share of the question's words in a section's heading
 
 bool StartsWithWords(const std::vector<std::string>& words, std::initializer_list<const char*> prefix) {
   if (words.size() < prefix.size()) return false;
@@ -93,6 +95,14 @@ double Coverage(const QueryWords& q, const std::vector<std::string>& words, cons
   return covered;
 }
 
+// "This page explains who qualifies, how to apply and ...": a sentence about the document, which shares the question's
+// words without answering it.
+bool IsAboutThePage(const std::vector<std::string>& words) {
+  static constexpr std::string_view documents[] = {"page", "guide", "policy", "article", "document", "section"};
+  static constexpr std::string_view verbs[] = {"explains", "describes", "covers", "lists", "takes", "sets", "shows"};
+  return words.size() > 2 && words[0] == "this" && IsOneOf(words[1], documents) && IsOneOf(words[2], verbs);
+}
+
 double TypeFit(QuestionType type, const Candidate& c, const QueryWords& q) {
   switch (type) {
     case QuestionType::Amount: return HasAmount(c.passage.text) ? 1.0 : 0.0;
@@ -118,6 +128,53 @@ double TypeFit(QuestionType type, const Candidate& c, const QueryWords& q) {
     case QuestionType::Other: return 0.0;
   }
   return 0.0;
+}
+
+// "Yes" or "No" before the answer to a yes/no question, when the lead passage says which: a table cell under a
+// column the question names ("Suspended: no"), or a sentence that covers most of the question and either negates
+// ("do not include", "cannot", "no card is needed") or plainly affirms. A sentence with "only", "unless", "except" or
+// "depends" is neither: its answer is in the conditions, so it speaks for itself.
+enum class Polarity { Unsaid, Yes, No };
+
+bool IsNegation(const std::vector<std::string>& words, std::size_t i) {
+  static constexpr std::string_view negations[] = {"not", "no", "never", "cannot", "none", "neither", "nor"};
+  static constexpr std::string_view contracted[] = {"can", "don", "doesn", "isn", "aren", "won", "didn", "wasn",
+                                                    "weren", "couldn", "shouldn", "wouldn", "haven", "hasn", "mustn"};
+  if (IsOneOf(words[i], negations)) return true;
+  return words[i] == "t" && i > 0 && IsOneOf(words[i - 1], contracted);
+}
+
+Polarity PolarityOf(const Candidate& lead, const std::vector<std::string>& question, double share) {
+  // "Can't I ...?" (a "No" would be ambiguous), "per account or per key?" (a choice, not a yes/no), "is it faster, and
+  // does it count ...?" (two questions, maybe two answers).
+  static constexpr std::string_view auxiliaries[] = {"can", "do", "does", "is", "are", "will", "would", "should"};
+  for (std::size_t i = 0; i < question.size(); ++i) {
+    if (IsNegation(question, i) || question[i] == "or") return Polarity::Unsaid;
+    if (question[i] == "and" && i + 1 < question.size() && IsOneOf(question[i + 1], auxiliaries)) return Polarity::Unsaid;
+  }
+  if (lead.passage.kind == PassageKind::TableRow) {
+    for (std::string_view cell : SplitOn(lead.passage.text, ';')) {
+      const std::size_t colon = cell.rfind(':');
+      if (colon == std::string_view::npos) continue;
+      const std::vector<std::string> value = Tokenize(cell.substr(colon + 1));
+      if (value.size() != 1 || (value[0] != "yes" && value[0] != "no")) continue;
+      for (const auto& h : Tokenize(cell.substr(0, colon))) {
+        if (!IsStopWord(h) && std::find(question.begin(), question.end(), h) != question.end()) {
+          return value[0] == "yes" ? Polarity::Yes : Polarity::No;
+        }
+      }
+    }
+    return Polarity::Unsaid;
+  }
+  if (share < kYesNoCoverage) return Polarity::Unsaid;
+  static constexpr std::string_view conditions[] = {"only",      "unless", "except", "depends",
+                                                    "depending", "if",     "after",  "until"};
+  bool negated = false;
+  for (std::size_t i = 0; i < lead.words.size(); ++i) {
+    if (IsOneOf(lead.words[i], conditions)) return Polarity::Unsaid;
+    negated |= IsNegation(lead.words, i);
+  }
+  return negated ? Polarity::No : Polarity::Yes;
 }
 
 std::string WithCitation(const std::string& passage, std::size_t n) {
@@ -222,6 +279,7 @@ Composition ComposeExtractive(Turn& turn, const Corpus& corpus, const std::vecto
       cand.covered = Coverage(query, cand.words, headings[h], nullptr);
       const double share = query.total > 0.0 ? cand.covered / query.total : 0.0;
       const double lengthPenalty = cand.passage.text.size() > 320 ? 0.85 : 1.0;
+      const double aboutPenalty = IsAboutThePage(cand.words) ? kAboutThePage : 1.0;
       // The search's ranking already weighed the whole section against the question: later sections must cover
       // clearly more to lead.
       // A passage of the kind the question asks for (the steps of "how do I", the amount of "how much") may lead from
@@ -229,7 +287,7 @@ Composition ComposeExtractive(Turn& turn, const Corpus& corpus, const std::vecto
       const double fit = TypeFit(type, cand, query) * (share > 0.0);
       double rank = h == 0 ? 1.0 : (h == 1 ? kSecondSectionWeight : kThirdSectionWeight);
       if (fit > 0.0) rank = std::max(rank, kFittingSectionWeight);
-      cand.score = (share + kTypeFitBonus * fit) * rank * lengthPenalty;
+      cand.score = (share + kTypeFitBonus * fit) * rank * lengthPenalty * aboutPenalty;
       sections[h].push_back(std::move(cand));
     }
   }
@@ -331,6 +389,15 @@ Composition ComposeExtractive(Turn& turn, const Corpus& corpus, const std::vecto
     }
   }
   std::string answer;
+  if (type == QuestionType::YesNo && lead && !chosen.empty() && query.total > 0.0) {
+    const std::vector<std::string> opening = Tokenize(chosen.front()->passage.text);
+    const bool says = !opening.empty() && (opening[0] == "yes" || opening[0] == "no");
+    const Polarity p = says ? Polarity::Unsaid : PolarityOf(*lead, Tokenize(turn.input.question), lead->covered / query.total);
+    if (p != Polarity::Unsaid) {
+      answer = p == Polarity::Yes ? "Yes." : "No.";
+      out.pieces.push_back(answer);
+    }
+  }
   bool numbered = false;
   for (const Candidate* c : chosen) numbered |= type == QuestionType::Steps && c->passage.ordinal > 0;
   int step = 0;

@@ -13,7 +13,8 @@ namespace {
 constexpr const char* kIndexName = "bm25+trigram";
 constexpr const char* kMetric =
     "BM25 (k1=1.2, b=0.75) + trigram-expanded terms weighted 0.8 x Dice, x share of the query's words (by idf) found, "
-    "x 1.6 in a preferred domain; similarity = s/(s+6)";
+    "x 1.6 in a preferred domain; the best 20 x (1 + share of the question's two-word phrases held: adjacent 1, within 3 "
+    "words 0.5); similarity = s/(s+6)";
 
 std::string Snippet(const std::string& text, std::size_t max = 320) {
   if (text.size() <= max) return text;
@@ -21,6 +22,50 @@ std::string Snippet(const std::string& text, std::size_t max = 320) {
   if (cut == std::string::npos || cut < max / 2) cut = max;
   while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;  // never split a character
   return text.substr(0, cut) + "…";
+}
+
+// A word without its plural "s", so "rate limit" finds "Rate limits".
+std::string_view Singular(std::string_view w) {
+  return w.size() > 3 && w.back() == 's' && w[w.size() - 2] != 's' ? w.substr(0, w.size() - 1) : w;
+}
+
+struct Phrase {
+  std::string first, second;
+};
+
+// The question's phrases: each two content words next to each other ("rate limit", "minimum age", "share a seat"),
+// both rarer than kPhraseMinIdf: "Nimbus Desk", "Pro plan" or "API key" are in too many chunks to tell them apart.
+std::vector<Phrase> Phrases(const std::vector<std::string>& terms, const LexicalIndex& index) {
+  std::vector<Phrase> out;
+  for (std::size_t i = 0; i + 1 < terms.size(); ++i) {
+    if (IsStopWord(terms[i]) || IsStopWord(terms[i + 1])) continue;
+    const double weight = std::min(index.Idf(terms[i]), index.Idf(terms[i + 1]));
+    if (weight > kPhraseMinIdf) out.push_back({std::string(Singular(terms[i])), std::string(Singular(terms[i + 1]))});
+  }
+  return out;
+}
+
+// How many of the question's phrases the chunk holds: in order and adjacent counts one, near each other (within kNear
+// words, in either order: "limits of the rate") half. The heading path is read first, as part of the text.
+double PhraseMatches(const Chunk& chunk, const std::vector<Phrase>& phrases) {
+  if (phrases.empty()) return 0.0;
+  constexpr std::size_t kNear = 3;
+  std::vector<std::string> words = Tokenize(chunk.headingPath);
+  words.emplace_back();  // the heading's last word is not next to the text's first
+  for (auto& w : Tokenize(chunk.text)) words.push_back(std::move(w));
+  double total = 0.0;
+  for (const Phrase& p : phrases) {
+    double best = 0.0;
+    for (std::size_t i = 0; i < words.size() && best < 1.0; ++i) {
+      if (Singular(words[i]) != p.first) continue;
+      for (std::size_t j = i > kNear ? i - kNear : 0; j < words.size() && j <= i + kNear; ++j) {
+        if (j == i || Singular(words[j]) != p.second) continue;
+        best = std::max(best, j == i + 1 ? 1.0 : 0.5);
+      }
+    }
+    total += best;
+  }
+  return total;
 }
 
 }  // namespace
@@ -88,7 +133,18 @@ LexicalIndex::Result SearchKnowledge(Turn& turn, const Corpus& corpus, const Rou
       for (const auto& add : m.adds) synonyms.push_back({word, add, kSynonymWeight});
     }
   }
-  LexicalIndex::Result found = corpus.index.Search(data.query_terms, kTopK, {}, preferred, synonyms);
+  LexicalIndex::Result found = corpus.index.Search(data.query_terms, kRerankPool, {}, preferred, synonyms);
+  // Phrase and proximity: the best kRerankPool chunks by words are re-ranked by the question's phrases they hold.
+  const auto phrases = Phrases(data.query_terms, corpus.index);
+  if (!phrases.empty()) {
+    for (SearchHit& h : found.hits) {
+      h.score *= 1.0 + kPhraseWeight * PhraseMatches(corpus.chunks[h.chunk], phrases) / static_cast<double>(phrases.size());
+    }
+    std::stable_sort(found.hits.begin(), found.hits.end(),
+                     [](const SearchHit& a, const SearchHit& b) { return a.score > b.score; });
+  }
+  if (found.hits.size() > kTopK) found.hits.resize(kTopK);
+  for (SearchHit& h : found.hits) h.similarity = h.score / (h.score + kSimilarityHalf);
   data.expansions = found.expansions;
   data.top_k = static_cast<std::int64_t>(kTopK);
   data.chunk_count = static_cast<std::int64_t>(found.hits.size());

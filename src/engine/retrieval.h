@@ -16,6 +16,11 @@
 namespace oai::engine {
 
 inline constexpr std::size_t kTopK = 5;
+inline constexpr std::size_t kRerankPool = 20;  // chunks re-ranked by phrase and proximity before the top k
+inline constexpr double kPhraseWeight = 1.0;    // score × (1 + w × share of the question's phrases the chunk holds)
+// A phrase's words must both be rarer than this idf (in fewer than about a fifth of the chunks). Fitted on the dev split
+// with kPhraseWeight: source 0.835 → 0.850, follow-ups 9 → 11 of 13, facts unchanged.
+inline constexpr double kPhraseMinIdf = 1.6;
 inline constexpr double kSynonymWeight = 0.9;  // a synonym counts nearly as much as the customer's own word
 
 // The knowledge base as the engine searches it: the chunks and their index.

@@ -1,0 +1,90 @@
+// The answer a customer reads, over a small knowledge base written for each behaviour: yes/no questions answered
+// "Yes" or "No" first only when the passage says which, and phrases of the question ("rate limit") preferred over the
+// same words scattered.
+#include <gtest/gtest.h>
+
+#include "engine/engine.h"
+#include "knowledge_files.h"
+
+namespace oai::engine {
+namespace {
+
+std::unique_ptr<Engine> EngineOver(std::vector<SourceDocument> documents) {
+  EngineConfig config;
+  config.documents = std::move(documents);
+  config.routerExamplesTsv = ReadTextFile(std::string(OAI_DATA_DIR) + "/router_examples.tsv");
+  return Engine::Create(std::move(config));
+}
+
+const SourceDocument kSeats{"policy/seats.md",
+                            "# Seats and sharing\n\n"
+                            "## Sharing a seat\n\n"
+                            "Each seat is for one named person; seats may not be shared between two agents.\n\n"
+                            "## Renewal\n\n"
+                            "Annual subscriptions renew automatically at the end of the paid year.\n\n"
+                            "## Exports\n\n"
+                            "Only the account owner can download a data export.\n\n"
+                            "## Signing in while suspended\n\n"
+                            "| Who | Read-only | Suspended |\n"
+                            "|---|---|---|\n"
+                            "| Agents can sign in | yes | no |\n"};
+
+TEST(ComposeYesNo, ANegatingPassageIsAnsweredNoFirst) {
+  auto engine = EngineOver({kSeats});
+  const ChatResponse r = engine->Answer({"Can two agents share one seat?", "y1", {}});
+  EXPECT_EQ(r.message.rfind("No. Each seat is for one named person", 0), 0u) << r.message;
+}
+
+TEST(ComposeYesNo, AnAffirmingPassageIsAnsweredYesFirst) {
+  auto engine = EngineOver({kSeats});
+  const ChatResponse r = engine->Answer({"Do annual subscriptions renew automatically?", "y2", {}});
+  EXPECT_EQ(r.message.rfind("Yes. Annual subscriptions renew automatically", 0), 0u) << r.message;
+}
+
+TEST(ComposeYesNo, ATableCellUnderTheColumnTheQuestionNamesDecides) {
+  auto engine = EngineOver({kSeats});
+  const ChatResponse r = engine->Answer({"Can agents sign in while the account is suspended?", "y3", {}});
+  EXPECT_EQ(r.message.rfind("No.", 0), 0u) << r.message;
+}
+
+// "Only the owner can ..." answers "can an admin download an export?" with a condition, not a plain yes or no; a
+// choice between two things is not a yes/no question at all.
+TEST(ComposeYesNo, ConditionsAndChoicesAreLeftToThePassage) {
+  auto engine = EngineOver({kSeats});
+  for (const char* q : {"Can an admin download a data export?", "Do subscriptions renew automatically or by hand?"}) {
+    const ChatResponse r = engine->Answer({q, "y4", {}});
+    EXPECT_NE(r.message.rfind("Yes", 0), 0u) << q << ": " << r.message;
+    EXPECT_NE(r.message.rfind("No", 0), 0u) << q << ": " << r.message;
+    EXPECT_NE(r.message.find("[1]"), std::string::npos) << q << ": " << r.message;
+  }
+}
+
+// Two sections hold "rate" and "limit", the second more often (and in its heading); the first holds them as the
+// phrase asked for. The other sections make the two words rare enough to form a phrase.
+TEST(SearchPhrases, TheSectionHoldingTheQuestionsPhraseRanksFirst) {
+  std::string text =
+      "# API usage\n\n"
+      "## Requests\n\n"
+      "Each API key has a rate limit of 60 requests per minute.\n\n"
+      "## Storage limit\n\n"
+      "Storage grows with the plan: the limit is 10 GB per account. The reports show the rate of growth.\n\n";
+  for (const char* topic : {"Webhooks", "Pagination", "Errors", "Sandbox", "Keys", "Scopes", "Versions", "Status",
+                            "Filters", "Sorting", "Uploads", "Tokens", "Regions", "Retries", "Timeouts", "Events"}) {
+    text += std::string("## ") + topic + "\n\n" + topic + " are described in the reference for developers.\n\n";
+  }
+  auto engine = EngineOver({{"technical/limits.md", text}});
+  const ChatResponse r = engine->Answer({"What is the API rate limit?", "p1", {}});
+  const RetrievalLog* search = nullptr;
+  for (const auto& l : r.logs) {
+    if (l.Type() == LogType::VectorSearch) search = &l;
+  }
+  ASSERT_NE(search, nullptr);
+  ASSERT_TRUE(search->chunks && search->chunks->size() >= 2);
+  std::string ranking;
+  for (const auto& c : *search->chunks) ranking += c.metadata->heading + " " + std::to_string(c.metadata->score) + "; ";
+  EXPECT_EQ((*search->chunks)[0].metadata->heading, "API usage > Requests") << ranking << r.message;
+  EXPECT_NE(r.message.find("60 requests per minute"), std::string::npos) << r.message;
+}
+
+}  // namespace
+}  // namespace oai::engine
