@@ -19,7 +19,7 @@ inline constexpr std::size_t kMaxAnswerPassages = 4;  // the lead and up to thre
 inline constexpr std::size_t kMaxSteps = 10;          // numbered steps of a "how do I" answer
 
 // What kind of answer a question asks for, from its opening words: the answer leads with a passage that has it.
-enum class QuestionType { Amount, Duration, YesNo, Steps, Name, Definition, Other };
+enum class QuestionType { Amount, Duration, YesNo, Steps, Name, Definition, Place, List, Other };
 QuestionType ClassifyQuestion(std::string_view question);
 
 // The question's words with their weight in choosing passages: each content word's idf, and the indexed forms it was

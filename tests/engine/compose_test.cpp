@@ -59,6 +59,35 @@ TEST(ComposeYesNo, ConditionsAndChoicesAreLeftToThePassage) {
   }
 }
 
+const SourceDocument kErrors{"technical/errors.md",
+                             "# API errors\n\n"
+                             "## Status codes\n\n"
+                             "| Status | Meaning |\n"
+                             "|---|---|\n"
+                             "| 400 | the request is malformed |\n"
+                             "| 401 | the key is missing or revoked |\n"
+                             "| 403 | the key lacks a scope, an error of permissions |\n"
+                             "| 404 | no such resource |\n\n"
+                             "## Keys\n\n"
+                             "Keys are created by admins. A key can be revoked by an admin at any time. Create and revoke "
+                             "keys under Settings > Developers > API keys.\n"};
+
+// Each part of a two-part question is answered: the rows of both codes, not the first code's alone.
+TEST(ComposeParts, BothThingsAskedAboutAreAnswered) {
+  auto engine = EngineOver({kErrors});
+  const ChatResponse r = engine->Answer({"What's the difference between a 401 and a 403 error?", "t1", {}});
+  EXPECT_NE(r.message.find("missing or revoked"), std::string::npos) << r.message;
+  EXPECT_NE(r.message.find("lacks a scope"), std::string::npos) << r.message;
+  EXPECT_EQ(r.message.find("no such resource"), std::string::npos) << r.message;
+}
+
+// "Where" wants the place: the sentence with the menu path leads, not the one with more of the question's words.
+TEST(ComposeParts, AWhereQuestionIsAnsweredWithThePlace) {
+  auto engine = EngineOver({kErrors});
+  const ChatResponse r = engine->Answer({"Where can an admin revoke a key?", "t2", {}});
+  EXPECT_EQ(r.message.rfind("Create and revoke keys under Settings > Developers > API keys", 0), 0u) << r.message;
+}
+
 // Two sections hold "rate" and "limit", the second more often (and in its heading); the first holds them as the
 // phrase asked for. The other sections make the two words rare enough to form a phrase.
 TEST(SearchPhrases, TheSectionHoldingTheQuestionsPhraseRanksFirst) {
