@@ -14,7 +14,7 @@
 
 namespace oai::engine {
 
-inline constexpr std::size_t kContextChunks = 3;
+inline constexpr std::size_t kContextChunks = 4;
 inline constexpr std::size_t kMaxAnswerPassages = 4;  // the lead and up to three more from its section
 inline constexpr std::size_t kMaxSteps = 10;          // numbered steps of a "how do I" answer
 

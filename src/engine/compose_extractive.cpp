@@ -463,7 +463,17 @@ Composition ComposeExtractive(Turn& turn, const Corpus& corpus, const std::vecto
     }
   }
   out.answer = std::move(answer);
-  out.evidence = lead && query.total > 0.0 ? std::min(1.0, lead->covered / query.total) : 0.0;
+  // The evidence is what the best-covering passage holds of the question, whichever passage the question's type made
+  // lead ("what are your support hours" leads with a list item that holds less of it than the sentence before).
+  double best = 0.0;
+  if (lead) {
+    for (const auto& section : sections) {
+      for (const auto& cand : section) {
+        if (cand.score > 0.0) best = std::max(best, cand.covered);
+      }
+    }
+  }
+  out.evidence = query.total > 0.0 ? std::min(1.0, best / query.total) : 0.0;
   DocumentsData& stepData = out.step;
   stepData.composer = "extractive";
   stepData.model = kExtractiveModel;

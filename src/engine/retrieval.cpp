@@ -46,13 +46,18 @@ std::vector<Phrase> Phrases(const std::vector<std::string>& terms, const Lexical
 }
 
 // How many of the question's phrases the chunk holds: in order and adjacent counts one, near each other (within kNear
-// words, in either order: "limits of the rate") half. The heading path is read first, as part of the text.
+// words, in either order: "limits of the rate", "Plan: Pro") three quarters. The heading path is read first.
 double PhraseMatches(const Chunk& chunk, const std::vector<Phrase>& phrases) {
   if (phrases.empty()) return 0.0;
   constexpr std::size_t kNear = 3;
+  constexpr double kNearMatch = 0.75;
   std::vector<std::string> words = Tokenize(chunk.headingPath);
   words.emplace_back();  // the heading's last word is not next to the text's first
-  for (auto& w : Tokenize(chunk.text)) words.push_back(std::move(w));
+  // The text as passages: a table row reads "Plan: Pro; Price per seat per month: $49", so a cell and its column's
+  // header ("Pro plan") are near each other, as they are in the table.
+  for (const Passage& p : SplitPassages(chunk.text)) {
+    for (auto& w : Tokenize(p.text)) words.push_back(std::move(w));
+  }
   double total = 0.0;
   for (const Phrase& p : phrases) {
     double best = 0.0;
@@ -60,7 +65,7 @@ double PhraseMatches(const Chunk& chunk, const std::vector<Phrase>& phrases) {
       if (Singular(words[i]) != p.first) continue;
       for (std::size_t j = i > kNear ? i - kNear : 0; j < words.size() && j <= i + kNear; ++j) {
         if (j == i || Singular(words[j]) != p.second) continue;
-        best = std::max(best, j == i + 1 ? 1.0 : 0.5);
+        best = std::max(best, j == i + 1 ? 1.0 : kNearMatch);
       }
     }
     total += best;
