@@ -50,6 +50,7 @@ class OrchestrationEngine final : public Engine {
     if (m_corpus.chunks.empty()) throw std::invalid_argument("the knowledge base has no usable documents");
     if (!m_cache) m_cache = std::make_shared<MemoryResponseCache>();
     m_corpus.index.Build(m_corpus.chunks);
+    m_corpus.BuildPhraseIndex();
     m_corpus.synonyms.Load(config.synonymsTsv);
     std::vector<BackgroundText> background;
     for (const Chunk& c : m_corpus.chunks) {

@@ -29,43 +29,37 @@ std::string_view Singular(std::string_view w) {
   return w.size() > 3 && w.back() == 's' && w[w.size() - 2] != 's' ? w.substr(0, w.size() - 1) : w;
 }
 
+constexpr std::uint32_t kNoWord = UINT32_MAX;
+
 struct Phrase {
-  std::string first, second;
+  std::uint32_t first = kNoWord, second = kNoWord;
 };
 
 // The question's phrases: each two content words next to each other ("rate limit", "minimum age", "share a seat"),
 // both rarer than kPhraseMinIdf: "Nimbus Desk", "Pro plan" or "API key" are in too many chunks to tell them apart.
-std::vector<Phrase> Phrases(const std::vector<std::string>& terms, const LexicalIndex& index) {
+std::vector<Phrase> Phrases(const std::vector<std::string>& terms, const Corpus& corpus) {
   std::vector<Phrase> out;
   for (std::size_t i = 0; i + 1 < terms.size(); ++i) {
     if (IsStopWord(terms[i]) || IsStopWord(terms[i + 1])) continue;
-    const double weight = std::min(index.Idf(terms[i]), index.Idf(terms[i + 1]));
-    if (weight > kPhraseMinIdf) out.push_back({std::string(Singular(terms[i])), std::string(Singular(terms[i + 1]))});
+    const double weight = std::min(corpus.index.Idf(terms[i]), corpus.index.Idf(terms[i + 1]));
+    if (weight > kPhraseMinIdf) out.push_back({corpus.PhraseWordId(terms[i]), corpus.PhraseWordId(terms[i + 1])});
   }
   return out;
 }
 
 // How many of the question's phrases the chunk holds: in order and adjacent counts one, near each other (within kNear
-// words, in either order: "limits of the rate", "Plan: Pro") three quarters. The heading path is read first.
-double PhraseMatches(const Chunk& chunk, const std::vector<Phrase>& phrases) {
-  if (phrases.empty()) return 0.0;
+// words, in either order: "limits of the rate", "Plan: Pro") three quarters.
+double PhraseMatches(const std::vector<std::uint32_t>& words, const std::vector<Phrase>& phrases) {
   constexpr std::size_t kNear = 3;
   constexpr double kNearMatch = 0.75;
-  std::vector<std::string> words = Tokenize(chunk.headingPath);
-  words.emplace_back();  // the heading's last word is not next to the text's first
-  // The text as passages: a table row reads "Plan: Pro; Price per seat per month: $49", so a cell and its column's
-  // header ("Pro plan") are near each other, as they are in the table.
-  for (const Passage& p : SplitPassages(chunk.text)) {
-    for (auto& w : Tokenize(p.text)) words.push_back(std::move(w));
-  }
   double total = 0.0;
   for (const Phrase& p : phrases) {
+    if (p.first == kNoWord || p.second == kNoWord) continue;  // a word no chunk has
     double best = 0.0;
     for (std::size_t i = 0; i < words.size() && best < 1.0; ++i) {
-      if (Singular(words[i]) != p.first) continue;
+      if (words[i] != p.first) continue;
       for (std::size_t j = i > kNear ? i - kNear : 0; j < words.size() && j <= i + kNear; ++j) {
-        if (j == i || Singular(words[j]) != p.second) continue;
-        best = std::max(best, j == i + 1 ? 1.0 : kNearMatch);
+        if (j != i && words[j] == p.second) best = std::max(best, j == i + 1 ? 1.0 : kNearMatch);
       }
     }
     total += best;
@@ -74,6 +68,32 @@ double PhraseMatches(const Chunk& chunk, const std::vector<Phrase>& phrases) {
 }
 
 }  // namespace
+
+std::uint32_t Corpus::PhraseWordId(std::string_view word) const {
+  auto it = m_phraseVocabulary.find(std::string(Singular(word)));
+  return it == m_phraseVocabulary.end() ? kNoWord : it->second;
+}
+
+void Corpus::BuildPhraseIndex() {
+  m_phraseVocabulary.clear();
+  m_phraseWords.assign(chunks.size(), {});
+  const auto add = [this](std::vector<std::uint32_t>& out, std::string_view text) {
+    for (const auto& w : Tokenize(text)) {
+      const auto [it, inserted] =
+          m_phraseVocabulary.emplace(std::string(Singular(w)), static_cast<std::uint32_t>(m_phraseVocabulary.size()));
+      out.push_back(it->second);
+    }
+  };
+  for (std::size_t c = 0; c < chunks.size(); ++c) {
+    std::vector<std::uint32_t>& words = m_phraseWords[c];
+    add(words, chunks[c].headingPath);
+    words.push_back(kNoWord);  // the heading's last word is not next to the text's first
+    // The text as passages: a table row reads "Plan: Pro; Price per seat per month: $49", so a cell and its column's
+    // header ("Pro plan") are near each other, as they are in the table.
+    for (const Passage& p : SplitPassages(chunks[c].text)) add(words, p.text);
+    words.shrink_to_fit();
+  }
+}
 
 DocumentChunk Corpus::ToDocumentChunk(const SearchHit& hit) const {
   const Chunk& c = chunks[hit.chunk];
@@ -140,10 +160,11 @@ LexicalIndex::Result SearchKnowledge(Turn& turn, const Corpus& corpus, const Rou
   }
   LexicalIndex::Result found = corpus.index.Search(data.query_terms, kRerankPool, {}, preferred, synonyms);
   // Phrase and proximity: the best kRerankPool chunks by words are re-ranked by the question's phrases they hold.
-  const auto phrases = Phrases(data.query_terms, corpus.index);
+  const auto phrases = Phrases(data.query_terms, corpus);
   if (!phrases.empty()) {
     for (SearchHit& h : found.hits) {
-      h.score *= 1.0 + kPhraseWeight * PhraseMatches(corpus.chunks[h.chunk], phrases) / static_cast<double>(phrases.size());
+      h.score *= 1.0 + kPhraseWeight * PhraseMatches(corpus.PhraseWords(h.chunk), phrases) /
+                           static_cast<double>(phrases.size());
     }
     std::stable_sort(found.hits.begin(), found.hits.end(),
                      [](const SearchHit& a, const SearchHit& b) { return a.score > b.score; });

@@ -2,7 +2,10 @@
 // knowledge base, one search per specialist, merged by chunk. Each step is logged as it finishes.
 #pragma once
 
+#include <cstdint>
 #include <optional>
+#include <string_view>
+#include <unordered_map>
 #include <string>
 #include <vector>
 
@@ -31,6 +34,16 @@ struct Corpus {
 
   // A hit as the contract's DocumentChunk: a snippet of the chunk with where it comes from.
   DocumentChunk ToDocumentChunk(const SearchHit& hit) const;
+
+  // For phrase and proximity matching: each chunk's words in reading order (heading path, then its passages as the
+  // customer reads them), singular and as ids, worked out once when the knowledge base is loaded.
+  void BuildPhraseIndex();
+  const std::vector<std::uint32_t>& PhraseWords(std::size_t chunk) const { return m_phraseWords[chunk]; }
+  std::uint32_t PhraseWordId(std::string_view word) const;  // UINT32_MAX for a word no chunk has
+
+ private:
+  std::unordered_map<std::string, std::uint32_t> m_phraseVocabulary;
+  std::vector<std::vector<std::uint32_t>> m_phraseWords;
 };
 
 // Looks the question up in `agent`'s part of the cache and logs the lookup (cache log).
