@@ -13,17 +13,12 @@
 #include <vector>
 
 #include "model/model.h"
+#include "model/sse.h"
 
 namespace oai::server {
 
-struct SseEvent {
-  int id = 0;  // 1, 2, 3, ... within a stream
-  std::string name;
-  std::string data;  // JSON, one line
-};
-
-// "id: 3\nevent: message_chunk\ndata: {...}\n\n"
-std::string FormatSse(const SseEvent& e);
+using ::oai::FormatSse;
+using ::oai::SseEvent;
 
 inline constexpr std::chrono::seconds kStreamKeep{300};
 

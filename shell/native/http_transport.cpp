@@ -29,9 +29,18 @@ HttpTransport::~HttpTransport() {
 }
 
 void HttpTransport::Send(const app::HttpRequest& request, std::function<void(app::HttpResponse)> onDone) {
+  Enqueue(Job{request, std::move(onDone), nullptr});
+}
+
+void HttpTransport::Stream(const app::HttpRequest& request, std::function<void(SseEvent)> onEvent,
+                           std::function<void(app::HttpResponse)> onEnd) {
+  Enqueue(Job{request, std::move(onEnd), std::move(onEvent)});
+}
+
+void HttpTransport::Enqueue(Job job) {
   {
     std::lock_guard<std::mutex> lock(m_mutex);
-    m_jobs.push_back(Job{request, std::move(onDone)});
+    m_jobs.push_back(std::move(job));
   }
   m_cv.notify_one();
 }
@@ -46,12 +55,13 @@ void HttpTransport::WorkerLoop() {
       job = std::move(m_jobs.front());
       m_jobs.pop_front();
     }
-    app::HttpResponse response = Perform(job.request);
+    app::HttpResponse response = Perform(job.request, job.onEvent);
     if (job.onDone) job.onDone(std::move(response));
   }
 }
 
-app::HttpResponse HttpTransport::Perform(const app::HttpRequest& request) const {
+app::HttpResponse HttpTransport::Perform(const app::HttpRequest& request,
+                                         const std::function<void(SseEvent)>& onEvent) const {
   app::HttpResponse out;
   // Absolute URLs go where they say; paths are relative to the server the desktop app was pointed at.
   std::string url = request.url;
@@ -83,6 +93,36 @@ app::HttpResponse HttpTransport::Perform(const app::HttpRequest& request) const 
   };
   if (request.method != "GET" && request.method != "POST" && request.method != "DELETE" && request.method != "PUT") {
     out.error = "unsupported method " + request.method;
+    return out;
+  }
+  if (onEvent) {
+    // A stream: its events as they arrive; a refusal's body (an error envelope) is kept whole for the caller.
+    httplib::Request req;
+    req.method = request.method;
+    req.path = url;
+    req.headers = headers;
+    req.body = request.body;
+    req.set_header("Content-Type", contentType);
+    bool events = false;
+    SseParser parser(onEvent);
+    req.response_handler = [&](const httplib::Response& res) {
+      out.status = res.status;
+      events = res.status >= 200 && res.status < 300 &&
+               res.get_header_value("Content-Type").find("text/event-stream") != std::string::npos;
+      return true;
+    };
+    req.content_receiver = [&](const char* data, std::size_t length, std::uint64_t, std::uint64_t) {
+      if (events) parser.Feed(std::string_view(data, length));
+      else out.body.append(data, length);
+      return true;
+    };
+    httplib::Response res;
+    httplib::Error error = httplib::Error::Success;
+    if (!client.send(req, res, error)) {
+      out.status = 0;
+      out.error = httplib::to_string(error);
+    }
+    for (const auto& [name, value] : res.headers) out.headers.emplace_back(name, value);
     return out;
   }
   httplib::Result result = send();

@@ -22,14 +22,19 @@ class HttpTransport : public app::Transport {
   HttpTransport& operator=(const HttpTransport&) = delete;
 
   void Send(const app::HttpRequest& request, std::function<void(app::HttpResponse)> onDone) override;
+  // Reads the event stream as it arrives (httplib's content receiver), on a worker thread.
+  void Stream(const app::HttpRequest& request, std::function<void(SseEvent)> onEvent,
+              std::function<void(app::HttpResponse)> onEnd) override;
 
  private:
   struct Job {
     app::HttpRequest request;
     std::function<void(app::HttpResponse)> onDone;
+    std::function<void(SseEvent)> onEvent;  // set for a stream
   };
+  void Enqueue(Job job);
   void WorkerLoop();
-  app::HttpResponse Perform(const app::HttpRequest& request) const;
+  app::HttpResponse Perform(const app::HttpRequest& request, const std::function<void(SseEvent)>& onEvent) const;
 
   std::string m_baseUrl;
   std::mutex m_mutex;

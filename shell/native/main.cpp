@@ -211,6 +211,7 @@ int main(int argc, char** argv) {
     services.apiBase = "";
     services.host = oai::app::HostKind::Desktop;
     services.localTime = LocalTimeOfDay;
+    services.streamAnswers = true;  // answers grow as POST /api/chat/stream delivers them
     oai::app::App app(services);
     app.SetDisplayScale(scale);
     app.Start();

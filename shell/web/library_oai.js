@@ -267,4 +267,55 @@ mergeInto(LibraryManager.library, {
       deliver(id, 0, '', 'The in-page engine could not be loaded: ' + (e && e.message ? e.message : e), '[]');
     });
   },
+
+  // An answer that streams (shell/web/event_stream.cpp): POST {url}/initiate with the question, then an EventSource
+  // on {url}/{stream_id}. The browser reconnects a dropped EventSource by itself and sends Last-Event-ID, so the
+  // server replays what was missed. Each event goes to orchestratai_stream_event; the end (done, stream_error, a
+  // refusal of the initiate, or a stream that stays broken) to orchestratai_stream_end, once.
+  oai_stream_open__deps: ['malloc', 'free'],
+  oai_stream_open: function(handle, urlPtr, bodyPtr) {
+    var url = UTF8ToString(urlPtr), body = UTF8ToString(bodyPtr);
+    var withStrings = function(texts, fn) {
+      var ptrs = texts.map(function(text) {
+        var size = lengthBytesUTF8(text) + 1;
+        var ptr = _malloc(size);
+        stringToUTF8(text, ptr, size);
+        return ptr;
+      });
+      try { fn(ptrs); } finally { ptrs.forEach(function(ptr) { _free(ptr); }); }
+    };
+    var ended = false;
+    var end = function(status, text, error) {
+      if (ended) return;
+      ended = true;
+      withStrings([text, error], function(p) { Module['_orchestratai_stream_end'](handle, status, p[0], p[1]); });
+    };
+    fetch(url + '/initiate', {method: 'POST', headers: {'Content-Type': 'application/json', 'Accept': 'application/json'}, body: body})
+      .then(function(r) { return r.text().then(function(t) { return {status: r.status, text: t}; }); })
+      .then(function(r) {
+        if (r.status < 200 || r.status >= 300) { end(r.status, r.text, ''); return; }
+        var id = null;
+        try { id = JSON.parse(r.text).stream_id; } catch (e) {}
+        if (typeof id !== 'string') { end(0, '', 'the server did not start a stream'); return; }
+        var source = new EventSource(url + '/' + encodeURIComponent(id));
+        var failures = 0;
+        var finish = function(status, error) { source.close(); end(status, '', error); };
+        ['agent_status', 'retrieval_log', 'message_chunk', 'done', 'stream_error'].forEach(function(name) {
+          source.addEventListener(name, function(e) {
+            if (ended) return;
+            failures = 0;
+            withStrings([name, e.data, e.lastEventId || ''], function(p) {
+              Module['_orchestratai_stream_event'](handle, p[0], p[1], p[2]);
+            });
+            if (name === 'done' || name === 'stream_error') finish(200, '');
+          });
+        });
+        source.onerror = function() {
+          // CONNECTING: the browser is reconnecting with Last-Event-ID. CLOSED (the stream is gone: 404) or a
+          // connection that keeps failing ends it.
+          if (source.readyState === EventSource.CLOSED || ++failures > 3) finish(0, 'the event stream broke');
+        };
+      })
+      .catch(function(e) { end(0, '', String(e && e.message ? e.message : e)); });
+  },
 });

@@ -22,6 +22,7 @@
 #include "app/app.h"
 #include "app/frame_stats.h"
 #include "app/theme.h"
+#include "event_stream.h"
 #include "fetch_transport.h"
 #include "engine_bridge.h"
 #include "local/fallback_transport.h"
@@ -117,7 +118,7 @@ struct FallbackGlyphs {
 
 struct WebHost {
   GLFWwindow* window = nullptr;
-  oai::shell::FetchTransport network;
+  oai::shell::PageTransport network;
   oai::shell::LocalStorage storage;
   // Static hosting: with no server behind the page (or with ?engine=local) the API is answered in the page, by the
   // engine module the page loads for it (shell/web/engine_module.cpp).
@@ -545,6 +546,7 @@ int main() {
   services.backendKind = [host] { return host->transport.Kind(); };
   services.textField = &host->field;
   services.localTime = [](const std::string& iso) { return MallocedString(oai_local_time(iso.c_str())); };
+  services.streamAnswers = true;  // EventSource from the server; the in-page engine's events arrive whole
   host->app = std::make_unique<oai::app::App>(services);
 
   oai_install_wake_listeners();

@@ -28,6 +28,19 @@ struct ChatFailed {
   std::string requestId;
   ApiError error;
 };
+// A streamed turn's progress (ApiClient::StreamChat), before ChatSucceeded or ChatFailed ends it.
+struct StreamStatus {
+  std::string requestId;
+  AgentStatusEvent event;
+};
+struct StreamLog {
+  std::string requestId;
+  RetrievalLog log;
+};
+struct StreamChunk {
+  std::string requestId;
+  std::string text;
+};
 struct RetryRequested {
   std::string timestamp;  // stamped by App::Update when empty
 };
@@ -111,7 +124,7 @@ struct SelectTab {
   Tab tab;
 };
 
-using Action = std::variant<SendRequested, ChatSucceeded, ChatFailed, RetryRequested, DismissError, RetryHealthCheck,
+using Action = std::variant<SendRequested, ChatSucceeded, ChatFailed, StreamStatus, StreamLog, StreamChunk, RetryRequested, DismissError, RetryHealthCheck,
                             SessionStarted,
                             SessionLoaded, SessionLoadFailed, NewChat, HealthReceived, AgentsReceived, DraftChanged,
                             InputFocusChanged, InputScrolled, SubmitDraft, FocusInputHandled, RequestInputFocus, SelectMessage, SelectText, ToggleDetails, ToggleShortcutHelp, CloseOverlay,

@@ -133,11 +133,20 @@ struct App::EffectRunner {
   std::shared_ptr<Inbox> inbox;
 
   void operator()(const PostChat& post) const {
-    app.m_client.PostChat(ChatRequest{post.text, post.sessionId},
-                          [inbox = inbox, requestId = post.requestId](ApiResult<ChatResponse> r) {
-                            if (r.ok()) inbox->Push(ChatSucceeded{requestId, std::move(*r.value), NowIso8601()});
-                            else inbox->Push(ChatFailed{requestId, std::move(r.error)});
-                          });
+    auto onDone = [inbox = inbox, requestId = post.requestId](ApiResult<ChatResponse> r) {
+      if (r.ok()) inbox->Push(ChatSucceeded{requestId, std::move(*r.value), NowIso8601()});
+      else inbox->Push(ChatFailed{requestId, std::move(r.error)});
+    };
+    if (!app.m_services.streamAnswers) {
+      app.m_client.PostChat(ChatRequest{post.text, post.sessionId}, std::move(onDone));
+      return;
+    }
+    ChatStreamHandlers handlers;
+    handlers.onStatus = [inbox = inbox, id = post.requestId](AgentStatusEvent e) { inbox->Push(StreamStatus{id, e}); };
+    handlers.onLog = [inbox = inbox, id = post.requestId](RetrievalLog l) { inbox->Push(StreamLog{id, std::move(l)}); };
+    handlers.onChunk = [inbox = inbox, id = post.requestId](std::string t) { inbox->Push(StreamChunk{id, std::move(t)}); };
+    handlers.onDone = std::move(onDone);
+    app.m_client.StreamChat(ChatRequest{post.text, post.sessionId}, std::move(handlers));
   }
   void operator()(const LoadSession& load) const {
     app.m_client.GetSession(load.sessionId, [inbox = inbox, sessionId = load.sessionId](ApiResult<SessionHistory> r) {
@@ -355,7 +364,8 @@ std::string App::DebugJson() const {
     messages.push_back({{"role", ToString(m.role)},
                         {"content", m.content},
                         {"agent", m.agent ? Json(ToString(*m.agent)) : Json(nullptr)},
-                        {"pending", m.pending}});
+                        {"pending", m.pending},
+                        {"streaming", m.streaming}});
   }
   Json j = {{"session_id", d.sessionId},
             {"sending", d.sending},

@@ -32,6 +32,9 @@ struct AppServices {
   TextField* textField = nullptr;
   // An ISO 8601 time as the user's clock reads it ("10:27" in their zone and locale). Empty: the UTC time of day.
   std::function<std::string(const std::string& iso)> localTime;
+  // Answers arrive as server-sent events (POST /api/chat/stream, the transport's Stream) and grow on screen; false:
+  // one plain POST /api/chat per question.
+  bool streamAnswers = false;
 };
 
 inline constexpr const char* kSessionStorageKey = "orchestratai.session_id";

@@ -99,9 +99,64 @@ void StartSend(State& s, const std::string& rawText, const std::string& timestam
 
 void Apply(State& s, const SendRequested& a, Effects& fx) { StartSend(s, a.text, a.timestamp, fx); }
 
+// The answer of a streamed turn as it arrives: the assistant message (growing) and its log group, made on the first
+// event; ChatSucceeded replaces both with the final answer, ChatFailed removes them.
+ChatMessage& StreamingReply(DomainState& d, const std::string& requestId) {
+  const std::string id = AssistantMessageIdFor(requestId);
+  for (auto& m : d.messages)
+    if (m.id == id) return m;
+  const std::string userId = UserMessageIdFor(requestId);
+  ChatMessage reply;
+  reply.id = id;
+  reply.role = MessageRole::Assistant;
+  reply.streaming = true;
+  reply.turn = LastTurn(d);
+  LogTurn group;
+  group.turn = reply.turn;
+  group.messageId = id;
+  for (const auto& m : d.messages)
+    if (m.id == userId) group.question = m.content;
+  d.logTurns.push_back(std::move(group));
+  d.messages.push_back(std::move(reply));
+  return d.messages.back();
+}
+
+void DropStreamingReply(DomainState& d, const std::string& requestId) {
+  const std::string id = AssistantMessageIdFor(requestId);
+  std::erase_if(d.messages, [&](const ChatMessage& m) { return m.id == id; });
+  std::erase_if(d.logTurns, [&](const LogTurn& t) { return t.messageId == id; });
+}
+
+void Apply(State& s, const StreamStatus& a, Effects&) {
+  auto& d = s.domain;
+  if (!d.sending || a.requestId != d.pendingRequestId) return;
+  d.Card(a.event.agent).agent.status = a.event.status;
+  // The agent at work is the one the answer will come from (the typing indicator names it).
+  if (a.event.status == AgentStatus::Active && a.event.agent != AgentId::Orchestrator) {
+    StreamingReply(d, a.requestId).agent = a.event.agent;
+  }
+}
+
+void Apply(State& s, const StreamLog& a, Effects&) {
+  auto& d = s.domain;
+  if (!d.sending || a.requestId != d.pendingRequestId) return;
+  ChatMessage& reply = StreamingReply(d, a.requestId);
+  if (std::find(reply.logIds.begin(), reply.logIds.end(), a.log.id) != reply.logIds.end()) return;  // a resumed stream
+  reply.logIds.push_back(a.log.id);
+  for (auto& t : d.logTurns)
+    if (t.messageId == reply.id) t.entries.push_back(LogEntry{a.log, reply.turn, reply.id});
+}
+
+void Apply(State& s, const StreamChunk& a, Effects&) {
+  auto& d = s.domain;
+  if (!d.sending || a.requestId != d.pendingRequestId) return;
+  StreamingReply(d, a.requestId).content += a.text;
+}
+
 void Apply(State& s, const ChatSucceeded& a, Effects&) {
   auto& d = s.domain;
   if (!d.sending || a.requestId != d.pendingRequestId) return;  // an answer to an abandoned request (New chat)
+  DropStreamingReply(d, a.requestId);  // the final answer replaces what streamed
   const std::string userId = UserMessageIdFor(a.requestId);
   int turn = LastTurn(d) + 1;
   std::string question;
@@ -150,6 +205,7 @@ void Apply(State& s, const ChatSucceeded& a, Effects&) {
 void Apply(State& s, const ChatFailed& a, Effects&) {
   auto& d = s.domain;
   if (!d.sending || a.requestId != d.pendingRequestId) return;
+  DropStreamingReply(d, a.requestId);
   const std::string userId = UserMessageIdFor(a.requestId);
   std::string failedText;
   for (auto it = d.messages.begin(); it != d.messages.end(); ++it) {

@@ -22,6 +22,7 @@ struct ChatMessage {
   std::string content;
   std::string timestamp;  // ISO 8601
   bool pending = false;   // optimistic user message not yet confirmed by the server
+  bool streaming = false;  // an answer still arriving (its text grows with each piece; metrics come at the end)
   int turn = 0;           // 1-based; a question and its answer share the turn
   std::optional<AgentId> agent;
   std::optional<double> confidence;

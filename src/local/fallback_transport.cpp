@@ -56,6 +56,16 @@ void FallbackTransport::Send(const app::HttpRequest& request, std::function<void
   });
 }
 
+void FallbackTransport::Stream(const app::HttpRequest& request, std::function<void(SseEvent)> onEvent,
+                               std::function<void(app::HttpResponse)> onEnd) {
+  std::unique_lock<std::mutex> lock(m_mutex);
+  const Mode mode = m_mode;
+  lock.unlock();
+  if (mode == Mode::Server) return m_network->Stream(request, std::move(onEvent), std::move(onEnd));
+  if (mode == Mode::Local) return m_local->Stream(request, std::move(onEvent), std::move(onEnd));
+  Transport::Stream(request, std::move(onEvent), std::move(onEnd));
+}
+
 void FallbackTransport::Decide(Mode mode) {
   std::deque<std::pair<app::HttpRequest, std::function<void(app::HttpResponse)>>> waiting;
   {

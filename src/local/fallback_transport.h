@@ -19,6 +19,9 @@ class FallbackTransport final : public app::Transport {
  public:
   FallbackTransport(app::Transport* network, app::Transport* local, bool forceLocal);
   void Send(const app::HttpRequest& request, std::function<void(app::HttpResponse)> onDone) override;
+  // Streams from whichever answers the API (once decided; before that, the default: whole, through Send).
+  void Stream(const app::HttpRequest& request, std::function<void(SseEvent)> onEvent,
+              std::function<void(app::HttpResponse)> onEnd) override;
   bool UsingLocal() const;
   app::BackendKind Kind() const;  // Unknown until the first health check has decided
 

@@ -1,6 +1,8 @@
 // The API's route table and envelope (see api.h).
 #include "service/api.h"
 
+#include "model/sse.h"
+
 #include <strings.h>
 
 #include "model/ids.h"
@@ -179,8 +181,28 @@ ApiResponse Api::Route(const ApiRequest& request, const std::string& path, const
     r.headers.emplace_back("Allow", allow);
     return r;
   }
-  // Streams and metrics need the transport (a held connection, the server's counters): the server routes them
-  // before they reach here.
+  // POST /api/chat/stream without a held connection (the page's in-browser backend): the same events, written whole
+  // once the turn is done. The server streams them as they happen (server/stream_routes.cpp routes it first).
+  if (path == "/api/chat/stream") {
+    auto parsed = ParseChatBody(request, requestId);
+    if (auto* error = std::get_if<ApiResponse>(&parsed)) return std::move(*error);
+    std::string events;
+    int id = 0;
+    const auto emit = [&](const char* name, std::string data) { events += FormatSse({++id, name, std::move(data)}); };
+    engine::TurnObserver observer;
+    observer.onAgentStatus = [&](AgentId a, AgentStatus st) { emit("agent_status", Json(AgentStatusEvent{a, st}).dump()); };
+    observer.onLog = [&](const RetrievalLog& log) { emit("retrieval_log", ToJsonText(log)); };
+    observer.onMessageChunk = [&](const std::string& c) { emit("message_chunk", Json(MessageChunkEvent{c}).dump()); };
+    const TurnResult turn = RunChatTurn(m_engine, m_store, std::get<ChatRequest>(parsed), &observer);
+    emit("done", ToJsonText(DoneEvent{turn.response, turn.messageId}));
+    ApiResponse r;
+    r.status = 200;
+    r.contentType = "text/event-stream";
+    r.body = std::move(events);
+    return r;
+  }
+  // Resumable streams and metrics need the server (held connections, its counters): it routes them before they
+  // reach here.
   if (path == "/metrics" || path.rfind("/api/chat/stream", 0) == 0) {
     return ErrorResponseFor(404, "NOT_FOUND", "no route for " + path + " here (served by the companion server)",
                             requestId);

@@ -181,5 +181,95 @@ TEST_F(ApiClientTest, HealthIsParsedAndDegradedCountsAsAnAnswer) {
   EXPECT_FALSE(result->value->store_ok);
 }
 
+// [SECTION] Streaming (POST /api/chat/stream)
+
+std::string Sse(int id, const std::string& name, const std::string& data) { return FormatSse({id, name, data}); }
+
+HttpResponse EventStream(std::string body) {
+  HttpResponse r;
+  r.status = 200;
+  r.body = std::move(body);
+  r.headers.emplace_back("Content-Type", "text/event-stream");
+  return r;
+}
+
+// The done event: the answer (as POST /api/chat gives it) and the stored message's id.
+std::string DoneData() {
+  Json j = Json::parse(ReadFixture("chat_response_billing.json"));
+  j["message_id"] = "5f8e2a1c-3b4d-4e6f-8a9b-0c1d2e3f4a5b";
+  return j.dump();
+}
+
+struct Streamed {
+  std::vector<std::string> seen;  // "status:billing:active", "log:<id>", "chunk:<text>"
+  std::optional<ApiResult<ChatResponse>> done;
+};
+
+Streamed Stream(ApiClient& client) {
+  Streamed out;
+  ChatStreamHandlers h;
+  h.onStatus = [&](AgentStatusEvent e) { out.seen.push_back(std::string("status:") + ToString(e.agent) + ":" + ToString(e.status)); };
+  h.onLog = [&](RetrievalLog l) { out.seen.push_back("log:" + l.id); };
+  h.onChunk = [&](std::string t) { out.seen.push_back("chunk:" + t); };
+  h.onDone = [&](ApiResult<ChatResponse> r) {
+    EXPECT_FALSE(out.done.has_value()) << "onDone runs once";
+    out.done = std::move(r);
+  };
+  client.StreamChat(ChatRequest{"How much is Pro?", "3d5e8f10-2b4c-4d6e-8f10-2b4c6d8e0f12"}, std::move(h));
+  return out;
+}
+
+TEST_F(ApiClientTest, AStreamedTurnReportsEachStepThenTheValidatedAnswer) {
+  const Json log = Json::parse(ReadFixture("chat_response_billing.json"))["logs"][0];
+  transport.On("POST /api/chat/stream",
+               EventStream(Sse(1, "agent_status", R"({"agent":"billing","status":"active"})") +
+                           Sse(2, "retrieval_log", log.dump()) + Sse(3, "message_chunk", R"({"content":"Pro is "})") +
+                           Sse(4, "message_chunk", R"({"content":"$49 [1]."})") + Sse(5, "done", DoneData())));
+  const Streamed s = Stream(client);
+  ASSERT_EQ(transport.requests.size(), 1u);
+  EXPECT_EQ(Json::parse(transport.requests[0].body)["message"], "How much is Pro?");
+  const std::vector<std::string> expected = {"status:billing:active", "log:" + log["id"].get<std::string>(),
+                                             "chunk:Pro is ", "chunk:$49 [1]."};
+  EXPECT_EQ(s.seen, expected);
+  ASSERT_TRUE(s.done && s.done->ok()) << (s.done ? s.done->error.detail : "no answer");
+  EXPECT_EQ(s.done->value->agent, AgentId::Billing);
+}
+
+TEST_F(ApiClientTest, AStreamThatCannotBeOpenedFallsBackToOnePlainRequest) {
+  transport.On("POST /api/chat", JsonResponse(200, ReadFixture("chat_response_billing.json")));
+  const Streamed s = Stream(client);  // the fake has no stream route: 404
+  ASSERT_EQ(transport.requests.size(), 2u);
+  EXPECT_EQ(transport.requests[0].url, "/api/chat/stream");
+  EXPECT_EQ(transport.requests[1].url, "/api/chat");
+  ASSERT_TRUE(s.done && s.done->ok());
+  EXPECT_EQ(s.done->value->agent, AgentId::Billing);
+}
+
+TEST_F(ApiClientTest, AStreamErrorIsTheServersMessageAndABrokenStreamIsRetryable) {
+  transport.On("POST /api/chat/stream",
+               EventStream(Sse(1, "agent_status", R"({"agent":"orchestrator","status":"routing"})") +
+                           Sse(2, "stream_error", R"({"code":"STORE_UNAVAILABLE","message":"the session store is unavailable; retry shortly","retryable":true})")));
+  Streamed s = Stream(client);
+  ASSERT_TRUE(s.done && !s.done->ok());
+  EXPECT_EQ(s.done->error.code, "STORE_UNAVAILABLE");
+  EXPECT_EQ(s.done->error.message, "The session store is unavailable; retry shortly.");
+  EXPECT_TRUE(s.done->error.retryable);
+
+  transport.On("POST /api/chat/stream", EventStream(Sse(1, "message_chunk", R"({"content":"Pro is "})")));
+  s = Stream(client);
+  ASSERT_TRUE(s.done && !s.done->ok());
+  EXPECT_TRUE(s.done->error.retryable);
+  EXPECT_EQ(transport.RequestsTo("POST", "/api/chat").size(), 0u) << "a stream that started is not sent again";
+}
+
+TEST_F(ApiClientTest, AStreamedAnswerIsValidatedLikeAPlainOne) {
+  Json extra = Json::parse(DoneData());
+  extra["surprise"] = 1;
+  transport.On("POST /api/chat/stream", EventStream(Sse(1, "done", extra.dump())));
+  const Streamed s = Stream(client);
+  ASSERT_TRUE(s.done && !s.done->ok());
+  EXPECT_EQ(s.done->error.kind, ApiErrorKind::InvalidResponse);
+}
+
 }  // namespace
 }  // namespace oai::app

@@ -58,6 +58,107 @@ TEST(AppTest, GarbageInStorageIsReplacedByANewSession) {
   EXPECT_EQ(storage.values[kSessionStorageKey], app.GetState().domain.sessionId);
 }
 
+// A transport whose event stream the test plays by hand, one event at a time.
+class SteppedStream final : public Transport {
+ public:
+  void Send(const HttpRequest& req, std::function<void(HttpResponse)> onDone) override { fake.Send(req, std::move(onDone)); }
+  void Stream(const HttpRequest& req, std::function<void(SseEvent)> onEvent, std::function<void(HttpResponse)> onEnd) override {
+    streams.push_back(req);
+    this->onEvent = std::move(onEvent);
+    this->onEnd = std::move(onEnd);
+  }
+  void Event(int id, const std::string& name, const Json& data) { onEvent(SseEvent{id, name, data.dump()}); }
+  FakeTransport fake;
+  std::vector<HttpRequest> streams;
+  std::function<void(SseEvent)> onEvent;
+  std::function<void(HttpResponse)> onEnd;
+};
+
+// Streaming: the agents light up and the log cards and the answer's text appear as each step finishes; the final
+// answer then replaces what streamed (with its metrics), and nothing is asked twice.
+TEST(AppTest, AStreamedAnswerGrowsOnScreenAndTheFinalAnswerReplacesIt) {
+  SteppedStream transport;
+  MemoryStore storage;
+  AppServices services{&transport, &storage, {}, "", HostKind::Browser};
+  services.streamAnswers = true;
+  App app(services);
+  app.Start();
+  app.Update();
+  app.Dispatch(SendRequested{"How much is Pro?", ""});
+  app.Update();
+  ASSERT_EQ(transport.streams.size(), 1u);
+  EXPECT_EQ(transport.streams[0].url, "/api/chat/stream");
+  EXPECT_TRUE(transport.fake.RequestsTo("POST", "/api/chat").empty());
+
+  const Json answer = Json::parse(ReadFixture("chat_response_billing.json"));
+  transport.Event(1, "agent_status", {{"agent", "orchestrator"}, {"status", "complete"}});
+  transport.Event(2, "agent_status", {{"agent", "billing"}, {"status", "active"}});
+  transport.Event(3, "retrieval_log", answer["logs"][0]);
+  app.Update();
+  const DomainState& d = app.GetState().domain;
+  EXPECT_EQ(d.Card(AgentId::Billing).agent.status, AgentStatus::Active);
+  ASSERT_EQ(d.logTurns.size(), 1u);
+  EXPECT_EQ(d.logTurns[0].entries.size(), 1u);
+  EXPECT_EQ(d.logTurns[0].question, "How much is Pro?");
+  ASSERT_EQ(d.messages.size(), 2u);
+  EXPECT_TRUE(d.messages[1].streaming);
+  EXPECT_EQ(d.messages[1].agent, AgentId::Billing);  // the typing indicator names it
+  EXPECT_EQ(d.messages[1].content, "");
+
+  transport.Event(4, "message_chunk", {{"content", "The Pro plan "}});
+  app.Update();
+  EXPECT_EQ(d.messages[1].content, "The Pro plan ");
+  transport.Event(3, "retrieval_log", answer["logs"][0]);  // a resumed stream repeats nothing
+  transport.Event(5, "message_chunk", {{"content", "costs $49 [1]."}});
+  app.Update();
+  EXPECT_EQ(d.messages[1].content, "The Pro plan costs $49 [1].");
+  EXPECT_EQ(d.logTurns[0].entries.size(), 1u);
+  EXPECT_TRUE(d.sending);
+
+  Json done = answer;
+  done["message_id"] = "5f8e2a1c-3b4d-4e6f-8a9b-0c1d2e3f4a5b";
+  transport.Event(6, "done", done);
+  HttpResponse ok;
+  ok.status = 200;
+  transport.onEnd(ok);
+  app.Update();
+  EXPECT_FALSE(d.sending);
+  ASSERT_EQ(d.messages.size(), 2u);
+  EXPECT_FALSE(d.messages[1].streaming);
+  EXPECT_EQ(d.messages[1].content, answer["message"].get<std::string>());
+  EXPECT_TRUE(d.messages[1].metrics.has_value());
+  ASSERT_EQ(d.logTurns.size(), 1u);
+  EXPECT_EQ(d.logTurns[0].entries.size(), answer["logs"].size());
+  EXPECT_TRUE(transport.fake.RequestsTo("POST", "/api/chat").empty());
+}
+
+// A stream that breaks after its first events: the partial answer goes, the question comes back with Retry.
+TEST(AppTest, ABrokenStreamRemovesThePartialAnswerAndOffersRetry) {
+  SteppedStream transport;
+  MemoryStore storage;
+  AppServices services{&transport, &storage, {}, "", HostKind::Browser};
+  services.streamAnswers = true;
+  App app(services);
+  app.Start();
+  app.Update();
+  app.Dispatch(SendRequested{"How much is Pro?", ""});
+  app.Update();
+  transport.Event(1, "message_chunk", {{"content", "The Pro plan "}});
+  app.Update();
+  HttpResponse dropped;
+  dropped.status = 0;
+  dropped.error = "connection reset";
+  transport.onEnd(dropped);
+  app.Update();
+  const DomainState& d = app.GetState().domain;
+  EXPECT_FALSE(d.sending);
+  EXPECT_TRUE(d.messages.empty());
+  EXPECT_TRUE(d.logTurns.empty());
+  ASSERT_TRUE(d.error.has_value());
+  EXPECT_TRUE(d.error->retryable);
+  EXPECT_EQ(d.error->failedText, "How much is Pro?");
+}
+
 TEST(AppTest, SendPostsAndTheAnswerArrivesThroughTheQueue) {
   FakeTransport transport;
   transport.On("POST /api/chat", JsonResponse(200, ReadFixture("chat_response_billing.json")));
@@ -127,7 +228,7 @@ TEST(AppTest, DebugJsonDescribesTheConversation) {
   EXPECT_EQ(j["sending"], false);
   ASSERT_EQ(j["messages"].size(), 2u);
   EXPECT_EQ(j["messages"][0], Json({{"role", "user"}, {"content", "How much is Pro?"}, {"agent", nullptr},
-                                    {"pending", false}}));
+                                    {"pending", false}, {"streaming", false}}));
   EXPECT_EQ(j["messages"][1]["agent"], "billing");
   EXPECT_EQ(j["logs"], 4);
   EXPECT_TRUE(j["error"].is_null());

@@ -95,3 +95,82 @@ test('Shift+Enter inserts a new line instead of sending', async () => {
   assert.equal(s.sending, false);
   await context.close();
 });
+
+// Streaming: the page asks through POST /api/chat/stream/initiate and an EventSource, the answer grows as its events
+// arrive, and a stream that drops is resumed by the browser with Last-Event-ID: the rest arrives once, nothing twice.
+test('answers stream through EventSource and a dropped stream resumes where it stopped', async () => {
+  const context = await chrome.browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  const consoleErrors = [];
+  page.on('pageerror', (e) => consoleErrors.push(String(e)));
+  const requests = [];
+  page.on('request', (r) => requests.push(`${r.method()} ${new URL(r.url()).pathname}`));
+  // The first connection to the stream delivers the events up to the first piece of the answer, then drops.
+  const resumes = [];
+  let firstHalf = null;
+  await page.route(/\/api\/chat\/stream\/[0-9a-f-]{36}$/, async (route) => {
+    if (firstHalf) {
+      // The browser's reconnection. Playwright does not show the Last-Event-ID header EventSource adds, but the
+      // server proves it came: a stream already delivered is refused (404) to a request without it.
+      resumes.push(route.request().url());
+      return route.continue();
+    }
+    const whole = await (await route.fetch()).text();
+    const events = whole.split('\n\n').filter((e) => e.trim());
+    const cut = events.findIndex((e) => e.includes('event: message_chunk')) + 1;
+    firstHalf = events.slice(0, cut);
+    await route.fulfill({
+      status: 200, headers: { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache' },
+      body: 'retry: 1500\n\n' + firstHalf.join('\n\n') + '\n\n',
+    });
+  });
+  await page.goto(server.base + '/');
+  await waitForFirstFrame(page);
+  await waitFor(page, (s) => s.session_id && s.connection === 'online', { what: 'session' });
+  const question = 'How do I verify a webhook signature?';
+  await page.keyboard.type(question, { delay: 10 });
+  await page.keyboard.press('Enter');
+
+  // Between the drop and the browser's reconnection (1.5 s): the part that arrived is on screen, still growing.
+  const partial = await waitFor(page, (s) => s.messages.length === 2 && s.messages[1].streaming && s.messages[1].content,
+    { what: 'the first piece of the answer' });
+  assert.equal(partial.sending, true);
+  assert.ok(partial.logs >= 2, `log cards shown as their steps finished (${partial.logs})`);
+
+  const done = await waitFor(page, (s) => !s.sending && s.messages.length === 2 && !s.messages[1].streaming,
+    { what: 'the whole answer', timeout: 30_000 });
+  assert.equal(resumes.length, 1, 'the browser reconnected once');
+  assert.ok(done.messages[1].content.startsWith(partial.messages[1].content), 'the answer continued, not restarted');
+  assert.ok(requests.includes('POST /api/chat/stream/initiate'), requests.join(', '));
+  assert.ok(!requests.includes('POST /api/chat'), 'no plain request was needed');
+
+  // What the page shows is what the server stored: the same answer, the same logs, once.
+  const stored = await (await fetch(`${server.base}/api/session/${done.session_id}`)).json();
+  assert.equal(stored.messages.length, 2, 'the turn ran once');
+  assert.equal(done.messages[1].content, stored.messages[1].content);
+  assert.equal(done.logs, stored.logs.length);
+  assert.deepEqual(consoleErrors, []);
+  await context.close();
+});
+
+// A server or proxy that refuses event streams: the same question goes as one plain POST /api/chat.
+test('when the stream cannot be opened the page asks once without streaming', async () => {
+  const context = await chrome.browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  const requests = [];
+  page.on('request', (r) => requests.push(`${r.method()} ${new URL(r.url()).pathname}`));
+  await page.route('**/api/chat/stream/initiate', (route) => route.fulfill({
+    status: 404, contentType: 'application/json',
+    body: JSON.stringify({ error: { code: 'NOT_FOUND', message: 'no route', timestamp: new Date().toISOString(), requestId: 'r' } }),
+  }));
+  await page.goto(server.base + '/');
+  await waitForFirstFrame(page);
+  await waitFor(page, (s) => s.session_id && s.connection === 'online', { what: 'session' });
+  await page.keyboard.type('What is your refund policy?', { delay: 10 });
+  await page.keyboard.press('Enter');
+  const done = await waitFor(page, (s) => !s.sending && s.messages.length === 2, { what: 'the answer', timeout: 30_000 });
+  assert.equal(done.messages[1].agent, 'policy');
+  assert.equal(done.error, null, JSON.stringify(done.error));
+  assert.equal(requests.filter((r) => r === 'POST /api/chat').length, 1, requests.join(', '));
+  await context.close();
+});

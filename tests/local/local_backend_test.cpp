@@ -6,6 +6,7 @@
 
 #include "fake_file_host.h"
 
+#include "model/sse.h"
 #include "model/validation.h"
 
 namespace oai::local {
@@ -53,6 +54,35 @@ TEST(LocalBackend, ChatsAndKeepsTheConversationAcrossAReload) {
   ASSERT_EQ(h["messages"].size(), 2u);
   EXPECT_EQ(h["messages"][1]["content"], answer);
   EXPECT_EQ(h["session"]["message_count"], 2);
+}
+
+// The in-page engine streams too: the same events as the server's stream, written whole once the turn is done.
+TEST(LocalBackend, StreamsTheTurnsEventsLikeTheServer) {
+  FakeFileHost files;
+  MemoryKeyValueStore storage;
+  LocalBackend backend(&files, &storage);
+  const auto r = Call(backend, &files, "POST", "/api/chat/stream",
+                      Json{{"message", "How do I verify a webhook signature?"}, {"session_id", kSession}}.dump());
+  ASSERT_EQ(r.status, 200) << r.body;
+  std::vector<SseEvent> events;
+  SseParser parser([&](SseEvent e) { events.push_back(std::move(e)); });
+  parser.Feed(r.body);
+  ASSERT_GE(events.size(), 5u);
+  std::string streamed;
+  int logs = 0;
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    EXPECT_EQ(events[i].id, static_cast<int>(i) + 1);
+    if (events[i].name == "message_chunk") streamed += Json::parse(events[i].data)["content"].get<std::string>();
+    if (events[i].name == "retrieval_log") ++logs;
+  }
+  ASSERT_EQ(events.back().name, "done");
+  Json done = Json::parse(events.back().data);
+  done.erase("message_id");
+  auto parsed = ParseChatResponse(done.dump());
+  ASSERT_TRUE(parsed.ok()) << parsed.error().Summary();
+  EXPECT_EQ(parsed.value().message, streamed);
+  EXPECT_EQ(static_cast<int>(parsed.value().logs.size()), logs);
+  EXPECT_EQ(parsed.value().agent, AgentId::Technical);
 }
 
 TEST(LocalBackend, ValidatesRequestsLikeTheServer) {

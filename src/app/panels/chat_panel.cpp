@@ -96,7 +96,7 @@ void DrawBubble(const DrawContext& ctx, const ChatMessage& m, float avail) {
   const bool textHeld = ImGui::IsItemActive() || ImGui::IsItemDeactivated();
   if (textClicked && !sel.Empty()) ctx.emit(SelectText{});  // a click clears a selection
   bool copied = false;
-  if (!user) {
+  if (!user && !m.streaming) {
     // The customer's view: the answer, Copy, and its metrics only on request (the side panels are the inspector).
     copied = ImGui::SmallButton("Copy");
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("Copy the answer and its sources");
@@ -329,6 +329,7 @@ void DrawChatPanel(const DrawContext& ctx) {
   widgets::VirtualList list(ctx.memory.chat);
   const float line = ImGui::GetTextLineHeightWithSpacing();
   for (const auto& m : d.messages) {
+    if (m.streaming && m.content.empty()) continue;  // nothing to read yet: the typing indicator says who is at work
     const ImGuiID id = ImGui::GetID(m.id.empty() ? m.timestamp.c_str() : m.id.c_str());
     const auto estimate = [&] {
       const float wrap = std::min(avail * 0.82f, 720.0f * ctx.scale) - 3.0f * style.FramePadding.x;

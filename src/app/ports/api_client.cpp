@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <memory>
 #include <string_view>
 
 #include "model/validation.h"
@@ -157,6 +158,96 @@ void ApiClient::PostChat(const ChatRequest& request, std::function<void(ApiResul
     if (!parsed.ok()) return onDone(ApiResult<ChatResponse>::Failure(InvalidResponseError(r, parsed.error().Summary())));
     onDone(ApiResult<ChatResponse>::Success(std::move(parsed.value())));
   });
+}
+
+namespace {
+
+ApiError StreamFailure(std::string message, std::string detail) {
+  ApiError e;
+  e.kind = ApiErrorKind::Network;
+  e.message = std::move(message);
+  e.detail = std::move(detail);
+  e.retryable = true;
+  return e;
+}
+
+}  // namespace
+
+void ApiClient::StreamChat(const ChatRequest& request, ChatStreamHandlers handlers) {
+  HttpRequest req = MakeRequest("POST", "/api/chat/stream");
+  req.headers = {{"Accept", "text/event-stream"}, {"Content-Type", "application/json"}};
+  req.body = Json(request).dump();
+  struct Progress {
+    ChatStreamHandlers handlers;
+    int events = 0;
+    bool finished = false;
+    void Finish(ApiResult<ChatResponse> result) {
+      if (finished) return;
+      finished = true;
+      handlers.onDone(std::move(result));
+    }
+  };
+  auto progress = std::make_shared<Progress>();
+  progress->handlers = std::move(handlers);
+  auto onEvent = [progress](SseEvent e) {
+    if (progress->finished) return;
+    ++progress->events;
+    const Json j = ParseJsonOrDiscarded(e.data);
+    std::string error;
+    const auto invalid = [&](const std::string& detail) {
+      HttpResponse r;
+      r.status = 200;
+      progress->Finish(ApiResult<ChatResponse>::Failure(InvalidResponseError(r, e.name + " event: " + detail)));
+    };
+    if (e.name == "agent_status") {
+      auto status = TryConvert<AgentStatusEvent>(j, &error);
+      if (!status) return invalid(error);
+      if (progress->handlers.onStatus) progress->handlers.onStatus(*status);
+    } else if (e.name == "retrieval_log") {
+      if (auto errors = ValidateRetrievalLog(j); !errors.empty()) return invalid(errors.front().message);
+      auto log = TryConvert<RetrievalLog>(j, &error);
+      if (!log) return invalid(error);
+      if (progress->handlers.onLog) progress->handlers.onLog(std::move(*log));
+    } else if (e.name == "message_chunk") {
+      auto chunk = TryConvert<MessageChunkEvent>(j, &error);
+      if (!chunk) return invalid(error);
+      if (progress->handlers.onChunk) progress->handlers.onChunk(std::move(chunk->content));
+    } else if (e.name == "done") {
+      if (!j.is_object() || !j.contains("message_id")) return invalid("the answer has no message_id");
+      Json response = j;
+      response.erase("message_id");
+      auto parsed = ParseChatResponse(response.dump());
+      if (!parsed.ok()) return invalid(parsed.error().Summary());
+      progress->Finish(ApiResult<ChatResponse>::Success(std::move(parsed.value())));
+    } else if (e.name == "stream_error") {
+      auto failure = TryConvert<StreamErrorEvent>(j, &error);
+      if (!failure) return invalid(error);
+      ApiError err;
+      err.kind = ApiErrorKind::Server;
+      err.code = failure->code;
+      err.message = failure->message.empty() ? "The server could not finish the answer." : failure->message;
+      if (!err.message.empty()) err.message[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(err.message[0])));
+      if (err.message.back() != '.') err.message += '.';
+      err.retryable = failure->retryable;
+      progress->Finish(ApiResult<ChatResponse>::Failure(std::move(err)));
+    }  // other events (a newer server's) are skipped
+  };
+  auto onEnd = [this, progress, request](HttpResponse r) {
+    if (progress->finished) return;
+    if (progress->events == 0) {
+      // Nothing arrived: streaming is not possible here. The same turn as a plain request, once.
+      progress->finished = true;
+      PostChat(request, std::move(progress->handlers.onDone));
+      return;
+    }
+    if (r.status >= 200 && r.status < 300) {
+      return progress->Finish(ApiResult<ChatResponse>::Failure(
+          StreamFailure("The answer stopped before it was complete. Try again.", "the stream ended without done")));
+    }
+    progress->Finish(ApiResult<ChatResponse>::Failure(
+        StreamFailure("The connection dropped before the answer was complete. Try again.", r.error)));
+  };
+  m_transport->Stream(req, std::move(onEvent), std::move(onEnd));
 }
 
 void ApiClient::DeleteSession(const std::string& sessionId, std::function<void(ApiResult<bool>)> onDone) {

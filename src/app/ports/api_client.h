@@ -28,12 +28,25 @@ struct ApiResult {
 ApiError ClassifyFailure(const HttpResponse& response);
 ApiError InvalidResponseError(const HttpResponse& response, const std::string& detail);
 
+// What a streamed turn reports as it runs (ApiClient::StreamChat). Called on the transport's thread, in order.
+struct ChatStreamHandlers {
+  std::function<void(AgentStatusEvent)> onStatus;
+  std::function<void(RetrievalLog)> onLog;
+  std::function<void(std::string)> onChunk;            // the next piece of the answer's text
+  std::function<void(ApiResult<ChatResponse>)> onDone;  // once: the whole answer (as POST /api/chat gives it), or why not
+};
+
 class ApiClient {
  public:
   // baseUrl: "" means same origin ("/api/chat"); "http://127.0.0.1:8080" for the desktop host.
   ApiClient(Transport* transport, std::string baseUrl);
 
   void PostChat(const ChatRequest& request, std::function<void(ApiResult<ChatResponse>)> onDone);
+  // POST /api/chat/stream: the turn's steps as they finish (agent statuses, retrieval logs, pieces of the answer),
+  // then the answer. Every event is validated like a plain answer. A stream that cannot be opened at all (nothing
+  // arrived: a server without the route, a proxy that refuses event streams, too many open streams) falls back to
+  // POST /api/chat once; a stream that breaks after its first event is a retryable failure.
+  void StreamChat(const ChatRequest& request, ChatStreamHandlers handlers);
   void GetSession(const std::string& sessionId, std::function<void(ApiResult<SessionHistory>)> onDone);
   void GetHealth(std::function<void(ApiResult<HealthStatus>)> onDone);
   void GetAgents(std::function<void(ApiResult<std::vector<Agent>>)> onDone);
