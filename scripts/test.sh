@@ -11,7 +11,7 @@ scripts/build.sh
 echo "== ctest (native)"
 (cd build/native && ctest --output-on-failure -j2 --timeout 600)
 
-echo "== answer evaluation, end to end (tests/data/answers: dev and the frozen test split) and engine diagnostics"
+echo "== answer evaluation, end to end (tests/data/answers: the dev splits and the frozen test split) and engine diagnostics"
 build/native/tests/engine/oai_engine_tests --gtest_filter='AnswerEvaluation.*:Evaluation.*' --gtest_brief=1 |
   grep -E '^\[(answers|retrieval|routing|follow-ups)\] [a-z0-9]'
 

@@ -27,9 +27,15 @@ QuestionType ClassifyQuestion(std::string_view question);
 struct QueryWords {
   std::vector<std::pair<std::string, double>> words;  // (indexed form, weight)
   std::vector<std::string> asked;                     // the question's own content words
+  std::vector<std::string> context;                   // of those, the ones only the earlier question has (a follow-up)
   double total = 0.0;                                 // sum of the asked words' weights
 };
-QueryWords WeighQuery(std::string_view question, const std::vector<TermExpansion>& expansions, const LexicalIndex& index);
+// `asked`: the turn's own question when `question` is a follow-up read with the one before ("what about enterprise?"
+// + "What's the rate limit on Starter?"): the words only the earlier question has weigh kContextWordWeight as much,
+// so the answer is about what is asked now, in the earlier question's context.
+QueryWords WeighQuery(std::string_view question, const std::vector<TermExpansion>& expansions, const LexicalIndex& index,
+                      std::string_view asked = {});
+inline constexpr double kContextWordWeight = 0.6;
 
 struct Composition {
   std::string answer;               // with citation markers [1], [2], ... numbered by `cited`

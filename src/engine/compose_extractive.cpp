@@ -24,7 +24,11 @@ constexpr double kUnfitWeight = 0.6;   // a passage without the place, list or s
 constexpr double kMissingInSection = 0.15;
 constexpr double kMissingElsewhere = 0.25;
 constexpr double kAboutThePage = 0.3;   // weight of a sentence about the page itself ("This page explains ...")
-constexpr double kYesNoCoverage = 0.6;  // share of a yes/no question a sentence must cover to answer it with yes or no  // share of the question's words in a section's heading
+// The share of a yes/no question a sentence must cover to answer it "No" (it negates what was asked) or "Yes" (it says
+// so plainly): an affirming sentence about a neighbouring thing ("SSO is available on the Enterprise plan" to "is SSO
+// on Pro?") is the likelier mistake, so "Yes" needs more (both fitted on the dev splits).
+constexpr double kNoCoverage = 0.5;
+constexpr double kYesCoverage = 0.6;
 
 bool StartsWithWords(const std::vector<std::string>& words, std::initializer_list<const char*> prefix) {
   if (words.size() < prefix.size()) return false;
@@ -185,7 +189,7 @@ Polarity PolarityOf(const Candidate& lead, const std::vector<std::string>& quest
     }
     return Polarity::Unsaid;
   }
-  if (share < kYesNoCoverage) return Polarity::Unsaid;
+  if (share < kNoCoverage) return Polarity::Unsaid;
   static constexpr std::string_view conditions[] = {"only",      "unless", "except", "depends",
                                                     "depending", "if",     "after",  "until"};
   bool negated = false;
@@ -193,7 +197,8 @@ Polarity PolarityOf(const Candidate& lead, const std::vector<std::string>& quest
     if (IsOneOf(lead.words[i], conditions)) return Polarity::Unsaid;
     negated |= IsNegation(lead.words, i);
   }
-  return negated ? Polarity::No : Polarity::Yes;
+  if (negated) return Polarity::No;
+  return share >= kYesCoverage ? Polarity::Yes : Polarity::Unsaid;
 }
 
 std::string WithCitation(const std::string& passage, std::size_t n) {
@@ -256,19 +261,23 @@ QuestionType ClassifyQuestion(std::string_view question) {
 }
 
 QueryWords WeighQuery(std::string_view question, const std::vector<TermExpansion>& expansions,
-                      const LexicalIndex& index) {
+                      const LexicalIndex& index, std::string_view asked) {
   QueryWords q;
   std::set<std::string> seen;
+  std::set<std::string> now;
+  for (auto& t : ContentTerms(asked)) now.insert(std::move(t));
   for (const auto& t : ContentTerms(question)) {
     if (!seen.insert(t).second) continue;
     const double idf = index.Idf(t);
     // A word the index has never seen is something the documents do not say ("Zendesk", "GraphQL", "Spain"): it
     // weighs like the rarest word, and only its near forms (a typo's correction) can cover part of it.
-    double weight = idf > 0.0 ? idf : index.MaxIdf();
+    const double context = asked.empty() || now.count(t) ? 1.0 : kContextWordWeight;
+    if (context < 1.0) q.context.push_back(t);
+    double weight = (idf > 0.0 ? idf : index.MaxIdf()) * context;
     q.words.emplace_back(t, weight);
     for (const auto& e : expansions) {
       if (e.term != t) continue;
-      const double w = index.Idf(e.matched) * e.similarity;
+      const double w = index.Idf(e.matched) * e.similarity * context;
       q.words.emplace_back(t + "~" + e.matched, w);
       weight = std::max(weight, w);  // a rarer form of the word weighs what it weighs
     }
@@ -384,20 +393,25 @@ Composition ComposeExtractive(Turn& turn, const Corpus& corpus, const std::vecto
       std::sort(more.begin(), more.end(), [](const Candidate* a, const Candidate* b) { return a->index < b->index; });
       chosen.insert(chosen.end(), more.begin(), more.end());
     }
-    // Words of the question the section does not cover: a passage of another section that covers them.
+    // Words of the question the answer does not cover yet. The lead's own section is looked at first (the other half
+    // of "a 401 or a 403" is the next row of the same table), for the words asked now; then the other sections, for
+    // any word, the earlier question's too ("and on starter?" after a question about support hours).
     std::set<std::string> found;
     for (const Candidate* c : chosen) Coverage(query, c->words, headings[c->hit], &found);
-    double missing = 0.0;
+    const auto isContext = [&](const std::string& w) {
+      return std::find(query.context.begin(), query.context.end(), w) != query.context.end();
+    };
+    double missingNow = 0.0, missingAny = 0.0;
     for (const auto& [form, weight] : query.words) {
-      if (form.find('~') == std::string::npos && !found.count(form)) missing = std::max(missing, weight);
+      if (form.find('~') != std::string::npos || found.count(form)) continue;
+      missingAny = std::max(missingAny, weight);
+      if (!isContext(form)) missingNow = std::max(missingNow, weight);
     }
-    const double missingShare = query.total > 0.0 ? missing / query.total : 0.0;
-    if (missingShare >= kMissingInSection) {
-      // The lead's own section first (the other half of "a 401 or a 403" is the next row of the same table), then
-      // the other sections.
+    if (query.total > 0.0) {
       const Candidate* second = nullptr;
       for (int pass = 0; pass < 2 && !second; ++pass) {
-        if (pass == 1 && missingShare < kMissingElsewhere) break;
+        if (pass == 0 && missingNow / query.total < kMissingInSection) continue;
+        if (pass == 1 && missingAny / query.total < kMissingElsewhere) break;
         for (std::size_t h = 0; h < sections.size(); ++h) {
           if ((h == lead->hit) != (pass == 0)) continue;
           for (const auto& cand : sections[h]) {
@@ -405,7 +419,7 @@ Composition ComposeExtractive(Turn& turn, const Corpus& corpus, const std::vecto
             std::set<std::string> adds;
             Coverage(query, cand.words, pass == 0 ? std::set<std::string>{} : headings[h], &adds);
             bool fills = false;
-            for (const auto& a : adds) fills |= !found.count(a);
+            for (const auto& a : adds) fills |= !found.count(a) && (pass == 1 || !isContext(a));
             if (fills && cand.score > 0.0 && (!second || cand.score > second->score)) second = &cand;
           }
         }

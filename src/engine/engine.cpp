@@ -184,7 +184,8 @@ class OrchestrationEngine final : public Engine {
       // The extractive composition always runs: it measures how much of the question the best passage covers, which
       // decides whether to answer at all, even when an LLM writes the answer. A follow-up is weighed with the
       // question it follows, as it was searched.
-      query = WeighQuery(routing.retrievalQuery, found.expansions, m_corpus.index);
+      query = WeighQuery(routing.retrievalQuery, found.expansions, m_corpus.index,
+                         routing.retrievalQuery == turn.input.question ? std::string_view() : turn.input.question);
       composition = found.hits.empty() ? Composition{} : ComposeExtractive(turn, m_corpus, found.hits, query);
       evidence = found.hits.empty() ? 0.0 : composition.evidence;
       const bool retry = evidence < threshold && attempt == 0 && previous &&

@@ -233,7 +233,7 @@ TEST(AnswerEvaluation, DevSplit) {
   const char* verbose = std::getenv("OAI_EVAL_VERBOSE");
   const Figures f = Evaluate(*engine, rows, verbose && *verbose == '1');
   Print("dev", f);
-  Check(f, {0.88, 0.85, 0.78, 0.45, 0.75});
+  Check(f, {0.89, 0.85, 0.79, 0.45, 0.75});
 }
 
 // A second dev split, written later by another author who read only the knowledge base (110 questions); its first
@@ -245,7 +245,7 @@ TEST(AnswerEvaluation, SecondDevSplit) {
   const char* verbose = std::getenv("OAI_EVAL_VERBOSE");
   const Figures f = Evaluate(*engine, rows, verbose && *verbose == '2');
   Print("dev2", f);
-  Check(f, {0.0, 0.0, 0.0, 0.0, 0.0});
+  Check(f, {0.88, 0.84, 0.64, 0.5, 0.58});
 }
 
 TEST(AnswerEvaluation, TestSplit) {

@@ -88,6 +88,27 @@ TEST(ComposeParts, AWhereQuestionIsAnsweredWithThePlace) {
   EXPECT_EQ(r.message.rfind("Create and revoke keys under Settings > Developers > API keys", 0), 0u) << r.message;
 }
 
+// A follow-up is about what it asks now, in the earlier question's context: "what about enterprise?" after a
+// question about Starter gets the Enterprise row.
+TEST(ComposeParts, AFollowUpIsAnsweredForWhatItAsksNow) {
+  auto engine = EngineOver({{"technical/limits.md",
+                             "# API rate limits\n\n"
+                             "## Limits per plan\n\n"
+                             "| Plan | Requests per minute |\n"
+                             "|---|---|\n"
+                             "| Starter | 300 |\n"
+                             "| Pro | 1,000 |\n"
+                             "| Enterprise | 5,000 |\n\n"
+                             "## Headers\n\n"
+                             "Every response carries the X-RateLimit-Remaining header.\n"}});
+  Message previous;
+  previous.role = MessageRole::User;
+  previous.content = "What's the API rate limit on the Starter plan?";
+  const ChatResponse r = engine->Answer({"what about enterprise?", "f1", {previous}});
+  EXPECT_NE(r.message.find("5,000"), std::string::npos) << r.message;
+  EXPECT_EQ(r.message.find("300"), std::string::npos) << r.message;
+}
+
 // Two sections hold "rate" and "limit", the second more often (and in its heading); the first holds them as the
 // phrase asked for. The other sections make the two words rare enough to form a phrase.
 TEST(SearchPhrases, TheSectionHoldingTheQuestionsPhraseRanksFirst) {
