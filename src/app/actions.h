@@ -2,6 +2,7 @@
 // network. The reducer (reducer.h) is the only code that turns them into state changes.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <variant>
@@ -107,6 +108,21 @@ struct ShowPanel {
   Tab tab;  // Agents, Chat or Logs: shown (expanded in the wide layout, the tab in the narrow one)
 };
 
+// [SECTION] Documents (the viewer a citation chip or a search hit opens)
+
+struct OpenDocument {
+  std::string id;  // the document's path, "policy/refunds-and-cancellation.md"
+  std::int64_t chunkId = 0;  // the cited or found section, highlighted and scrolled to (0: none)
+  std::optional<double> similarity;
+};
+struct DocumentLoaded {
+  DocumentDetail document;
+};
+struct DocumentLoadFailed {
+  std::string id;
+  ApiError error;
+};
+
 struct ToggleDetails {
   std::string messageId;  // shows or hides the answer's metrics
 };
@@ -128,7 +144,8 @@ using Action = std::variant<SendRequested, ChatSucceeded, ChatFailed, StreamStat
                             SessionStarted,
                             SessionLoaded, SessionLoadFailed, NewChat, HealthReceived, AgentsReceived, DraftChanged,
                             InputFocusChanged, InputScrolled, SubmitDraft, FocusInputHandled, RequestInputFocus, SelectMessage, SelectText, ToggleDetails, ToggleShortcutHelp, CloseOverlay,
-                            ClearInput, ClearRequested, ClearConfirmed, ShowPanel, SetLogFilter, TogglePanel, SelectTab>;
+                            ClearInput, ClearRequested, ClearConfirmed, ShowPanel, SetLogFilter, TogglePanel, SelectTab,
+                            OpenDocument, DocumentLoaded, DocumentLoadFailed>;
 
 // [SECTION] Effects: commands the App executes after reducing (network, storage)
 
@@ -149,6 +166,10 @@ struct DeleteSession {
   std::string sessionId;
 };
 
-using Effect = std::variant<PostChat, LoadSession, CheckHealth, SaveSessionId, LoadAgents, DeleteSession>;
+struct LoadDocument {
+  std::string id;
+};
+
+using Effect = std::variant<PostChat, LoadSession, CheckHealth, SaveSessionId, LoadAgents, DeleteSession, LoadDocument>;
 
 }  // namespace oai::app

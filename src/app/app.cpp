@@ -166,6 +166,12 @@ struct App::EffectRunner {
   void operator()(const DeleteSession& del) const {
     app.m_client.DeleteSession(del.sessionId, [](ApiResult<bool>) {});  // best effort: the page has moved on already
   }
+  void operator()(const LoadDocument& load) const {
+    app.m_client.GetDocument(load.id, [inbox = inbox, id = load.id](ApiResult<DocumentDetail> r) {
+      if (r.ok()) inbox->Push(DocumentLoaded{std::move(*r.value)});
+      else inbox->Push(DocumentLoadFailed{id, std::move(r.error)});
+    });
+  }
   void operator()(const LoadAgents&) const {
     // Optional: older servers have no /api/agents; the cards then keep the built-in registry.
     app.m_client.GetAgents([inbox = inbox](ApiResult<std::vector<Agent>> r) {
@@ -282,6 +288,7 @@ void App::DrawOverlays(const panels::DrawContext& ctx) {
     if (ImGui::Button("Cancel")) ctx.emit(CloseOverlay{});
     ImGui::EndPopup();
   }
+  panels::DrawDocumentViewer(ctx);
 }
 
 void App::DrawWide(const panels::DrawContext& ctx, float bodyHeight) {

@@ -153,6 +153,33 @@ void Apply(State& s, const StreamChunk& a, Effects&) {
   StreamingReply(d, a.requestId).content += a.text;
 }
 
+// [SECTION] Documents
+
+void Apply(State& s, const OpenDocument& a, Effects& fx) {
+  if (a.id.empty()) return;
+  DocumentView& v = s.view.documentView;
+  const int generation = v.generation + 1;
+  v = DocumentView{a.id, a.chunkId, a.similarity, false, "", generation};
+  s.view.overlay = ViewState::Overlay::Document;
+  if (!s.domain.documents.count(a.id)) {
+    v.loading = true;
+    fx.push_back(LoadDocument{a.id});
+  }
+}
+
+void Apply(State& s, const DocumentLoaded& a, Effects&) {
+  DocumentView& v = s.view.documentView;
+  if (v.id == a.document.id) v.loading = false;
+  s.domain.documents[a.document.id] = a.document;
+}
+
+void Apply(State& s, const DocumentLoadFailed& a, Effects&) {
+  DocumentView& v = s.view.documentView;
+  if (v.id != a.id) return;
+  v.loading = false;
+  v.error = a.error.message;
+}
+
 void Apply(State& s, const ChatSucceeded& a, Effects&) {
   auto& d = s.domain;
   if (!d.sending || a.requestId != d.pendingRequestId) return;  // an answer to an abandoned request (New chat)

@@ -4,6 +4,7 @@
 
 #include <array>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -86,6 +87,7 @@ struct DomainState {
   std::optional<HealthStatus> backend;
   BackendKind backendKind = BackendKind::Unknown;  // who answered the last health check
   bool historyLoading = false;
+  std::map<std::string, DocumentDetail> documents;  // opened in the viewer, by id (kept for the page's lifetime)
 
   AgentCard& Card(AgentId id) { return agents[static_cast<std::size_t>(id)]; }
   const AgentCard& Card(AgentId id) const { return agents[static_cast<std::size_t>(id)]; }
@@ -116,6 +118,16 @@ struct TextSelection {
   bool operator==(const TextSelection&) const = default;
 };
 
+// The document viewer: which document, the section to show, and how loading it went.
+struct DocumentView {
+  std::string id;
+  std::int64_t chunkId = 0;
+  std::optional<double> similarity;
+  bool loading = false;
+  std::string error;
+  int generation = 0;  // bumped on each open: the viewer scrolls to the section once per open
+};
+
 struct ViewState {
   std::string draft;
   InputCaret caret;           // reported by a host-owned text field (ports/text_field.h); ImGui's input keeps its own
@@ -131,8 +143,9 @@ struct ViewState {
   bool agentsCollapsed = false;
   bool logsCollapsed = false;
   Tab activeTab = Tab::Chat;
-  enum class Overlay { None, Shortcuts, ConfirmClear };
-  Overlay overlay = Overlay::None;  // a dialog over the page (Ctrl+/ help, Ctrl+L confirmation)
+  enum class Overlay { None, Shortcuts, ConfirmClear, Document };
+  Overlay overlay = Overlay::None;  // a dialog over the page (Ctrl+/ help, Ctrl+L confirmation, a document)
+  DocumentView documentView;
 };
 
 struct State {

@@ -5,21 +5,27 @@
 
 namespace oai::app {
 
-std::string SourcesText(const DomainState& d, const ChatMessage& message) {
-  if (message.role != MessageRole::Assistant || message.id.empty()) return {};
-  std::string out;
+std::vector<Citation> CitationsOf(const DomainState& d, const ChatMessage& message) {
+  std::vector<Citation> out;
+  if (message.role != MessageRole::Assistant || message.id.empty()) return out;
   for (const LogTurn& turn : d.logTurns) {
     for (const LogEntry& e : turn.entries) {
       if (e.messageId != message.id) continue;
-      const auto* docs = std::get_if<DocumentsData>(&e.log.data);
-      if (!docs) continue;
-      for (const Citation& c : docs->citations) {
-        out += "[" + std::to_string(c.n) + "] " + (c.title.empty() ? c.source : c.title);
-        if (!c.heading.empty()) out += " — " + c.heading;
-        if (!c.title.empty() && !c.source.empty()) out += " (" + c.source + ")";
-        out += "\n";
+      if (const auto* docs = std::get_if<DocumentsData>(&e.log.data)) {
+        out.insert(out.end(), docs->citations.begin(), docs->citations.end());
       }
     }
+  }
+  return out;
+}
+
+std::string SourcesText(const DomainState& d, const ChatMessage& message) {
+  std::string out;
+  for (const Citation& c : CitationsOf(d, message)) {
+    out += "[" + std::to_string(c.n) + "] " + (c.title.empty() ? c.source : c.title);
+    if (!c.heading.empty()) out += " — " + c.heading;
+    if (!c.title.empty() && !c.source.empty()) out += " (" + c.source + ")";
+    out += "\n";
   }
   return out;
 }

@@ -4,6 +4,7 @@
 
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "app/state.h"
 
@@ -12,6 +13,9 @@ namespace oai::app {
 // The sources an assistant message cites, one per line: "[1] Refunds and cancellation — Refund window
 // (policy/refunds-and-cancellation.md)". Empty when it cites none.
 std::string SourcesText(const DomainState& d, const ChatMessage& message);
+
+// The citations of an assistant message (from its documents log), in citation order.
+std::vector<Citation> CitationsOf(const DomainState& d, const ChatMessage& message);
 
 // The message's text, and for an answer its sources under "Sources:".
 std::string MessageText(const DomainState& d, const ChatMessage& message);

@@ -42,12 +42,22 @@ class OrchestrationEngine final : public Engine {
         continue;
       }
       ++m_info.documents;
+      DocumentDetail detail;
+      detail.id = doc.path;
+      detail.path = doc.path;
+      detail.title = chunks.front().title;
+      detail.domain = chunks.front().domain;
+      detail.content = doc.text;
       for (auto& c : chunks) {
         c.id = static_cast<std::int64_t>(m_corpus.chunks.size()) + 1;
+        detail.chunks.push_back({c.id, c.headingPath, static_cast<std::int64_t>(c.start), static_cast<std::int64_t>(c.end)});
         m_corpus.chunks.push_back(std::move(c));
       }
+      m_documents.push_back(std::move(detail));
     }
     if (m_corpus.chunks.empty()) throw std::invalid_argument("the knowledge base has no usable documents");
+    std::sort(m_documents.begin(), m_documents.end(),
+              [](const DocumentDetail& a, const DocumentDetail& b) { return a.id < b.id; });
     if (!m_cache) m_cache = std::make_shared<MemoryResponseCache>();
     m_corpus.index.Build(m_corpus.chunks);
     m_corpus.BuildPhraseIndex();
@@ -109,6 +119,22 @@ class OrchestrationEngine final : public Engine {
   EngineInfo Info() const override { return m_info; }
   CacheStats CacheStatistics() const override { return m_cache->Stats(); }
   std::size_t HistoryMessagesNeeded() const override { return m_llm ? kHistoryMessagesUsed : 2; }
+
+  std::vector<DocumentSummary> Documents() const override {
+    std::vector<DocumentSummary> out;
+    for (const DocumentDetail& d : m_documents) {
+      DocumentSummary s{d.id, d.path, d.title, d.domain, {}};
+      for (const auto& c : d.chunks) s.sections.push_back(c.heading);
+      out.push_back(std::move(s));
+    }
+    return out;
+  }
+  std::optional<DocumentDetail> Document(const std::string& id) const override {
+    const auto it = std::lower_bound(m_documents.begin(), m_documents.end(), id,
+                                     [](const DocumentDetail& d, const std::string& key) { return d.id < key; });
+    if (it == m_documents.end() || it->id != id) return std::nullopt;
+    return *it;
+  }
 
  private:
   struct Reply {
@@ -323,6 +349,7 @@ class OrchestrationEngine final : public Engine {
   }
 
   Corpus m_corpus;
+  std::vector<DocumentDetail> m_documents;  // by id (path), for the document viewer
   IntentRouter m_router;
   std::shared_ptr<ResponseCache> m_cache;
   std::shared_ptr<LlmClient> m_llm;

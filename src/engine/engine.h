@@ -5,6 +5,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -69,6 +70,10 @@ class Engine {
   // How many of the session's last messages Answer() looks at: the last turn (for a follow-up's previous question)
   // without an LLM, kHistoryMessagesUsed with one. Reading and parsing fewer is a seventh of a cached turn.
   virtual std::size_t HistoryMessagesNeeded() const = 0;
+  // The knowledge base as the document viewer reads it: every document (path order) with its sections, and one whole
+  // document by its id (its path) with where each chunk sits in it; nullopt for an id the knowledge base lacks.
+  virtual std::vector<DocumentSummary> Documents() const = 0;
+  virtual std::optional<DocumentDetail> Document(const std::string& id) const = 0;
 };
 
 }  // namespace oai::engine

@@ -246,6 +246,38 @@ void from_json(const Json& j, Agent& v) {
   j.at("cost").get_to(v.cost);
 }
 
+void to_json(Json& j, const DocumentSection& v) {
+  j = Json{{"chunk_id", v.chunk_id}, {"heading", v.heading}, {"start", v.start}, {"end", v.end}};
+}
+void from_json(const Json& j, DocumentSection& v) {
+  j.at("chunk_id").get_to(v.chunk_id);
+  j.at("heading").get_to(v.heading);
+  j.at("start").get_to(v.start);
+  j.at("end").get_to(v.end);
+}
+void to_json(Json& j, const DocumentSummary& v) {
+  j = Json{{"id", v.id}, {"path", v.path}, {"title", v.title}, {"domain", v.domain}, {"sections", v.sections}};
+}
+void from_json(const Json& j, DocumentSummary& v) {
+  j.at("id").get_to(v.id);
+  j.at("path").get_to(v.path);
+  j.at("title").get_to(v.title);
+  j.at("domain").get_to(v.domain);
+  j.at("sections").get_to(v.sections);
+}
+void to_json(Json& j, const DocumentDetail& v) {
+  j = Json{{"id", v.id},         {"path", v.path},       {"title", v.title},
+           {"domain", v.domain}, {"content", v.content}, {"chunks", v.chunks}};
+}
+void from_json(const Json& j, DocumentDetail& v) {
+  j.at("id").get_to(v.id);
+  j.at("path").get_to(v.path);
+  j.at("title").get_to(v.title);
+  j.at("domain").get_to(v.domain);
+  j.at("content").get_to(v.content);
+  j.at("chunks").get_to(v.chunks);
+}
+
 void to_json(Json& j, const Message& v) {
   j = Json{{"id", v.id}, {"role", v.role}, {"content", v.content}, {"timestamp", v.timestamp}};
   if (v.agent) j["agent"] = *v.agent;

@@ -365,6 +365,32 @@ struct Agent {
   bool operator==(const Agent&) const = default;
 };
 
+// The knowledge base as the document viewer reads it (GET /api/documents, GET /api/documents/{id}).
+struct DocumentSection {
+  std::int64_t chunk_id = 0;  // the chunk a citation or a search hit names
+  std::string heading;        // heading path, "Refunds and cancellation > Annual plans"
+  std::int64_t start = 0;     // byte offsets of the section in the document's content
+  std::int64_t end = 0;
+  bool operator==(const DocumentSection&) const = default;
+};
+struct DocumentSummary {
+  std::string id;  // the document's path, "policy/refunds-and-cancellation.md": also its address
+  std::string path;
+  std::string title;
+  std::string domain;  // billing, technical, policy or general
+  std::vector<std::string> sections;  // heading paths in reading order
+  bool operator==(const DocumentSummary&) const = default;
+};
+struct DocumentDetail {
+  std::string id;
+  std::string path;
+  std::string title;
+  std::string domain;
+  std::string content;  // the whole markdown
+  std::vector<DocumentSection> chunks;
+  bool operator==(const DocumentDetail&) const = default;
+};
+
 struct Message {
   std::string id;  // UUID
   MessageRole role = MessageRole::User;
@@ -506,6 +532,12 @@ void to_json(Json& j, const Agent& v);
 void from_json(const Json& j, Agent& v);
 void to_json(Json& j, const Message& v);
 void from_json(const Json& j, Message& v);
+void to_json(Json& j, const DocumentSection& v);
+void from_json(const Json& j, DocumentSection& v);
+void to_json(Json& j, const DocumentSummary& v);
+void from_json(const Json& j, DocumentSummary& v);
+void to_json(Json& j, const DocumentDetail& v);
+void from_json(const Json& j, DocumentDetail& v);
 void to_json(Json& j, const ChatSession& v);
 void from_json(const Json& j, ChatSession& v);
 void to_json(Json& j, const ChatRequest& v);

@@ -5,6 +5,8 @@
 
 #include <strings.h>
 
+#include <cctype>
+
 #include "model/ids.h"
 #include "model/json_text.h"
 #include "model/validation.h"
@@ -127,8 +129,30 @@ ApiResponse ErrorResponseFor(int status, const std::string& code, const std::str
   return r;
 }
 
+namespace {
+
+// "/api/documents/billing/pricing-plans.md" → "billing/pricing-plans.md" (percent-escapes decoded); "" otherwise.
+std::string DocumentIdOf(const std::string& path) {
+  static const std::string prefix = "/api/documents/";
+  if (path.rfind(prefix, 0) != 0 || path.size() == prefix.size()) return "";
+  std::string id;
+  for (std::size_t i = prefix.size(); i < path.size(); ++i) {
+    const auto hex = [](char c) { return std::isxdigit(static_cast<unsigned char>(c)) != 0; };
+    if (path[i] == '%' && i + 2 < path.size() && hex(path[i + 1]) && hex(path[i + 2])) {
+      id.push_back(static_cast<char>(std::stoi(path.substr(i + 1, 2), nullptr, 16)));
+      i += 2;
+    } else {
+      id.push_back(path[i]);
+    }
+  }
+  return id;
+}
+
+}  // namespace
+
 std::string AllowedMethods(const std::string& path) {
-  if (path == "/api/health" || path == "/api/agents") return "GET";
+  if (path == "/api/health" || path == "/api/agents" || path == "/api/documents") return "GET";
+  if (!DocumentIdOf(path).empty()) return "GET";
   if (path == "/api/session") return "POST";
   if (path == "/api/chat" || path == "/api/chat/stream" || path == "/api/chat/stream/initiate") return "POST";
   if (path == "/metrics") return "GET";
@@ -213,6 +237,12 @@ ApiResponse Api::Route(const ApiRequest& request, const std::string& path, const
     return JsonReply(h.store_ok ? 200 : 503, Json(h).dump());
   }
   if (path == "/api/agents") return JsonReply(200, Json(m_engine.Agents()).dump());
+  if (path == "/api/documents") return JsonReply(200, Json(m_engine.Documents()).dump());
+  if (const std::string id = DocumentIdOf(path); !id.empty()) {
+    const std::optional<DocumentDetail> doc = m_engine.Document(id);
+    if (!doc) return ErrorResponseFor(404, "DOCUMENT_NOT_FOUND", "no document " + id + " in the knowledge base", requestId);
+    return JsonReply(200, Json(*doc).dump());
+  }
   if (path == "/api/session") {
     SessionCreated created;
     created.session_id = NewUuidV4();

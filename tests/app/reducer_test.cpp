@@ -442,4 +442,37 @@ TEST_F(ReducerTest, DetailsToggleOpensAndClosesPerAnswer) {
   EXPECT_TRUE(state.view.detailsOpen.empty());
 }
 
+// The document viewer: a chip or a log chunk opens it (loading the document once), Esc closes it.
+TEST(ReducerDocuments, OpeningLoadsADocumentOnceAndEscCloses) {
+  State s = InitialState();
+  std::vector<Effect> fx = Reduce(s, OpenDocument{"policy/refunds.md", 7, 0.91});
+  EXPECT_EQ(s.view.overlay, ViewState::Overlay::Document);
+  EXPECT_TRUE(s.view.documentView.loading);
+  ASSERT_EQ(fx.size(), 1u);
+  EXPECT_EQ(std::get<LoadDocument>(fx[0]).id, "policy/refunds.md");
+
+  DocumentDetail doc;
+  doc.id = doc.path = "policy/refunds.md";
+  doc.content = "# Refunds\n\nWithin 30 days.\n";
+  doc.chunks = {{7, "Refunds", 0, static_cast<std::int64_t>(doc.content.size())}};
+  Reduce(s, DocumentLoaded{doc});
+  EXPECT_FALSE(s.view.documentView.loading);
+  EXPECT_EQ(s.domain.documents.at("policy/refunds.md").content, doc.content);
+
+  Reduce(s, CloseOverlay{});
+  EXPECT_EQ(s.view.overlay, ViewState::Overlay::None);
+  const int generation = s.view.documentView.generation;
+  fx = Reduce(s, OpenDocument{"policy/refunds.md", 7, std::nullopt});
+  EXPECT_TRUE(fx.empty()) << "a document is fetched once";
+  EXPECT_FALSE(s.view.documentView.loading);
+  EXPECT_GT(s.view.documentView.generation, generation) << "each opening scrolls to its section again";
+
+  fx = Reduce(s, OpenDocument{"policy/missing.md", 1, std::nullopt});
+  ApiError error;
+  error.message = "No document policy/missing.md.";
+  Reduce(s, DocumentLoadFailed{"policy/missing.md", error});
+  EXPECT_FALSE(s.view.documentView.loading);
+  EXPECT_EQ(s.view.documentView.error, error.message);
+}
+
 }  // namespace oai::app

@@ -373,6 +373,35 @@ TEST_F(UiTest, KeyboardShortcutsOpenTheHelpClearTheConversationAndShowPanels) {
   EXPECT_EQ(app.GetState().view.activeTab, Tab::Logs);
 }
 
+// Sources you can open: the chip after an answer opens the document viewer (fetching the document once), with the
+// cited section's heading, its match and the whole document; Esc closes it, and a source in the log opens it too.
+TEST_F(UiTest, ACitationChipOpensTheDocumentAtTheCitedSection) {
+  transport.On("GET /api/documents/billing/pricing-plans.md", JsonResponse(200, ReadFixture("document_pricing_plans.json")));
+  app.Dispatch(SendRequested{"How much does the Pro plan cost?", ""});
+  HeadlessUi ui(app);
+  ui.Frame(3);
+  const std::string chip = "[1] Pricing plans · pricing-plans.md";
+  ASSERT_TRUE(ui.HasItem(chip));
+  ui.Click(chip);
+  ui.Frame(3);
+  EXPECT_EQ(app.GetState().view.overlay, ViewState::Overlay::Document);
+  EXPECT_EQ(transport.RequestsTo("GET", "/api/documents/billing/pricing-plans.md").size(), 1u);
+  EXPECT_TRUE(ui.HasText("Pricing plans > Annual billing"));  // the cited section
+  EXPECT_TRUE(ui.HasText("0.60 match"));
+  EXPECT_TRUE(ui.HasText("Annual billing gives you two months free."));  // the whole document...
+  EXPECT_TRUE(ui.HasText("Nimbus Desk has four plans."));
+  EXPECT_TRUE(ui.HasText("$49"));  // ...its table as rows
+  ui.PressKey(ImGuiKey_Escape);
+  ui.Frame(2);
+  EXPECT_EQ(app.GetState().view.overlay, ViewState::Overlay::None);
+  EXPECT_FALSE(ui.HasText("Annual billing gives you two months free."));
+
+  ui.Click("[1] billing/pricing-plans.md");  // the documents log card's citation
+  ui.Frame(2);
+  EXPECT_EQ(app.GetState().view.overlay, ViewState::Overlay::Document);
+  EXPECT_EQ(transport.RequestsTo("GET", "/api/documents/billing/pricing-plans.md").size(), 1u) << "fetched once";
+}
+
 TEST_F(UiTest, CopyButtonsPutTheAnswerWithItsSourcesAndTheWholeChatOnTheClipboard) {
   app.Dispatch(SendRequested{"How much does the Pro plan cost?", ""});
   HeadlessUi ui(app);

@@ -82,6 +82,16 @@ test('every server response is valid against the contract schema', async () => {
   check('HealthStatus', r.json, 'GET /api/health');
   r = await api('GET', '/api/agents');
   check('AgentList', r.json, 'GET /api/agents');
+  r = await api('GET', '/api/documents');
+  check('DocumentList', r.json, 'GET /api/documents');
+  for (const doc of r.json.slice(0, 5)) {
+    const one = await api('GET', `/api/documents/${doc.id}`);
+    assert.equal(one.status, 200, one.text);
+    check('DocumentDetail', one.json, `GET /api/documents/${doc.id}`);
+  }
+  r = await api('GET', '/api/documents/policy/none.md');
+  assert.equal(r.status, 404);
+  check('ErrorResponse', r.json, 'GET /api/documents/policy/none.md');
   r = await api('POST', '/api/session');
   assert.equal(r.status, 201);
   check('SessionCreated', r.json, 'POST /api/session');

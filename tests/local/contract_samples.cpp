@@ -31,6 +31,8 @@ int main() {
   };
   call("HealthStatus", "GET", "/api/health");
   call("AgentList", "GET", "/api/agents");
+  call("DocumentList", "GET", "/api/documents");
+  call("DocumentDetail", "GET", "/api/documents/policy/refunds-and-cancellation.md");
   call("SessionCreated", "POST", "/api/session");
   for (const char* q : {"How much does the Pro plan cost?", "How much does the Pro plan cost?", "hi",
                         "How do I verify a webhook signature?", "What is your refund policy?",

@@ -258,6 +258,53 @@ TEST_F(ApiTest, AgentsListsTheRegistry) {
   EXPECT_EQ(j[2]["strategy"], "pure_rag");
 }
 
+// The document viewer's routes, over real HTTP: the listing, a whole document whose sections' offsets point into its
+// content (the viewer highlights by them), the path as the id (escaped or not), and clear errors.
+TEST_F(ApiTest, DocumentsAreListedAndEachCanBeReadWhole) {
+  auto list = s_server->Client().Get("/api/documents");
+  ASSERT_TRUE(list);
+  ASSERT_EQ(list->status, 200);
+  const Json docs = Body(list);
+  ASSERT_GE(docs.size(), 40u);
+  bool refunds = false;
+  for (const Json& d : docs) {
+    EXPECT_EQ(d["id"], d["path"]);
+    EXPECT_FALSE(d["sections"].empty()) << d.dump();
+    refunds |= d["id"] == "policy/refunds-and-cancellation.md";
+  }
+  EXPECT_TRUE(refunds);
+
+  for (const char* path : {"/api/documents/policy/refunds-and-cancellation.md",
+                           "/api/documents/policy%2Frefunds-and-cancellation.md"}) {
+    auto r = s_server->Client().Get(path);
+    ASSERT_TRUE(r);
+    ASSERT_EQ(r->status, 200) << path << ": " << r->body;
+    const Json d = Body(r);
+    EXPECT_EQ(d["id"], "policy/refunds-and-cancellation.md");
+    EXPECT_EQ(d["domain"], "policy");
+    const std::string content = d["content"];
+    ASSERT_FALSE(d["chunks"].empty());
+    for (const Json& c : d["chunks"]) {
+      const auto start = c["start"].get<std::size_t>(), end = c["end"].get<std::size_t>();
+      ASSERT_LE(start, end);
+      ASSERT_LE(end, content.size());
+      const std::string heading = c["heading"];
+      const std::string last = heading.substr(heading.rfind(" > ") == std::string::npos ? 0 : heading.rfind(" > ") + 3);
+      // The section's text starts right under its heading line.
+      const std::size_t at = content.rfind(last, start);
+      ASSERT_NE(at, std::string::npos) << heading;
+      EXPECT_LE(start - at, last.size() + 2) << heading;
+    }
+  }
+  auto missing = s_server->Client().Get("/api/documents/policy/no-such-thing.md");
+  ASSERT_TRUE(missing);
+  EXPECT_EQ(missing->status, 404);
+  EXPECT_EQ(Body(missing)["error"]["code"], "DOCUMENT_NOT_FOUND");
+  auto post = s_server->Client().Post("/api/documents", "{}", "application/json");
+  ASSERT_TRUE(post);
+  EXPECT_EQ(post->status, 405);
+}
+
 class StaticTest : public ::testing::Test {
  protected:
   void SetUp() override {

@@ -49,6 +49,38 @@ void DrawEmptyState(const DrawContext& ctx) {
   ImGui::EndDisabled();
 }
 
+// The sources after an answer, one chip per cited section: "[1] Refund policy · refunds-and-cancellation.md" (the
+// section's heading instead of the title when the answer cites the same file twice). A click opens the viewer there.
+void DrawCitationChips(const DrawContext& ctx, const ChatMessage& m, float width) {
+  const std::vector<Citation> citations = CitationsOf(ctx.state.domain, m);
+  if (citations.empty()) return;
+  const float right = ImGui::GetCursorPosX() + width - ImGui::GetStyle().FramePadding.x * 3.0f;
+  bool first = true;
+  for (const Citation& c : citations) {
+    int sameFile = 0;
+    for (const Citation& o : citations) sameFile += o.source == c.source;
+    const std::size_t slash = c.source.rfind('/');
+    const std::string file = slash == std::string::npos ? c.source : c.source.substr(slash + 1);
+    std::string name = c.title.empty() ? file : c.title;
+    if (sameFile > 1 && !c.heading.empty()) {
+      const std::size_t last = c.heading.rfind(" > ");
+      name = last == std::string::npos ? c.heading : c.heading.substr(last + 3);
+    }
+    const std::string label = "[" + std::to_string(c.n) + "] " + widgets::Truncate(name, 48) + " · " + file;
+    const float w = ImGui::CalcTextSize(label.c_str()).x + ImGui::GetStyle().FramePadding.x * 2.0f;
+    if (!first && ImGui::GetItemRectMax().x - ImGui::GetWindowPos().x + ImGui::GetStyle().ItemSpacing.x + w < right) {
+      ImGui::SameLine();
+    }
+    first = false;
+    ImGui::PushID(static_cast<int>(c.n));
+    ImGui::PushStyleColor(ImGuiCol_Text, colors::kCyan);
+    if (ImGui::SmallButton(label.c_str())) ctx.emit(OpenDocument{c.source, c.chunk_id, c.similarity});
+    ImGui::PopStyleColor();
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", c.heading.empty() ? c.source.c_str() : c.heading.c_str());
+    ImGui::PopID();
+  }
+}
+
 void DrawBubble(const DrawContext& ctx, const ChatMessage& m, float avail) {
   const ImGuiStyle& style = ImGui::GetStyle();
   const float pad = style.FramePadding.x;
@@ -95,6 +127,7 @@ void DrawBubble(const DrawContext& ctx, const ChatMessage& m, float avail) {
   // A press on the text belongs to the text (a drag selects; a click without a drag is reported on release).
   const bool textHeld = ImGui::IsItemActive() || ImGui::IsItemDeactivated();
   if (textClicked && !sel.Empty()) ctx.emit(SelectText{});  // a click clears a selection
+  if (!user && !m.streaming) DrawCitationChips(ctx, m, width);
   bool copied = false;
   if (!user && !m.streaming) {
     // The customer's view: the answer, Copy, and its metrics only on request (the side panels are the inspector).

@@ -22,6 +22,7 @@ struct PanelMemory {
   widgets::ListMemory log;
   std::unordered_map<std::string, std::string> localTimes;  // ISO timestamp → the host's local time of day
   float chatScrollY = 0.0f;  // the chat's scroll offset when last drawn, CSS pixels (read by the debug JSON)
+  int documentScrolled = 0;  // the viewer's opening (DocumentView::generation) already scrolled to its section
 };
 
 struct DrawContext {
@@ -42,5 +43,6 @@ void DrawAgentPanel(const DrawContext& ctx);     // agent_panel.cpp: the four ag
 void DrawChatPanel(const DrawContext& ctx);      // chat_panel.cpp: bubbles, typing indicator, error banner, input
 void DrawRetrievalPanel(const DrawContext& ctx); // retrieval_panel.cpp: log cards per turn, filters
 void DrawStatusFooter(const DrawContext& ctx);   // status_footer.cpp: last turn, session totals, backend
+void DrawDocumentViewer(const DrawContext& ctx); // document_viewer.cpp: a cited document, its section highlighted
 
 }  // namespace oai::app::panels

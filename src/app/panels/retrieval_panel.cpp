@@ -63,12 +63,6 @@ ImVec4 LogStatusColor(LogStatus s) {
 }
 
 // Similarity badge colours of the document viewer: green from 0.8, amber from 0.6, red below.
-ImVec4 ScoreColor(double score) {
-  if (score >= 0.8) return colors::kSuccess;
-  if (score >= 0.6) return colors::kWarning;
-  return colors::kError;
-}
-
 bool ContainsFolded(std::string_view haystack, std::string_view needle) {
   if (needle.empty()) return true;
   auto it = std::search(haystack.begin(), haystack.end(), needle.begin(), needle.end(), [](char a, char b) {
@@ -166,12 +160,24 @@ void DrawRouting(const RoutingData& d) {
   Row("Router", d.model + " · " + widgets::FormatLatency(d.latency_ms));
 }
 
-void DrawChunks(const RetrievalLog& log, float width) {
+// A chunk's or a citation's document: clicking it opens the viewer at that section.
+void SourceLink(const Emit& emit, const std::string& label, const std::string& source, std::int64_t chunkId,
+                double similarity) {
+  ImGui::PushStyleColor(ImGuiCol_Text, colors::kCyan);
+  if (ImGui::Selectable(label.c_str(), false)) emit(OpenDocument{source, chunkId, similarity});
+  ImGui::PopStyleColor();
+  if (ImGui::IsItemHovered()) {
+    ImGui::SetMouseCursor(ImGuiMouseCursor_Hand);
+    ImGui::SetTooltip("Open the document at this section");
+  }
+}
+
+void DrawChunks(const Emit& emit, const RetrievalLog& log, float width) {
   if (!log.chunks) return;
   for (const auto& c : *log.chunks) {
     ImGui::PushID(static_cast<int>(c.id));
     ImGui::Separator();
-    ImGui::TextUnformatted(c.source.c_str());
+    SourceLink(emit, c.source, c.source, c.id, c.similarity);
     if (c.metadata && !c.metadata->heading.empty()) {
       ImGui::PushStyleColor(ImGuiCol_Text, colors::kTextMuted);
       ImGui::TextWrapped("%s", c.metadata->heading.c_str());
@@ -179,7 +185,7 @@ void DrawChunks(const RetrievalLog& log, float width) {
     }
     char score[16];
     std::snprintf(score, sizeof score, "%.2f", c.similarity);
-    ImGui::PushStyleColor(ImGuiCol_PlotHistogram, ScoreColor(c.similarity));
+    ImGui::PushStyleColor(ImGuiCol_PlotHistogram, widgets::ScoreColor(c.similarity));
     ImGui::ProgressBar(static_cast<float>(c.similarity), ImVec2(std::max(40.0f, width * 0.6f), 0.0f), score);
     ImGui::PopStyleColor();
     const std::string snippet = widgets::Truncate(c.content, kSnippetChars);
@@ -190,7 +196,7 @@ void DrawChunks(const RetrievalLog& log, float width) {
   }
 }
 
-void DrawVectorSearch(const RetrievalLog& log, const SearchData& d, float width) {
+void DrawVectorSearch(const Emit& emit, const RetrievalLog& log, const SearchData& d, float width) {
   Row("Index", d.index + " over " + std::to_string(d.indexed_chunks) + " chunks");
   Row("Scope", d.domain);
   std::string terms;
@@ -204,10 +210,10 @@ void DrawVectorSearch(const RetrievalLog& log, const SearchData& d, float width)
   Row("Found", std::to_string(d.chunk_count) + " of top " + std::to_string(d.top_k) + " · " +
                    widgets::FormatLatency(d.latency_ms));
   Row("Metric", d.metric);
-  DrawChunks(log, width);
+  DrawChunks(emit, log, width);
 }
 
-void DrawCache(const RetrievalLog& log, const CacheData& d, float width) {
+void DrawCache(const Emit& emit, const RetrievalLog& log, const CacheData& d, float width) {
   widgets::Badge(d.hit ? "HIT" : "MISS", d.hit ? colors::kSuccess : colors::kWarning);
   ImGui::SameLine();
   ImGui::TextDisabled("%s cache, %s", d.cache.c_str(), DisplayName(d.agent));
@@ -221,12 +227,14 @@ void DrawCache(const RetrievalLog& log, const CacheData& d, float width) {
   }
   Row("Hit rate", Percent(d.hit_rate) + " · " + std::to_string(d.size) + " of " + std::to_string(d.capacity) +
                       " entries · " + widgets::FormatLatency(d.latency_ms));
-  DrawChunks(log, width);
+  DrawChunks(emit, log, width);
 }
 
-void DrawDocuments(const DocumentsData& d) {
+void DrawDocuments(const Emit& emit, const DocumentsData& d) {
   for (const Citation& c : d.citations) {
-    ImGui::Text("[%lld] %s", static_cast<long long>(c.n), c.source.c_str());
+    ImGui::PushID(static_cast<int>(c.n));
+    SourceLink(emit, "[" + std::to_string(c.n) + "] " + c.source, c.source, c.chunk_id, c.similarity);
+    ImGui::PopID();
     if (!c.heading.empty()) {
       ImGui::PushStyleColor(ImGuiCol_Text, colors::kTextMuted);
       ImGui::TextWrapped("%s · %s", c.heading.c_str(), Fixed(c.similarity, 2).c_str());
@@ -263,9 +271,9 @@ void DrawLogCard(const DrawContext& ctx, const LogEntry& entry, bool highlighted
       [&](const auto& d) {
         using T = std::decay_t<decltype(d)>;
         if constexpr (std::is_same_v<T, RoutingData>) DrawRouting(d);
-        else if constexpr (std::is_same_v<T, SearchData>) DrawVectorSearch(log, d, inner);
-        else if constexpr (std::is_same_v<T, CacheData>) DrawCache(log, d, inner);
-        else DrawDocuments(d);
+        else if constexpr (std::is_same_v<T, SearchData>) DrawVectorSearch(ctx.emit, log, d, inner);
+        else if constexpr (std::is_same_v<T, CacheData>) DrawCache(ctx.emit, log, d, inner);
+        else DrawDocuments(ctx.emit, d);
       },
       log.data);
   widgets::EndCard(colors::kPanel, highlighted ? colors::kCyan : colors::kBorder, &typeColor);

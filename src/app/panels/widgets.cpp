@@ -256,4 +256,10 @@ std::string TimeOfDay(const std::string& iso) {
   return "";
 }
 
+ImVec4 ScoreColor(double score) {
+  if (score >= 0.8) return colors::kSuccess;
+  if (score >= 0.6) return colors::kWarning;
+  return colors::kError;
+}
+
 }  // namespace oai::app::widgets

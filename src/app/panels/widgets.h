@@ -11,6 +11,8 @@ namespace oai::app::widgets {
 
 // A rounded, tinted label ("ROUTING", "PURE CAG"). Drawn as real text so it is logged and selectable like any text.
 void Badge(const char* text, const ImVec4& color);
+// A match's colour, on one scale everywhere (log bars, the viewer's badge): green from 0.8, amber from 0.6, red below.
+ImVec4 ScoreColor(double score);
 
 // Draws the contents emitted between BeginCard and EndCard over a rounded panel with an optional left accent bar.
 // Uses draw-list channels; cards must not be nested.

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cctype>
 #include <memory>
+#include <set>
 #include <string_view>
 
 #include "model/validation.h"
@@ -248,6 +249,39 @@ void ApiClient::StreamChat(const ChatRequest& request, ChatStreamHandlers handle
         StreamFailure("The connection dropped before the answer was complete. Try again.", r.error)));
   };
   m_transport->Stream(req, std::move(onEvent), std::move(onEnd));
+}
+
+void ApiClient::GetDocument(const std::string& id, std::function<void(ApiResult<DocumentDetail>)> onDone) {
+  // The id is a path ("policy/refunds.md"): its slashes stay, anything else outside [A-Za-z0-9._-] is escaped.
+  std::string escaped;
+  for (unsigned char c : id) {
+    if (std::isalnum(c) || c == '/' || c == '.' || c == '_' || c == '-') {
+      escaped.push_back(static_cast<char>(c));
+    } else {
+      static const char* hex = "0123456789ABCDEF";
+      escaped += {'%', hex[c >> 4], hex[c & 15]};
+    }
+  }
+  HttpRequest req = MakeRequest("GET", "/api/documents/" + escaped);
+  m_transport->Send(req, [onDone = std::move(onDone), id](HttpResponse r) {
+    if (r.status < 200 || r.status >= 300) return onDone(ApiResult<DocumentDetail>::Failure(ClassifyFailure(r)));
+    const Json j = ParseJsonOrDiscarded(r.body);
+    static const std::set<std::string> kKeys = {"id", "path", "title", "domain", "content", "chunks"};
+    if (!j.is_object() || j.size() != kKeys.size())
+      return onDone(ApiResult<DocumentDetail>::Failure(InvalidResponseError(r, "a document has exactly id, path, title, domain, content, chunks")));
+    for (const auto& [key, value] : j.items())
+      if (!kKeys.count(key)) return onDone(ApiResult<DocumentDetail>::Failure(InvalidResponseError(r, "unexpected key " + key)));
+    std::string error;
+    auto doc = TryConvert<DocumentDetail>(j, &error);
+    if (!doc) return onDone(ApiResult<DocumentDetail>::Failure(InvalidResponseError(r, error)));
+    if (doc->id != id) return onDone(ApiResult<DocumentDetail>::Failure(InvalidResponseError(r, "asked for " + id + ", got " + doc->id)));
+    const auto size = static_cast<std::int64_t>(doc->content.size());
+    for (const DocumentSection& c : doc->chunks) {
+      if (c.start < 0 || c.start > c.end || c.end > size)
+        return onDone(ApiResult<DocumentDetail>::Failure(InvalidResponseError(r, "a section lies outside the document")));
+    }
+    onDone(ApiResult<DocumentDetail>::Success(std::move(*doc)));
+  });
 }
 
 void ApiClient::DeleteSession(const std::string& sessionId, std::function<void(ApiResult<bool>)> onDone) {

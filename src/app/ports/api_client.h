@@ -50,6 +50,8 @@ class ApiClient {
   void GetSession(const std::string& sessionId, std::function<void(ApiResult<SessionHistory>)> onDone);
   void GetHealth(std::function<void(ApiResult<HealthStatus>)> onDone);
   void GetAgents(std::function<void(ApiResult<std::vector<Agent>>)> onDone);
+  // GET /api/documents/{id}: a whole document with where each section sits in it (offsets checked against it).
+  void GetDocument(const std::string& id, std::function<void(ApiResult<DocumentDetail>)> onDone);
   // DELETE /api/session/{id}: the conversation is gone from the store (a missing one counts as deleted).
   void DeleteSession(const std::string& sessionId, std::function<void(ApiResult<bool>)> onDone);
 
