@@ -386,7 +386,15 @@ std::string App::DebugJson() const {
             {"chat_scroll", std::lround(m_panelMemory->chatScrollY)},
             {"overlay", m_state.view.overlay == ViewState::Overlay::Shortcuts      ? "shortcuts"
                         : m_state.view.overlay == ViewState::Overlay::ConfirmClear ? "confirm_clear"
+                        : m_state.view.overlay == ViewState::Overlay::Document     ? "document"
                                                                                    : "none"},
+            {"document", m_state.view.overlay == ViewState::Overlay::Document
+                             ? Json{{"id", m_state.view.documentView.id},
+                                    {"chunk_id", m_state.view.documentView.chunkId},
+                                    {"loading", m_state.view.documentView.loading},
+                                    {"loaded", m_state.domain.documents.count(m_state.view.documentView.id) > 0},
+                                    {"error", m_state.view.documentView.error}}
+                             : Json(nullptr)},
             {"tab", m_state.view.activeTab == Tab::Agents ? "agents" : m_state.view.activeTab == Tab::Logs ? "logs" : "chat"},
             {"agents_collapsed", m_state.view.agentsCollapsed},
             {"logs_collapsed", m_state.view.logsCollapsed}};

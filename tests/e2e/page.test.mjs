@@ -332,3 +332,36 @@ test('shortcuts: Ctrl+/ lists them, Esc closes, Ctrl+L clears after a confirmati
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+// Sources you can open: the chip after an answer opens the document viewer at the cited section; Esc closes it.
+test('a source chip opens the whole document at the cited section, and Esc closes it', async () => {
+  const { context, page, errors, requested } = await open();
+  await page.keyboard.type('What is your refund policy?', { delay: 5 });
+  await page.keyboard.press('Enter');
+  const answered = await waitFor(page, (s) => !s.sending && s.messages.length === 2, { what: 'the answer' });
+  assert.equal(answered.messages[1].agent, 'policy');
+  const stored = await (await fetch(`${server.base}/api/session/${answered.session_id}`)).json();
+  const citations = stored.logs.find((l) => l.type === 'documents').data.citations;
+  assert.ok(citations.length >= 1, 'the answer cites a source');
+
+  // The chips are the cyan text inside the answer's bubble (its accent bar is the policy agent's purple).
+  const bubble = await answerBubble(page, [0xA8, 0x55, 0xF7]);
+  const field = await fieldBox(page);
+  const shot = decodePng(await page.screenshot());
+  const scale = shot.width / page.viewportSize().width;
+  const chips = findColour(shot, [0x06, 0xB6, 0xD4], {
+    x0: (field.left + 4) * scale, x1: (field.left + field.width) * scale, y0: bubble.top * scale, y1: bubble.bottom * scale,
+  });
+  assert.ok(chips, 'source chips are drawn in the answer');
+  await page.mouse.click(chips.x0 / scale + 12, chips.y0 / scale + 4);
+  const opened = await waitFor(page, (s) => s.overlay === 'document' && s.document.loaded, { what: 'the viewer' });
+  assert.equal(opened.document.id, citations[0].source);
+  assert.equal(opened.document.chunk_id, citations[0].chunk_id);
+  assert.ok(requested.includes(`/api/documents/${citations[0].source}`), requested.join(', '));
+  await page.screenshot({ path: path.join(ARTIFACTS, 'document-viewer.png') });
+
+  await page.keyboard.press('Escape');
+  await waitFor(page, (s) => s.overlay === 'none', { what: 'Esc closes the viewer' });
+  assert.deepEqual(errors, []);
+  await context.close();
+});
