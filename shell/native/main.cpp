@@ -135,6 +135,18 @@ bool ParseOptions(int argc, char** argv, Options& o) {
 }
 
 // An ISO 8601 UTC timestamp on this computer's clock ("10:27"), for the chat's times; empty when it does not parse.
+// An export goes to ~/Downloads (the working directory when there is none), and the path is printed.
+void SaveExport(const std::string& name, const std::string&, const std::string& content) {
+  const char* home = std::getenv("HOME");
+  std::filesystem::path dir = home ? std::filesystem::path(home) / "Downloads" : std::filesystem::path(".");
+  std::error_code ec;
+  if (!std::filesystem::is_directory(dir, ec)) dir = ".";
+  const std::filesystem::path file = dir / std::filesystem::path(name).filename();
+  std::ofstream out(file, std::ios::binary);
+  out.write(content.data(), static_cast<std::streamsize>(content.size()));
+  std::fprintf(stderr, out ? "saved %s\n" : "could not save %s\n", file.string().c_str());
+}
+
 std::string LocalTimeOfDay(const std::string& iso) {
   std::tm utc{};
   if (std::sscanf(iso.c_str(), "%d-%d-%dT%d:%d:%d", &utc.tm_year, &utc.tm_mon, &utc.tm_mday, &utc.tm_hour, &utc.tm_min,
@@ -212,6 +224,7 @@ int main(int argc, char** argv) {
     services.host = oai::app::HostKind::Desktop;
     services.localTime = LocalTimeOfDay;
     services.streamAnswers = true;  // answers grow as POST /api/chat/stream delivers them
+    services.saveFile = SaveExport;
     oai::app::App app(services);
     app.SetDisplayScale(scale);
     app.Start();

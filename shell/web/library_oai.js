@@ -318,4 +318,17 @@ mergeInto(LibraryManager.library, {
       })
       .catch(function(e) { end(0, '', String(e && e.message ? e.message : e)); });
   },
+
+  // A download (an exported conversation): the bytes as a Blob, saved by the browser under `name`.
+  oai_save_file: function(namePtr, mimePtr, contentPtr, length) {
+    var bytes = HEAPU8.slice(contentPtr, contentPtr + length);
+    var url = URL.createObjectURL(new Blob([bytes], {type: UTF8ToString(mimePtr) + ';charset=utf-8'}));
+    var a = document.createElement('a');
+    a.href = url;
+    a.download = UTF8ToString(namePtr);
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+    setTimeout(function() { URL.revokeObjectURL(url); }, 10000);
+  },
 });

@@ -53,6 +53,7 @@ void oai_field_focus();
 void oai_field_blur();
 int oai_field_touch_primary();
 char* oai_local_time(const char* iso);
+void oai_save_file(const char* name, const char* mime, const char* content, int length);
 void oai_clipboard_write(const char* text);
 void oai_mirror_update(const char* json);
 void oai_font_request_page(int page);
@@ -547,6 +548,9 @@ int main() {
   services.textField = &host->field;
   services.localTime = [](const std::string& iso) { return MallocedString(oai_local_time(iso.c_str())); };
   services.streamAnswers = true;  // EventSource from the server; the in-page engine's events arrive whole
+  services.saveFile = [](const std::string& name, const std::string& mime, const std::string& content) {
+    oai_save_file(name.c_str(), mime.c_str(), content.data(), static_cast<int>(content.size()));
+  };
   host->app = std::make_unique<oai::app::App>(services);
 
   oai_install_wake_listeners();

@@ -108,6 +108,27 @@ struct ShowPanel {
   Tab tab;  // Agents, Chat or Logs: shown (expanded in the wide layout, the tab in the narrow one)
 };
 
+// [SECTION] Conversations and export
+
+struct ConversationsLoaded {
+  std::vector<ConversationEntry> conversations;  // from storage, at start
+};
+struct SwitchConversation {
+  std::string sessionId;  // one of the kept conversations: its history comes from the server (or the in-page store)
+};
+enum class ExportFormat { Markdown, Json };
+struct ExportRequested {
+  ExportFormat format = ExportFormat::Markdown;
+};
+struct ExportReady {
+  std::string filename;
+  std::string mime;
+  std::string content;
+};
+struct ExportFailed {
+  ApiError error;
+};
+
 // [SECTION] Documents (the viewer a citation chip or a search hit opens)
 
 struct OpenDocument {
@@ -145,7 +166,8 @@ using Action = std::variant<SendRequested, ChatSucceeded, ChatFailed, StreamStat
                             SessionLoaded, SessionLoadFailed, NewChat, HealthReceived, AgentsReceived, DraftChanged,
                             InputFocusChanged, InputScrolled, SubmitDraft, FocusInputHandled, RequestInputFocus, SelectMessage, SelectText, ToggleDetails, ToggleShortcutHelp, CloseOverlay,
                             ClearInput, ClearRequested, ClearConfirmed, ShowPanel, SetLogFilter, TogglePanel, SelectTab,
-                            OpenDocument, DocumentLoaded, DocumentLoadFailed>;
+                            OpenDocument, DocumentLoaded, DocumentLoadFailed, ConversationsLoaded, SwitchConversation,
+                            ExportRequested, ExportReady, ExportFailed>;
 
 // [SECTION] Effects: commands the App executes after reducing (network, storage)
 
@@ -169,7 +191,20 @@ struct DeleteSession {
 struct LoadDocument {
   std::string id;
 };
+struct SaveConversations {
+  std::vector<ConversationEntry> conversations;
+};
+struct FetchExport {
+  std::string sessionId;
+  ExportFormat format = ExportFormat::Markdown;
+};
+struct SaveDownload {
+  std::string filename;
+  std::string mime;
+  std::string content;
+};
 
-using Effect = std::variant<PostChat, LoadSession, CheckHealth, SaveSessionId, LoadAgents, DeleteSession, LoadDocument>;
+using Effect = std::variant<PostChat, LoadSession, CheckHealth, SaveSessionId, LoadAgents, DeleteSession, LoadDocument,
+                            SaveConversations, FetchExport, SaveDownload>;
 
 }  // namespace oai::app

@@ -80,6 +80,20 @@ void App::Start() {
     }
   }
   if (sessionId.empty()) sessionId = NewUuidV4();
+  if (m_services.storage) {
+    if (auto stored = m_services.storage->Get(kConversationsStorageKey)) {
+      const Json list = ParseJsonOrDiscarded(*stored);
+      ConversationsLoaded loaded;
+      if (list.is_array()) {
+        for (const Json& c : list) {
+          if (c.is_object() && c.contains("id") && c["id"].is_string() && c.contains("title") && c["title"].is_string())
+            loaded.conversations.push_back({c["id"].get<std::string>(), c["title"].get<std::string>(),
+                                            c.contains("updated") && c["updated"].is_string() ? c["updated"].get<std::string>() : ""});
+        }
+      }
+      Dispatch(std::move(loaded));
+    }
+  }
   Dispatch(SessionStarted{sessionId, restored});
   Update();
 }
@@ -165,6 +179,23 @@ struct App::EffectRunner {
   }
   void operator()(const DeleteSession& del) const {
     app.m_client.DeleteSession(del.sessionId, [](ApiResult<bool>) {});  // best effort: the page has moved on already
+  }
+  void operator()(const SaveConversations& save) const {
+    if (!app.m_services.storage) return;
+    Json list = Json::array();
+    for (const auto& c : save.conversations) list.push_back({{"id", c.id}, {"title", c.title}, {"updated", c.updated}});
+    app.m_services.storage->Set(kConversationsStorageKey, list.dump());
+  }
+  void operator()(const FetchExport& request) const {
+    const bool json = request.format == ExportFormat::Json;
+    const std::string filename = "orchestratai-" + request.sessionId + (json ? ".json" : ".md");
+    app.m_client.GetExport(request.sessionId, json, [inbox = inbox, filename, json](ApiResult<std::string> r) {
+      if (r.ok()) inbox->Push(ExportReady{filename, json ? "application/json" : "text/markdown", std::move(*r.value)});
+      else inbox->Push(ExportFailed{std::move(r.error)});
+    });
+  }
+  void operator()(const SaveDownload& download) const {
+    if (app.m_services.saveFile) app.m_services.saveFile(download.filename, download.mime, download.content);
   }
   void operator()(const LoadDocument& load) const {
     app.m_client.GetDocument(load.id, [inbox = inbox, id = load.id](ApiResult<DocumentDetail> r) {
@@ -388,6 +419,11 @@ std::string App::DebugJson() const {
                         : m_state.view.overlay == ViewState::Overlay::ConfirmClear ? "confirm_clear"
                         : m_state.view.overlay == ViewState::Overlay::Document     ? "document"
                                                                                    : "none"},
+            {"conversations", [&] {
+               Json list = Json::array();
+               for (const auto& c : d.conversations) list.push_back({{"id", c.id}, {"title", c.title}});
+               return list;
+             }()},
             {"document", m_state.view.overlay == ViewState::Overlay::Document
                              ? Json{{"id", m_state.view.documentView.id},
                                     {"chunk_id", m_state.view.documentView.chunkId},

@@ -35,9 +35,12 @@ struct AppServices {
   // Answers arrive as server-sent events (POST /api/chat/stream, the transport's Stream) and grow on screen; false:
   // one plain POST /api/chat per question.
   bool streamAnswers = false;
+  // Saves a download (an exported conversation): the browser's download, a file on the desktop. Empty: no downloads.
+  std::function<void(const std::string& filename, const std::string& mime, const std::string& content)> saveFile;
 };
 
 inline constexpr const char* kSessionStorageKey = "orchestratai.session_id";
+inline constexpr const char* kConversationsStorageKey = "orchestratai.conversations";  // JSON [{id, title, updated}]
 
 class App {
  public:

@@ -153,6 +153,60 @@ void Apply(State& s, const StreamChunk& a, Effects&) {
   StreamingReply(d, a.requestId).content += a.text;
 }
 
+// [SECTION] Conversations and export
+
+// The conversation that just got an answer goes to the front of the kept list (titled by its first question).
+void RememberConversation(State& s, const std::string& timestamp, Effects& fx) {
+  auto& d = s.domain;
+  std::string title;
+  for (const auto& m : d.messages) {
+    if (m.role == MessageRole::User) {
+      title = m.content;
+      break;
+    }
+  }
+  if (title.empty()) return;
+  for (char& c : title)
+    if (c == '\n' || c == '\r' || c == '\t') c = ' ';
+  if (Utf8Length(title) > 60) {
+    std::size_t cut = 0;
+    for (std::size_t n = 0; cut < title.size() && n < 57; ++n) {
+      ++cut;
+      while (cut < title.size() && (static_cast<unsigned char>(title[cut]) & 0xC0) == 0x80) ++cut;
+    }
+    title = title.substr(0, cut) + "...";
+  }
+  std::erase_if(d.conversations, [&](const ConversationEntry& c) { return c.id == d.sessionId; });
+  d.conversations.insert(d.conversations.begin(), ConversationEntry{d.sessionId, title, timestamp});
+  if (d.conversations.size() > kMaxConversations) d.conversations.resize(kMaxConversations);
+  fx.push_back(SaveConversations{d.conversations});
+}
+
+void Apply(State& s, const ConversationsLoaded& a, Effects&) {
+  s.domain.conversations.clear();
+  for (const auto& c : a.conversations) {
+    if (IsUuid(c.id) && s.domain.conversations.size() < kMaxConversations) s.domain.conversations.push_back(c);
+  }
+}
+
+void Apply(State& s, const SwitchConversation& a, Effects& fx) {
+  if (!IsUuid(a.sessionId) || NormalizeUuid(a.sessionId) == s.domain.sessionId) return;
+  Apply(s, NewChat{a.sessionId}, fx);
+  s.domain.historyLoading = true;
+  fx.push_back(LoadSession{s.domain.sessionId});
+}
+
+void Apply(State& s, const ExportRequested& a, Effects& fx) {
+  if (s.domain.sessionId.empty() || s.domain.messages.empty()) return;
+  fx.push_back(FetchExport{s.domain.sessionId, a.format});
+}
+
+void Apply(State&, const ExportReady& a, Effects& fx) { fx.push_back(SaveDownload{a.filename, a.mime, a.content}); }
+
+void Apply(State& s, const ExportFailed& a, Effects&) {
+  s.domain.error = ErrorBanner{"The conversation could not be exported. " + a.error.message, false, "", a.error.kind};
+}
+
 // [SECTION] Documents
 
 void Apply(State& s, const OpenDocument& a, Effects& fx) {
@@ -180,7 +234,7 @@ void Apply(State& s, const DocumentLoadFailed& a, Effects&) {
   v.error = a.error.message;
 }
 
-void Apply(State& s, const ChatSucceeded& a, Effects&) {
+void Apply(State& s, const ChatSucceeded& a, Effects& fx) {
   auto& d = s.domain;
   if (!d.sending || a.requestId != d.pendingRequestId) return;  // an answer to an abandoned request (New chat)
   DropStreamingReply(d, a.requestId);  // the final answer replaces what streamed
@@ -227,6 +281,7 @@ void Apply(State& s, const ChatSucceeded& a, Effects&) {
   d.pendingRequestId.clear();
   d.connection = ConnectionState::Online;
   s.view.focusInputRequested = true;
+  RememberConversation(s, a.timestamp, fx);
 }
 
 void Apply(State& s, const ChatFailed& a, Effects&) {
@@ -502,7 +557,11 @@ void Apply(State& s, const ClearConfirmed& a, Effects& fx) {
   s.view.overlay = ViewState::Overlay::None;
   const std::string old = s.domain.sessionId;
   Apply(s, NewChat{a.sessionId}, fx);
-  if (!old.empty() && s.domain.sessionId != old) fx.push_back(DeleteSession{old});  // the server forgets it too
+  if (!old.empty() && s.domain.sessionId != old) {
+    fx.push_back(DeleteSession{old});  // the server forgets it too, and so does the list of conversations
+    if (std::erase_if(s.domain.conversations, [&](const ConversationEntry& c) { return c.id == old; }) > 0)
+      fx.push_back(SaveConversations{s.domain.conversations});
+  }
 }
 void Apply(State& s, const ShowPanel& a, Effects&) {
   s.view.activeTab = a.tab;

@@ -72,6 +72,15 @@ struct SessionTotals {
   int turns = 0;
 };
 
+// A conversation kept on this browser (or desktop): the list the header's Conversations menu switches between.
+struct ConversationEntry {
+  std::string id;       // the session id
+  std::string title;    // the first question, shortened
+  std::string updated;  // ISO 8601, the last answer's time
+  bool operator==(const ConversationEntry&) const = default;
+};
+inline constexpr std::size_t kMaxConversations = 50;
+
 struct DomainState {
   std::string sessionId;
   std::vector<ChatMessage> messages;
@@ -87,7 +96,8 @@ struct DomainState {
   std::optional<HealthStatus> backend;
   BackendKind backendKind = BackendKind::Unknown;  // who answered the last health check
   bool historyLoading = false;
-  std::map<std::string, DocumentDetail> documents;  // opened in the viewer, by id (kept for the page's lifetime)
+  std::map<std::string, DocumentDetail> documents;
+  std::vector<ConversationEntry> conversations;  // newest first, at most kMaxConversations  // opened in the viewer, by id (kept for the page's lifetime)
 
   AgentCard& Card(AgentId id) { return agents[static_cast<std::size_t>(id)]; }
   const AgentCard& Card(AgentId id) const { return agents[static_cast<std::size_t>(id)]; }

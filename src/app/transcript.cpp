@@ -19,6 +19,20 @@ std::vector<Citation> CitationsOf(const DomainState& d, const ChatMessage& messa
   return out;
 }
 
+int CitationAt(const std::string& text, int offset) {
+  if (offset < 0 || offset > static_cast<int>(text.size())) return 0;
+  // The marker's '[' is at most four bytes before the click ("[12]" clicked on its ']').
+  for (int open = offset; open >= 0 && open >= offset - 4; --open) {
+    if (open >= static_cast<int>(text.size()) || text[static_cast<std::size_t>(open)] != '[') continue;
+    int n = 0;
+    std::size_t i = static_cast<std::size_t>(open) + 1;
+    while (i < text.size() && i < static_cast<std::size_t>(open) + 4 && text[i] >= '0' && text[i] <= '9') n = n * 10 + (text[i++] - '0');
+    if (n > 0 && i < text.size() && text[i] == ']' && static_cast<int>(i) + 1 >= offset) return n;
+    return 0;
+  }
+  return 0;
+}
+
 std::string SourcesText(const DomainState& d, const ChatMessage& message) {
   std::string out;
   for (const Citation& c : CitationsOf(d, message)) {

@@ -1,5 +1,5 @@
 // The conversation as plain text, for the clipboard: one answer with its sources (an answer's Copy button, the long
-// press menu) or the whole conversation (the header's Copy chat).
+// press menu) or the whole conversation (the header's Export > Copy conversation).
 #pragma once
 
 #include <functional>
@@ -16,6 +16,9 @@ std::string SourcesText(const DomainState& d, const ChatMessage& message);
 
 // The citations of an assistant message (from its documents log), in citation order.
 std::vector<Citation> CitationsOf(const DomainState& d, const ChatMessage& message);
+
+// The citation number n of a "[n]" marker at byte `offset` of `text` (the click fell on the marker), else 0.
+int CitationAt(const std::string& text, int offset);
 
 // The message's text, and for an answer its sources under "Sources:".
 std::string MessageText(const DomainState& d, const ChatMessage& message);

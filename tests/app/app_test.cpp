@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <memory>
 #include <thread>
 
 #include "app/app.h"
@@ -74,18 +75,28 @@ class SteppedStream final : public Transport {
   std::function<void(HttpResponse)> onEnd;
 };
 
+// An app that streams its answers, with "How much is Pro?" sent: the stream is open, waiting for its events.
+struct StreamingApp {
+  StreamingApp() {
+    AppServices services{&transport, &storage, {}, "", HostKind::Browser};
+    services.streamAnswers = true;
+    app = std::make_unique<App>(services);
+    app->Start();
+    app->Update();
+    app->Dispatch(SendRequested{"How much is Pro?", ""});
+    app->Update();
+  }
+  SteppedStream transport;
+  MemoryStore storage;
+  std::unique_ptr<App> app;
+};
+
 // Streaming: the agents light up and the log cards and the answer's text appear as each step finishes; the final
 // answer then replaces what streamed (with its metrics), and nothing is asked twice.
 TEST(AppTest, AStreamedAnswerGrowsOnScreenAndTheFinalAnswerReplacesIt) {
-  SteppedStream transport;
-  MemoryStore storage;
-  AppServices services{&transport, &storage, {}, "", HostKind::Browser};
-  services.streamAnswers = true;
-  App app(services);
-  app.Start();
-  app.Update();
-  app.Dispatch(SendRequested{"How much is Pro?", ""});
-  app.Update();
+  StreamingApp s;
+  SteppedStream& transport = s.transport;
+  App& app = *s.app;
   ASSERT_EQ(transport.streams.size(), 1u);
   EXPECT_EQ(transport.streams[0].url, "/api/chat/stream");
   EXPECT_TRUE(transport.fake.RequestsTo("POST", "/api/chat").empty());
@@ -134,15 +145,9 @@ TEST(AppTest, AStreamedAnswerGrowsOnScreenAndTheFinalAnswerReplacesIt) {
 
 // A stream that breaks after its first events: the partial answer goes, the question comes back with Retry.
 TEST(AppTest, ABrokenStreamRemovesThePartialAnswerAndOffersRetry) {
-  SteppedStream transport;
-  MemoryStore storage;
-  AppServices services{&transport, &storage, {}, "", HostKind::Browser};
-  services.streamAnswers = true;
-  App app(services);
-  app.Start();
-  app.Update();
-  app.Dispatch(SendRequested{"How much is Pro?", ""});
-  app.Update();
+  StreamingApp s;
+  SteppedStream& transport = s.transport;
+  App& app = *s.app;
   transport.Event(1, "message_chunk", {{"content", "The Pro plan "}});
   app.Update();
   HttpResponse dropped;

@@ -475,4 +475,28 @@ TEST(ReducerDocuments, OpeningLoadsADocumentOnceAndEscCloses) {
   EXPECT_EQ(s.view.documentView.error, error.message);
 }
 
+// Conversations kept on this browser: stored ids that are not UUIDs are dropped; clearing a conversation (Ctrl+L)
+// forgets it in the list too.
+TEST(ReducerConversations, InvalidStoredEntriesAreDroppedAndClearingForgetsTheConversation) {
+  State s = InitialState();
+  const std::string a = "3d5e8f10-2b4c-4d6e-8f10-2b4c6d8e0f12", b = "7b1d6f4e-2a9c-4e3b-8d5f-1c2b3a4d5e6f";
+  Reduce(s, ConversationsLoaded{{{a, "First", "2026-12-01T10:00:00.000Z"}, {"<script>", "x", ""}, {b, "Second", ""}}});
+  ASSERT_EQ(s.domain.conversations.size(), 2u);
+  Reduce(s, SessionStarted{a, true});
+  Reduce(s, ClearRequested{});
+  const std::vector<Effect> fx = Reduce(s, ClearConfirmed{"9c0e7d2a-1b3c-4d5e-8f6a-7b8c9d0e1f2a"});
+  ASSERT_EQ(s.domain.conversations.size(), 1u);
+  EXPECT_EQ(s.domain.conversations[0].id, b);
+  bool saved = false;
+  for (const auto& e : fx) saved |= std::holds_alternative<SaveConversations>(e);
+  EXPECT_TRUE(saved);
+  // Switching to the one left loads its history.
+  const std::vector<Effect> sw = Reduce(s, SwitchConversation{b});
+  EXPECT_EQ(s.domain.sessionId, b);
+  EXPECT_TRUE(s.domain.historyLoading);
+  bool load = false;
+  for (const auto& e : sw) load |= std::holds_alternative<LoadSession>(e);
+  EXPECT_TRUE(load);
+}
+
 }  // namespace oai::app

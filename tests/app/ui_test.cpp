@@ -411,11 +411,67 @@ TEST_F(UiTest, CopyButtonsPutTheAnswerWithItsSourcesAndTheWholeChatOnTheClipboar
   const std::string answer = ImGui::GetClipboardText();
   EXPECT_EQ(answer.rfind(d.messages[1].content, 0), 0u);
   EXPECT_NE(answer.find("\n\nSources:\n[1] "), std::string::npos);
-  ui.Click("Copy chat");
+  ui.Click("Export");
+  ui.Click("Copy conversation");
   const std::string chat = ImGui::GetClipboardText();
   EXPECT_EQ(chat.rfind("You (", 0), 0u);
   EXPECT_NE(chat.find("How much does the Pro plan cost?"), std::string::npos);
   EXPECT_NE(chat.find(answer), std::string::npos);  // the answer, with its sources, is in the whole chat
+}
+
+// Conversations: each answered one is kept (titled by its first question, in storage); the header's menu switches
+// back to one (its history comes from the server); Export downloads the transcript.
+TEST(UiConversations, AnsweredConversationsAreKeptSwitchedBetweenAndExported) {
+  FakeTransport transport;
+  transport.On("GET /api/health", JsonResponse(200, ReadFixture("health.json")));
+  transport.On("POST /api/chat", JsonResponse(200, ReadFixture("chat_response_billing.json")));
+  MemoryStore storage;
+  std::vector<std::string> saved;  // filename, mime, content
+  AppServices services{&transport, &storage, {}, "", HostKind::Desktop};
+  services.saveFile = [&](const std::string& f, const std::string& m, const std::string& c) { saved = {f, m, c}; };
+  App app(services);
+  app.Start();
+  app.Dispatch(SendRequested{"How much does the Pro plan cost?", ""});
+  HeadlessUi ui(app);
+  ui.Frame(3);
+  const std::string first = app.GetState().domain.sessionId;
+  ASSERT_EQ(app.GetState().domain.conversations.size(), 1u);
+  EXPECT_EQ(app.GetState().domain.conversations[0].title, "How much does the Pro plan cost?");
+  EXPECT_NE(storage.values[kConversationsStorageKey].find(first), std::string::npos);
+
+  transport.On("GET /api/session/" + first + "/export?format=md", [] {
+    HttpResponse r;
+    r.status = 200;
+    r.body = "# Conversation\n\n**You:** How much does the Pro plan cost?\n";
+    r.headers.emplace_back("Content-Type", "text/markdown");
+    return r;
+  }());
+  ui.Click("Export");
+  ui.Click("Download as Markdown");
+  ui.Frame(2);
+  ASSERT_EQ(saved.size(), 3u);
+  EXPECT_EQ(saved[0], "orchestratai-" + first + ".md");
+  EXPECT_EQ(saved[1], "text/markdown");
+  EXPECT_NE(saved[2].find("How much does the Pro plan cost?"), std::string::npos);
+
+  ui.Click("New chat");
+  ui.Frame(2);
+  app.Dispatch(SendRequested{"Second question", ""});
+  ui.Frame(3);
+  ASSERT_EQ(app.GetState().domain.conversations.size(), 2u);
+  EXPECT_EQ(app.GetState().domain.conversations[0].title, "Second question");
+  transport.On("GET /api/session/" + first, JsonResponse(200, ReadFixture("session_history.json")));
+  ui.Click("Conversations");
+  ui.Click("How much does the Pro plan cost?");
+  ui.Frame(3);
+  EXPECT_EQ(app.GetState().domain.sessionId, first);
+  EXPECT_EQ(transport.RequestsTo("GET", "/api/session/" + first).size(), 1u);
+  EXPECT_EQ(storage.values[kSessionStorageKey], first);
+
+  // A reload keeps the list.
+  App again(services);
+  again.Start();
+  EXPECT_EQ(again.GetState().domain.conversations.size(), 2u);
 }
 
 }  // namespace oai::app

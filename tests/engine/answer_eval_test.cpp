@@ -226,36 +226,25 @@ void Check(const Figures& f, const Floors& floors) {
   EXPECT_GE(f.followUps.Rate(), floors.followUps);
 }
 
-TEST(AnswerEvaluation, DevSplit) {
-  const auto rows = ReadRows(std::string(OAI_TEST_DATA_DIR) + "/answers/dev.jsonl");
-  ASSERT_GE(rows.size(), 140u);
+// One split, end to end: at least `minRows` questions, its line printed, its floors checked. OAI_EVAL_VERBOSE=<tag>
+// prints each miss of the split with that tag ("1" dev, "2" dev2; the frozen test split never prints its misses).
+void RunSplit(const char* file, const char* name, std::size_t minRows, const char* verboseTag, const Floors& floors) {
+  const auto rows = ReadRows(std::string(OAI_TEST_DATA_DIR) + "/answers/" + file);
+  ASSERT_GE(rows.size(), minRows);
   auto engine = ShippedEngine();
   const char* verbose = std::getenv("OAI_EVAL_VERBOSE");
-  const Figures f = Evaluate(*engine, rows, verbose && *verbose == '1');
-  Print("dev", f);
-  Check(f, {0.89, 0.85, 0.79, 0.45, 0.75});
+  const Figures f = Evaluate(*engine, rows, verboseTag && verbose && std::string(verbose) == verboseTag);
+  Print(name, f);
+  Check(f, floors);
 }
+
+TEST(AnswerEvaluation, DevSplit) { RunSplit("dev.jsonl", "dev", 140, "1", {0.89, 0.85, 0.79, 0.45, 0.75}); }
 
 // A second dev split, written later by another author who read only the knowledge base (110 questions); its first
 // figures were measured before any tuning on it.
-TEST(AnswerEvaluation, SecondDevSplit) {
-  const auto rows = ReadRows(std::string(OAI_TEST_DATA_DIR) + "/answers/dev2.jsonl");
-  ASSERT_GE(rows.size(), 100u);
-  auto engine = ShippedEngine();
-  const char* verbose = std::getenv("OAI_EVAL_VERBOSE");
-  const Figures f = Evaluate(*engine, rows, verbose && *verbose == '2');
-  Print("dev2", f);
-  Check(f, {0.88, 0.84, 0.64, 0.5, 0.58});
-}
+TEST(AnswerEvaluation, SecondDevSplit) { RunSplit("dev2.jsonl", "dev2", 100, "2", {0.88, 0.84, 0.64, 0.5, 0.58}); }
 
-TEST(AnswerEvaluation, TestSplit) {
-  const auto rows = ReadRows(std::string(OAI_TEST_DATA_DIR) + "/answers/test.jsonl");
-  ASSERT_GE(rows.size(), 140u);
-  auto engine = ShippedEngine();
-  const Figures f = Evaluate(*engine, rows, false);
-  Print("test", f);
-  Check(f, {0.87, 0.75, 0.66, 0.5, 0.55});
-}
+TEST(AnswerEvaluation, TestSplit) { RunSplit("test.jsonl", "test", 140, nullptr, {0.87, 0.75, 0.66, 0.5, 0.55}); }
 
 }  // namespace
 }  // namespace oai::engine

@@ -162,7 +162,13 @@ void DrawBubble(const DrawContext& ctx, const ChatMessage& m, float avail) {
   ImGui::PopID();
   if (copied) ImGui::SetClipboardText(MessageText(ctx.state.domain, m).c_str());
   // Clicking an answer highlights its logs in the retrieval panel; clicking it again clears the highlight.
-  else if (!user && ((ImGui::IsItemClicked() && !textHeld) || textClicked)) ctx.emit(SelectMessage{selected ? "" : m.id});
+  else if (const int n = !user && textClicked && holds ? CitationAt(m.content, sel.anchor) : 0; n > 0) {
+    // A click on "[n]" in the answer opens that source, like its chip.
+    for (const Citation& c : CitationsOf(ctx.state.domain, m))
+      if (c.n == n) ctx.emit(OpenDocument{c.source, c.chunk_id, c.similarity});
+  } else if (!user && ((ImGui::IsItemClicked() && !textHeld) || textClicked)) {
+    ctx.emit(SelectMessage{selected ? "" : m.id});
+  }
   if (!user && ImGui::IsItemHovered()) ImGui::SetMouseCursor(ImGuiMouseCursor_Hand);
 }
 

@@ -73,18 +73,46 @@ void DrawHeaderBar(const DrawContext& ctx) {
                                      ? colors::kError
                                      : colors::kIdle;
   const ImGuiStyle& style = ImGui::GetStyle();
-  const bool canCopy = !d.messages.empty();
-  const float right = ImGui::CalcTextSize(connection).x + ImGui::CalcTextSize("New chat").x +
-                      (canCopy ? ImGui::CalcTextSize("Copy chat").x + style.FramePadding.x * 2.0f + style.ItemSpacing.x
-                               : 0.0f) +
-                      style.FramePadding.x * 4.0f + style.ItemSpacing.x * 2.0f;
+  const bool canExport = !d.messages.empty();
+  const bool hasList = !d.conversations.empty();
+  const auto buttonWidth = [&](const char* label) {
+    return ImGui::CalcTextSize(label).x + style.FramePadding.x * 2.0f + style.ItemSpacing.x;
+  };
+  const float right = ImGui::CalcTextSize(connection).x + style.FramePadding.x * 2.0f + style.ItemSpacing.x +
+                      (canExport ? buttonWidth("Export") : 0.0f) + (hasList ? buttonWidth("Conversations") : 0.0f) +
+                      buttonWidth("New chat");
   ImGui::SameLine(std::max(ImGui::GetCursorPosX(), ImGui::GetWindowContentRegionMax().x - right));
   widgets::Badge(connection, connectionColor);
   ImGui::SameLine();
-  if (canCopy) {
-    if (ImGui::Button("Copy chat"))
-      ImGui::SetClipboardText(ConversationText(d, [&ctx](const std::string& iso) { return TimeOfDay(ctx, iso); }).c_str());
-    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Copy the whole conversation with its sources");
+  // Conversations kept on this browser: switching loads one's history.
+  if (hasList) {
+    if (ImGui::Button("Conversations")) ImGui::OpenPopup("##conversations");
+    if (ImGui::BeginPopup("##conversations")) {
+      for (const ConversationEntry& c : d.conversations) {
+        ImGui::PushID(c.id.c_str());
+        const bool current = c.id == d.sessionId;
+        const std::string when = TimeOfDay(ctx, c.updated);
+        const std::string date = c.updated.size() >= 10 ? c.updated.substr(0, 10) : std::string();
+        if (ImGui::Selectable(c.title.c_str(), current, ImGuiSelectableFlags_None) && !current)
+          ctx.emit(SwitchConversation{c.id});
+        ImGui::SameLine();
+        ImGui::TextDisabled("%s %s", date.c_str(), when.c_str());
+        ImGui::PopID();
+      }
+      ImGui::EndPopup();
+    }
+    ImGui::SameLine();
+  }
+  // Export: the transcript as a download (Markdown for people, JSON for programs) or on the clipboard.
+  if (canExport) {
+    if (ImGui::Button("Export")) ImGui::OpenPopup("##export");
+    if (ImGui::BeginPopup("##export")) {
+      if (ImGui::MenuItem("Download as Markdown")) ctx.emit(ExportRequested{ExportFormat::Markdown});
+      if (ImGui::MenuItem("Download as JSON")) ctx.emit(ExportRequested{ExportFormat::Json});
+      if (ImGui::MenuItem("Copy conversation"))
+        ImGui::SetClipboardText(ConversationText(d, [&ctx](const std::string& iso) { return TimeOfDay(ctx, iso); }).c_str());
+      ImGui::EndPopup();
+    }
     ImGui::SameLine();
   }
   if (ImGui::Button("New chat")) ctx.emit(NewChat{});

@@ -284,6 +284,17 @@ void ApiClient::GetDocument(const std::string& id, std::function<void(ApiResult<
   });
 }
 
+void ApiClient::GetExport(const std::string& sessionId, bool json, std::function<void(ApiResult<std::string>)> onDone) {
+  HttpRequest req = MakeRequest("GET", "/api/session/" + sessionId + "/export?format=" + (json ? "json" : "md"));
+  req.headers = {{"Accept", json ? "application/json" : "text/markdown"}};
+  m_transport->Send(req, [onDone = std::move(onDone), json](HttpResponse r) {
+    if (r.status < 200 || r.status >= 300) return onDone(ApiResult<std::string>::Failure(ClassifyFailure(r)));
+    if (r.body.empty() || (json && !ParseJsonOrDiscarded(r.body).is_object()))
+      return onDone(ApiResult<std::string>::Failure(InvalidResponseError(r, "the export is empty or not JSON")));
+    onDone(ApiResult<std::string>::Success(std::move(r.body)));
+  });
+}
+
 void ApiClient::DeleteSession(const std::string& sessionId, std::function<void(ApiResult<bool>)> onDone) {
   HttpRequest req = MakeRequest("DELETE", "/api/session/" + sessionId);
   m_transport->Send(req, [onDone = std::move(onDone)](HttpResponse r) {

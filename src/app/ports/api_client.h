@@ -52,6 +52,8 @@ class ApiClient {
   void GetAgents(std::function<void(ApiResult<std::vector<Agent>>)> onDone);
   // GET /api/documents/{id}: a whole document with where each section sits in it (offsets checked against it).
   void GetDocument(const std::string& id, std::function<void(ApiResult<DocumentDetail>)> onDone);
+  // GET /api/session/{id}/export?format=md|json: the transcript as the server writes it for download.
+  void GetExport(const std::string& sessionId, bool json, std::function<void(ApiResult<std::string>)> onDone);
   // DELETE /api/session/{id}: the conversation is gone from the store (a missing one counts as deleted).
   void DeleteSession(const std::string& sessionId, std::function<void(ApiResult<bool>)> onDone);
 
