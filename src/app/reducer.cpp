@@ -155,6 +155,8 @@ void Apply(State& s, const StreamChunk& a, Effects&) {
 
 // [SECTION] Conversations and export
 
+void Apply(State& s, const NewChat& a, Effects& fx);  // switching starts like a new chat (defined with the session)
+
 // The conversation that just got an answer goes to the front of the kept list (titled by its first question).
 void RememberConversation(State& s, const std::string& timestamp, Effects& fx) {
   auto& d = s.domain;

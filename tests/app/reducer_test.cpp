@@ -483,7 +483,16 @@ TEST(ReducerConversations, InvalidStoredEntriesAreDroppedAndClearingForgetsTheCo
   Reduce(s, ConversationsLoaded{{{a, "First", "2026-12-01T10:00:00.000Z"}, {"<script>", "x", ""}, {b, "Second", ""}}});
   ASSERT_EQ(s.domain.conversations.size(), 2u);
   Reduce(s, SessionStarted{a, true});
+  SessionHistory history;  // the restored conversation has a question (Ctrl+L asks only when there is something)
+  history.session.id = a;
+  Message question;
+  question.id = "5f8e2a1c-3b4d-4e6f-8a9b-0c1d2e3f4a5b";
+  question.content = "First";
+  question.timestamp = "2026-12-01T10:00:00.000Z";
+  history.messages.push_back(question);
+  Reduce(s, SessionLoaded{a, history});
   Reduce(s, ClearRequested{});
+  ASSERT_EQ(s.view.overlay, ViewState::Overlay::ConfirmClear);
   const std::vector<Effect> fx = Reduce(s, ClearConfirmed{"9c0e7d2a-1b3c-4d5e-8f6a-7b8c9d0e1f2a"});
   ASSERT_EQ(s.domain.conversations.size(), 1u);
   EXPECT_EQ(s.domain.conversations[0].id, b);
