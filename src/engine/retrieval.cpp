@@ -14,7 +14,7 @@ constexpr const char* kIndexName = "bm25+trigram";
 constexpr const char* kMetric =
     "BM25 (k1=1.2, b=0.75) + trigram-expanded terms weighted 0.8 x Dice, x share of the query's words (by idf) found, "
     "x 1.6 in a preferred domain; the best 20 x (1 + share of the question's two-word phrases held: adjacent 1, within 3 "
-    "words 0.5); similarity = s/(s+6)";
+    "words 0.75); similarity = s/(s+6)";
 
 std::string Snippet(const std::string& text, std::size_t max = 320) {
   if (text.size() <= max) return text;
