@@ -8,8 +8,18 @@ ROOT=$PWD
 scripts/install-deps.sh --test
 scripts/build.sh
 
+# Test servers never outlive the tests: every redis-server a suite starts is gone once it has ended.
+servers_left() { pgrep -xc redis-server || true; }
+check_servers() {
+  for _ in $(seq 50); do [ "$(servers_left)" -le "$1" ] && return 0; sleep 0.1; done
+  echo "FAIL: $(( $(servers_left) - $1 )) redis-server processes started by the tests are still running" >&2
+  exit 1
+}
+servers_before=$(servers_left)
+
 echo "== ctest (native)"
 (cd build/native && ctest --output-on-failure -j2 --timeout 600)
+check_servers "$servers_before"
 
 echo "== answer evaluation, end to end (tests/data/answers: the dev splits and the frozen test split) and engine diagnostics"
 build/native/tests/engine/oai_engine_tests --gtest_filter='AnswerEvaluation.*:Evaluation.*' --gtest_brief=1 |
@@ -17,6 +27,7 @@ build/native/tests/engine/oai_engine_tests --gtest_filter='AnswerEvaluation.*:Ev
 
 echo "== sanitizers: unit and integration tests under ASan + UBSan (build/asan)"
 scripts/sanitize.sh
+check_servers "$servers_before"
 
 echo "== fuzzing: request parsing and markdown chunking, 15 s each (longer: scripts/fuzz.sh 600)"
 scripts/fuzz.sh 15

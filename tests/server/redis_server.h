@@ -3,6 +3,7 @@
 #pragma once
 
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <fcntl.h>
 #include <unistd.h>
@@ -38,8 +39,12 @@ class RedisServer {
   RedisServer& operator=(const RedisServer&) = delete;
 
   void Start() {
+    const pid_t parent = getpid();
     m_pid = fork();
     if (m_pid == 0) {
+      // The server dies with the test process, however that ends (a crash, a kill, an exit without destructors).
+      prctl(PR_SET_PDEATHSIG, SIGKILL);
+      if (getppid() != parent) _exit(1);
       const int devnull = ::open("/dev/null", O_WRONLY);
       dup2(devnull, STDOUT_FILENO);
       dup2(devnull, STDERR_FILENO);

@@ -3,6 +3,8 @@
 #pragma once
 
 #include <fcntl.h>
+#include <signal.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -15,8 +17,11 @@ namespace oai::server::testing {
 inline pid_t StartServerProcess(const std::string& db, int* port, const std::string& redisUrl = "") {
   int out[2];
   if (pipe(out) != 0) return -1;
+  const pid_t parent = getpid();
   const pid_t pid = fork();
   if (pid == 0) {
+    prctl(PR_SET_PDEATHSIG, SIGKILL);  // never outlives the test
+    if (getppid() != parent) _exit(1);
     dup2(out[1], STDOUT_FILENO);
     close(out[0]);
     close(out[1]);

@@ -71,8 +71,8 @@ struct SqliteFactory {
 
 // One redis-server for the whole test program, emptied before each test.
 testing::RedisServer& SharedRedis() {
-  static testing::RedisServer* redis = new testing::RedisServer();  // stopped by the OS with the test process
-  return *redis;
+  static testing::RedisServer redis;  // stopped when the program exits (and killed with it if it does not exit cleanly)
+  return redis;
 }
 struct RedisFactory {
   static std::unique_ptr<service::SessionStore> Make(const fs::path&) {
