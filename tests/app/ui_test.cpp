@@ -340,6 +340,27 @@ TEST_F(UiTest, AnAnswerShowsItsMetricsOnlyOnRequestAndUnpricedModelsReadFree) {
   EXPECT_FALSE(ui.HasText("412 tokens  ·"));
   // The orchestrator's router has no price: its card says so instead of "$0.0000".
   EXPECT_TRUE(ui.HasText("free (local router)"));
+  EXPECT_TRUE(ui.HasText("Session: 1 turns, 412 tokens, $0.00062"));  // a priced answer keeps its price
+}
+
+// Without an LLM nothing is priced: the footer says "free" for the last answer and the session, not "$0.0000".
+TEST(UiFooter, UnpricedAnswersReadFreeInTheFooter) {
+  FakeTransport transport;
+  transport.On("GET /api/health", JsonResponse(200, ReadFixture("health.json")));  // llm: extractive
+  Json answer = Json::parse(ReadFixture("chat_response_billing.json"));
+  answer["metrics"]["cost"] = 0.0;
+  transport.On("POST /api/chat", JsonResponse(200, answer.dump()));
+  MemoryStore storage;
+  App app{AppServices{&transport, &storage, {}, "", HostKind::Desktop}};
+  app.Start();
+  app.Dispatch(SendRequested{"How much does the Pro plan cost?", ""});
+  HeadlessUi ui(app);
+  ui.Frame(3);
+  EXPECT_TRUE(ui.HasText("412 tokens, free")) << ui.ScreenText();
+  EXPECT_TRUE(ui.HasText("Session: 1 turns, 412 tokens, free")) << ui.ScreenText();
+  const std::string& screen = ui.ScreenText();
+  const auto at = screen.find("$0.0000");
+  EXPECT_EQ(at, std::string::npos) << screen.substr(at == std::string::npos ? 0 : (at > 200 ? at - 200 : 0), 260);
 }
 
 TEST_F(UiTest, KeyboardShortcutsOpenTheHelpClearTheConversationAndShowPanels) {

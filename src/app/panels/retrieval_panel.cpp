@@ -245,8 +245,8 @@ void DrawDocuments(const Emit& emit, const DocumentsData& d) {
   Row("Composer", composer);
   if (d.composer != "cache") {
     Row("Tokens", widgets::FormatTokens(d.prompt_tokens) + " in, " + widgets::FormatTokens(d.completion_tokens) +
-                      " out" + (d.tokens_estimated ? " (estimated)" : "") + " · " + widgets::FormatCost(d.cost) +
-                      " · " + widgets::FormatLatency(d.latency_ms));
+                      " out" + (d.tokens_estimated ? " (estimated)" : "") + " · " +
+                      widgets::FormatCostOf(d.cost, d.model) + " · " + widgets::FormatLatency(d.latency_ms));
   }
   if (d.llm_error) Row("LLM failed", *d.llm_error);
   for (const auto& w : d.warnings) Row("Warning", w);

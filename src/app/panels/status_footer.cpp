@@ -10,18 +10,23 @@ namespace oai::app::panels {
 
 void DrawStatusFooter(const DrawContext& ctx) {
   const DomainState& d = ctx.state.domain;
+  // Nothing is priced without an LLM (extractive answers, the local router): "free", not "$0.0000".
+  const bool unpriced = d.backend && d.backend->llm_kind == "extractive";
+  const auto cost = [unpriced](double dollars) {
+    return dollars == 0.0 && unpriced ? std::string("free") : widgets::FormatCost(dollars);
+  };
   ImGui::Separator();
   if (d.lastMetrics) {
     const ChatMetrics& m = *d.lastMetrics;
     ImGui::TextDisabled("Last: %s, %s tokens, %s%s", widgets::FormatLatency(m.latency).c_str(),
-                        widgets::FormatTokens(m.tokensUsed).c_str(), widgets::FormatCost(m.cost).c_str(),
+                        widgets::FormatTokens(m.tokensUsed).c_str(), cost(m.cost).c_str(),
                         m.cache_status == CacheStatus::Hit ? ", cache hit" : "");
   } else {
     ImGui::TextDisabled("Last: -");
   }
   ImGui::SameLine();
   ImGui::TextDisabled("|  Session: %d turns, %s tokens, %s", d.totals.turns,
-                      widgets::FormatTokens(d.totals.tokens).c_str(), widgets::FormatCost(d.totals.cost).c_str());
+                      widgets::FormatTokens(d.totals.tokens).c_str(), cost(d.totals.cost).c_str());
   ImGui::SameLine();
   std::string backend = "Backend: ";
   if (d.backend) {
