@@ -51,10 +51,7 @@ bool RunStreamedTurn(Services* s, StreamStore& streams, const std::string& id, c
       connected = sink.is_writable() && sink.write(text.data(), text.size());
     }
   };
-  engine::TurnObserver observer;
-  observer.onAgentStatus = [&](AgentId a, AgentStatus st) { emit("agent_status", Json(AgentStatusEvent{a, st}).dump()); };
-  observer.onLog = [&](const RetrievalLog& log) { emit("retrieval_log", ToJsonText(log)); };
-  observer.onMessageChunk = [&](const std::string& c) { emit("message_chunk", Json(MessageChunkEvent{c}).dump()); };
+  const engine::TurnObserver observer = service::StreamObserver(emit);
   try {
     const service::TurnResult turn = service::RunChatTurn(*s->engine, *s->store, request, &observer);
     emit("done", ToJsonText(DoneEvent{turn.response, turn.messageId}));

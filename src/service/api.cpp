@@ -1,14 +1,13 @@
 // The API's route table and envelope (see api.h).
 #include "service/api.h"
 
-#include "model/sse.h"
-
 #include <strings.h>
 
 #include <cctype>
 
 #include "model/ids.h"
 #include "model/json_text.h"
+#include "model/sse.h"
 #include "model/validation.h"
 #include "service/chat_service.h"
 #include "service/export.h"
@@ -213,10 +212,7 @@ ApiResponse Api::Route(const ApiRequest& request, const std::string& path, const
     std::string events;
     int id = 0;
     const auto emit = [&](const char* name, std::string data) { events += FormatSse({++id, name, std::move(data)}); };
-    engine::TurnObserver observer;
-    observer.onAgentStatus = [&](AgentId a, AgentStatus st) { emit("agent_status", Json(AgentStatusEvent{a, st}).dump()); };
-    observer.onLog = [&](const RetrievalLog& log) { emit("retrieval_log", ToJsonText(log)); };
-    observer.onMessageChunk = [&](const std::string& c) { emit("message_chunk", Json(MessageChunkEvent{c}).dump()); };
+    const engine::TurnObserver observer = StreamObserver(emit);
     const TurnResult turn = RunChatTurn(m_engine, m_store, std::get<ChatRequest>(parsed), &observer);
     emit("done", ToJsonText(DoneEvent{turn.response, turn.messageId}));
     ApiResponse r;

@@ -2,6 +2,7 @@
 #include "service/chat_service.h"
 
 #include "model/ids.h"
+#include "model/json_text.h"
 
 namespace oai::service {
 
@@ -34,6 +35,14 @@ TurnResult RunChatTurn(engine::Engine& engine, SessionStore& store, const ChatRe
   store.AppendTurn(request.session_id, user, assistant, answer.logs);
   result.messageId = assistant.id;
   return result;
+}
+
+engine::TurnObserver StreamObserver(std::function<void(const char* name, std::string data)> emit) {
+  engine::TurnObserver observer;
+  observer.onAgentStatus = [emit](AgentId a, AgentStatus st) { emit("agent_status", Json(AgentStatusEvent{a, st}).dump()); };
+  observer.onLog = [emit](const RetrievalLog& log) { emit("retrieval_log", ToJsonText(log)); };
+  observer.onMessageChunk = [emit](const std::string& c) { emit("message_chunk", Json(MessageChunkEvent{c}).dump()); };
+  return observer;
 }
 
 HealthStatus BuildHealth(const engine::Engine& engine, SessionStore& store) {

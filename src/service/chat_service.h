@@ -2,6 +2,7 @@
 // health report. The server's routes and the page's in-browser backend both call these, so the two agree.
 #pragma once
 
+#include <functional>
 #include <string>
 
 #include "engine/engine.h"
@@ -18,6 +19,10 @@ struct TurnResult {
 // and stores the question, the answer and the logs together. Store failures throw StoreUnavailable.
 TurnResult RunChatTurn(engine::Engine& engine, SessionStore& store, const ChatRequest& request,
                        const engine::TurnObserver* observer = nullptr);
+
+// The stream of a turn: an observer that hands each step to `emit` as a server-sent event's name and JSON data
+// (agent_status, retrieval_log, message_chunk). The server writes them as they happen, the page's backend all at once.
+engine::TurnObserver StreamObserver(std::function<void(const char* name, std::string data)> emit);
 
 HealthStatus BuildHealth(const engine::Engine& engine, SessionStore& store);
 
