@@ -22,7 +22,7 @@ export DEBIAN_FRONTEND=noninteractive
 
 pkgs=(build-essential cmake pkg-config ca-certificates xz-utils dpkg-dev
       nlohmann-json3-dev libgtest-dev libgmock-dev libbenchmark-dev libcpp-httplib-dev
-      libsqlite3-dev libhiredis-dev redis-server libcli11-dev libglfw3-dev libgl-dev libssl-dev zlib1g-dev fonts-dejavu-core gzip
+      libsqlite3-dev libhiredis-dev redis-server libcli11-dev libglfw3-dev libgl-dev libssl-dev zlib1g-dev fonts-dejavu-core fonts-inter gzip
       libmd4c-dev)
 # The page's fallback glyphs (CJK, Hangul, emoji and other scripts), split per code-point page at build time.
 if [ "$WANT_WEB" = 1 ]; then

@@ -19,7 +19,7 @@ std::string MimeTypeFor(const std::string& path) {
       {".mjs", "text/javascript; charset=utf-8"}, {".wasm", "application/wasm"},
       {".css", "text/css; charset=utf-8"}, {".svg", "image/svg+xml"},
       {".png", "image/png"}, {".ico", "image/x-icon"},
-      {".ttf", "font/ttf"}, {".woff2", "font/woff2"},
+      {".ttf", "font/ttf"}, {".otf", "font/otf"}, {".woff2", "font/woff2"},
       {".json", "application/json"}, {".md", "text/markdown; charset=utf-8"},
       {".txt", "text/plain; charset=utf-8"}, {".tsv", "text/tab-separated-values; charset=utf-8"}};
   auto it = types.find(fs::path(path).extension().string());

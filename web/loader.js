@@ -108,25 +108,29 @@
   }
   ['keydown', 'keypress', 'keyup'].forEach(function (t) { window.addEventListener(t, keyGuard, true); });
 
-  // The UI font downloads while app.js and the wasm download and compile (preRun only runs once the wasm is
-  // instantiated); main() waits for it through a run dependency and takes the bytes from Module.oaiFontData
-  // (shell/web/library_oai.js). Without it the app draws with Dear ImGui's built-in font.
-  var font = fetch('fonts/ui.ttf').then(function (r) {
-    if (!r.ok) throw new Error('HTTP ' + r.status);
-    return r.arrayBuffer();
-  }).then(function (buf) {
-    return new Uint8Array(buf);
-  }).catch(function (e) {
-    console.warn('UI font not loaded, using the built-in font:', e);
-    return null;
-  });
+  // The UI fonts (regular and semibold) download while app.js and the wasm download and compile (preRun only runs
+  // once the wasm is instantiated); main() waits for them through a run dependency and takes the bytes from
+  // Module.oaiFonts (shell/web/library_oai.js). Without the regular cut the app draws with Dear ImGui's built-in font;
+  // without the semibold one, its strong text with the regular cut.
+  function fetchFont(file) {
+    return fetch(file).then(function (r) {
+      if (!r.ok) throw new Error('HTTP ' + r.status);
+      return r.arrayBuffer();
+    }).then(function (buf) {
+      return new Uint8Array(buf);
+    }).catch(function (e) {
+      console.warn('UI font ' + file + ' not loaded:', e);
+      return null;
+    });
+  }
+  var fonts = Promise.all([fetchFont('fonts/ui.otf'), fetchFont('fonts/ui-semibold.otf')]);
 
   var Module = {
     canvas: canvas,
     preRun: [function () {
       Module.addRunDependency('ui-font');
-      font.then(function (bytes) {
-        Module.oaiFontData = bytes;
+      fonts.then(function (bytes) {
+        Module.oaiFonts = bytes;
         Module.removeRunDependency('ui-font');
       });
     }],

@@ -11,10 +11,12 @@
 #include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <map>
 #include <memory>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -27,7 +29,6 @@
 
 namespace {
 
-constexpr float kFontSize = 15.0f;
 constexpr int kFramesAfterActivity = 8;
 
 // Key-value store persisted as a small JSON file (the desktop's localStorage).
@@ -161,17 +162,37 @@ std::string LocalTimeOfDay(const std::string& iso) {
   return std::strftime(out, sizeof out, "%H:%M", &local) ? std::string(out) : std::string();
 }
 
+std::vector<unsigned char> ReadBytes(const char* path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::vector<unsigned char>(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+// The type scale from the UI fonts (Inter, regular and semibold), with the arrows, box drawing and shapes Inter lacks
+// merged from DejaVu Sans; Dear ImGui's built-in font when Inter is not installed.
 void BuildFonts(float scale) {
-  ImGuiIO& io = ImGui::GetIO();
-  io.Fonts->Clear();
-  ImFontConfig cfg;
+  static const std::vector<unsigned char> regular = ReadBytes(OAI_UI_FONT);
+  static const std::vector<unsigned char> semibold = ReadBytes(OAI_UI_FONT_SEMIBOLD);
+  static const std::vector<unsigned char> fallback = ReadBytes(OAI_FALLBACK_FONT);
   static const ImWchar kRanges[] = {0x0020, 0x00FF, 0x0100, 0x024F, 0x0370, 0x03FF, 0x0400, 0x04FF,
                                     0x2000, 0x206F, 0x20A0, 0x20CF, 0x2190, 0x21FF, 0x2500, 0x25FF, 0};
-  if (std::filesystem::exists(OAI_UI_FONT)) {
-    io.Fonts->AddFontFromFileTTF(OAI_UI_FONT, std::round(kFontSize * scale), &cfg, kRanges);
-  } else {
+  ImGuiIO& io = ImGui::GetIO();
+  io.Fonts->Clear();
+  if (regular.empty()) {
     io.Fonts->AddFontDefault();
+    io.Fonts->Build();
+    return;
   }
+  const float px = std::round(oai::app::kBodySize * scale);
+  for (const std::vector<unsigned char>* bytes : {&regular, &fallback}) {
+    if (bytes->empty()) continue;
+    ImFontConfig cfg;
+    cfg.FontDataOwnedByAtlas = false;
+    cfg.MergeMode = bytes == &fallback;  // only what the UI font lacks
+    io.Fonts->AddFontFromMemoryTTF(const_cast<unsigned char*>(bytes->data()), static_cast<int>(bytes->size()), px, &cfg,
+                                   kRanges);
+  }
+  oai::app::AddTypeScale(io.Fonts, regular.data(), static_cast<int>(regular.size()), semibold.data(),
+                         static_cast<int>(semibold.size()), scale);
   io.Fonts->Build();
 }
 

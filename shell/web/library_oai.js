@@ -56,14 +56,20 @@ mergeInto(LibraryManager.library, {
     try { return new URLSearchParams(window.location.search).get('engine') === 'local' ? 1 : 0; } catch (e) { return 0; }
   },
 
+  // The user asked their system for less motion (prefers-reduced-motion: reduce): the app draws no animation.
+  oai_reduced_motion: function() {
+    try { return window.matchMedia('(prefers-reduced-motion: reduce)').matches ? 1 : 0; } catch (e) { return 0; }
+  },
+
   oai_notify_first_frame: function() {
     if (typeof Module.onFirstFrame === 'function') Module.onFirstFrame();
   },
   // The UI font the page fetched (web/loader.js): copied into a malloc'd buffer the caller frees; 0 when there is none.
   oai_take_font__deps: ['malloc'],
-  oai_take_font: function(sizePtr) {
-    var data = Module.oaiFontData;
-    Module.oaiFontData = null;
+  // The UI font's bytes, once: `which` 0 is the regular cut, 1 the semibold one (web/loader.js fetched them).
+  oai_take_font: function(which, sizePtr) {
+    var data = Module.oaiFonts ? Module.oaiFonts[which] : null;
+    if (Module.oaiFonts) Module.oaiFonts[which] = null;
     if (!data || !data.length) return 0;
     var ptr = _malloc(data.length);
     HEAPU8.set(data, ptr);

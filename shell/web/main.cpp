@@ -41,10 +41,11 @@ double oai_canvas_css_width();
 double oai_canvas_css_height();
 void oai_canvas_set_size(int width, int height);
 int oai_force_local_engine();
+int oai_reduced_motion();
 void oai_notify_first_frame();
 void oai_notify_frame();
 void oai_notify_interactive();
-unsigned char* oai_take_font(int* size);
+unsigned char* oai_take_font(int which, int* size);
 void oai_field_install();
 void oai_field_place(double x, double y, double width, double height, double padX, double padY, double fontSize);
 void oai_field_hide();
@@ -61,7 +62,6 @@ void oai_font_request_page(int page);
 
 namespace {
 
-constexpr float kFontSizeCss = 15.0f;
 constexpr int kFramesAfterActivity = 8;  // ImGui needs a few frames to settle hover, release and focus changes
 
 // The page's <textarea id="chat-input"> (web/index.html): laid over the chat input the panel draws, it owns the
@@ -115,6 +115,7 @@ struct FallbackGlyphs {
   int revision = -1;       // the content revision last scanned
   std::string draft;       // the draft last scanned
   bool dirty = false;      // a loaded page has glyphs the atlas lacks
+  bool scannedFullAtlas = false;  // the text was scanned against the full atlas (not only the first frame's ranges)
 };
 
 struct WebHost {
@@ -129,7 +130,8 @@ struct WebHost {
   std::unique_ptr<oai::app::App> app;
   int mirrorRevision = -1;  // the content revision the screen-reader mirror shows
   FallbackGlyphs glyphs;
-  std::vector<unsigned char> font;  // the UI font's TTF bytes (fetched by the page before main() runs), kept for rebuilds
+  std::vector<unsigned char> font;  // the UI font's bytes (fetched by the page before main() runs), kept for rebuilds
+  std::vector<unsigned char> fontSemibold;  // its semibold cut (the type scale's strong text and titles)
   float scale = 0.0f;  // devicePixelRatio the fonts and style were built for
   bool allGlyphs = false;  // the font atlas has every range (see RebuildForScale), not just the first frame's
   int width = 0;       // canvas backing store, device pixels
@@ -157,8 +159,9 @@ bool InUiFont(unsigned cp) {
 }
 
 // Adds the code points of `text` that the UI font lacks to `glyphs`, asking for their pages; true when a page that
-// is already loaded gained a glyph (the atlas must be rebuilt).
-bool ScanGlyphs(FallbackGlyphs& glyphs, const std::string& text) {
+// is already loaded gained a glyph (the atlas must be rebuilt). `body` is the full atlas's body font once it is built:
+// a character of the UI font's ranges that the font itself lacks (Inter has few arrows) comes from a page too.
+bool ScanGlyphs(FallbackGlyphs& glyphs, const std::string& text, const ImFont* body) {
   bool rebuild = false;
   const auto* p = reinterpret_cast<const unsigned char*>(text.data());
   const auto* end = p + text.size();
@@ -174,7 +177,8 @@ bool ScanGlyphs(FallbackGlyphs& glyphs, const std::string& text) {
     else if ((*p & 0xF8) == 0xF0) cp = *p & 0x07, extra = 3;
     ++p;
     for (; extra > 0 && p < end && (*p & 0xC0) == 0x80; --extra, ++p) cp = (cp << 6) | (*p & 0x3F);
-    if (extra != 0 || cp < 0x20 || InUiFont(cp) || !glyphs.wanted.insert(cp).second) continue;
+    const bool inFont = InUiFont(cp) && (!body || body->FindGlyphNoFallback(static_cast<ImWchar>(cp)));
+    if (extra != 0 || cp < 0x20 || inFont || !glyphs.wanted.insert(cp).second) continue;
     const unsigned page = cp >> 8;
     if (glyphs.pages.count(page)) rebuild = true;
     else if (glyphs.requested.insert(page).second) oai_font_request_page(static_cast<int>(page));
@@ -186,13 +190,16 @@ void ScanForFallback(WebHost& host) {
   FallbackGlyphs& g = host.glyphs;
   const oai::app::State& state = host.app->GetState();
   bool rebuild = false;
-  if (host.app->ContentRevision() != g.revision) {
+  const ImFont* body = host.allGlyphs && !ImGui::GetIO().Fonts->Fonts.empty() ? ImGui::GetIO().Fonts->Fonts[0] : nullptr;
+  const bool fullAtlasNew = body && !g.scannedFullAtlas;  // what the first frame's atlas let pass is looked at again
+  g.scannedFullAtlas = body != nullptr;
+  if (host.app->ContentRevision() != g.revision || fullAtlasNew) {
     g.revision = host.app->ContentRevision();
-    for (const auto& m : state.domain.messages) rebuild |= ScanGlyphs(g, m.content);
+    for (const auto& m : state.domain.messages) rebuild |= ScanGlyphs(g, m.content, body);
   }
-  if (state.view.draft != g.draft) {
+  if (state.view.draft != g.draft || fullAtlasNew) {
     g.draft = state.view.draft;
-    rebuild |= ScanGlyphs(g, g.draft);
+    rebuild |= ScanGlyphs(g, g.draft, body);
   }
   g.dirty |= rebuild;
 }
@@ -209,7 +216,7 @@ void RebuildForScale(WebHost& host, float scale) {
   // (Latin Extended, Greek, Cyrillic, arrows, box drawing, shapes: text the user may type or restore).
   if (!host.font.empty()) {
     cfg.FontDataOwnedByAtlas = false;  // the host keeps the bytes for the next rebuild
-    io.Fonts->AddFontFromMemoryTTF(host.font.data(), static_cast<int>(host.font.size()), std::round(kFontSizeCss * scale),
+    io.Fonts->AddFontFromMemoryTTF(host.font.data(), static_cast<int>(host.font.size()), std::round(oai::app::kBodySize * scale),
                                    &cfg, host.allGlyphs ? kAllRanges : kFirstRanges);
     // The fallback pages merged into the same font, each with just the characters seen.
     FallbackGlyphs& g = host.glyphs;
@@ -229,10 +236,12 @@ void RebuildForScale(WebHost& host, float scale) {
       merge.FontDataOwnedByAtlas = false;
       merge.OversampleH = 2;
       merge.OversampleV = 1;
-      io.Fonts->AddFontFromMemoryTTF(bytes.data(), static_cast<int>(bytes.size()), std::round(kFontSizeCss * scale),
+      io.Fonts->AddFontFromMemoryTTF(bytes.data(), static_cast<int>(bytes.size()), std::round(oai::app::kBodySize * scale),
                                      &merge, g.ranges.back().data());
     }
     g.dirty = false;
+    oai::app::AddTypeScale(io.Fonts, host.font.data(), static_cast<int>(host.font.size()), host.fontSemibold.data(),
+                           static_cast<int>(host.fontSemibold.size()), scale);
   } else {
     ImFontConfig def;
     def.SizePixels = std::round(13.0f * scale);
@@ -473,7 +482,7 @@ extern "C" EMSCRIPTEN_KEEPALIVE void orchestratai_touch_pointer(double x, double
 extern "C" EMSCRIPTEN_KEEPALIVE void orchestratai_touch_scroll(double x, double y, double dx, double dy) {
   if (!g_host) return;
   // ImGui scrolls 5 lines (5 × the font size) per wheel step: the finger's distance in those steps.
-  const double step = 5.0 * kFontSizeCss;
+  const double step = 5.0 * oai::app::kBodySize;
   TouchAt(x, y).AddMouseWheelEvent(static_cast<float>(dx / step), static_cast<float>(dy / step));
   oai_wake();
 }
@@ -505,10 +514,12 @@ int main() {
   glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 0);
   auto* host = new WebHost();  // lives for the page's lifetime
   g_host = host;
-  int fontSize = 0;
-  if (unsigned char* font = oai_take_font(&fontSize)) {
-    host->font.assign(font, font + fontSize);
-    std::free(font);
+  for (int which : {0, 1}) {
+    int fontSize = 0;
+    if (unsigned char* font = oai_take_font(which, &fontSize)) {
+      (which == 0 ? host->font : host->fontSemibold).assign(font, font + fontSize);
+      std::free(font);
+    }
   }
   // The WebGL context is created at the canvas's final size: resizing its drawing buffer right after creation cost
   // more than creating it.
@@ -548,6 +559,7 @@ int main() {
   services.textField = &host->field;
   services.localTime = [](const std::string& iso) { return MallocedString(oai_local_time(iso.c_str())); };
   services.streamAnswers = true;  // EventSource from the server; the in-page engine's events arrive whole
+  services.reducedMotion = oai_reduced_motion() != 0;
   services.saveFile = [](const std::string& name, const std::string& mime, const std::string& content) {
     oai_save_file(name.c_str(), mime.c_str(), content.data(), static_cast<int>(content.size()));
   };

@@ -7,8 +7,12 @@ hex) once a character of that page appears, and rebuilds its atlas with just the
 the first font that covers most of it (sources in priority order); index.json lists the pages there are, so the app
 never asks for one that does not exist.
 
-usage: split_fallback_fonts.py OUTPUT_DIR FONT [FONT ...]
-       split_fallback_fonts.py --ui-font OUTPUT FONT   (the UI font cut to the atlas's ranges: what the first frame needs)
+The UI font may lack some characters of its ranges (Inter has few arrows and no box drawing): --ui-font-has names it,
+and the characters it lacks come from the fallback pages like any other.
+
+usage: split_fallback_fonts.py [--ui-font-has UI_FONT] OUTPUT_DIR FONT [FONT ...]
+       split_fallback_fonts.py --ui-font OUTPUT FONT     (the UI font cut to the atlas's ranges: what the first frame needs)
+       split_fallback_fonts.py --latin-font OUTPUT FONT  (a font cut to Latin-1 and punctuation: the semibold cut)
 """
 import json
 import multiprocessing
@@ -25,8 +29,12 @@ SHIPPED = [(0x0000, 0x024F), (0x0370, 0x04FF), (0x2000, 0x206F), (0x20A0, 0x20CF
 SKIP_PAGES = set(range(0xD8, 0xE0)) | set(range(0xE0, 0xF9))
 
 
-def shipped(cp):
-    return any(lo <= cp <= hi for lo, hi in SHIPPED)
+# The smaller styles of the type scale (kLatinRanges in src/app/theme.cpp).
+LATIN = [(0x0020, 0x00FF), (0x2000, 0x206F), (0x20A0, 0x20CF), (0x2190, 0x2193)]
+
+
+def shipped(cp, ui_cmap=None):
+    return any(lo <= cp <= hi for lo, hi in SHIPPED) and (ui_cmap is None or cp in ui_cmap)
 
 
 def write_page(job):
@@ -46,7 +54,7 @@ def write_page(job):
     return '%x' % page, len(cps)
 
 
-def ui_font(out_path, font_path):
+def ui_font(out_path, font_path, ranges=SHIPPED):
     options = subset.Options()
     options.layout_features = ['kern']
     options.hinting = False
@@ -55,7 +63,7 @@ def ui_font(out_path, font_path):
     options.drop_tables += ['FFTM']
     font = TTFont(font_path, lazy=True)
     sub = subset.Subsetter(options)
-    sub.populate(unicodes=[cp for lo, hi in SHIPPED for cp in range(max(lo, 0x20), hi + 1)])
+    sub.populate(unicodes=[cp for lo, hi in ranges for cp in range(max(lo, 0x20), hi + 1)])
     sub.subset(font)
     font.save(out_path)
 
@@ -64,7 +72,15 @@ def main():
     if sys.argv[1] == '--ui-font':
         ui_font(sys.argv[2], sys.argv[3])
         return
-    out_dir, fonts = sys.argv[1], sys.argv[2:]
+    if sys.argv[1] == '--latin-font':
+        ui_font(sys.argv[2], sys.argv[3], LATIN)
+        return
+    args = sys.argv[1:]
+    ui_cmap = None
+    if args[0] == '--ui-font-has':
+        ui_cmap = set(TTFont(args[1], lazy=True).getBestCmap())
+        args = args[2:]
+    out_dir, fonts = args[0], args[1:]
     os.makedirs(out_dir, exist_ok=True)
     cmaps = []
     for path in fonts:
@@ -73,7 +89,7 @@ def main():
     pages = {}
     for path, cps in cmaps:
         for cp in cps:
-            if cp < 0x20 or shipped(cp) or (cp >> 8) in SKIP_PAGES or cp > 0x1FFFF:
+            if cp < 0x20 or shipped(cp, ui_cmap) or (cp >> 8) in SKIP_PAGES or cp > 0x1FFFF:
                 continue
             pages.setdefault(cp >> 8, {}).setdefault(path, set()).add(cp)
     jobs = []

@@ -37,6 +37,8 @@ struct AppServices {
   bool streamAnswers = false;
   // Saves a download (an exported conversation): the browser's download, a file on the desktop. Empty: no downloads.
   std::function<void(const std::string& filename, const std::string& mime, const std::string& content)> saveFile;
+  // The user asked for less motion (prefers-reduced-motion): no animation is drawn.
+  bool reducedMotion = false;
 };
 
 inline constexpr const char* kSessionStorageKey = "orchestratai.session_id";

@@ -17,6 +17,33 @@ ImVec4 HexColor(const std::string& hex, float alpha) {
   return ImVec4(((v >> 16) & 0xFF) / 255.f, ((v >> 8) & 0xFF) / 255.f, (v & 0xFF) / 255.f, alpha);
 }
 
+const ImWchar kLatinRanges[] = {0x0020, 0x00FF, 0x2000, 0x206F, 0x20A0, 0x20CF, 0x2190, 0x2193, 0};
+
+void AddTypeScale(ImFontAtlas* atlas, const unsigned char* regular, int regularSize, const unsigned char* semibold,
+                  int semiboldSize, float scale) {
+  if (!regular || regularSize <= 0) return;
+  const unsigned char* strong = semibold && semiboldSize > 0 ? semibold : regular;
+  const int strongSize = strong == regular ? regularSize : semiboldSize;
+  const auto add = [&](const unsigned char* bytes, int size, float px) {
+    ImFontConfig cfg;
+    cfg.FontDataOwnedByAtlas = false;
+    cfg.OversampleH = 2;
+    cfg.OversampleV = 1;
+    // ImGui's API takes non-const data; with FontDataOwnedByAtlas false it neither writes nor frees it.
+    atlas->AddFontFromMemoryTTF(const_cast<unsigned char*>(bytes), size, std::round(px * scale), &cfg, kLatinRanges);
+  };
+  add(strong, strongSize, kBodySize);
+  add(regular, regularSize, kSmallSize);
+  add(strong, strongSize, kTitleSize);
+}
+
+ImFont* FontOf(Type type) {
+  const ImVector<ImFont*>& fonts = ImGui::GetIO().Fonts->Fonts;
+  const int i = static_cast<int>(type);
+  if (i < fonts.Size) return fonts[i];
+  return fonts.Size > 0 ? fonts[0] : ImGui::GetFont();
+}
+
 ImVec4 AgentColor(AgentId id) { return HexColor(SpecOf(id).color); }
 
 ImVec4 StatusColor(AgentStatus status) {

@@ -9,8 +9,25 @@
 namespace oai::app {
 
 // Colours and style sizes for one display scale. The host renders in device pixels and passes devicePixelRatio; fonts
-// are loaded by the host at 16*scale px.
+// are loaded by the host at kBodySize*scale px (see AddTypeScale).
 void ApplyTheme(float scale);
+
+// [SECTION] Type scale
+// Four styles of text, each a font of the atlas in this order (Dear ImGui has one size per font): body text (the
+// host adds it first, with any glyphs it merges into it), its semibold cut (names, headings, bold), small print
+// (times, labels, hints) and titles. A host without the UI fonts (tests, the built-in font) has only the first: every
+// style then draws with it.
+enum class Type { Body = 0, Strong = 1, Small = 2, Title = 3 };
+inline constexpr float kBodySize = 15.0f;   // CSS pixels
+inline constexpr float kSmallSize = 13.0f;
+inline constexpr float kTitleSize = 19.0f;
+// Latin-1, general punctuation, currency and the arrows the UI draws: what the smaller styles need.
+extern const ImWchar kLatinRanges[];
+// Adds Strong, Small and Title after the body font: the semibold cut (or, without it, the regular one) at the body
+// and title sizes, the regular one at the small size. The bytes stay the caller's and must outlive the atlas.
+void AddTypeScale(ImFontAtlas* atlas, const unsigned char* regular, int regularSize, const unsigned char* semibold,
+                  int semiboldSize, float scale);
+ImFont* FontOf(Type type);  // in the current ImGui context; the body font when the host did not add that style
 
 ImVec4 HexColor(const std::string& hex, float alpha = 1.0f);  // "#06B6D4"; unparseable → gray
 ImVec4 AgentColor(AgentId id);

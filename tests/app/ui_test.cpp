@@ -417,7 +417,11 @@ TEST_F(UiTest, ACitationChipOpensTheDocumentAtTheCitedSection) {
   EXPECT_EQ(app.GetState().view.overlay, ViewState::Overlay::None);
   EXPECT_FALSE(ui.HasText("Annual billing gives you two months free."));
 
-  ui.Click("[1] billing/pricing-plans.md");  // the documents log card's citation
+  // The documents log card's citation, below the routing, cache and search cards (the mouse leaves the chat first,
+  // so no tooltip of a chip is open).
+  ImGui::GetIO().AddMousePosEvent(5, 5);
+  ui.Frame(2);
+  ui.Click("[1] billing/pricing-plans.md");
   ui.Frame(2);
   EXPECT_EQ(app.GetState().view.overlay, ViewState::Overlay::Document);
   EXPECT_EQ(transport.RequestsTo("GET", "/api/documents/billing/pricing-plans.md").size(), 1u) << "fetched once";

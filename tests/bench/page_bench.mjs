@@ -41,7 +41,7 @@ const sizes = {
   wasm: sizeOf([path.join(DIST, 'app.wasm')]),
   js: sizeOf([path.join(DIST, 'app.js')]),
   html: sizeOf(['index.html', 'loader.js', 'a11y.js', 'touch.js', 'style.css'].map((f) => path.join(DIST, f))),
-  font: sizeOf([path.join(DIST, 'fonts', 'ui.ttf')]),
+  font: sizeOf([path.join(DIST, 'fonts', 'ui.otf'), path.join(DIST, 'fonts', 'ui-semibold.otf')]),
   kb: sizeOf(filesUnder(path.join(DIST, 'kb'))),
   bare_wasm_js: sizeOf([path.join(BARE, 'bare.wasm'), path.join(BARE, 'bare.js')]),
 };

@@ -12,7 +12,7 @@ import { ROOT, appState, freePort, launchBrowser, waitFor, waitForFirstFrame } f
 const DIST = path.join(ROOT, 'build', 'web', 'dist');
 const TYPES = {
   '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css',
-  '.svg': 'image/svg+xml', '.ttf': 'font/ttf', '.json': 'application/json', '.md': 'text/markdown; charset=utf-8',
+  '.svg': 'image/svg+xml', '.ttf': 'font/ttf', '.otf': 'font/otf', '.json': 'application/json', '.md': 'text/markdown; charset=utf-8',
   '.tsv': 'text/tab-separated-values; charset=utf-8',
 };
 

@@ -14,9 +14,12 @@ void DrawCard(const AgentCard& card, float width) {
   const ImVec4 accent = HexColor(card.agent.color);
   widgets::BeginCard(ToString(card.agent.id), width);
 
-  ImGui::PushStyleColor(ImGuiCol_Text, CardTextColor(accent));
-  ImGui::TextUnformatted(card.agent.name.c_str());
-  ImGui::PopStyleColor();
+  {
+    widgets::FontScope strong(Type::Strong);
+    ImGui::PushStyleColor(ImGuiCol_Text, CardTextColor(accent));
+    ImGui::TextUnformatted(card.agent.name.c_str());
+    ImGui::PopStyleColor();
+  }
   ImGui::SameLine();
   widgets::Badge(StatusLabel(card.agent.status), StatusColor(card.agent.status));
 
@@ -45,13 +48,19 @@ void DrawCard(const AgentCard& card, float width) {
   }
 
   const bool busy = card.agent.status == AgentStatus::Routing || card.agent.status == AgentStatus::Active;
-  widgets::EndCard(colors::kPanel, busy ? StatusColor(card.agent.status) : colors::kBorder, &accent);
+  // The border in the agent's colour, like the original's agent cards; the status's colour while it works.
+  widgets::EndCard(colors::kPanel,
+                   busy ? StatusColor(card.agent.status) : Over(ImVec4(accent.x, accent.y, accent.z, 0.45f), colors::kPanel),
+                   &accent);
 }
 
 }  // namespace
 
 void DrawAgentPanel(const DrawContext& ctx) {
-  ImGui::TextDisabled("AGENTS");
+  {
+    widgets::FontScope small(Type::Small);
+    ImGui::TextDisabled("AGENTS");
+  }
   ImGui::Spacing();
   const float width = ImGui::GetContentRegionAvail().x;
   for (const auto& card : ctx.state.domain.agents) {

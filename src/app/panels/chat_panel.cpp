@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "app/panels/panels.h"
+#include "app/panels/rich_text.h"
 #include "app/panels/widgets.h"
 #include "app/theme.h"
 #include "app/transcript.h"
@@ -22,11 +23,17 @@ namespace oai::app::panels {
 namespace {
 
 constexpr std::size_t kCounterFrom = 1800;
-constexpr const char* kExamples[] = {
-    "How much does the Pro plan cost?",
-    "How do I rotate my API key?",
-    "What is your refund policy?",
-    "Hi! What can you help me with?",
+// Starter questions, one per agent, each a card with the agent it goes to.
+struct Starter {
+  AgentId agent;
+  const char* topic;
+  const char* question;
+};
+constexpr Starter kStarters[] = {
+    {AgentId::Billing, "Billing", "How much does the Pro plan cost?"},
+    {AgentId::Technical, "Technical", "How do I rotate my API key?"},
+    {AgentId::Policy, "Policy", "What is your refund policy?"},
+    {AgentId::Orchestrator, "Getting started", "Hi! What can you help me with?"},
 };
 
 bool IsBlank(std::string_view s) { return s.find_first_not_of(" \t\r\n\f\v") == std::string_view::npos; }
@@ -35,18 +42,62 @@ bool CanSend(const State& s, const std::string& text) {
   return !s.domain.sending && !IsBlank(text) && Utf8Length(text) <= kMaxMessageChars;
 }
 
+// The product's promise and the starter questions as cards (two columns when there is room, else one), each sent
+// when clicked.
 void DrawEmptyState(const DrawContext& ctx) {
-  ImGui::Spacing();
-  ImGui::PushStyleColor(ImGuiCol_Text, colors::kCyan);
-  ImGui::TextUnformatted("How can I help?");
-  ImGui::PopStyleColor();
-  ImGui::TextDisabled("Ask about billing, the API or our policies. Every step of the answer shows on the sides.");
-  ImGui::Spacing();
-  ImGui::BeginDisabled(ctx.state.domain.sending);
-  for (const char* example : kExamples) {
-    if (ImGui::Button(example)) ctx.emit(SendRequested{example, ""});
+  const ImGuiStyle& style = ImGui::GetStyle();
+  const float avail = ImGui::GetContentRegionAvail().x;
+  const float width = std::min(avail, 640.0f * ctx.scale);
+  const float left = ImGui::GetCursorPosX() + (avail - width) * 0.5f;
+  ImGui::Dummy(ImVec2(0.0f, 24.0f * ctx.scale));
+  ImGui::SetCursorPosX(left);
+  {
+    widgets::FontScope title(Type::Title);
+    ImGui::TextUnformatted("How can I help?");
   }
-  ImGui::EndDisabled();
+  ImGui::SetCursorPosX(left);
+  ImGui::PushTextWrapPos(left + width);
+  ImGui::PushStyleColor(ImGuiCol_Text, colors::kTextMuted);
+  ImGui::TextWrapped("Answers from our help center, each with its sources, and every step of the work in view.");
+  ImGui::PopStyleColor();
+  ImGui::PopTextWrapPos();
+  ImGui::Dummy(ImVec2(0.0f, 12.0f * ctx.scale));
+
+  const int columns = width > 460.0f * ctx.scale ? 2 : 1;
+  const float gap = style.ItemSpacing.x * 1.5f;
+  const float cardWidth = (width - gap * static_cast<float>(columns - 1)) / static_cast<float>(columns);
+  const float pad = style.FramePadding.x * 1.5f;
+  float textHeight = 0.0f;  // the tallest question, wrapped to the card
+  for (const Starter& s : kStarters)
+    textHeight = std::max(textHeight, ImGui::CalcTextSize(s.question, nullptr, false, cardWidth - pad * 2.0f).y);
+  const float cardHeight = ImGui::GetTextLineHeight() + textHeight + style.ItemSpacing.y + pad * 2.0f;
+  const bool disabled = ctx.state.domain.sending;
+  ImDrawList* draw = ImGui::GetWindowDrawList();
+  for (int i = 0; i < static_cast<int>(std::size(kStarters)); ++i) {
+    const Starter& s = kStarters[i];
+    if (i % columns != 0) ImGui::SameLine(0.0f, gap);
+    else ImGui::SetCursorPosX(left);
+    const ImVec2 pos = ImGui::GetCursorScreenPos();
+    ImGui::BeginDisabled(disabled);
+    if (ImGui::InvisibleButton(s.question, ImVec2(cardWidth, cardHeight))) ctx.emit(SendRequested{s.question, ""});
+    ImGui::EndDisabled();
+    const bool hovered = ImGui::IsItemHovered() && !disabled;
+    if (hovered) ImGui::SetMouseCursor(ImGuiMouseCursor_Hand);
+    const ImVec4 hue = AgentColor(s.agent);
+    const ImVec2 max(pos.x + cardWidth, pos.y + cardHeight);
+    draw->AddRectFilled(pos, max, ImGui::GetColorU32(hovered ? Over(ImVec4(hue.x, hue.y, hue.z, 0.10f), colors::kPanel)
+                                                              : colors::kPanel),
+                        style.ChildRounding);
+    draw->AddRect(pos, max, ImGui::GetColorU32(hovered ? hue : colors::kBorder), style.ChildRounding);
+    {
+      widgets::FontScope small(Type::Small);
+      draw->AddText(ImVec2(pos.x + pad, pos.y + pad), ImGui::GetColorU32(CardTextColor(hue)), s.topic);
+    }
+    const ImVec2 textPos(pos.x + pad, pos.y + pad + ImGui::GetTextLineHeight() + style.ItemSpacing.y);
+    draw->AddText(ImGui::GetFont(), ImGui::GetFontSize(), textPos,
+                  ImGui::GetColorU32(disabled ? colors::kTextMuted : colors::kText), s.question, nullptr,
+                  cardWidth - pad * 2.0f);
+  }
 }
 
 // The sources after an answer, one chip per cited section: "[1] Refund policy · refunds-and-cancellation.md" (the
@@ -55,6 +106,8 @@ void DrawCitationChips(const DrawContext& ctx, const ChatMessage& m, float width
   const std::vector<Citation> citations = CitationsOf(ctx.state.domain, m);
   if (citations.empty()) return;
   const float right = ImGui::GetCursorPosX() + width - ImGui::GetStyle().FramePadding.x * 3.0f;
+  const float room = width - ImGui::GetStyle().FramePadding.x * 5.0f;  // the widest a chip may be
+  widgets::FontScope small(Type::Small);
   bool first = true;
   for (const Citation& c : citations) {
     int sameFile = 0;
@@ -66,7 +119,10 @@ void DrawCitationChips(const DrawContext& ctx, const ChatMessage& m, float width
       const std::size_t last = c.heading.rfind(" > ");
       name = last == std::string::npos ? c.heading : c.heading.substr(last + 3);
     }
-    const std::string label = "[" + std::to_string(c.n) + "] " + widgets::Truncate(name, 48) + " · " + file;
+    // Shortened to fit the bubble (a phone's width): the file goes first, then the name, never cut mid-chip.
+    std::string label = "[" + std::to_string(c.n) + "] " + widgets::Truncate(name, 48) + " · " + file;
+    for (std::size_t keep = 40; keep >= 8 && ImGui::CalcTextSize(label.c_str()).x > room; keep -= 8)
+      label = "[" + std::to_string(c.n) + "] " + widgets::Truncate(name, keep);
     const float w = ImGui::CalcTextSize(label.c_str()).x + ImGui::GetStyle().FramePadding.x * 2.0f;
     if (!first && ImGui::GetItemRectMax().x - ImGui::GetWindowPos().x + ImGui::GetStyle().ItemSpacing.x + w < right) {
       ImGui::SameLine();
@@ -81,47 +137,75 @@ void DrawCitationChips(const DrawContext& ctx, const ChatMessage& m, float width
   }
 }
 
+// The line above a message's text, all on one line: "You · 10:27 PM" or the agent's pill, "92% confident" and the
+// time; the confidence goes first when the bubble is too narrow for all three.
+float SenderLineWidth(const DrawContext& ctx, const ChatMessage& m, bool withConfidence) {
+  const ImGuiStyle& style = ImGui::GetStyle();
+  widgets::FontScope small(Type::Small);
+  const std::string time = TimeOfDay(ctx, m.timestamp);
+  if (m.role == MessageRole::User)
+    return ImGui::CalcTextSize(("You  " + time + (m.pending ? "  sending..." : "")).c_str()).x;
+  const AgentId agent = m.agent.value_or(AgentId::Orchestrator);
+  float w = ImGui::CalcTextSize(ctx.state.domain.Card(agent).agent.name.c_str()).x + style.FramePadding.x * 1.4f +
+            style.ItemSpacing.x + ImGui::CalcTextSize(time.c_str()).x;
+  if (withConfidence && m.confidence) w += ImGui::CalcTextSize("100% confident").x + style.ItemSpacing.x;
+  return w;
+}
+
+void DrawSenderLine(const DrawContext& ctx, const ChatMessage& m, bool withConfidence) {
+  const std::string time = TimeOfDay(ctx, m.timestamp);
+  if (m.role == MessageRole::User) {
+    widgets::FontScope small(Type::Small);
+    // Muted, but readable on the blue bubble.
+    ImGui::PushStyleColor(ImGuiCol_Text, ReadableOn(colors::kTextMuted, UserBubbleBackground(m.pending)));
+    ImGui::Text("You  %s%s", time.c_str(), m.pending ? "  sending..." : "");
+    ImGui::PopStyleColor();
+    return;
+  }
+  const AgentId agent = m.agent.value_or(AgentId::Orchestrator);
+  widgets::Badge(ctx.state.domain.Card(agent).agent.name.c_str(), HexColor(ctx.state.domain.Card(agent).agent.color));
+  widgets::FontScope small(Type::Small);
+  const float centre = (ImGui::GetItemRectSize().y - ImGui::GetTextLineHeight()) * 0.5f;
+  const auto muted = [&](const std::string& text) {
+    ImGui::SameLine();
+    ImGui::SetCursorPosY(ImGui::GetCursorPosY() + centre);
+    ImGui::TextDisabled("%s", text.c_str());
+  };
+  if (withConfidence && m.confidence)
+    muted(std::to_string(static_cast<int>(std::lround(*m.confidence * 100.0))) + "% confident");
+  muted(time);
+}
+
 void DrawBubble(const DrawContext& ctx, const ChatMessage& m, float avail) {
   const ImGuiStyle& style = ImGui::GetStyle();
   const float pad = style.FramePadding.x;
   const bool user = m.role == MessageRole::User;
-  const float maxWidth = std::min(avail * 0.82f, 720.0f * ctx.scale);
-  const ImVec2 textSize = ImGui::CalcTextSize(m.content.c_str(), nullptr, false, maxWidth - 3.0f * pad);
-  // A user bubble is at least as wide as its sender line ("You  10:27 PM"), so that line never wraps.
-  const float senderWidth =
-      ImGui::CalcTextSize(("You  " + TimeOfDay(ctx, m.timestamp) + (m.pending ? "  sending..." : "")).c_str()).x;
+  // About 70 characters of text on a wide screen; the width less a margin on a phone.
+  const float maxWidth = std::min(avail * (avail < 560.0f * ctx.scale ? 0.94f : 0.82f), 620.0f * ctx.scale);
+  const float textWidth = maxWidth - 3.0f * pad;
+  const std::vector<widgets::RichBlock> blocks = widgets::ParseRichText(m.content);
+  const widgets::RichLayout layout = widgets::LayoutRichText(m.content, blocks, textWidth, FontOf(Type::Body),
+                                                             FontOf(Type::Strong), ImGui::GetFontSize());
+  const bool withConfidence = SenderLineWidth(ctx, m, true) + 3.0f * pad + 1.0f <= maxWidth;
+  // A bubble is at least as wide as its sender line, so that line never wraps.
+  const float senderWidth = SenderLineWidth(ctx, m, withConfidence);
   const float minWidth = user ? std::min(maxWidth, std::max(80.0f * ctx.scale, senderWidth + 3.0f * pad + 1.0f))
-                              : std::min(maxWidth, 300.0f * ctx.scale);
-  const float width = std::clamp(textSize.x + 3.0f * pad + 1.0f, minWidth, maxWidth);
+                              : std::min(maxWidth, std::max(senderWidth + 3.0f * pad + 1.0f, 300.0f * ctx.scale));
+  const float width = std::clamp(layout.width + 3.0f * pad + 1.0f, minWidth, maxWidth);
   if (user) ImGui::SetCursorPosX(ImGui::GetCursorPosX() + std::max(0.0f, avail - width));
 
   const bool selected = !m.id.empty() && m.id == ctx.state.view.selectedMessageId;
   std::optional<ImVec4> accent;
+  if (!user) accent = HexColor(ctx.state.domain.Card(m.agent.value_or(AgentId::Orchestrator)).agent.color);
   widgets::BeginCard(m.id.c_str(), width);
-  if (user) {
-    // Muted, but readable on the blue bubble.
-    ImGui::PushStyleColor(ImGuiCol_Text, ReadableOn(colors::kTextMuted, UserBubbleBackground(m.pending)));
-    ImGui::Text("You  %s%s", TimeOfDay(ctx, m.timestamp).c_str(), m.pending ? "  sending..." : "");
-    ImGui::PopStyleColor();
-  } else {
-    const AgentId agent = m.agent.value_or(AgentId::Orchestrator);
-    accent = HexColor(ctx.state.domain.Card(agent).agent.color);
-    widgets::Badge(ctx.state.domain.Card(agent).agent.name.c_str(), *accent);
-    if (m.confidence) {
-      ImGui::SameLine();
-      ImGui::TextDisabled("%d%% confident", static_cast<int>(std::lround(*m.confidence * 100.0)));
-    }
-    ImGui::SameLine();
-    ImGui::TextDisabled("%s", TimeOfDay(ctx, m.timestamp).c_str());
-  }
+  DrawSenderLine(ctx, m, withConfidence);
   // The text can be selected by dragging across it (Ctrl/Cmd+C copies the selection, see App::Draw).
   const TextSelection& sel = ctx.state.view.textSelection;
   const bool holds = !m.id.empty() && sel.messageId == m.id;
   int anchor = holds ? sel.anchor : -1;
   int focus = holds ? sel.focus : -1;
   bool textClicked = false;
-  if (widgets::SelectableText("##text", m.content, width - style.FramePadding.x * 3.0f, anchor, focus, &anchor, &focus,
-                              &textClicked) &&
+  if (widgets::SelectableRichText("##text", m.content, layout, anchor, focus, &anchor, &focus, &textClicked) &&
       !m.id.empty() && (!holds || anchor != sel.anchor || focus != sel.focus))
     ctx.emit(SelectText{TextSelection{m.id, anchor, focus}});
   // A press on the text belongs to the text (a drag selects; a click without a drag is reported on release).
@@ -177,7 +261,7 @@ void DrawTypingIndicator(const DrawContext& ctx) {
   std::string who = d.Card(AgentId::Orchestrator).agent.name + " is routing your question";
   for (const auto& card : d.agents)
     if (card.agent.status == AgentStatus::Active) who = card.agent.name + " is answering";
-  const int dots = static_cast<int>(ImGui::GetTime() * 3.0) % 4;
+  const int dots = ctx.reducedMotion ? 3 : static_cast<int>(ImGui::GetTime() * 3.0) % 4;
   ImGui::TextDisabled("%s%.*s", who.c_str(), dots, "...");
 }
 

@@ -33,6 +33,7 @@ struct DrawContext {
   PanelMemory& memory;
   TextField* textField = nullptr;  // the host's field that owns the input's text; null: ImGui's input
   const std::function<std::string(const std::string&)>* localTime = nullptr;  // may be null or empty
+  bool reducedMotion = false;  // prefers-reduced-motion: draw no animation
 };
 
 // "10:27": the time of an ISO 8601 timestamp on the user's clock when the host can tell it, else in UTC.

@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "app/panels/panels.h"
+#include "app/panels/rich_text.h"
 #include "app/panels/widgets.h"
 #include "app/theme.h"
 #include "imgui.h"
@@ -18,7 +19,7 @@ namespace oai::app::panels {
 
 namespace {
 
-constexpr std::size_t kSnippetChars = 180;
+constexpr int kSnippetLines = 4;
 
 const char* TypeLabel(LogType t) {
   switch (t) {
@@ -144,9 +145,23 @@ void DrawRouting(const RoutingData& d) {
   }
   Row("Target", target + " · " + DisplayName(d.strategy));
   if (!d.reasons.empty()) {
-    std::string reasons;
-    for (const auto& r : d.reasons) reasons += (reasons.empty() ? "" : ", ") + r.term + " " + Fixed(r.weight, 2);
-    Row("Reasons", reasons);
+    // The words that decided, as a small bar list: each bar's length is its weight against the strongest.
+    ImGui::TextDisabled("Why");
+    double strongest = 0.0;
+    for (const auto& r : d.reasons) strongest = std::max(strongest, r.weight);
+    float label = 0.0f;
+    for (const auto& r : d.reasons) label = std::max(label, ImGui::CalcTextSize(r.term.c_str()).x);
+    label = std::min(label, ImGui::GetContentRegionAvail().x * 0.4f) + ImGui::GetStyle().ItemSpacing.x * 1.5f;
+    const float bar = std::max(40.0f, ImGui::GetContentRegionAvail().x - label - ImGui::CalcTextSize(" 0.00").x - 8.0f);
+    for (const auto& r : d.reasons) {
+      const float start = ImGui::GetCursorPosX();
+      ImGui::TextUnformatted(r.term.c_str());
+      ImGui::SameLine(start + label);
+      widgets::MeterBar(strongest > 0.0 ? static_cast<float>(r.weight / strongest) : 0.0f, std::min(bar, 160.0f),
+                        AgentColor(AgentId::Orchestrator));
+      ImGui::SameLine();
+      ImGui::TextDisabled("%s", Fixed(r.weight, 2).c_str());
+    }
   }
   if (!d.alternatives.empty()) {
     std::string also;
@@ -183,14 +198,15 @@ void DrawChunks(const Emit& emit, const RetrievalLog& log, float width) {
       ImGui::TextWrapped("%s", c.metadata->heading.c_str());
       ImGui::PopStyleColor();
     }
-    char score[16];
-    std::snprintf(score, sizeof score, "%.2f", c.similarity);
-    ImGui::PushStyleColor(ImGuiCol_PlotHistogram, widgets::ScoreColor(c.similarity));
-    ImGui::ProgressBar(static_cast<float>(c.similarity), ImVec2(std::max(40.0f, width * 0.6f), 0.0f), score);
-    ImGui::PopStyleColor();
-    const std::string snippet = widgets::Truncate(c.content, kSnippetChars);
+    // The match as a bar on the viewer's scale (green from 0.8, amber from 0.6), its value beside it.
+    widgets::MeterBar(static_cast<float>(c.similarity), std::max(40.0f, width * 0.6f), widgets::ScoreColor(c.similarity));
+    ImGui::SameLine();
+    ImGui::Text("%.2f", c.similarity);
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Similarity: green from 0.80, amber from 0.60, red below");
+    // The passage as a reader sees it (markdown read, not shown), its first lines.
+    widgets::FontScope small(Type::Small);
     ImGui::PushStyleColor(ImGuiCol_Text, colors::kTextMuted);
-    ImGui::TextWrapped("%s", snippet.c_str());
+    widgets::RichPreview(c.content, width, kSnippetLines);
     ImGui::PopStyleColor();
     ImGui::PopID();
   }
@@ -209,7 +225,12 @@ void DrawVectorSearch(const Emit& emit, const RetrievalLog& log, const SearchDat
   }
   Row("Found", std::to_string(d.chunk_count) + " of top " + std::to_string(d.top_k) + " · " +
                    widgets::FormatLatency(d.latency_ms));
-  Row("Metric", d.metric);
+  if (ImGui::TreeNodeEx("How the score is computed", ImGuiTreeNodeFlags_SpanAvailWidth)) {
+    ImGui::PushStyleColor(ImGuiCol_Text, colors::kTextMuted);
+    ImGui::TextWrapped("%s", d.metric.c_str());
+    ImGui::PopStyleColor();
+    ImGui::TreePop();
+  }
   DrawChunks(emit, log, width);
 }
 
@@ -258,7 +279,10 @@ void DrawLogCard(const DrawContext& ctx, const LogEntry& entry, bool highlighted
   widgets::BeginCard(log.id.c_str(), width);
   widgets::Badge(TypeLabel(log.Type()), typeColor);
   ImGui::SameLine();
-  ImGui::TextUnformatted(log.title.c_str());
+  {
+    widgets::FontScope strong(Type::Strong);
+    ImGui::TextUnformatted(log.title.c_str());
+  }
   ImGui::PushStyleColor(ImGuiCol_Text, CardTextColor(LogStatusColor(log.status)));
   ImGui::TextUnformatted(ToString(log.status));
   ImGui::PopStyleColor();
@@ -308,9 +332,10 @@ void DrawFilters(const DrawContext& ctx) {
 void DrawRetrievalPanel(const DrawContext& ctx) {
   const DomainState& d = ctx.state.domain;
   const ViewState& v = ctx.state.view;
-  ImGui::TextDisabled("RETRIEVAL LOG");
-  ImGui::SameLine();
-  ImGui::TextDisabled("(%zu)", d.LogCount());
+  {
+    widgets::FontScope small(Type::Small);
+    ImGui::TextDisabled("RETRIEVAL LOG  (%zu)", d.LogCount());
+  }
   DrawFilters(ctx);
   ImGui::BeginChild("##log_list");
   const float width = ImGui::GetContentRegionAvail().x;

@@ -16,18 +16,14 @@ void DrawStatusFooter(const DrawContext& ctx) {
     return dollars == 0.0 && unpriced ? std::string("free") : widgets::FormatCost(dollars);
   };
   ImGui::Separator();
+  std::string last = "Last: -";
   if (d.lastMetrics) {
     const ChatMetrics& m = *d.lastMetrics;
-    ImGui::TextDisabled("Last: %s, %s tokens, %s%s", widgets::FormatLatency(m.latency).c_str(),
-                        widgets::FormatTokens(m.tokensUsed).c_str(), cost(m.cost).c_str(),
-                        m.cache_status == CacheStatus::Hit ? ", cache hit" : "");
-  } else {
-    ImGui::TextDisabled("Last: -");
+    last = "Last: " + widgets::FormatLatency(m.latency) + ", " + widgets::FormatTokens(m.tokensUsed) + " tokens, " +
+           cost(m.cost) + (m.cache_status == CacheStatus::Hit ? ", cache hit" : "");
   }
-  ImGui::SameLine();
-  ImGui::TextDisabled("|  Session: %d turns, %s tokens, %s", d.totals.turns,
-                      widgets::FormatTokens(d.totals.tokens).c_str(), cost(d.totals.cost).c_str());
-  ImGui::SameLine();
+  const std::string session = "Session: " + std::to_string(d.totals.turns) + " turns, " +
+                              widgets::FormatTokens(d.totals.tokens) + " tokens, " + cost(d.totals.cost);
   std::string backend = "Backend: ";
   if (d.backend) {
     backend += ToString(d.backendKind == BackendKind::Unknown ? BackendKind::Server : d.backendKind);
@@ -40,7 +36,21 @@ void DrawStatusFooter(const DrawContext& ctx) {
                                                           : "unknown";
   }
   if (ctx.host != HostKind::Headless) backend += std::string(" (") + ToString(ctx.host) + ")";
-  ImGui::TextDisabled("|  %s", backend.c_str());
+  // In the small style, each part whole: on a narrow screen the parts that do not fit are left out (the session's
+  // totals and the backend are in the Agents tab's cards and the header), never cut.
+  widgets::FontScope small(Type::Small);
+  const float room = ImGui::GetContentRegionAvail().x;
+  float used = 0.0f;
+  bool first = true;
+  for (const std::string& part : {last, session, backend}) {
+    const std::string text = first ? part : "|  " + part;
+    const float w = ImGui::CalcTextSize(text.c_str()).x + (first ? 0.0f : ImGui::GetStyle().ItemSpacing.x);
+    if (!first && used + w > room) break;
+    if (!first) ImGui::SameLine();
+    ImGui::TextDisabled("%s", text.c_str());
+    used += w;
+    first = false;
+  }
 }
 
 }  // namespace oai::app::panels

@@ -14,10 +14,14 @@ namespace oai::app::widgets {
 
 void Badge(const char* text, const ImVec4& color) {
   const ImGuiStyle& style = ImGui::GetStyle();
-  const ImVec2 pad(style.FramePadding.x * 0.6f, style.FramePadding.y * 0.3f);
+  // In the small style, centred on the line of body text it sits in.
+  const float line = ImGui::GetTextLineHeight();
+  FontScope small(Type::Small);
+  const ImVec2 pad(style.FramePadding.x * 0.7f, style.FramePadding.y * 0.35f);
   const ImVec2 textSize = ImGui::CalcTextSize(text);
   const ImVec2 size(textSize.x + pad.x * 2, textSize.y + pad.y * 2);
-  const ImVec2 pos = ImGui::GetCursorScreenPos();
+  const ImVec2 item = ImGui::GetCursorScreenPos();
+  const ImVec2 pos(item.x, item.y + std::max(0.0f, (line - size.y) * 0.5f));
   ImDrawList* dl = ImGui::GetWindowDrawList();
   dl->AddRectFilled(pos, ImVec2(pos.x + size.x, pos.y + size.y),
                     ImGui::GetColorU32(ImVec4(color.x, color.y, color.z, 0.18f)), size.y * 0.5f);
@@ -28,8 +32,20 @@ void Badge(const char* text, const ImVec4& color) {
   ImGui::PushStyleColor(ImGuiCol_Text, BadgeTextColor(color));
   ImGui::TextUnformatted(text);
   ImGui::PopStyleColor();
-  ImGui::SetCursorScreenPos(pos);
-  ImGui::Dummy(size);
+  ImGui::SetCursorScreenPos(item);
+  ImGui::Dummy(ImVec2(size.x, std::max(size.y, line)));
+}
+
+void MeterBar(float fraction, float width, const ImVec4& color) {
+  const float line = ImGui::GetTextLineHeight();
+  const float h = std::max(4.0f, std::round(line * 0.4f));
+  const ImVec2 pos = ImGui::GetCursorScreenPos();
+  const ImVec2 top(pos.x, pos.y + (line - h) * 0.5f);
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  dl->AddRectFilled(top, ImVec2(top.x + width, top.y + h), ImGui::GetColorU32(colors::kDeep), h * 0.5f);
+  const float f = std::clamp(fraction, 0.0f, 1.0f);
+  if (f > 0.0f) dl->AddRectFilled(top, ImVec2(top.x + std::max(h, width * f), top.y + h), ImGui::GetColorU32(color), h * 0.5f);
+  ImGui::Dummy(ImVec2(width, line));
 }
 
 void BeginCard(const char* id, float width) {
@@ -152,6 +168,10 @@ std::string Truncate(const std::string& text, std::size_t maxBytes) {
   if (text.size() <= maxBytes) return text;
   std::size_t cut = maxBytes;
   while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;  // not inside a character
+  // At the end of a word when one ends in the second half: "Refunds and..." rather than "Refunds and canc...".
+  const std::size_t space = text.rfind(' ', cut);
+  if (space != std::string::npos && space >= maxBytes / 2) cut = space;
+  while (cut > 0 && (text[cut - 1] == ' ' || text[cut - 1] == ',' || text[cut - 1] == ';')) --cut;
   return text.substr(0, cut) + "...";
 }
 

@@ -5,12 +5,24 @@
 #include <unordered_map>
 #include <vector>
 
+#include "app/theme.h"
 #include "imgui.h"
 
 namespace oai::app::widgets {
 
+// Text drawn in one style of the type scale while the scope lives:  { FontScope s(Type::Strong); ImGui::Text(..); }
+class FontScope {
+ public:
+  explicit FontScope(Type type) { ImGui::PushFont(FontOf(type)); }
+  ~FontScope() { ImGui::PopFont(); }
+  FontScope(const FontScope&) = delete;
+  FontScope& operator=(const FontScope&) = delete;
+};
+
 // A rounded, tinted label ("ROUTING", "PURE CAG"). Drawn as real text so it is logged and selectable like any text.
 void Badge(const char* text, const ImVec4& color);
+// A thin rounded bar, `fraction` (0..1) of `width` filled with `color`, centred on the text line.
+void MeterBar(float fraction, float width, const ImVec4& color);
 // A match's colour, on one scale everywhere (log bars, the viewer's badge): green from 0.8, amber from 0.6, red below.
 ImVec4 ScoreColor(double score);
 
@@ -93,7 +105,8 @@ std::string FormatCost(double dollars);       // "$0.0012"
 std::string FormatCostOf(double dollars, const std::string& model);
 std::string FormatTokens(long long tokens);   // "1,234"
 std::string FormatLatency(double ms);         // "45 ms", "1.20 s"
-// At most `maxBytes` bytes of UTF-8 text, cut on a character boundary, with "..." when something was cut.
+// At most `maxBytes` bytes of UTF-8 text, cut at the end of a word (or, in a long word, on a character boundary),
+// with "..." when something was cut.
 std::string Truncate(const std::string& text, std::size_t maxBytes);
 std::string TimeOfDay(const std::string& iso);  // "2026-11-24T10:00:00.123Z" → "10:00"
 

@@ -1,0 +1,64 @@
+// Answers as light markdown: paragraphs, **bold**, `code`, [n] citation markers, links, bullet and numbered lists
+// and tables as aligned rows, laid out to a width and drawn selectable. Every drawn piece keeps its byte range in the
+// source text, so a selection, a copy and a click on "[n]" mean the same bytes as in the message itself.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "imgui.h"
+
+namespace oai::app::widgets {
+
+enum class PieceStyle { Plain, Strong, Code, Cite, Link, Marker };
+
+// A run of source bytes drawn in one style (markup characters are never inside one).
+struct Piece {
+  int begin = 0;
+  int end = 0;
+  PieceStyle style = PieceStyle::Plain;
+};
+
+struct RichBlock {
+  enum class Kind { Paragraph, Heading, Bullet, Numbered, TableRow };
+  Kind kind = Kind::Paragraph;
+  std::vector<Piece> pieces;              // a numbered item's first piece is its "3." marker
+  std::vector<std::vector<Piece>> cells;  // a table row's cells
+  int table = -1;                         // rows of one table share the number; its first row is the header
+  bool header = false;
+};
+
+std::vector<RichBlock> ParseRichText(const std::string& markdown);
+
+// A piece placed on a line: source bytes [begin, end) at (x, y) from the text's top left.
+struct PlacedRun {
+  int begin = 0;
+  int end = 0;
+  float x = 0.0f;
+  float y = 0.0f;
+  PieceStyle style = PieceStyle::Plain;
+  bool strong = false;
+};
+
+struct RichLayout {
+  std::vector<PlacedRun> runs;   // in source order
+  std::vector<ImVec2> bullets;   // where list bullets are drawn (centre)
+  std::vector<float> rowLines;   // y of the rule under each table header row
+  float width = 0.0f;            // the widest line
+  float height = 0.0f;
+};
+
+// Lays the blocks out at `width` with the body and strong fonts at `size` (the strong font may be the body one).
+RichLayout LayoutRichText(const std::string& text, const std::vector<RichBlock>& blocks, float width, ImFont* body,
+                          ImFont* strong, float size);
+
+// The layout drawn at the cursor, selectable by dragging like SelectableText (same contract): anchor/focus are byte
+// offsets into `text`.
+bool SelectableRichText(const char* id, const std::string& text, const RichLayout& layout, int anchor, int focus,
+                        int* anchorOut, int* focusOut, bool* clicked);
+
+// The first `maxLines` lines of `markdown` as a reader sees it, wrapped at `width` in the current font and text colour
+// (not selectable), "..." after the last when something was left out. The log's passage previews.
+void RichPreview(const std::string& markdown, float width, int maxLines);
+
+}  // namespace oai::app::widgets
