@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "app/panels/panels.h"
+#include "app/pipeline.h"
 #include "app/reducer.h"
 #include "app/transcript.h"
 #include "app/theme.h"
@@ -217,6 +218,7 @@ void App::RunEffect(const Effect& effect) { std::visit(EffectRunner{*this, m_inb
 
 void App::Draw() {
   const panels::Emit emit = [this](Action a) { Dispatch(std::move(a)); };
+  m_panelMemory->targets.clear();
   const panels::DrawContext ctx{m_state,          emit, m_scale, m_services.host, *m_panelMemory, m_services.textField,
                                 &m_services.localTime, m_services.reducedMotion};
   const ImGuiViewport* viewport = ImGui::GetMainViewport();
@@ -433,6 +435,12 @@ std::string App::DebugJson() const {
                              : Json(nullptr)},
             {"tab", m_state.view.activeTab == Tab::Agents ? "agents" : m_state.view.activeTab == Tab::Logs ? "logs" : "chat"},
             {"agents_collapsed", m_state.view.agentsCollapsed},
+            {"pipeline", [&] {
+               Json steps = Json::array();
+               for (const PipelineStep& s : Pipeline(d)) steps.push_back(ToString(s.state));
+               return steps;
+             }()},
+            {"targets", m_panelMemory->targets},
             {"logs_collapsed", m_state.view.logsCollapsed}};
   return j.dump();
 }

@@ -2,6 +2,7 @@
 // health, and the view's draft, selection, filters and panels. No ImGui, no network.
 #include <gtest/gtest.h>
 
+#include "app/pipeline.h"
 #include "app/reducer.h"
 #include "fakes.h"
 #include "model/validation.h"
@@ -508,4 +509,32 @@ TEST(ReducerConversations, InvalidStoredEntriesAreDroppedAndClearingForgetsTheCo
   EXPECT_TRUE(load);
 }
 
+}  // namespace oai::app
+
+namespace oai::app {
+namespace {
+
+// The header's four circles through a streamed turn: each fills when the next step begins, one is under way at a time.
+TEST_F(ReducerTest, ThePipelineLightsStepByStepAsTheStreamArrives) {
+  const auto states = [&] {
+    std::vector<std::string> out;
+    for (const PipelineStep& s : Pipeline(state.domain)) out.push_back(ToString(s.state));
+    return out;
+  };
+  using V = std::vector<std::string>;
+  EXPECT_EQ(states(), (V{"waiting", "waiting", "waiting", "waiting"}));
+  Send("How much does the Pro plan cost?");
+  EXPECT_EQ(states(), (V{"done", "active", "waiting", "waiting"}));
+  const std::string id = LastRequestId();
+  Reduce(state, StreamStatus{id, {AgentId::Orchestrator, AgentStatus::Complete}});
+  Reduce(state, StreamStatus{id, {AgentId::Billing, AgentStatus::Active}});
+  EXPECT_EQ(states(), (V{"done", "done", "active", "waiting"}));
+  EXPECT_EQ(Pipeline(state.domain)[2].label, "Billing Agent");
+  Reduce(state, StreamChunk{id, "The Pro plan costs "});
+  EXPECT_EQ(states(), (V{"done", "done", "done", "active"}));
+  Reduce(state, ChatSucceeded{id, BillingAnswer(), "2026-11-24T10:00:01.000Z"});
+  EXPECT_EQ(states(), (V{"done", "done", "done", "done"}));
+}
+
+}  // namespace
 }  // namespace oai::app

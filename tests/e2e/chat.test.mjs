@@ -136,10 +136,14 @@ test('answers stream through EventSource and a dropped stream resumes where it s
     { what: 'the first piece of the answer' });
   assert.equal(partial.sending, true);
   assert.ok(partial.logs >= 2, `log cards shown as their steps finished (${partial.logs})`);
+  // The header's circles: input and routing done, the answer being written, not yet delivered.
+  assert.deepEqual(partial.pipeline.slice(0, 2), ['done', 'done'], JSON.stringify(partial.pipeline));
+  assert.notEqual(partial.pipeline[3], 'done', JSON.stringify(partial.pipeline));
 
   const done = await waitFor(page, (s) => !s.sending && s.messages.length === 2 && !s.messages[1].streaming,
     { what: 'the whole answer', timeout: 30_000 });
   assert.equal(resumes.length, 1, 'the browser reconnected once');
+  assert.deepEqual(done.pipeline, ['done', 'done', 'done', 'done']);
   assert.ok(done.messages[1].content.startsWith(partial.messages[1].content), 'the answer continued, not restarted');
   assert.ok(requests.includes('POST /api/chat/stream/initiate'), requests.join(', '));
   assert.ok(!requests.includes('POST /api/chat'), 'no plain request was needed');

@@ -365,3 +365,78 @@ test('a source chip opens the whole document at the cited section, and Esc close
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+// Where the page drew a control this frame (the app's own record of its layout), to click it with a real mouse or tap
+// it with a real finger.
+async function target(page, name) {
+  const st = await waitFor(page, (s) => s.targets && s.targets[name], { what: `the control "${name}"` });
+  const [x, y, w, h] = st.targets[name];
+  return { x: x + w / 2, y: y + h / 2 };
+}
+
+async function ask(page, question, n, { touch = false } = {}) {
+  await page.locator('#chat-input').focus();
+  await page.keyboard.type(question, { delay: 5 });
+  if (touch) {
+    const field = await fieldBox(page);
+    await page.touchscreen.tap(field.right + 20, (field.top + field.bottom) / 2);
+  } else {
+    await page.keyboard.press('Enter');
+  }
+  return waitFor(page, (s) => !s.sending && s.messages.length === n, { what: `the answer to "${question}"` });
+}
+
+test('export downloads Markdown and JSON, and a past conversation reopens from the list (desktop and phone)', async () => {
+  for (const layout of ['desktop', 'phone']) {
+    const phone = layout === 'phone';
+    const { context, page, errors } = await open(phone
+      ? { viewport: { width: 375, height: 812 }, isMobile: true, hasTouch: true, acceptDownloads: true }
+      : { acceptDownloads: true });
+    const press = async (name) => {
+      const at = await target(page, name);
+      if (phone) await page.touchscreen.tap(at.x, at.y);
+      else await page.mouse.click(at.x, at.y);
+    };
+    // On a phone the header's buttons are one menu.
+    const header = async (name) => {
+      if (phone) await press('Menu');
+      await press(name);
+    };
+    const first = await ask(page, 'What is your refund policy?', 2, { touch: phone });
+    const firstSession = first.session_id;
+
+    // Export: both files download, named after the conversation, holding its question and its answer.
+    for (const [item, extension] of [['Download as Markdown', '.md'], ['Download as JSON', '.json']]) {
+      await header('Export');
+      const download = page.waitForEvent('download');
+      await press(item);
+      const file = await download;
+      assert.ok(file.suggestedFilename().endsWith(extension), file.suggestedFilename());
+      const body = fs.readFileSync(await file.path(), 'utf8');
+      if (extension === '.json') {
+        const parsed = JSON.parse(body);
+        assert.ok(JSON.stringify(parsed.session).includes(firstSession), JSON.stringify(parsed.session));
+        assert.equal(parsed.messages[1].content, first.messages[1].content);
+      } else {
+        assert.ok(body.includes('What is your refund policy?'), body.slice(0, 200));
+        assert.ok(body.includes(first.messages[1].content.slice(0, 40)), body.slice(0, 400));
+      }
+    }
+
+    // A new chat, another question; then the first conversation from the list, its history loaded from the server.
+    await header('New chat');
+    await waitFor(page, (s) => s.messages.length === 0 && s.session_id !== firstSession, { what: 'a new chat' });
+    const second = await ask(page, 'How do I rotate my API key?', 2, { touch: phone });
+    await header('Conversations');
+    await press(`conversation:${firstSession}`);
+    const back = await waitFor(page, (s) => s.session_id === firstSession && s.messages.length === 2,
+      { what: 'the first conversation reopened' });
+    assert.equal(back.messages[0].content, 'What is your refund policy?');
+    assert.equal(back.messages[1].content, first.messages[1].content);
+    assert.deepEqual(back.conversations.map((c) => c.id).sort(), [firstSession, second.session_id].sort());
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: path.join(ARTIFACTS, `conversation-reopened-${layout}.png`) });
+    assert.deepEqual(errors, []);
+    await context.close();
+  }
+});

@@ -425,6 +425,13 @@ void DrawInput(const DrawContext& ctx) {
 
 }  // namespace
 
+void RememberTarget(const DrawContext& ctx, const std::string& name) {
+  const ImVec2 min = ImGui::GetItemRectMin();
+  const ImVec2 size = ImGui::GetItemRectSize();
+  const float s = ctx.scale;
+  ctx.memory.targets[name] = {min.x / s, min.y / s, size.x / s, size.y / s};
+}
+
 std::string TimeOfDay(const DrawContext& ctx, const std::string& iso) {
   if (!ctx.localTime || !*ctx.localTime || iso.empty()) return widgets::TimeOfDay(iso);
   auto& cache = ctx.memory.localTimes;

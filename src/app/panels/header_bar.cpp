@@ -1,10 +1,12 @@
 // The header bar: product name, the execution graph (Input → Orchestrator → Agent → Response: four circles joined by
 // a line, each filling as its step completes), the connection state, conversations, export and "New chat".
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <optional>
 #include <string>
 
+#include "app/pipeline.h"
 #include "app/panels/panels.h"
 #include "app/panels/widgets.h"
 #include "app/theme.h"
@@ -15,27 +17,28 @@ namespace oai::app::panels {
 
 namespace {
 
-struct GraphStep {
-  const char* label;
-  bool lit;
-  ImVec4 color;
-};
-
 constexpr float kCircleRadius = 6.5f;  // CSS px
 constexpr float kConnector = 18.0f;    // the line between two steps, CSS px
 
-float GraphWidth(const DrawContext& ctx, const GraphStep* steps, int n) {
+ImVec4 StepColor(const DomainState& d, const PipelineStep& s, std::size_t index) {
+  if (s.agent) return HexColor(d.Card(*s.agent).agent.color);
+  return index == 0 ? colors::kCyan : colors::kSuccess;
+}
+
+float GraphWidth(const DrawContext& ctx, const std::array<PipelineStep, 4>& steps) {
   widgets::FontScope small(Type::Small);
   float w = 0.0f;
-  for (int i = 0; i < n; ++i)
-    w += kCircleRadius * 2.0f * ctx.scale + ImGui::GetStyle().ItemInnerSpacing.x + ImGui::CalcTextSize(steps[i].label).x +
-         (i + 1 < n ? kConnector * ctx.scale + ImGui::GetStyle().ItemSpacing.x * 2.0f : 0.0f);
+  for (std::size_t i = 0; i < steps.size(); ++i)
+    w += kCircleRadius * 2.0f * ctx.scale + ImGui::GetStyle().ItemInnerSpacing.x +
+         ImGui::CalcTextSize(steps[i].label.c_str()).x +
+         (i + 1 < steps.size() ? kConnector * ctx.scale + ImGui::GetStyle().ItemSpacing.x * 2.0f : 0.0f);
   return w;
 }
 
-// The steps as circles: filled in the step's colour once it is done, a ring while it is next (pulsing unless the user
-// asked for less motion), grey before; the line to a step fills with it.
-void DrawPipeline(const DrawContext& ctx, const GraphStep* steps, int n, bool busy) {
+// The steps as circles: filled with a check in the step's colour once done, a ring while under way (pulsing unless
+// the user asked for less motion), grey before; the line to a step takes its colour once it has begun.
+void DrawPipeline(const DrawContext& ctx, const std::array<PipelineStep, 4>& steps) {
+  const DomainState& d = ctx.state.domain;
   widgets::FontScope small(Type::Small);
   const ImGuiStyle& style = ImGui::GetStyle();
   ImDrawList* draw = ImGui::GetWindowDrawList();
@@ -44,36 +47,35 @@ void DrawPipeline(const DrawContext& ctx, const GraphStep* steps, int n, bool bu
   const ImVec2 start = ImGui::GetCursorScreenPos();
   float x = start.x;
   const float cy = start.y + line * 0.5f;
-  int next = 0;  // the first step not yet lit: the one under way
-  while (next < n && steps[next].lit) ++next;
-  for (int i = 0; i < n; ++i) {
-    const GraphStep& s = steps[i];
+  for (std::size_t i = 0; i < steps.size(); ++i) {
+    const PipelineStep& s = steps[i];
+    const ImVec4 hue = StepColor(d, s, i);
     const ImVec2 c(x + r, cy);
-    const ImU32 hue = ImGui::GetColorU32(s.lit ? s.color : colors::kIdle);
-    if (s.lit) {
-      draw->AddCircleFilled(c, r, hue);
+    if (s.state == StepState::Done) {
+      draw->AddCircleFilled(c, r, ImGui::GetColorU32(hue));
       // A check mark in the dark of the background: done.
       const ImU32 ink = ImGui::GetColorU32(colors::kBackground);
       const float t = std::max(1.0f, 1.6f * ctx.scale);
       draw->AddLine(ImVec2(c.x - r * 0.45f, c.y), ImVec2(c.x - r * 0.1f, c.y + r * 0.4f), ink, t);
       draw->AddLine(ImVec2(c.x - r * 0.1f, c.y + r * 0.4f), ImVec2(c.x + r * 0.5f, c.y - r * 0.35f), ink, t);
     } else {
-      const bool current = busy && i == next;
+      const bool active = s.state == StepState::Active;
       float alpha = 1.0f;
-      if (current && !ctx.reducedMotion) alpha = 0.55f + 0.45f * std::sin(static_cast<float>(ImGui::GetTime()) * 6.0f);
-      const ImVec4 ring = current ? ImVec4(s.color.x, s.color.y, s.color.z, alpha) : colors::kIdle;
+      if (active && !ctx.reducedMotion) alpha = 0.55f + 0.45f * std::sin(static_cast<float>(ImGui::GetTime()) * 6.0f);
+      const ImVec4 ring = active ? ImVec4(hue.x, hue.y, hue.z, alpha) : colors::kIdle;
       draw->AddCircle(c, r - 0.5f * ctx.scale, ImGui::GetColorU32(ring), 0, std::max(1.0f, 1.5f * ctx.scale));
     }
     x += r * 2.0f + style.ItemInnerSpacing.x;
     const float textY = cy - ImGui::GetTextLineHeight() * 0.5f;
     ImGui::SetCursorScreenPos(ImVec2(x, textY));
-    ImGui::PushStyleColor(ImGuiCol_Text, s.lit ? CardTextColor(s.color) : colors::kTextMuted);
-    ImGui::TextUnformatted(s.label);
+    ImGui::PushStyleColor(ImGuiCol_Text, s.state == StepState::Waiting ? colors::kTextMuted : CardTextColor(hue));
+    ImGui::TextUnformatted(s.label.c_str());
     ImGui::PopStyleColor();
-    x += ImGui::CalcTextSize(s.label).x;
-    if (i + 1 < n) {
+    x += ImGui::CalcTextSize(s.label.c_str()).x;
+    if (i + 1 < steps.size()) {
       x += style.ItemSpacing.x;
-      const ImU32 join = ImGui::GetColorU32(steps[i + 1].lit ? steps[i + 1].color : colors::kBorder);
+      const bool begun = steps[i + 1].state != StepState::Waiting;
+      const ImU32 join = ImGui::GetColorU32(begun ? StepColor(d, steps[i + 1], i + 1) : colors::kBorder);
       draw->AddLine(ImVec2(x, cy), ImVec2(x + kConnector * ctx.scale, cy), join, std::max(1.0f, 2.0f * ctx.scale));
       x += kConnector * ctx.scale + style.ItemSpacing.x;
     }
@@ -83,27 +85,9 @@ void DrawPipeline(const DrawContext& ctx, const GraphStep* steps, int n, bool bu
 }
 
 void DrawExecutionGraph(const DrawContext& ctx, float room) {
-  const DomainState& d = ctx.state.domain;
-  const bool answered = !d.messages.empty() && d.messages.back().role == MessageRole::Assistant && !d.sending;
-  std::optional<AgentId> specialist;
-  for (const auto& card : d.agents)
-    if (card.agent.id != AgentId::Orchestrator &&
-        (card.agent.status == AgentStatus::Active || card.agent.status == AgentStatus::Complete))
-      specialist = card.agent.id;
-  const AgentStatus orchestrator = d.Card(AgentId::Orchestrator).agent.status;
-  const bool specialistDone = specialist && (d.Card(*specialist).agent.status == AgentStatus::Complete || answered);
-  // Each step is done when the next one has begun (or the answer is in); the first not done is the one under way.
-  const GraphStep steps[] = {
-      {"Input", d.sending || answered, colors::kCyan},
-      {"Orchestrator", orchestrator == AgentStatus::Complete || specialist.has_value() || answered,
-       AgentColor(AgentId::Orchestrator)},
-      {specialist ? d.Card(*specialist).agent.name.c_str() : "Agent", specialistDone,
-       specialist ? HexColor(d.Card(*specialist).agent.color) : colors::kCyan},
-      {"Response", answered, colors::kSuccess},
-  };
-  constexpr int n = static_cast<int>(sizeof steps / sizeof steps[0]);
-  if (GraphWidth(ctx, steps, n) > room) return;  // narrow screens: the tabs and the agent cards say the same
-  DrawPipeline(ctx, steps, n, d.sending);
+  const std::array<PipelineStep, 4> steps = Pipeline(ctx.state.domain);
+  if (GraphWidth(ctx, steps) > room) return;  // narrow screens: the tabs and the agent cards say the same
+  DrawPipeline(ctx, steps);
   ImGui::SameLine();
 }
 
@@ -116,6 +100,7 @@ void DrawConversationList(const DrawContext& ctx) {
     const std::string date = c.updated.size() >= 10 ? c.updated.substr(0, 10) : std::string();
     if (ImGui::Selectable(c.title.c_str(), current, ImGuiSelectableFlags_None) && !current)
       ctx.emit(SwitchConversation{c.id});
+    RememberTarget(ctx, "conversation:" + c.id);
     ImGui::SameLine();
     ImGui::TextDisabled("%s %s", date.c_str(), when.c_str());
     ImGui::PopID();
@@ -125,7 +110,9 @@ void DrawConversationList(const DrawContext& ctx) {
 void DrawExportItems(const DrawContext& ctx) {
   const DomainState& d = ctx.state.domain;
   if (ImGui::MenuItem("Download as Markdown")) ctx.emit(ExportRequested{ExportFormat::Markdown});
+  RememberTarget(ctx, "Download as Markdown");
   if (ImGui::MenuItem("Download as JSON")) ctx.emit(ExportRequested{ExportFormat::Json});
+  RememberTarget(ctx, "Download as JSON");
   if (ImGui::MenuItem("Copy conversation"))
     ImGui::SetClipboardText(ConversationText(d, [&ctx](const std::string& iso) { return TimeOfDay(ctx, iso); }).c_str());
 }
@@ -173,13 +160,19 @@ void DrawHeaderBar(const DrawContext& ctx) {
   ImGui::SameLine();
   if (compact) {
     if (ImGui::Button("Menu")) ImGui::OpenPopup("##menu");
+    RememberTarget(ctx, "Menu");
     if (ImGui::BeginPopup("##menu")) {
       if (ImGui::MenuItem("New chat")) ctx.emit(NewChat{});
-      if (hasList && ImGui::BeginMenu("Conversations")) {
+      RememberTarget(ctx, "New chat");
+      const bool conversations = hasList && ImGui::BeginMenu("Conversations");
+      RememberTarget(ctx, "Conversations");
+      if (conversations) {
         DrawConversationList(ctx);
         ImGui::EndMenu();
       }
-      if (canExport && ImGui::BeginMenu("Export")) {
+      const bool exports = canExport && ImGui::BeginMenu("Export");
+      if (canExport) RememberTarget(ctx, "Export");
+      if (exports) {
         DrawExportItems(ctx);
         ImGui::EndMenu();
       }
@@ -189,6 +182,7 @@ void DrawHeaderBar(const DrawContext& ctx) {
     // Conversations kept on this browser: switching loads one's history.
     if (hasList) {
       if (ImGui::Button("Conversations")) ImGui::OpenPopup("##conversations");
+      RememberTarget(ctx, "Conversations");
       if (ImGui::BeginPopup("##conversations")) {
         DrawConversationList(ctx);
         ImGui::EndPopup();
@@ -198,6 +192,7 @@ void DrawHeaderBar(const DrawContext& ctx) {
     // Export: the transcript as a download (Markdown for people, JSON for programs) or on the clipboard.
     if (canExport) {
       if (ImGui::Button("Export")) ImGui::OpenPopup("##export");
+      RememberTarget(ctx, "Export");
       if (ImGui::BeginPopup("##export")) {
         DrawExportItems(ctx);
         ImGui::EndPopup();
@@ -205,6 +200,7 @@ void DrawHeaderBar(const DrawContext& ctx) {
       ImGui::SameLine();
     }
     if (ImGui::Button("New chat")) ctx.emit(NewChat{});
+    RememberTarget(ctx, "New chat");
   }
   ImGui::Separator();
 }

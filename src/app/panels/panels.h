@@ -3,7 +3,9 @@
 // thing they write is layout memory the App hands them (measured heights of long lists), never seen by the reducer.
 #pragma once
 
+#include <array>
 #include <functional>
+#include <map>
 #include <string>
 #include <unordered_map>
 
@@ -23,6 +25,9 @@ struct PanelMemory {
   std::unordered_map<std::string, std::string> localTimes;  // ISO timestamp → the host's local time of day
   float chatScrollY = 0.0f;  // the chat's scroll offset when last drawn, CSS pixels (read by the debug JSON)
   int documentScrolled = 0;  // the viewer's opening (DocumentView::generation) already scrolled to its section
+  // Where this frame drew the controls the end-to-end tests click with a real mouse or finger (header buttons, menu
+  // items): name → {x, y, width, height} in CSS pixels. Cleared at the start of every frame.
+  std::map<std::string, std::array<float, 4>> targets;
 };
 
 struct DrawContext {
@@ -35,6 +40,9 @@ struct DrawContext {
   const std::function<std::string(const std::string&)>* localTime = nullptr;  // may be null or empty
   bool reducedMotion = false;  // prefers-reduced-motion: draw no animation
 };
+
+// Records the last item's rectangle as PanelMemory::targets[name].
+void RememberTarget(const DrawContext& ctx, const std::string& name);
 
 // "10:27": the time of an ISO 8601 timestamp on the user's clock when the host can tell it, else in UTC.
 std::string TimeOfDay(const DrawContext& ctx, const std::string& iso);
