@@ -136,17 +136,10 @@
     }],
     // The wasm is fetched here, not by Emscripten, so a missing or damaged file gives a plain message with the HTTP
     // status instead of the runtime's internals.
+    // It was compiled while app.js downloaded (compiledWasm below): here it is only instantiated.
     instantiateWasm: function (imports, done) {
-      fetch('app.wasm', {credentials: 'same-origin'}).then(function (r) {
-        if (!r.ok) throw new Error('HTTP ' + r.status + (r.statusText ? ' ' + r.statusText : ''));
-        return r.arrayBuffer();
-      }).then(function (bytes) {
-        return WebAssembly.instantiate(bytes, imports).catch(function (e) {
-          console.warn('app.wasm did not compile:', e);
-          throw new Error('the file is damaged');
-        });
-      }).then(function (result) {
-        done(result.instance, result.module);
+      compiledWasm.then(function (module) {
+        return WebAssembly.instantiate(module, imports).then(function (instance) { done(instance, module); });
       }).catch(function (e) {
         fail('Could not load the app (app.wasm: ' + e.message + ').', reloadHint());
       });
@@ -161,6 +154,7 @@
     onFirstFrame: function () {
       setProgress(1, '');
       loading.classList.add('done');
+      document.getElementById('a11y').hidden = false;
       window.orchestrataiFirstFrameAt = performance.now();
       // The loading screen (and its live region) leaves the page once it has faded: screen readers read the app's
       // own mirror (web/a11y.js) from here on.
@@ -186,11 +180,27 @@
     }
   };
   window.Module = Module;
+  var compiledWasm = null;
+
 
   if (typeof WebAssembly !== 'object') {
     fail('This browser cannot run the app: it does not support WebAssembly.', exportHint());
     return;
   }
+  // The wasm compiles as it downloads (compileStreaming when the server says application/wasm), from the start, not
+  // once app.js has run and asks for it.
+  compiledWasm = fetch('app.wasm', {credentials: 'same-origin'}).then(function (r) {
+    if (!r.ok) throw new Error('HTTP ' + r.status + (r.statusText ? ' ' + r.statusText : ''));
+    var streaming = WebAssembly.compileStreaming &&
+      (r.headers.get('Content-Type') || '').indexOf('application/wasm') === 0;
+    var compiled = streaming ? WebAssembly.compileStreaming(r)
+                             : r.arrayBuffer().then(function (bytes) { return WebAssembly.compile(bytes); });
+    return compiled.catch(function (e) {
+      console.warn('app.wasm did not compile:', e);
+      throw new Error('the file is damaged');
+    });
+  });
+  compiledWasm.catch(function () { /* reported by instantiateWasm */ });
   var gl = null;
   try { gl = document.createElement('canvas').getContext('webgl2'); } catch (e) { gl = null; }
   if (!gl) {
@@ -201,6 +211,7 @@
   if (lose) lose.loseContext();  // the probe's context is not needed any more
   window.addEventListener('contextmenu', function (e) { if (e.target === canvas) e.preventDefault(); });
   setProgress(0.05, 'Downloading…');
+  setTimeout(function () { loading.classList.add('slow'); }, 700);  // the name and the progress in words, if it takes long
   var script = document.createElement('script');
   script.src = 'app.js';
   script.async = true;

@@ -145,10 +145,12 @@ struct WebHost {
 WebHost* g_host = nullptr;
 
 // The UI font's ranges. Rasterizing every range takes ~35 ms, most of the time to the first frame after the wasm
-// itself, so the first frame gets Latin-1, punctuation, currency and the arrows the UI draws (~10 ms), and the next
-// frame the rest (Latin Extended, Greek, Cyrillic, arrows, box drawing, shapes: text the user may type or restore).
+// itself, so the first frame gets Latin-1, the dashes, quotes, bullet, ellipsis, euro and arrows the UI draws, and the
+// next frame the rest (general punctuation, currency, Latin Extended, Greek, Cyrillic, arrows, box drawing, shapes:
+// text the user may type or restore).
 // Anything else comes from the fallback pages (FallbackGlyphs).
-const ImWchar kFirstRanges[] = {0x0020, 0x00FF, 0x2000, 0x206F, 0x20A0, 0x20CF, 0x2190, 0x2193, 0};
+const ImWchar kFirstRanges[] = {0x0020, 0x00FF, 0x2013, 0x2014, 0x2018, 0x201D, 0x2022, 0x2022, 0x2026, 0x2026,
+                                0x20AC, 0x20AC, 0x2190, 0x2193, 0};
 const ImWchar kAllRanges[] = {0x0020, 0x00FF, 0x0100, 0x024F, 0x0370, 0x03FF, 0x0400, 0x04FF,
                               0x2000, 0x206F, 0x20A0, 0x20CF, 0x2190, 0x21FF, 0x2500, 0x25FF, 0};
 
@@ -240,8 +242,11 @@ void RebuildForScale(WebHost& host, float scale) {
                                      &merge, g.ranges.back().data());
     }
     g.dirty = false;
-    oai::app::AddTypeScale(io.Fonts, host.font.data(), static_cast<int>(host.font.size()), host.fontSemibold.data(),
-                           static_cast<int>(host.fontSemibold.size()), scale);
+    // The type scale's other styles from the second frame on, with the full atlas: the first frame (under the
+    // loading screen's fade) draws every style with the body font, and costs that much less to reach.
+    if (host.allGlyphs)
+      oai::app::AddTypeScale(io.Fonts, host.font.data(), static_cast<int>(host.font.size()), host.fontSemibold.data(),
+                             static_cast<int>(host.fontSemibold.size()), scale);
   } else {
     ImFontConfig def;
     def.SizePixels = std::round(13.0f * scale);
@@ -274,7 +279,9 @@ bool SyncCanvasSize(WebHost& host) {
     changed = true;
   }
   if (std::fabs(dpr - host.scale) > 1e-3) {
+    if (!host.firstFrameDrawn) EM_ASM({performance.mark('oai-atlas-start')});
     RebuildForScale(host, static_cast<float>(dpr));
+    if (!host.firstFrameDrawn) EM_ASM({performance.mark('oai-atlas-end')});
     changed = true;
   }
   return changed;
@@ -298,9 +305,13 @@ void Frame(void*) {
     resized = true;  // draw again with the full atlas
   }
   const double start = emscripten_get_now();
+  if (!host.firstFrameDrawn) EM_ASM({performance.mark('oai-frame-start')});
   const bool changed = host.app->Update();
-  SyncMirror(host);
-  ScanForFallback(host);
+  // The screen-reader mirror and the fallback glyphs from the second frame on: the first one is drawn sooner.
+  if (host.firstFrameDrawn) {
+    SyncMirror(host);
+    ScanForFallback(host);
+  }
   if (host.allGlyphs && host.glyphs.dirty) {
     RebuildForScale(host, host.scale);
     resized = true;
@@ -322,6 +333,7 @@ void Frame(void*) {
   host.app->Draw();
   ImGui::Render();
   const double drawn = emscripten_get_now();
+  if (!host.firstFrameDrawn) EM_ASM({performance.mark('oai-drawn')});
 
   glViewport(0, 0, host.width, host.height);
   glClearColor(0.039f, 0.059f, 0.118f, 1.0f);  // #0A0F1E
@@ -334,6 +346,7 @@ void Frame(void*) {
   oai_notify_frame();
   if (!host.firstFrameDrawn) {
     host.firstFrameDrawn = true;
+    EM_ASM({performance.mark('oai-frame-end')});
     oai_notify_first_frame();
     // The session (localStorage, the first requests) starts once the layout is on screen: the first frame does not
     // wait for the browser's storage.
@@ -505,6 +518,8 @@ EM_BOOL CanvasWheel(int, const EmscriptenWheelEvent* ev, void*) {
 }  // namespace
 
 int main() {
+  // User Timing marks on the way to the first frame (tests/bench/page_bench.mjs reports where the time goes).
+  EM_ASM({performance.mark('oai-main')});
   if (!glfwInit()) {
     std::fprintf(stderr, "glfwInit failed\n");
     return 1;
@@ -530,6 +545,7 @@ int main() {
     return 1;
   }
   glfwMakeContextCurrent(host->window);
+  EM_ASM({performance.mark('oai-window')});
 
   IMGUI_CHECKVERSION();
   ImGui::CreateContext();
@@ -563,6 +579,7 @@ int main() {
   services.saveFile = [](const std::string& name, const std::string& mime, const std::string& content) {
     oai_save_file(name.c_str(), mime.c_str(), content.data(), static_cast<int>(content.size()));
   };
+  EM_ASM({performance.mark('oai-device')});
   host->app = std::make_unique<oai::app::App>(services);
 
   oai_install_wake_listeners();

@@ -9,6 +9,9 @@ std::vector<Citation> CitationsOf(const DomainState& d, const ChatMessage& messa
   std::vector<Citation> out;
   if (message.role != MessageRole::Assistant || message.id.empty()) return out;
   for (const LogTurn& turn : d.logTurns) {
+    // A turn's group belongs to one answer (the "Earlier" group of a restored history has no id of its own): the
+    // entries of 10,000 logs are not looked through for each answer drawn.
+    if (!turn.messageId.empty() && turn.messageId != message.id) continue;
     for (const LogEntry& e : turn.entries) {
       if (e.messageId != message.id) continue;
       if (const auto* docs = std::get_if<DocumentsData>(&e.log.data)) {

@@ -87,7 +87,13 @@ async function loadTimes(url, firstFrameVar, interactiveVar) {
   await page.goto(url);
   await page.waitForFunction((v) => typeof window[v] === 'number', firstFrameVar, { timeout: 60_000 });
   if (interactiveVar) await page.waitForFunction((v) => typeof window[v] === 'number', interactiveVar, { timeout: 60_000 });
-  const t = await page.evaluate(([a, b]) => ({ first: window[a], interactive: b ? window[b] : null }), [firstFrameVar, interactiveVar]);
+  const t = await page.evaluate(([a, b]) => ({
+    first: window[a],
+    interactive: b ? window[b] : null,
+    // Where the time went (the app's User Timing marks, shell/web/main.cpp; the bare page has none).
+    marks: Object.fromEntries(performance.getEntriesByType('mark').map((m) => [m.name, m.startTime])),
+    parsed: performance.getEntriesByType('navigation')[0].domContentLoadedEventStart,
+  }), [firstFrameVar, interactiveVar]);
   return { page, context, ...t };
 }
 
@@ -96,6 +102,7 @@ const runs = SMOKE ? 1 : 11;  // loads alternate app / bare; medians, since sing
 const appFirst = [];
 const appInteractive = [];
 const bareFirst = [];
+const phases = [];
 for (let i = 0; i < runs; i++) {
   const b = await loadTimes(`${bare.base}/`, 'benchFirstFrameAt', null);
   bareFirst.push(b.first);
@@ -103,6 +110,18 @@ for (let i = 0; i < runs; i++) {
   const a = await loadTimes(`${app.base}/`, 'orchestrataiFirstFrameAt', 'orchestrataiInteractiveAt');
   appFirst.push(a.first);
   appInteractive.push(a.interactive);
+  const m = a.marks;
+  if (m['oai-main'] !== undefined && m['oai-frame-end'] !== undefined) {
+    phases.push({
+      page_parsed: a.parsed,
+      until_main: m['oai-main'],
+      context: m['oai-window'] - m['oai-main'],
+      renderer_setup: m['oai-device'] - m['oai-window'],
+      font_atlas: m['oai-atlas-end'] - m['oai-atlas-start'],
+      first_update_and_draw: m['oai-drawn'] - m['oai-frame-start'],
+      first_gl_render: m['oai-frame-end'] - m['oai-drawn'],
+    });
+  }
   await a.context.close();
 }
 const load = {
@@ -115,6 +134,11 @@ const load = {
 load.ratio = load.app_first_frame_ms / load.bare_first_frame_ms;
 console.log(`  first frame: app ${load.app_first_frame_ms.toFixed(0)} ms, bare Dear ImGui ${load.bare_first_frame_ms.toFixed(0)} ms` +
   ` (x${load.ratio.toFixed(2)}); interactive ${load.app_interactive_ms.toFixed(0)} ms (medians of ${runs})`);
+if (phases.length) {
+  load.phases_ms = Object.fromEntries(Object.keys(phases[0]).map((k) => [k, median(phases.map((p) => p[k]))]));
+  console.log('  the app\'s way to its first frame (medians, ms): ' +
+    Object.entries(load.phases_ms).map(([k, v]) => `${k.replaceAll('_', ' ')} ${v.toFixed(0)}`).join(', '));
+}
 
 // ---- a long conversation: real answers from the server, repeated to 2,000 messages and 10,000 log entries
 const MESSAGES = SMOKE ? 40 : 2000;

@@ -183,9 +183,9 @@ void DrawBubble(const DrawContext& ctx, const ChatMessage& m, float avail) {
   // About 70 characters of text on a wide screen; the width less a margin on a phone.
   const float maxWidth = std::min(avail * (avail < 560.0f * ctx.scale ? 0.94f : 0.82f), 620.0f * ctx.scale);
   const float textWidth = maxWidth - 3.0f * pad;
-  const std::vector<widgets::RichBlock> blocks = widgets::ParseRichText(m.content);
-  const widgets::RichLayout layout = widgets::LayoutRichText(m.content, blocks, textWidth, FontOf(Type::Body),
-                                                             FontOf(Type::Strong), ImGui::GetFontSize());
+  const widgets::RichLayout& layout =
+      ctx.memory.answers.Get(m.id.empty() ? m.timestamp : m.id, m.content, textWidth, FontOf(Type::Body),
+                             FontOf(Type::Strong), ImGui::GetFontSize());
   const bool withConfidence = SenderLineWidth(ctx, m, true) + 3.0f * pad + 1.0f <= maxWidth;
   // A bubble is at least as wide as its sender line, so that line never wraps.
   const float senderWidth = SenderLineWidth(ctx, m, withConfidence);

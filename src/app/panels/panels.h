@@ -12,6 +12,7 @@
 #include "app/actions.h"
 #include "app/ports/text_field.h"
 #include "app/state.h"
+#include "app/panels/rich_text.h"
 #include "app/panels/widgets.h"
 
 namespace oai::app::panels {
@@ -28,6 +29,8 @@ struct PanelMemory {
   // Where this frame drew the controls the end-to-end tests click with a real mouse or finger (header buttons, menu
   // items): name → {x, y, width, height} in CSS pixels. Cleared at the start of every frame.
   std::map<std::string, std::array<float, 4>> targets;
+  widgets::RichLayoutCache answers;   // laid-out message texts, by message id
+  widgets::RichLayoutCache passages;  // laid-out passage previews in the log, by log id and chunk id
 };
 
 struct DrawContext {

@@ -187,7 +187,8 @@ void SourceLink(const Emit& emit, const std::string& label, const std::string& s
   }
 }
 
-void DrawChunks(const Emit& emit, const RetrievalLog& log, float width) {
+void DrawChunks(const DrawContext& ctx, const RetrievalLog& log, float width) {
+  const Emit& emit = ctx.emit;
   if (!log.chunks) return;
   for (const auto& c : *log.chunks) {
     ImGui::PushID(static_cast<int>(c.id));
@@ -206,13 +207,13 @@ void DrawChunks(const Emit& emit, const RetrievalLog& log, float width) {
     // The passage as a reader sees it (markdown read, not shown), its first lines.
     widgets::FontScope small(Type::Small);
     ImGui::PushStyleColor(ImGuiCol_Text, colors::kTextMuted);
-    widgets::RichPreview(c.content, width, kSnippetLines);
+    widgets::RichPreview(c.content, width, kSnippetLines, ctx.memory.passages, log.id + "/" + std::to_string(c.id));
     ImGui::PopStyleColor();
     ImGui::PopID();
   }
 }
 
-void DrawVectorSearch(const Emit& emit, const RetrievalLog& log, const SearchData& d, float width) {
+void DrawVectorSearch(const DrawContext& ctx, const RetrievalLog& log, const SearchData& d, float width) {
   Row("Index", d.index + " over " + std::to_string(d.indexed_chunks) + " chunks");
   Row("Scope", d.domain);
   std::string terms;
@@ -231,10 +232,10 @@ void DrawVectorSearch(const Emit& emit, const RetrievalLog& log, const SearchDat
     ImGui::PopStyleColor();
     ImGui::TreePop();
   }
-  DrawChunks(emit, log, width);
+  DrawChunks(ctx, log, width);
 }
 
-void DrawCache(const Emit& emit, const RetrievalLog& log, const CacheData& d, float width) {
+void DrawCache(const DrawContext& ctx, const RetrievalLog& log, const CacheData& d, float width) {
   widgets::Badge(d.hit ? "HIT" : "MISS", d.hit ? colors::kSuccess : colors::kWarning);
   ImGui::SameLine();
   ImGui::TextDisabled("%s cache, %s", d.cache.c_str(), DisplayName(d.agent));
@@ -248,7 +249,7 @@ void DrawCache(const Emit& emit, const RetrievalLog& log, const CacheData& d, fl
   }
   Row("Hit rate", Percent(d.hit_rate) + " · " + std::to_string(d.size) + " of " + std::to_string(d.capacity) +
                       " entries · " + widgets::FormatLatency(d.latency_ms));
-  DrawChunks(emit, log, width);
+  DrawChunks(ctx, log, width);
 }
 
 void DrawDocuments(const Emit& emit, const DocumentsData& d) {
@@ -295,8 +296,8 @@ void DrawLogCard(const DrawContext& ctx, const LogEntry& entry, bool highlighted
       [&](const auto& d) {
         using T = std::decay_t<decltype(d)>;
         if constexpr (std::is_same_v<T, RoutingData>) DrawRouting(d);
-        else if constexpr (std::is_same_v<T, SearchData>) DrawVectorSearch(ctx.emit, log, d, inner);
-        else if constexpr (std::is_same_v<T, CacheData>) DrawCache(ctx.emit, log, d, inner);
+        else if constexpr (std::is_same_v<T, SearchData>) DrawVectorSearch(ctx, log, d, inner);
+        else if constexpr (std::is_same_v<T, CacheData>) DrawCache(ctx, log, d, inner);
         else DrawDocuments(ctx.emit, d);
       },
       log.data);

@@ -6,6 +6,7 @@
 #include <cfloat>
 #include <cmath>
 #include <cstring>
+#include <functional>
 
 #include "app/theme.h"
 #include "imgui_internal.h"  // LogRenderedText
@@ -487,10 +488,25 @@ bool SelectableRichText(const char* id, const std::string& text, const RichLayou
   return selecting;
 }
 
-void RichPreview(const std::string& markdown, float width, int maxLines) {
+const RichLayout& RichLayoutCache::Get(const std::string& key, const std::string& text, float width, ImFont* body,
+                                       ImFont* strong, float size) {
+  const std::size_t hash = std::hash<std::string>{}(text);
+  auto it = m_entries.find(key);
+  if (it != m_entries.end() && it->second.hash == hash && it->second.width == width && it->second.size == size &&
+      it->second.body == body && it->second.strong == strong)
+    return it->second.layout;
+  if (it == m_entries.end()) {
+    if (m_entries.size() >= 20000) m_entries.clear();  // a bound, far above what a session shows
+    it = m_entries.emplace(key, Entry{}).first;
+  }
+  it->second = Entry{hash, width, size, body, strong, LayoutRichText(text, ParseRichText(text), width, body, strong, size)};
+  return it->second.layout;
+}
+
+void RichPreview(const std::string& markdown, float width, int maxLines, RichLayoutCache& cache, const std::string& key) {
   ImFont* font = ImGui::GetFont();
   const float size = ImGui::GetFontSize();
-  const RichLayout layout = LayoutRichText(markdown, ParseRichText(markdown), width, font, font, size);
+  const RichLayout& layout = cache.Get(key, markdown, width, font, font, size);
   const float limit = size * static_cast<float>(maxLines);
   std::size_t count = 0;
   while (count < layout.runs.size() && layout.runs[count].y < limit) ++count;

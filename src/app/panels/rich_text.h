@@ -3,7 +3,9 @@
 // source text, so a selection, a copy and a click on "[n]" mean the same bytes as in the message itself.
 #pragma once
 
+#include <cstddef>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "imgui.h"
@@ -52,6 +54,25 @@ struct RichLayout {
 RichLayout LayoutRichText(const std::string& text, const std::vector<RichBlock>& blocks, float width, ImFont* body,
                           ImFont* strong, float size);
 
+// Layouts kept between frames (in the App's PanelMemory): parsing and laying out 2,000 answers' worth of visible text
+// every frame costs more than drawing it. An entry is reused while its text, width, size and fonts are the same.
+class RichLayoutCache {
+ public:
+  const RichLayout& Get(const std::string& key, const std::string& text, float width, ImFont* body, ImFont* strong,
+                        float size);
+
+ private:
+  struct Entry {
+    std::size_t hash = 0;
+    float width = 0.0f;
+    float size = 0.0f;
+    const ImFont* body = nullptr;
+    const ImFont* strong = nullptr;
+    RichLayout layout;
+  };
+  std::unordered_map<std::string, Entry> m_entries;
+};
+
 // The layout drawn at the cursor, selectable by dragging like SelectableText (same contract): anchor/focus are byte
 // offsets into `text`.
 bool SelectableRichText(const char* id, const std::string& text, const RichLayout& layout, int anchor, int focus,
@@ -59,6 +80,6 @@ bool SelectableRichText(const char* id, const std::string& text, const RichLayou
 
 // The first `maxLines` lines of `markdown` as a reader sees it, wrapped at `width` in the current font and text colour
 // (not selectable), "..." after the last when something was left out. The log's passage previews.
-void RichPreview(const std::string& markdown, float width, int maxLines);
+void RichPreview(const std::string& markdown, float width, int maxLines, RichLayoutCache& cache, const std::string& key);
 
 }  // namespace oai::app::widgets
