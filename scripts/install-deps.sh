@@ -23,12 +23,13 @@ export DEBIAN_FRONTEND=noninteractive
 pkgs=(build-essential cmake pkg-config ca-certificates xz-utils dpkg-dev
       nlohmann-json3-dev libgtest-dev libgmock-dev libbenchmark-dev libcpp-httplib-dev
       libsqlite3-dev libhiredis-dev redis-server libcli11-dev libglfw3-dev libgl-dev libssl-dev zlib1g-dev fonts-dejavu-core fonts-inter gzip
-      libmd4c-dev)
+      libmd4c-dev libpq-dev)
 # The page's fallback glyphs (CJK, Hangul, emoji and other scripts), split per code-point page at build time.
 if [ "$WANT_WEB" = 1 ]; then
   pkgs+=(emscripten nodejs python3-fonttools fonts-droid-fallback fonts-nanum fonts-symbola)
 fi
-if [ "$WANT_TEST" = 1 ]; then pkgs+=(chromium xvfb xauth curl valgrind clang libclang-rt-14-dev); fi
+# postgresql: the tests start their own throwaway cluster (initdb in a temporary folder); nothing else uses it.
+if [ "$WANT_TEST" = 1 ]; then pkgs+=(chromium xvfb xauth curl valgrind clang libclang-rt-14-dev postgresql); fi
 if [ "$WANT_BENCH" = 1 ]; then pkgs+=(wrk); fi
 
 missing=()

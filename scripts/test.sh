@@ -8,11 +8,12 @@ ROOT=$PWD
 scripts/install-deps.sh --test
 scripts/build.sh
 
-# Test servers never outlive the tests: every redis-server a suite starts is gone once it has ended.
-servers_left() { pgrep -xc redis-server || true; }
+# Test servers never outlive the tests: every redis-server and PostgreSQL cluster (postgres) a suite starts is gone
+# once it has ended.
+servers_left() { echo $(( $(pgrep -xc redis-server || true) + $(pgrep -xc postgres || true) )); }
 check_servers() {
   for _ in $(seq 50); do [ "$(servers_left)" -le "$1" ] && return 0; sleep 0.1; done
-  echo "FAIL: $(( $(servers_left) - $1 )) redis-server processes started by the tests are still running" >&2
+  echo "FAIL: $(( $(servers_left) - $1 )) redis-server or postgres processes started by the tests are still running" >&2
   exit 1
 }
 servers_before=$(servers_left)

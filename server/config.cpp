@@ -89,6 +89,14 @@ std::unique_ptr<CLI::App> MakeApp(Config& c, std::string& db, std::string& cors)
       ->check(NotEmpty());
   add("--redis-url", c.redisUrl, "REDIS_URL", "Redis for sessions and the shared response cache (redis://host:port)", "URL")
       ->check(UrlWithScheme({"redis://"}));
+  add("--database-url", c.databaseUrl, "DATABASE_URL",
+      "PostgreSQL for the history, shared by replicas (postgresql://user@host:port/db); Redis then keeps the cache and "
+      "the streams",
+      "URL")
+      ->check(UrlWithScheme({"postgresql://", "postgres://"}));
+  add("--session-ttl", c.sessionTtlDays, "SESSION_TTL_DAYS",
+      "PostgreSQL: days a session may stay idle before it is deleted", "DAYS")
+      ->check(WholeNumber(1, 36500));
   add("--docs", c.docsDir, "ORCHESTRATAI_DOCS", "folder of markdown documents to answer from", "DIR")->check(Folder());
   add("--router-examples", c.routerExamples, "ORCHESTRATAI_ROUTER_EXAMPLES",
       "labeled examples (intent<TAB>text) for the router", "FILE")
@@ -111,7 +119,8 @@ const std::vector<std::pair<const char*, const char*>>& EnvironmentNames() {
   static const std::vector<std::pair<const char*, const char*>> names = {
       {"--host", "ORCHESTRATAI_HOST"},       {"--port", "ORCHESTRATAI_PORT"},
       {"--web-root", "ORCHESTRATAI_WEB_ROOT"}, {"--db", "ORCHESTRATAI_DB"},
-      {"--redis-url", "REDIS_URL"},          {"--docs", "ORCHESTRATAI_DOCS"},
+      {"--redis-url", "REDIS_URL"},          {"--database-url", "DATABASE_URL"},
+      {"--session-ttl", "SESSION_TTL_DAYS"}, {"--docs", "ORCHESTRATAI_DOCS"},
       {"--router-examples", "ORCHESTRATAI_ROUTER_EXAMPLES"},
       {"--cors-origins", "CORS_ORIGINS"},    {"--rate-limit", "RATE_LIMIT"},
       {"--llm-base-url", "LLM_BASE_URL"},    {"--llm-model", "LLM_MODEL"},

@@ -15,6 +15,8 @@ struct Config {
   std::string webRoot;   // "" = no static hosting
   std::string db = "orchestratai.db";  // SQLite file; "" (--db :memory:) = sessions in memory only
   std::string redisUrl;
+  std::string databaseUrl;  // PostgreSQL (postgresql://...): the history's system of record, shared by replicas
+  int sessionTtlDays = 30;  // PostgreSQL: sessions idle longer are deleted by a periodic job
   std::string docsDir;         // knowledge base folder
   std::string routerExamples;  // labeled examples for the router
   std::vector<std::string> corsOrigins;

@@ -8,6 +8,7 @@
 
 #include "server/config.h"
 #include "server/routes.h"
+#include "server/postgres_store.h"
 #include "server/redis_store.h"
 #include "server/sqlite_store.h"
 #include "service/session_store.h"
@@ -30,19 +31,27 @@ int main(int argc, char** argv) {
   }
   const Config& config = *parsed.config;
 
-  // Storage: Redis when REDIS_URL is set (sessions and the response cache shared by replicas), else SQLite (or memory
-  // with --db :memory:).
+  // Storage: PostgreSQL when DATABASE_URL is set (the history, shared by replicas; with REDIS_URL too, Redis keeps the
+  // response cache and the resumable streams), else Redis when REDIS_URL is set (sessions and the response cache), else
+  // SQLite (or memory with --db :memory:).
   std::shared_ptr<oai::server::RedisConnection> redis;
   std::shared_ptr<oai::engine::ResponseCache> cache;
   std::unique_ptr<oai::service::SessionStore> store;
   try {
     if (!config.redisUrl.empty()) {
       redis = std::make_shared<RedisConnection>(config.redisUrl);
-      store = std::make_unique<RedisSessionStore>(redis);
       cache = std::make_shared<RedisResponseCache>(redis);
       if (!redis->Ping()) {
         std::cerr << "warning: " << config.redisUrl << " is not reachable yet; answering 503 until it is\n";
       }
+    }
+    if (!config.databaseUrl.empty()) {
+      PostgresSessionStore::Options options;
+      options.poolSize = static_cast<std::size_t>(config.threads);
+      options.sessionTtl = std::chrono::hours(24 * config.sessionTtlDays);
+      store = std::make_unique<PostgresSessionStore>(config.databaseUrl, options);
+    } else if (redis) {
+      store = std::make_unique<RedisSessionStore>(redis);
     } else if (config.db.empty()) {
       store = std::make_unique<oai::service::MemorySessionStore>();
     } else {

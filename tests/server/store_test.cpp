@@ -1,5 +1,5 @@
-// One behaviour for every session store: the same tests run against the in-memory store and a real SQLite file
-// (and, once it exists, a real Redis). Plus SQLite's own promises: durability across reopen, a clear error for a file
+// One behaviour for every session store: the same tests run against the in-memory store, a real SQLite file, a real
+// Redis and a real PostgreSQL (a throwaway cluster started for the test program). Plus SQLite's own promises: durability across reopen, a clear error for a file
 // it cannot use, and every acknowledged answer kept when the server is killed with SIGKILL.
 #include <gtest/gtest.h>
 
@@ -21,7 +21,9 @@
 #include "model/ids.h"
 #include "server_process.h"
 #include "test_server.h"
+#include "postgres_server.h"
 #include "redis_server.h"
+#include "server/postgres_store.h"
 #include "server/redis_store.h"
 #include "server/sqlite_store.h"
 #include "service/session_store.h"
@@ -81,6 +83,24 @@ struct RedisFactory {
   }
 };
 
+// One PostgreSQL cluster for the whole test program; each store starts from an empty schema (and migrates it).
+testing::PostgresServer& SharedPostgres() {
+  static testing::PostgresServer postgres;  // stopped and removed at exit (and killed with the program otherwise)
+  return postgres;
+}
+PostgresSessionStore::Options PostgresOptions() {
+  PostgresSessionStore::Options o;
+  o.poolSize = 8;
+  o.retentionEvery = std::chrono::milliseconds(0);  // the tests call DeleteIdleBefore themselves
+  return o;
+}
+struct PostgresFactory {
+  static std::unique_ptr<service::SessionStore> Make(const fs::path&) {
+    SharedPostgres().Reset();
+    return std::make_unique<PostgresSessionStore>(SharedPostgres().Url(), PostgresOptions());
+  }
+};
+
 template <class Factory>
 class SessionStoreTest : public ::testing::Test {
  protected:
@@ -96,7 +116,7 @@ class SessionStoreTest : public ::testing::Test {
   fs::path m_file;
 };
 
-using Stores = ::testing::Types<MemoryFactory, SqliteFactory, RedisFactory>;
+using Stores = ::testing::Types<MemoryFactory, SqliteFactory, RedisFactory, PostgresFactory>;
 TYPED_TEST_SUITE(SessionStoreTest, Stores);
 
 TYPED_TEST(SessionStoreTest, EnsureCreatesOnceAndKeepsTheStartTime) {
@@ -163,6 +183,127 @@ TYPED_TEST(SessionStoreTest, ConcurrentTurnsAreAllKept) {
   EXPECT_EQ(h->messages.size(), 200u);
   EXPECT_EQ(h->session.message_count, 200);
   EXPECT_EQ(h->session.total_tokens, 100);
+}
+
+TYPED_TEST(SessionStoreTest, RecentMessagesAreTheLastOnesOldestFirst) {
+  const std::string id = NewUuidV4();
+  std::vector<Message> all;
+  for (int i = 0; i < 5; ++i) {
+    all.push_back(Msg(MessageRole::User, "q" + std::to_string(i)));
+    all.push_back(Msg(MessageRole::Assistant, "a" + std::to_string(i), 1));
+    this->store->AppendTurn(id, all[all.size() - 2], all.back(), {});
+  }
+  EXPECT_EQ(this->store->RecentMessages(id, 3), (std::vector<Message>{all[7], all[8], all[9]}));
+  EXPECT_EQ(this->store->RecentMessages(id, 50).size(), 10u);
+  EXPECT_TRUE(this->store->RecentMessages(NewUuidV4(), 3).empty());
+}
+
+// [SECTION] PostgreSQL's own promises: migrations, retention, and faults (a backend killed mid-turn, a restart).
+
+std::unique_ptr<PostgresSessionStore> FreshPostgres() {
+  SharedPostgres().Reset();
+  return std::make_unique<PostgresSessionStore>(SharedPostgres().Url(), PostgresOptions());
+}
+
+TEST(PostgresSessionStore, MigrationsAreAppliedOnceAndRecorded) {
+  auto store = FreshPostgres();
+  const std::string latest = std::to_string(Migrations().back().version);
+  EXPECT_EQ(store->SchemaVersion(), Migrations().back().version);
+  EXPECT_EQ(SharedPostgres().Value("SELECT MAX(version) FROM schema_migrations"), latest);
+  EXPECT_EQ(SharedPostgres().Value("SELECT COUNT(*) FROM schema_migrations"), std::to_string(Migrations().size()));
+  PostgresSessionStore again(SharedPostgres().Url(), PostgresOptions());  // a second replica starting: nothing to do
+  EXPECT_EQ(SharedPostgres().Value("SELECT COUNT(*) FROM schema_migrations"), std::to_string(Migrations().size()));
+  // The indexes the reads use.
+  for (const char* index : {"messages_by_session", "retrieval_logs_by_message", "sessions_by_last_activity"})
+    EXPECT_EQ(SharedPostgres().Value(std::string("SELECT COUNT(*) FROM pg_indexes WHERE indexname = '") + index + "'"),
+              "1")
+        << index;
+}
+
+TEST(PostgresSessionStore, ANewerSchemaIsAClearStartError) {
+  FreshPostgres();
+  SharedPostgres().Sql("INSERT INTO schema_migrations(version, name) VALUES (999, '999_future.sql')");
+  try {
+    PostgresSessionStore store(SharedPostgres().Url(), PostgresOptions());
+    FAIL() << "expected an error";
+  } catch (const std::runtime_error& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find("has schema version 999, newer than this server knows"), std::string::npos) << what;
+    EXPECT_EQ(what.find('\n'), std::string::npos) << what;
+  }
+  EXPECT_THROW(PostgresSessionStore("postgresql://postgres@127.0.0.1:1/none?connect_timeout=1", PostgresOptions()),
+               std::runtime_error);
+}
+
+TEST(PostgresSessionStore, IdleSessionsAreDeletedInBatches) {
+  auto store = FreshPostgres();
+  std::vector<std::string> old, recent;
+  for (int i = 0; i < 7; ++i) {
+    Message q = Msg(MessageRole::User, "old"), a = Msg(MessageRole::Assistant, "old", 1);
+    q.timestamp = a.timestamp = "2020-01-0" + std::to_string(i + 1) + "T10:00:00.000Z";
+    old.push_back(NewUuidV4());
+    store->AppendTurn(old.back(), q, a, {Log("routing")});
+  }
+  for (int i = 0; i < 2; ++i) {
+    recent.push_back(NewUuidV4());
+    store->AppendTurn(recent.back(), Msg(MessageRole::User, "new"), Msg(MessageRole::Assistant, "new", 1), {});
+  }
+  EXPECT_EQ(store->DeleteIdleBefore("2025-01-01T00:00:00.000Z", 3), 7u);
+  for (const auto& id : old) EXPECT_FALSE(store->History(id)) << id;
+  for (const auto& id : recent) EXPECT_TRUE(store->History(id)) << id;
+  EXPECT_EQ(SharedPostgres().Value("SELECT COUNT(*) FROM retrieval_logs"), "0");  // a session's logs go with it
+}
+
+TEST(PostgresSessionStore, AConnectionKilledMidTurnFailsTheTurnWhole) {
+  auto store = FreshPostgres();
+  // A turn held inside its transaction after its messages are written: a trigger sleeps on the first log row.
+  SharedPostgres().Sql(
+      "CREATE FUNCTION slow_log() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_sleep(30); RETURN NEW; END $$;"
+      "CREATE TRIGGER slow_log BEFORE INSERT ON retrieval_logs FOR EACH ROW EXECUTE FUNCTION slow_log()");
+  const std::string id = NewUuidV4();
+  std::atomic<bool> failedWith503{false};
+  std::thread turn([&] {
+    try {
+      store->AppendTurn(id, Msg(MessageRole::User, "q"), Msg(MessageRole::Assistant, "a", 1), {Log("routing")});
+    } catch (const service::StoreUnavailable&) {
+      failedWith503 = true;
+    }
+  });
+  std::string pid;
+  for (int i = 0; i < 200 && pid.empty(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(25));
+    pid = SharedPostgres().Value("SELECT pid FROM pg_stat_activity WHERE wait_event = 'PgSleep'");
+  }
+  ASSERT_FALSE(pid.empty()) << "the turn never reached its log rows";
+  EXPECT_EQ(SharedPostgres().Value("SELECT pg_terminate_backend(" + pid + ")"), "t");
+  turn.join();
+  EXPECT_TRUE(failedWith503) << "the turn reports a retryable failure";
+  EXPECT_FALSE(store->History(id)) << "nothing of the turn was kept: not the session, not the question";
+  EXPECT_EQ(SharedPostgres().Value("SELECT COUNT(*) FROM messages"), "0");
+  // The store goes on with a new connection, no restart.
+  SharedPostgres().Sql("DROP TRIGGER slow_log ON retrieval_logs");
+  store->AppendTurn(id, Msg(MessageRole::User, "q"), Msg(MessageRole::Assistant, "a", 1), {Log("routing")});
+  EXPECT_EQ(store->History(id)->messages.size(), 2u);
+}
+
+TEST(PostgresSessionStore, ARestartIsRetryableAndTheStoreRecoversByItself) {
+  auto store = FreshPostgres();
+  const std::string id = NewUuidV4();
+  store->AppendTurn(id, Msg(MessageRole::User, "before"), Msg(MessageRole::Assistant, "kept", 1), {});
+  EXPECT_TRUE(store->Healthy());
+  SharedPostgres().Stop();
+  EXPECT_FALSE(store->Healthy());
+  EXPECT_THROW(store->AppendTurn(id, Msg(MessageRole::User, "during"), Msg(MessageRole::Assistant, "x", 1), {}),
+               service::StoreUnavailable);
+  SharedPostgres().Start();
+  // The pooled connections died with the old server: the first use of each finds out and opens a new one.
+  EXPECT_TRUE(store->Healthy());
+  store->AppendTurn(id, Msg(MessageRole::User, "after"), Msg(MessageRole::Assistant, "ok", 1), {});
+  const auto h = store->History(id);
+  ASSERT_TRUE(h);
+  ASSERT_EQ(h->messages.size(), 4u);
+  EXPECT_EQ(h->messages[0].content, "before");
+  EXPECT_EQ(h->messages[2].content, "after");
 }
 
 TEST(SqliteSessionStore, KeepsEverythingAcrossReopen) {
