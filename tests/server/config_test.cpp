@@ -42,7 +42,8 @@ TEST(Config, HelpListsEveryFlagAndVariable) {
   EXPECT_EQ(o.exitCode, 0);
   for (const char* name : {"--host", "ORCHESTRATAI_HOST", "--port", "ORCHESTRATAI_PORT", "--web-root", "--db",
                            "REDIS_URL", "--docs", "CORS_ORIGINS", "RATE_LIMIT", "LLM_BASE_URL", "LLM_MODEL",
-                           "LLM_API_KEY", "--threads"}) {
+                           "LLM_API_KEY", "--threads", "--database-url", "DATABASE_URL", "--session-ttl",
+                           "SESSION_TTL_DAYS"}) {
     EXPECT_NE(o.output.find(name), std::string::npos) << name;
   }
 }
@@ -56,6 +57,8 @@ TEST(Config, BadConfigurationIsOneClearLineAndExitCode2) {
       {{"--docs", "/definitely/not/here"}, "--docs: not a folder"},
       {{"--web-root", "/definitely/not/here"}, "--web-root: not a folder"},
       {{"--threads", "0"}, "--threads must be between 1 and 1024"},
+      {{"--database-url", "mysql://db/x"}, "--database-url must start with postgresql:// or postgres://"},
+      {{"--session-ttl", "0"}, "--session-ttl must be between 1 and 36500"},
   };
   for (const auto& [args, expected] : cases) {
     const auto o = Parse(args);
@@ -65,6 +68,10 @@ TEST(Config, BadConfigurationIsOneClearLineAndExitCode2) {
     EXPECT_EQ(o.output.rfind("orchestratai-server: ", 0), 0u) << o.output;
     EXPECT_NE(o.output.find(expected), std::string::npos) << o.output;
   }
+  const auto pg = Parse({}, {{"DATABASE_URL", "postgresql://orchestratai@db:5432/orchestratai"}, {"SESSION_TTL_DAYS", "7"}});
+  ASSERT_TRUE(pg.config) << pg.output;
+  EXPECT_EQ(pg.config->databaseUrl, "postgresql://orchestratai@db:5432/orchestratai");
+  EXPECT_EQ(pg.config->sessionTtlDays, 7);
   const auto env = Parse({}, {{"REDIS_URL", "localhost:6379"}});
   EXPECT_FALSE(env.config);
   EXPECT_NE(env.output.find("(from REDIS_URL)"), std::string::npos) << env.output;

@@ -12,6 +12,7 @@
 namespace oai::server {
 namespace {
 
+using testing::EventIdsAndNames;
 using testing::RedisServer;
 using testing::TestServer;
 
@@ -51,18 +52,6 @@ TEST(RedisReplicas, AConversationAlternatingBetweenServersKeepsItsHistoryAndShar
   EXPECT_GT(ttl->integer, 86000);
   auto fields = connectionA->Command({"HGET", "session:" + session, "message_count"});
   EXPECT_EQ(std::string(fields->str, fields->len), "6");
-}
-
-std::vector<std::pair<int, std::string>> EventIdsAndNames(const std::string& body) {
-  std::vector<std::pair<int, std::string>> out;
-  std::istringstream in(body);
-  std::string line;
-  int id = 0;
-  while (std::getline(in, line)) {
-    if (line.rfind("id: ", 0) == 0) id = std::stoi(line.substr(4));
-    if (line.rfind("event: ", 0) == 0) out.emplace_back(id, line.substr(7));
-  }
-  return out;
 }
 
 TEST(RedisReplicas, AStreamStartedOnOneReplicaIsResumedOnTheOther) {

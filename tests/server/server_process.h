@@ -14,7 +14,8 @@
 namespace oai::server::testing {
 
 // Returns the child's pid and sets *port, or -1 when the server did not print its address.
-inline pid_t StartServerProcess(const std::string& db, int* port, const std::string& redisUrl = "") {
+inline pid_t StartServerProcess(const std::string& db, int* port, const std::string& redisUrl = "",
+                                const std::string& databaseUrl = "") {
   int out[2];
   if (pipe(out) != 0) return -1;
   const pid_t parent = getpid();
@@ -28,6 +29,7 @@ inline pid_t StartServerProcess(const std::string& db, int* port, const std::str
     const int devnull = ::open("/dev/null", O_WRONLY);
     dup2(devnull, STDERR_FILENO);
     if (!redisUrl.empty()) setenv("REDIS_URL", redisUrl.c_str(), 1);
+    if (!databaseUrl.empty()) setenv("DATABASE_URL", databaseUrl.c_str(), 1);
     execl(OAI_SERVER_BINARY, OAI_SERVER_BINARY, "--port", "0", "--db", db.c_str(), static_cast<char*>(nullptr));
     _exit(127);
   }

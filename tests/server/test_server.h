@@ -8,7 +8,10 @@
 #include <fstream>
 #include <memory>
 #include <sstream>
+#include <string>
 #include <thread>
+#include <utility>
+#include <vector>
 
 #include "server/routes.h"
 #include "service/session_store.h"
@@ -75,5 +78,18 @@ class TestServer {
   std::thread m_thread;
   int m_port = 0;
 };
+
+// The (id, event name) pairs of a server-sent event stream's text, in order.
+inline std::vector<std::pair<int, std::string>> EventIdsAndNames(const std::string& body) {
+  std::vector<std::pair<int, std::string>> out;
+  std::istringstream in(body);
+  std::string line;
+  int id = 0;
+  while (std::getline(in, line)) {
+    if (line.rfind("id: ", 0) == 0) id = std::stoi(line.substr(4));
+    if (line.rfind("event: ", 0) == 0) out.emplace_back(id, line.substr(7));
+  }
+  return out;
+}
 
 }  // namespace oai::server::testing
