@@ -94,6 +94,7 @@ struct FocusInputHandled {};
 struct RequestInputFocus {};  // e.g. Enter pressed on a draft that cannot be sent: ImGui dropped the focus
 struct SelectMessage {
   std::string messageId;  // "" clears the selection
+  bool fromLog = false;   // a log card was clicked (the chat scrolls to its answer); else an answer (the log scrolls)
 };
 // [SECTION] Keyboard (Esc, Ctrl/Cmd+K, Ctrl/Cmd+L, Ctrl+1/2/3, Ctrl+/)
 

@@ -509,7 +509,11 @@ void Apply(State& s, const SubmitDraft& a, Effects& fx) {
 }
 void Apply(State& s, const FocusInputHandled&, Effects&) { s.view.focusInputRequested = false; }
 void Apply(State& s, const RequestInputFocus&, Effects&) { s.view.focusInputRequested = true; }
-void Apply(State& s, const SelectMessage& a, Effects&) { s.view.selectedMessageId = a.messageId; }
+void Apply(State& s, const SelectMessage& a, Effects&) {
+  s.view.selectedMessageId = a.messageId;
+  s.view.selectionFromLog = a.fromLog;
+  if (!a.messageId.empty()) ++s.view.selectionGeneration;
+}
 void Apply(State& s, const ToggleDetails& a, Effects&) {
   auto& open = s.view.detailsOpen;
   const auto it = std::find(open.begin(), open.end(), a.messageId);

@@ -146,6 +146,9 @@ struct ViewState {
   int draftGeneration = 0;  // bumped whenever the draft is replaced from outside the input widget
   bool focusInputRequested = true;  // focus the input when the page opens
   std::string selectedMessageId;
+  // Each selection's number and where it was made: the other panel scrolls to it once (PanelMemory keeps which).
+  int selectionGeneration = 0;
+  bool selectionFromLog = false;
   TextSelection textSelection;
   std::vector<std::string> detailsOpen;  // answers whose metrics (tokens, cost, latency) are shown
   std::optional<LogType> logTypeFilter;  // nullopt = all types

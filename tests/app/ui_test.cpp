@@ -266,6 +266,20 @@ TEST_F(UiTest, LongConversationShowsTheNewestAndScrollsToTheOldest) {
   ui.Frame(3);
   for (int i = 0; i < 200 && !ui.HasText("Turn 1000: Question number 1000?"); ++i) ui.Wheel(ImVec2(1540, 300), 400);
   EXPECT_TRUE(ui.HasText("Turn 1000: Question number 1000?"));
+
+  // Selecting the first answer (the chat shows it) scrolls the log, 999 turns down, to its turn; selecting the newest
+  // turn's card scrolls the chat back down to its answer.
+  const auto& messages = app.GetState().domain.messages;
+  app.Dispatch(SelectMessage{messages[1].id, false});
+  ui.Frame(3);
+  EXPECT_TRUE(ui.HasText("Turn 1: Question number 1?"));
+  EXPECT_FALSE(ui.HasText("Turn 1000: Question number 1000?"));
+  EXPECT_TRUE(ui.HasText("Answer number 1.")) << "the chat stays where the user is";
+  app.Dispatch(SelectMessage{messages[1999].id, true});
+  ui.Frame(3);
+  EXPECT_TRUE(ui.HasText("Answer number 1000."));
+  EXPECT_FALSE(ui.HasText("Answer number 1."));
+  EXPECT_TRUE(ui.HasText("Turn 1: Question number 1?")) << "the log stays where it was";
 }
 
 TEST_F(UiTest, NewChatClearsTheConversation) {

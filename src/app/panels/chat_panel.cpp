@@ -458,8 +458,14 @@ void DrawChatPanel(const DrawContext& ctx) {
   // 2,000 messages stay smooth: only those near the view are laid out and drawn.
   widgets::VirtualList list(ctx.memory.chat);
   const float line = ImGui::GetTextLineHeightWithSpacing();
+  // A log card was clicked: its answer is scrolled into view once (drawn or not, its place in the list is known).
+  const ViewState& v = ctx.state.view;
+  const bool scrollToSelection = v.selectionFromLog && !v.selectedMessageId.empty() &&
+                                 ctx.memory.chatScrolledTo != v.selectionGeneration;
+  float selectionTop = -1.0f;
   for (const auto& m : d.messages) {
     if (m.streaming && m.content.empty()) continue;  // nothing to read yet: the typing indicator says who is at work
+    if (scrollToSelection && m.id == v.selectedMessageId) selectionTop = list.NextTop();
     const ImGuiID id = ImGui::GetID(m.id.empty() ? m.timestamp.c_str() : m.id.c_str());
     const auto estimate = [&] {
       const float wrap = std::min(avail * 0.82f, 720.0f * ctx.scale) - 3.0f * style.FramePadding.x;
@@ -474,9 +480,14 @@ void DrawChatPanel(const DrawContext& ctx) {
   }
   list.Finish();
   if (d.sending) DrawTypingIndicator(ctx);
-  // Stick to the bottom while the user has not scrolled up (the check uses last frame's extent, so new content
-  // arriving this frame is followed).
-  if (ImGui::GetScrollY() >= ImGui::GetScrollMaxY() - 1.0f) ImGui::SetScrollHereY(1.0f);
+  if (selectionTop >= 0.0f) {
+    ImGui::SetScrollY(std::max(0.0f, selectionTop - ImGui::GetTextLineHeightWithSpacing()));
+    ctx.memory.chatScrolledTo = v.selectionGeneration;
+  } else if (ImGui::GetScrollY() >= ImGui::GetScrollMaxY() - 1.0f) {
+    // Stick to the bottom while the user has not scrolled up (the check uses last frame's extent, so new content
+    // arriving this frame is followed).
+    ImGui::SetScrollHereY(1.0f);
+  }
   ctx.memory.chatScrollY = ImGui::GetScrollY() / ctx.scale;
   ImGui::EndChild();
 

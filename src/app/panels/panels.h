@@ -26,6 +26,8 @@ struct PanelMemory {
   std::unordered_map<std::string, std::string> localTimes;  // ISO timestamp → the host's local time of day
   float chatScrollY = 0.0f;  // the chat's scroll offset when last drawn, CSS pixels (read by the debug JSON)
   int documentScrolled = 0;  // the viewer's opening (DocumentView::generation) already scrolled to its section
+  int chatScrolledTo = 0;    // the selection (ViewState::selectionGeneration) the chat already scrolled to
+  int logScrolledTo = 0;     // the same for the log
   // Where this frame drew the controls the end-to-end tests click with a real mouse or finger (header buttons, menu
   // items): name → {x, y, width, height} in CSS pixels. Cleared at the start of every frame.
   std::map<std::string, std::array<float, 4>> targets;

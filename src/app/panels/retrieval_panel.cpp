@@ -303,7 +303,7 @@ void DrawLogCard(const DrawContext& ctx, const LogEntry& entry, bool highlighted
       log.data);
   widgets::EndCard(colors::kPanel, highlighted ? colors::kCyan : colors::kBorder, &typeColor);
   if (ImGui::IsItemClicked() && !entry.messageId.empty())
-    ctx.emit(SelectMessage{highlighted ? "" : entry.messageId});
+    ctx.emit(SelectMessage{highlighted ? "" : entry.messageId, true});
 }
 
 void DrawFilters(const DrawContext& ctx) {
@@ -348,8 +348,13 @@ void DrawRetrievalPanel(const DrawContext& ctx) {
       "group/" + std::to_string(v.logTypeFilter ? static_cast<int>(*v.logTypeFilter) : -1) + "/" + v.logTextFilter;
   const float cardEstimate = ImGui::GetTextLineHeightWithSpacing() * 6.0f;
   const ImGuiID filterSeed = ImGui::GetID(filterKey.c_str());
+  // An answer was clicked: its turn's cards are scrolled into view once.
+  const bool scrollToSelection = !v.selectionFromLog && !v.selectedMessageId.empty() &&
+                                 ctx.memory.logScrolledTo != v.selectionGeneration;
+  float selectionTop = -1.0f;
   for (auto turn = d.logTurns.rbegin(); turn != d.logTurns.rend(); ++turn) {
     const bool highlighted = !v.selectedMessageId.empty() && turn->messageId == v.selectedMessageId;
+    if (scrollToSelection && highlighted) selectionTop = list.NextTop();
     bool headerShown = false;
     // One hash per group for the ones skipped (most of 10,000 entries); the ID stack only for the drawn ones.
     const ImGuiID groupId = ImHashStr(turn->messageId.c_str(), 0, filterSeed + static_cast<ImGuiID>(turn->turn));
@@ -381,6 +386,10 @@ void DrawRetrievalPanel(const DrawContext& ctx) {
     ImGui::PopID();
   }
   list.Finish();
+  if (selectionTop >= 0.0f) {
+    ImGui::SetScrollY(selectionTop);
+    ctx.memory.logScrolledTo = v.selectionGeneration;
+  }
   ImGui::EndChild();
 }
 

@@ -64,6 +64,7 @@ class VirtualList {
   }
   void End();
   void Finish();
+  float NextTop() const { return m_y; }  // where the next item begins (its scroll position), drawn or not
   int DrawnCount() const { return m_drawn; }
 
  private:
