@@ -13,9 +13,6 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
 
 #include <algorithm>
 #include <chrono>
@@ -24,6 +21,8 @@
 #include <string>
 #include <thread>
 #include <vector>
+
+#include "free_port.h"
 
 namespace oai::server::testing {
 
@@ -43,7 +42,7 @@ class PostgresServer {
   PostgresServer() : m_bin(BinDir()) {
     namespace fs = std::filesystem;
     if (m_bin.empty()) throw std::runtime_error("PostgreSQL is not installed (no /usr/lib/postgresql/*/bin/initdb)");
-    m_port = FreePort();
+    m_port = FreeLoopbackPort();
     m_dir = fs::temp_directory_path() / ("oai-pg-" + std::to_string(getpid()) + "-" + std::to_string(m_port));
     fs::remove_all(m_dir);
     fs::create_directories(m_dir / "data");
@@ -124,17 +123,6 @@ class PostgresServer {
   void Reset() const { Sql("DROP SCHEMA public CASCADE; CREATE SCHEMA public"); }
 
  private:
-  static int FreePort() {
-    const int fd = socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-    socklen_t len = sizeof addr;
-    getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-    close(fd);
-    return ntohs(addr.sin_port);
-  }
   pid_t Spawn(const std::vector<std::string>& argv, bool dieWithParent) const {
     const pid_t parent = getpid();
     const pid_t pid = fork();

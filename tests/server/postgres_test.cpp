@@ -38,19 +38,6 @@ void Stop(pid_t pid) {
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "the server exits cleanly on SIGTERM";
 }
 
-// The user questions a session holds, by asking the server.
-std::vector<std::string> StoredQuestions(int port, const std::string& session, std::size_t* messages) {
-  httplib::Client c("127.0.0.1", port);
-  auto r = c.Get("/api/session/" + session);
-  std::vector<std::string> out;
-  if (!r || r->status != 200) return out;
-  const Json h = Json::parse(r->body);
-  *messages = h["messages"].size();
-  for (const auto& m : h["messages"])
-    if (m["role"] == "user") out.push_back(m["content"].get<std::string>());
-  return out;
-}
-
 TEST(PostgresReplicas, TwoServerProcessesShareAConversationTheCacheAndAResumedStream) {
   PostgresServer postgres;
   RedisServer redis;
@@ -88,7 +75,7 @@ TEST(PostgresReplicas, TwoServerProcessesShareAConversationTheCacheAndAResumedSt
   // Both replicas read the same history from PostgreSQL: four turns, whichever server answered.
   for (int port : {portA, portB}) {
     std::size_t messages = 0;
-    const auto questions = StoredQuestions(port, session, &messages);
+    const auto questions = testing::StoredQuestions(port, session, &messages);
     EXPECT_EQ(messages, 8u);
     ASSERT_EQ(questions.size(), 4u);
     EXPECT_EQ(questions.back(), "and by bank transfer?");
@@ -136,10 +123,8 @@ TEST(PostgresOutage, ARestartDuringLoadGives503sLosesNothingAndRecoversWithoutAR
   EXPECT_EQ(c.Get("/api/health")->status, 200);
 
   std::size_t messages = 0;
-  const auto stored = StoredQuestions(server.Port(), session, &messages);
-  const std::set<std::string> kept(stored.begin(), stored.end());
-  std::size_t lost = 0;
-  for (const auto& q : acknowledged) lost += kept.count(q) == 0;
+  const auto stored = testing::StoredQuestions(server.Port(), session, &messages);
+  const std::size_t lost = testing::CountLost(acknowledged, stored);
   std::printf("[postgres restart] %zu chats acknowledged, %d clean 503s while it was down, %d other, %zu stored, %zu lost, "
               "answering again %lld ms after it was back\n",
               acknowledged.size(), unavailable, other, stored.size(), lost, static_cast<long long>(recovery.count()));
@@ -157,32 +142,15 @@ TEST(PostgresDurability, EveryAcknowledgedAnswerSurvivesSigkill) {
   pid_t pid = testing::StartServerProcess(":memory:", &port, "", postgres.Url());
   ASSERT_GT(pid, 0);
   const std::string session = NewUuidV4();
-  std::vector<std::string> acknowledged;
-  std::atomic<bool> stop{false};
-  std::thread client([&] {
-    httplib::Client c("127.0.0.1", port);
-    for (int i = 0; i < 300 && !stop; ++i) {
-      const std::string question = "How much does the Pro plan cost? (" + std::to_string(i) + ")";
-      auto r = c.Post("/api/chat", Chat(question, session), "application/json");
-      if (r && r->status == 200) acknowledged.push_back(question);
-      else break;  // the server is gone
-    }
-  });
-  std::this_thread::sleep_for(std::chrono::milliseconds(600));
-  kill(pid, SIGKILL);
-  int status = 0;
-  waitpid(pid, &status, 0);
-  stop = true;
-  client.join();
+  const std::vector<std::string> acknowledged =
+      testing::AcknowledgedBeforeSigkill(pid, port, session, std::chrono::milliseconds(600));
   ASSERT_GT(acknowledged.size(), 3u) << "the load did not run";
 
   pid = testing::StartServerProcess(":memory:", &port, "", postgres.Url());
   ASSERT_GT(pid, 0);
   std::size_t messages = 0;
-  const auto stored = StoredQuestions(port, session, &messages);
-  const std::set<std::string> kept(stored.begin(), stored.end());
-  std::size_t lost = 0;
-  for (const auto& q : acknowledged) lost += kept.count(q) == 0;
+  const auto stored = testing::StoredQuestions(port, session, &messages);
+  const std::size_t lost = testing::CountLost(acknowledged, stored);
   std::printf("[postgres durability] %zu answers acknowledged before SIGKILL, %zu stored after restart, %zu lost\n",
               acknowledged.size(), stored.size(), lost);
   EXPECT_EQ(lost, 0u);

@@ -13,6 +13,8 @@
 #include <thread>
 
 #include <hiredis/hiredis.h>
+
+#include "free_port.h"
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -22,16 +24,7 @@ namespace oai::server::testing {
 class RedisServer {
  public:
   RedisServer() {
-    // A free port: bind to 0, read it back, release it.
-    const int fd = socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-    socklen_t len = sizeof addr;
-    getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-    m_port = ntohs(addr.sin_port);
-    close(fd);
+    m_port = FreeLoopbackPort();
     Start();
   }
   ~RedisServer() { Stop(); }

@@ -7,9 +7,20 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
+#include <sys/wait.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
 #include <cstdlib>
 #include <regex>
 #include <string>
+#include <thread>
+#include <vector>
+
+#include <httplib.h>
+
+#include "model/model.h"
 
 namespace oai::server::testing {
 
@@ -42,6 +53,51 @@ inline pid_t StartServerProcess(const std::string& db, int* port, const std::str
   if (!std::regex_search(line, m, std::regex(R"(listening on http://127\.0\.0\.1:(\d+))"))) return -1;
   *port = std::stoi(m[1]);
   return pid;
+}
+
+// A load of chats in one session ("How much does the Pro plan cost? (i)"), one after another, with the server killed
+// with SIGKILL `after` into it: the questions it acknowledged (200) before it died.
+inline std::vector<std::string> AcknowledgedBeforeSigkill(pid_t pid, int port, const std::string& session,
+                                                          std::chrono::milliseconds after) {
+  std::vector<std::string> acknowledged;
+  std::atomic<bool> stop{false};
+  std::thread client([&] {
+    httplib::Client c("127.0.0.1", port);
+    for (int i = 0; i < 300 && !stop; ++i) {
+      const std::string question = "How much does the Pro plan cost? (" + std::to_string(i) + ")";
+      auto r = c.Post("/api/chat", Json{{"message", question}, {"session_id", session}}.dump(), "application/json");
+      if (r && r->status == 200) acknowledged.push_back(question);
+      else break;  // the server is gone
+    }
+  });
+  std::this_thread::sleep_for(after);
+  kill(pid, SIGKILL);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  stop = true;
+  client.join();
+  return acknowledged;
+}
+
+// The user questions a session holds, asked of the server at `port`; *messages is how many messages it holds.
+inline std::vector<std::string> StoredQuestions(int port, const std::string& session, std::size_t* messages) {
+  httplib::Client c("127.0.0.1", port);
+  auto r = c.Get("/api/session/" + session);
+  std::vector<std::string> out;
+  *messages = 0;
+  if (!r || r->status != 200) return out;
+  const Json h = Json::parse(r->body);
+  *messages = h["messages"].size();
+  for (const auto& m : h["messages"])
+    if (m["role"] == "user") out.push_back(m["content"].get<std::string>());
+  return out;
+}
+
+// How many acknowledged questions are not among the stored ones.
+inline std::size_t CountLost(const std::vector<std::string>& acknowledged, const std::vector<std::string>& stored) {
+  std::size_t lost = 0;
+  for (const auto& q : acknowledged) lost += std::find(stored.begin(), stored.end(), q) == stored.end();
+  return lost;
 }
 
 }  // namespace oai::server::testing

@@ -345,42 +345,20 @@ TEST(SqliteDurability, EveryAcknowledgedAnswerSurvivesSigkill) {
   pid_t pid = testing::StartServerProcess(db.string(), &port);
   ASSERT_GT(pid, 0);
   const std::string session = NewUuidV4();
-  std::vector<std::string> acknowledged;
-  std::atomic<bool> stop{false};
-  std::thread client([&] {
-    httplib::Client c("127.0.0.1", port);
-    for (int i = 0; i < 200 && !stop; ++i) {
-      const std::string question = "How much does the Pro plan cost? (" + std::to_string(i) + ")";
-      auto r = c.Post("/api/chat", Json{{"message", question}, {"session_id", session}}.dump(), "application/json");
-      if (r && r->status == 200) acknowledged.push_back(question);
-      else break;  // the server is gone
-    }
-  });
-  std::this_thread::sleep_for(std::chrono::milliseconds(400));
-  kill(pid, SIGKILL);
-  int status = 0;
-  waitpid(pid, &status, 0);
-  stop = true;
-  client.join();
+  const std::vector<std::string> acknowledged =
+      testing::AcknowledgedBeforeSigkill(pid, port, session, std::chrono::milliseconds(400));
   ASSERT_GT(acknowledged.size(), 3u) << "the load did not run";
 
   pid = testing::StartServerProcess(db.string(), &port);
   ASSERT_GT(pid, 0);
-  httplib::Client c("127.0.0.1", port);
-  auto r = c.Get("/api/session/" + session);
-  ASSERT_TRUE(r);
-  ASSERT_EQ(r->status, 200);
-  const Json h = Json::parse(r->body);
-  std::set<std::string> stored;
-  for (const auto& m : h["messages"]) {
-    if (m["role"] == "user") stored.insert(m["content"].get<std::string>());
-  }
-  std::size_t lost = 0;
-  for (const auto& q : acknowledged) lost += stored.count(q) == 0;
+  std::size_t messages = 0;
+  const auto stored = testing::StoredQuestions(port, session, &messages);
+  const std::size_t lost = testing::CountLost(acknowledged, stored);
   std::printf("[durability] %zu answers acknowledged before SIGKILL, %zu stored after restart, %zu lost\n",
               acknowledged.size(), stored.size(), lost);
   EXPECT_EQ(lost, 0u);
-  EXPECT_EQ(h["messages"].size() % 2, 0u) << "a question is never stored without its answer";
+  EXPECT_EQ(messages % 2, 0u) << "a question is never stored without its answer";
+  int status = 0;
   kill(pid, SIGTERM);
   waitpid(pid, &status, 0);
   for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(db.string() + suffix);

@@ -73,8 +73,9 @@ class RichLayoutCache {
   std::unordered_map<std::string, Entry> m_entries;
 };
 
-// The layout drawn at the cursor, selectable by dragging like SelectableText (same contract): anchor/focus are byte
-// offsets into `text`.
+// The layout drawn at the cursor, its text selectable by dragging the mouse across it. `anchor` and `focus` are the
+// selection's byte offsets into `text` when this text holds it (-1 otherwise). Returns true while a drag selects in
+// it, with the new range in *anchorOut / *focusOut; *clicked is set when the text was clicked without dragging.
 bool SelectableRichText(const char* id, const std::string& text, const RichLayout& layout, int anchor, int focus,
                         int* anchorOut, int* focusOut, bool* clicked);
 

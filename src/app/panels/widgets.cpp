@@ -8,7 +8,6 @@
 #include <cstring>
 
 #include "app/theme.h"
-#include "imgui_internal.h"  // LogRenderedText: selectable text reaches ImGui's log like any text
 
 namespace oai::app::widgets {
 
@@ -197,77 +196,6 @@ std::vector<TextLine> WrapText(const ImFont* font, float size, const std::string
     p = eol + 1;
   }
   return lines;
-}
-
-int OffsetAtX(const ImFont* font, float size, const std::string& text, const TextLine& line, float x) {
-  const char* base = text.c_str();
-  const char* p = base + line.begin;
-  const char* end = base + line.end;
-  if (end > p && end[-1] == ' ' && line.end < static_cast<int>(text.size())) --end;  // not past a wrapped line's space
-  float left = 0.0f;
-  while (p < end) {
-    const char* next = p + 1;
-    while (next < end && (*next & 0xC0) == 0x80) ++next;
-    const float w = font->CalcTextSizeA(size, FLT_MAX, 0.0f, p, next).x;
-    if (x < left + w * 0.5f) break;
-    left += w;
-    p = next;
-  }
-  return static_cast<int>(p - base);
-}
-
-bool SelectableText(const char* id, const std::string& text, float width, int anchor, int focus, int* anchorOut,
-                    int* focusOut, bool* clicked) {
-  ImFont* font = ImGui::GetFont();
-  const float size = ImGui::GetFontSize();
-  const std::vector<TextLine> lines = WrapText(font, size, text, width);
-  float used = 0.0f;
-  for (const TextLine& l : lines)
-    used = std::max(used, font->CalcTextSizeA(size, FLT_MAX, 0.0f, text.c_str() + l.begin, text.c_str() + l.end).x);
-  const ImVec2 origin = ImGui::GetCursorScreenPos();
-  const float lineHeight = ImGui::GetTextLineHeight();
-  ImGui::InvisibleButton(id, ImVec2(std::max(1.0f, std::min(used, width)), std::max(1.0f, lineHeight * lines.size())));
-  const auto offsetAt = [&](ImVec2 mouse) {
-    if (lines.empty()) return 0;
-    const int row = std::clamp(static_cast<int>((mouse.y - origin.y) / lineHeight), 0, static_cast<int>(lines.size()) - 1);
-    return OffsetAtX(font, size, text, lines[static_cast<std::size_t>(row)], mouse.x - origin.x);
-  };
-  bool selecting = false;
-  *clicked = false;
-  const ImVec2 mouse = ImGui::GetIO().MousePos;
-  if (ImGui::IsItemActivated()) {
-    *anchorOut = *focusOut = offsetAt(mouse);
-    selecting = true;
-  } else if (ImGui::IsItemActive() && ImGui::IsMouseDragging(ImGuiMouseButton_Left, 2.0f)) {
-    *anchorOut = anchor >= 0 ? anchor : offsetAt(ImGui::GetIO().MouseClickedPos[0]);
-    *focusOut = offsetAt(mouse);
-    selecting = true;
-  } else if (ImGui::IsItemDeactivated() && anchor == focus) {
-    *clicked = true;
-  }
-  if (ImGui::IsItemHovered()) ImGui::SetMouseCursor(ImGuiMouseCursor_TextInput);
-
-  ImDrawList* draw = ImGui::GetWindowDrawList();
-  const int from = std::min(anchor, focus);
-  const int to = std::max(anchor, focus);
-  const ImU32 color = ImGui::GetColorU32(ImGuiCol_Text);
-  const ImU32 selection = ImGui::GetColorU32(ImGuiCol_TextSelectedBg);
-  const char* base = text.c_str();
-  for (std::size_t i = 0; i < lines.size(); ++i) {
-    const TextLine& l = lines[i];
-    const float y = origin.y + lineHeight * static_cast<float>(i);
-    const int a = std::max(from, l.begin);
-    const int b = std::min(to, l.end);
-    if (from >= 0 && a < b) {
-      const float x0 = origin.x + font->CalcTextSizeA(size, FLT_MAX, 0.0f, base + l.begin, base + a).x;
-      const float x1 = origin.x + font->CalcTextSizeA(size, FLT_MAX, 0.0f, base + l.begin, base + b).x;
-      draw->AddRectFilled(ImVec2(x0, y), ImVec2(x1, y + lineHeight), selection);
-    }
-    draw->AddText(font, size, ImVec2(origin.x, y), color, base + l.begin, base + l.end);
-  }
-  // The text also goes to ImGui's log (copy-to-clipboard logging and the headless tests read drawn text there).
-  ImGui::LogRenderedText(nullptr, text.c_str(), text.c_str() + text.size());
-  return selecting;
 }
 
 std::string TimeOfDay(const std::string& iso) {

@@ -80,7 +80,7 @@ class VirtualList {
   int m_drawn = 0;
 };
 
-// [SECTION] Wrapped text with byte offsets (the chat input's drawn text, selectable answers)
+// [SECTION] Wrapped text with byte offsets (the chat input's drawn text)
 
 // One laid-out line: the bytes [begin, end) of the text.
 struct TextLine {
@@ -91,15 +91,6 @@ struct TextLine {
 // Word-wraps `text` the way a browser's <textarea> does with the same font, size and width: at spaces (which stay at
 // the end of the line they wrap), a word longer than the line broken where it overflows, and a new line at each '\n'.
 std::vector<TextLine> WrapText(const ImFont* font, float size, const std::string& text, float width);
-
-// The byte offset nearest to `x` (pixels from the line's left edge) on `line`, on a character boundary.
-int OffsetAtX(const ImFont* font, float size, const std::string& text, const TextLine& line, float x);
-
-// Text that can be selected by dragging the mouse across it, wrapped at `width`. `anchor` and `focus` are the
-// selection's byte offsets when this text holds it (-1 otherwise). Returns true while a drag selects in it, with the
-// new range in *anchorOut / *focusOut; *clicked is set when the text was clicked without dragging.
-bool SelectableText(const char* id, const std::string& text, float width, int anchor, int focus, int* anchorOut,
-                    int* focusOut, bool* clicked);
 
 std::string FormatCost(double dollars);       // "$0.0012"
 // A cost as a customer reads it: "free (extractive)" when the model that produced it has no price, else FormatCost.
