@@ -26,7 +26,7 @@ namespace oai::server::testing {
 
 // Returns the child's pid and sets *port, or -1 when the server did not print its address.
 inline pid_t StartServerProcess(const std::string& db, int* port, const std::string& redisUrl = "",
-                                const std::string& databaseUrl = "") {
+                                const std::string& databaseUrl = "", const std::vector<std::string>& extraArgs = {}) {
   int out[2];
   if (pipe(out) != 0) return -1;
   const pid_t parent = getpid();
@@ -37,11 +37,18 @@ inline pid_t StartServerProcess(const std::string& db, int* port, const std::str
     dup2(out[1], STDOUT_FILENO);
     close(out[0]);
     close(out[1]);
-    const int devnull = ::open("/dev/null", O_WRONLY);
-    dup2(devnull, STDERR_FILENO);
+    // The server's log (stderr) is dropped, or appended to the file OAI_SERVER_STDERR names when debugging a test.
+    const char* log = std::getenv("OAI_SERVER_STDERR");
+    const int sink = ::open(log ? log : "/dev/null", O_WRONLY | O_CREAT | O_APPEND, 0644);
+    dup2(sink, STDERR_FILENO);
     if (!redisUrl.empty()) setenv("REDIS_URL", redisUrl.c_str(), 1);
     if (!databaseUrl.empty()) setenv("DATABASE_URL", databaseUrl.c_str(), 1);
-    execl(OAI_SERVER_BINARY, OAI_SERVER_BINARY, "--port", "0", "--db", db.c_str(), static_cast<char*>(nullptr));
+    std::vector<std::string> args = {OAI_SERVER_BINARY, "--port", "0", "--db", db};
+    args.insert(args.end(), extraArgs.begin(), extraArgs.end());
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    execv(OAI_SERVER_BINARY, argv.data());
     _exit(127);
   }
   close(out[1]);
