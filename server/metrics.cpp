@@ -26,24 +26,43 @@ std::string RouteLabel(const std::string& path) {
   return "other";
 }
 
+namespace {
+std::string Number(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.9g", v);
+  return buf;
+}
+}  // namespace
+
+void Metrics::Histogram::Add(double seconds) {
+  for (std::size_t i = 0; i < kBuckets.size(); ++i) {
+    if (seconds <= kBuckets[i]) ++buckets[i];
+  }
+  ++count;
+  sum += seconds;
+}
+
+void Metrics::Histogram::Render(std::ostream& out, const std::string& name, const std::string& labels) const {
+  for (std::size_t i = 0; i < kBuckets.size(); ++i)
+    out << name << "_bucket{" << labels << ",le=\"" << Number(kBuckets[i]) << "\"} " << buckets[i] << "\n";
+  out << name << "_bucket{" << labels << ",le=\"+Inf\"} " << count << "\n";
+  out << name << "_sum{" << labels << "} " << Number(sum) << "\n";
+  out << name << "_count{" << labels << "} " << count << "\n";
+}
+
 void Metrics::Record(const std::string& route, const std::string& method, int status, double seconds) {
   std::lock_guard<std::mutex> lock(m_mutex);
   ++m_requests[{route, method, status}];
-  Histogram& h = m_latency[route];
-  for (std::size_t i = 0; i < kBuckets.size(); ++i) {
-    if (seconds <= kBuckets[i]) ++h.buckets[i];
-  }
-  ++h.count;
-  h.sum += seconds;
+  m_latency[route].Add(seconds);
+}
+
+void Metrics::RecordStore(const std::string& backend, const char* operation, double seconds) {
+  std::lock_guard<std::mutex> lock(m_mutex);
+  m_store[{backend, operation}].Add(seconds);
 }
 
 std::string Metrics::Render(const engine::CacheStats& cache) const {
   std::ostringstream out;
-  auto number = [](double v) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.9g", v);
-    return std::string(buf);
-  };
   std::lock_guard<std::mutex> lock(m_mutex);
   out << "# HELP orchestratai_requests_total HTTP requests by route, method and status.\n"
          "# TYPE orchestratai_requests_total counter\n";
@@ -54,15 +73,12 @@ std::string Metrics::Render(const engine::CacheStats& cache) const {
   }
   out << "# HELP orchestratai_request_duration_seconds Time to answer a request, by route.\n"
          "# TYPE orchestratai_request_duration_seconds histogram\n";
-  for (const auto& [route, h] : m_latency) {
-    for (std::size_t i = 0; i < kBuckets.size(); ++i) {
-      out << "orchestratai_request_duration_seconds_bucket{route=\"" << route << "\",le=\"" << number(kBuckets[i])
-          << "\"} " << h.buckets[i] << "\n";
-    }
-    out << "orchestratai_request_duration_seconds_bucket{route=\"" << route << "\",le=\"+Inf\"} " << h.count << "\n";
-    out << "orchestratai_request_duration_seconds_sum{route=\"" << route << "\"} " << number(h.sum) << "\n";
-    out << "orchestratai_request_duration_seconds_count{route=\"" << route << "\"} " << h.count << "\n";
-  }
+  for (const auto& [route, h] : m_latency)
+    h.Render(out, "orchestratai_request_duration_seconds", "route=\"" + route + "\"");
+  out << "# HELP orchestratai_store_duration_seconds Session store operations, by backend and operation.\n"
+         "# TYPE orchestratai_store_duration_seconds histogram\n";
+  for (const auto& [key, h] : m_store)
+    h.Render(out, "orchestratai_store_duration_seconds", "backend=\"" + key.first + "\",op=\"" + key.second + "\"");
   out << "# HELP orchestratai_active_streams Server-sent event streams open now.\n"
          "# TYPE orchestratai_active_streams gauge\n"
       << "orchestratai_active_streams " << m_activeStreams.load() << "\n";

@@ -3,12 +3,14 @@
 #pragma once
 
 #include <array>
+#include <ostream>
 #include <atomic>
 #include <chrono>
 #include <map>
 #include <mutex>
 #include <string>
 #include <tuple>
+#include <utility>
 #include <unordered_map>
 
 #include "engine/response_cache.h"
@@ -26,6 +28,8 @@ class Metrics {
   void StreamStarted() { ++m_activeStreams; }
   void StreamEnded() { --m_activeStreams; }
   void StoreError() { ++m_storeErrors; }
+  // A session store operation ("append_turn", "recent_messages", ...) on a backend ("postgresql", ...) took `seconds`.
+  void RecordStore(const std::string& backend, const char* operation, double seconds);
   void RateLimited() { ++m_rateLimited; }
   std::int64_t ActiveStreams() const { return m_activeStreams; }
   // The Prometheus text exposition format (version 0.0.4).
@@ -36,10 +40,14 @@ class Metrics {
     std::array<std::uint64_t, kBuckets.size()> buckets{};
     std::uint64_t count = 0;
     double sum = 0;
+    void Add(double seconds);
+    // The _bucket, _sum and _count lines of `name` with `labels` ("route=\"/api/chat\"").
+    void Render(std::ostream& out, const std::string& name, const std::string& labels) const;
   };
   mutable std::mutex m_mutex;
   std::map<std::tuple<std::string, std::string, int>, std::uint64_t> m_requests;  // (route, method, status)
   std::map<std::string, Histogram> m_latency;                                     // by route
+  std::map<std::pair<std::string, std::string>, Histogram> m_store;                // by (backend, operation)
   std::atomic<std::int64_t> m_activeStreams{0};
   std::atomic<std::uint64_t> m_storeErrors{0};
   std::atomic<std::uint64_t> m_rateLimited{0};

@@ -93,9 +93,10 @@ class PostgresPool {
     m_cv.notify_one();
   }
 
-  PostgresSessionStore::PoolStats Stats() const {
+  StorePool Stats() const {
     std::lock_guard<std::mutex> lock(m_mutex);
-    return {m_size, m_open, m_idle.size()};
+    return {static_cast<std::int64_t>(m_size), static_cast<std::int64_t>(m_open),
+            static_cast<std::int64_t>(m_idle.size())};
   }
   const std::string& Url() const { return m_url; }
 
@@ -315,7 +316,7 @@ bool PostgresSessionStore::Healthy() {
   }
 }
 
-PostgresSessionStore::PoolStats PostgresSessionStore::Pool() const { return m_pool->Stats(); }
+std::optional<StorePool> PostgresSessionStore::Pool() const { return m_pool->Stats(); }
 
 ChatSession PostgresSessionStore::Ensure(const std::string& id, const std::string& now) {
   Lease db(*m_pool);

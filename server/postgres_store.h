@@ -56,12 +56,7 @@ class PostgresSessionStore final : public service::SessionStore {
   // is held long; returns how many went.
   std::size_t DeleteIdleBefore(const std::string& cutoff, std::size_t batch = 500);
 
-  struct PoolStats {
-    std::size_t size = 0;  // the most connections it opens
-    std::size_t open = 0;
-    std::size_t idle = 0;
-  };
-  PoolStats Pool() const;
+  std::optional<StorePool> Pool() const override;
   int SchemaVersion() const { return m_schemaVersion; }
 
  private:

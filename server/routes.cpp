@@ -1,6 +1,8 @@
 // The server's routes (see routes.h): cross-cutting handlers, the API through service::Api, streams, static files.
 #include "server/routes.h"
 
+#include "server/measured_store.h"
+
 #include <httplib.h>
 #include <strings.h>
 
@@ -49,12 +51,16 @@ void LogRequest(std::ostream& out, std::mutex& mutex, const httplib::Request& re
 void RegisterRoutes(httplib::Server& server, Services& services) {
   Services* s = &services;
   auto logMutex = std::make_shared<std::mutex>();
+  if (!services.metrics) services.metrics = std::make_shared<Metrics>();
+  if (!services.measuredStore) {
+    services.measuredStore = std::make_shared<MeasuredSessionStore>(*services.store, services.metrics);
+    services.store = services.measuredStore.get();
+  }
   auto api = std::make_shared<service::Api>(*services.engine, *services.store);
 
   server.set_payload_max_length(kMaxBodyBytes);
   server.set_tcp_nodelay(true);
 
-  if (!services.metrics) services.metrics = std::make_shared<Metrics>();
   if (!services.rateLimiter) services.rateLimiter = std::make_shared<RateLimiter>(services.config.rateLimit);
   if (!services.streams) services.streams = std::make_shared<MemoryStreamStore>();
 

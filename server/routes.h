@@ -34,6 +34,8 @@ struct Services {
   std::shared_ptr<RateLimiter> rateLimiter;   // created from config.rateLimit when empty
   std::shared_ptr<StreamStore> streams;       // resumable streams; a MemoryStreamStore when empty
   std::size_t maxStreams = 32;                // concurrent open streams; more are answered 503
+  // `store` measured (MeasuredSessionStore): RegisterRoutes makes it and points `store` at it.
+  std::shared_ptr<SessionStore> measuredStore;
 };
 
 void RegisterRoutes(httplib::Server& server, Services& services);

@@ -370,6 +370,8 @@ void to_json(Json& j, const HealthStatus& v) {
            {"store", {{"kind", v.store_kind}, {"ok", v.store_ok}}},
            {"engine", {{"documents", v.documents}, {"chunks", v.chunks}}},
            {"llm", {{"kind", v.llm_kind}, {"model", v.llm_model}}}};
+  if (v.store_pool)
+    j["store"]["pool"] = {{"size", v.store_pool->size}, {"open", v.store_pool->open}, {"idle", v.store_pool->idle}};
 }
 void from_json(const Json& j, HealthStatus& v) {
   j.at("status").get_to(v.status);
@@ -377,6 +379,10 @@ void from_json(const Json& j, HealthStatus& v) {
   j.at("timestamp").get_to(v.timestamp);
   j.at("store").at("kind").get_to(v.store_kind);
   j.at("store").at("ok").get_to(v.store_ok);
+  if (const auto pool = j.at("store").find("pool"); pool != j.at("store").end()) {
+    v.store_pool = StorePool{pool->at("size").get<std::int64_t>(), pool->at("open").get<std::int64_t>(),
+                             pool->at("idle").get<std::int64_t>()};
+  }
   j.at("engine").at("documents").get_to(v.documents);
   j.at("engine").at("chunks").get_to(v.chunks);
   j.at("llm").at("kind").get_to(v.llm_kind);

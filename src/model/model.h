@@ -459,12 +459,20 @@ struct SessionCreated {
 };
 
 // GET /api/health
+// A store's connection pool (PostgreSQL): how many connections it may open, has open, and has idle.
+struct StorePool {
+  std::int64_t size = 0;
+  std::int64_t open = 0;
+  std::int64_t idle = 0;
+  bool operator==(const StorePool&) const = default;
+};
 struct HealthStatus {
   std::string status;  // "healthy" | "degraded"
   std::string version;
   std::string timestamp;
   std::string store_kind;
   bool store_ok = true;
+  std::optional<StorePool> store_pool;  // stores with a connection pool only
   std::int64_t documents = 0;
   std::int64_t chunks = 0;
   std::string llm_kind;  // "extractive" | "openai"

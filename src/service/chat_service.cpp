@@ -49,6 +49,7 @@ HealthStatus BuildHealth(const engine::Engine& engine, SessionStore& store) {
   HealthStatus h;
   h.store_kind = store.Kind();
   h.store_ok = store.Healthy();
+  h.store_pool = store.Pool();
   h.status = h.store_ok ? "healthy" : "degraded";
   h.version = OAI_VERSION;
   h.timestamp = NowIso8601();

@@ -37,6 +37,8 @@ class SessionStore {
                           const std::vector<RetrievalLog>& logs) = 0;
   // True when the session existed.
   virtual bool Delete(const std::string& id) = 0;
+  // The connection pool, for stores that have one (PostgreSQL); reported by /api/health.
+  virtual std::optional<StorePool> Pool() const { return std::nullopt; }
 };
 
 class MemorySessionStore final : public SessionStore {

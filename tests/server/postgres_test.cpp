@@ -81,6 +81,15 @@ TEST(PostgresReplicas, TwoServerProcessesShareAConversationTheCacheAndAResumedSt
     EXPECT_EQ(questions.back(), "and by bank transfer?");
   }
   EXPECT_EQ(postgres.Value("SELECT message_count FROM sessions WHERE id = '" + session + "'"), "8");
+  // Operations: the health check shows the pool, /metrics the store's time per operation.
+  const Json health = Json::parse(ca.Get("/api/health")->body);
+  EXPECT_EQ(health["store"]["pool"]["size"], 64) << health.dump();  // --threads' default
+  EXPECT_GE(health["store"]["pool"]["open"].get<int>(), 1) << health.dump();
+  const std::string metrics = ca.Get("/metrics")->body;
+  const std::string appends = "orchestratai_store_duration_seconds_count{backend=\"postgresql\",op=\"append_turn\"} ";
+  const std::size_t at = metrics.find(appends);
+  ASSERT_NE(at, std::string::npos) << metrics;
+  EXPECT_GE(std::stoi(metrics.substr(at + appends.size())), 2) << "A ran at least two of the turns";
   Stop(a);
   Stop(b);
 }
