@@ -42,8 +42,12 @@ rm -f "$OUT"/*.json "$OUT"/*.jsonl "$OUT"/report.md
 echo "{\"smoke\": $SMOKE, \"duration_s\": $DURATION, \"cores\": $(nproc), \"date\": \"$(date -u +%Y-%m-%dT%H:%M:%SZ)\"}" > "$OUT/meta.json"
 
 PIDS=()
+as_pg=()  # the command prefix that runs PostgreSQL programs as the postgres account (set below when root)
 cleanup() {
   for p in "${PIDS[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done
+  if [ -n "${PGBIN:-}" ] && [ -f "$TMP/pg/data/postmaster.pid" ]; then
+    "${as_pg[@]}" "$PGBIN/pg_ctl" -D "$TMP/pg/data" -m immediate -w stop >/dev/null 2>&1 || true
+  fi
   rm -rf "$TMP"
 }
 TMP=$(mktemp -d)
@@ -72,11 +76,17 @@ load_run() {
   wrk -t2 -c32 -d"${WARMUP}s" -s tests/bench/chat.lua "$url" > /dev/null
   wrk -t2 -c32 -d"${DURATION}s" --latency -s tests/bench/chat.lua "$url" > "$TMP/$name.wrk"
   local rss; rss=$(peak_rss_kb "$pid")
+  # The store's mean time per turn written (the server's own /metrics; the ceiling has none).
+  local append_ms
+  append_ms=$(curl -s "${url%%/api/*}/metrics" | awk -F'[ ]' '
+    /^orchestratai_store_duration_seconds_sum\{.*op="append_turn"\}/ { sum = $2 }
+    /^orchestratai_store_duration_seconds_count\{.*op="append_turn"\}/ { n = $2 }
+    END { if (n > 0) printf "%.3f", 1000 * sum / n; else print "null" }')
   kill -TERM "$pid" 2>/dev/null || true
   wait "$pid" 2>/dev/null || true
   local figures; figures=$(sed -n 's/^WRK_JSON //p' "$TMP/$name.wrk")
   [ -n "$figures" ] || { echo "bench.sh: wrk printed no figures for $name" >&2; cat "$TMP/$name.wrk" >&2; exit 1; }
-  echo "{\"name\": \"$name\", \"rss_kb\": ${rss:-0}, \"wrk\": $figures}" >> "$OUT/server.jsonl"
+  echo "{\"name\": \"$name\", \"rss_kb\": ${rss:-0}, \"append_turn_ms\": ${append_ms:-null}, \"wrk\": $figures}" >> "$OUT/server.jsonl"
   printf '  %-22s %s\n' "$name" "$figures"
 }
 
@@ -103,6 +113,26 @@ if want server; then
     load_run "$endpoint-redis" "http://127.0.0.1:$port$path" env RATE_LIMIT=0 REDIS_URL="redis://127.0.0.1:$rport" \
       "$SERVER" --port "$port"
   done
+  # PostgreSQL: a throwaway cluster with the defaults (every commit flushed to disk), run as the postgres account when
+  # this runs as root (PostgreSQL refuses root).
+  PGBIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
+  if [ -n "$PGBIN" ]; then
+    PGDIR=$TMP/pg
+    mkdir -p "$PGDIR/data" "$PGDIR/socket"
+    as_pg=()
+    if [ "$(id -u)" = 0 ]; then chown -R postgres: "$PGDIR"; chmod 755 "$TMP"; as_pg=(runuser -u postgres --); fi
+    "${as_pg[@]}" "$PGBIN/initdb" -D "$PGDIR/data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
+    pport=$(free_port)
+    "${as_pg[@]}" "$PGBIN/pg_ctl" -D "$PGDIR/data" -l "$PGDIR/log" -w -o \
+      "-p $pport -k $PGDIR/socket -c listen_addresses=127.0.0.1 -c max_connections=300" start >/dev/null
+    for endpoint in chat stream; do
+      path=/api/chat; [ "$endpoint" = stream ] && path=/api/chat/stream
+      port=$(free_port)
+      load_run "$endpoint-postgresql" "http://127.0.0.1:$port$path" env RATE_LIMIT=0 \
+        DATABASE_URL="postgresql://postgres@127.0.0.1:$pport/postgres" "$SERVER" --port "$port" --db :memory:
+    done
+    "${as_pg[@]}" "$PGBIN/pg_ctl" -D "$PGDIR/data" -m fast -w stop >/dev/null
+  fi
 fi
 
 if want engine; then
