@@ -472,11 +472,11 @@ struct HealthStatus {
   std::string timestamp;
   std::string store_kind;
   bool store_ok = true;
-  std::optional<StorePool> store_pool;  // stores with a connection pool only
   std::int64_t documents = 0;
   std::int64_t chunks = 0;
   std::string llm_kind;  // "extractive" | "openai"
   std::string llm_model;
+  std::optional<StorePool> store_pool;  // stores with a connection pool only (PostgreSQL)
   bool operator==(const HealthStatus&) const = default;
 };
 

@@ -122,7 +122,12 @@ TEST(ModelJson, EveryTypeRoundTrips) {
 
   HealthStatus hs{"healthy", "0.1.0", "2026-11-24T10:00:00.000Z", "memory", true, 44, 300, "extractive", ""};
   EXPECT_EQ(Json(hs).get<HealthStatus>(), hs);
-  EXPECT_EQ(Json(hs)["store"].dump(), R"({"kind":"memory","ok":true})");
+  EXPECT_EQ(Json(hs)["store"].dump(), R"({"kind":"memory","ok":true})");  // no pool: the key is absent
+  HealthStatus pooled = hs;
+  pooled.store_kind = "postgresql";
+  pooled.store_pool = StorePool{64, 3, 2};
+  EXPECT_EQ(Json(pooled).get<HealthStatus>(), pooled);
+  EXPECT_EQ(Json(pooled)["store"]["pool"].dump(), R"({"idle":2,"open":3,"size":64})");
 
   SessionCreated sc{"6f1c2d3e-4b5a-4c7d-8e9f-0a1b2c3d4e5f", "2026-11-24T10:00:00.000Z"};
   EXPECT_EQ(Json(sc).get<SessionCreated>(), sc);
