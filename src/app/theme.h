@@ -69,6 +69,7 @@ inline const ImVec4 kIdle = ImVec4(0x6B / 255.f, 0x72 / 255.f, 0x80 / 255.f, 1.f
 inline const ImVec4 kCyan = ImVec4(0x06 / 255.f, 0xB6 / 255.f, 0xD4 / 255.f, 1.f);        // #06B6D4
 inline const ImVec4 kBlue = ImVec4(0x3B / 255.f, 0x82 / 255.f, 0xF6 / 255.f, 1.f);        // #3B82F6
 inline const ImVec4 kPurple = ImVec4(0xA8 / 255.f, 0x55 / 255.f, 0xF7 / 255.f, 1.f);      // #A855F7
+inline const ImVec4 kCode = ImVec4(0xFC / 255.f, 0xD4 / 255.f, 0x8C / 255.f, 1.f);        // #FCD48C, `code` in answers
 }  // namespace colors
 
 }  // namespace oai::app

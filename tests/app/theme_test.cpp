@@ -70,6 +70,13 @@ TEST(Contrast, TheSenderLineReadsOnTheUserBubble) {
   }
 }
 
+TEST(Contrast, AnswerMarkupReadsOnItsBackgrounds) {
+  // `code` on its dark chip inside an answer, and [n] links on the answer's card.
+  EXPECT_GE(ContrastRatio(colors::kCode, colors::kDeep), kMinTextContrast);
+  EXPECT_GE(ContrastRatio(colors::kCode, colors::kPanel), kMinTextContrast);
+  EXPECT_GE(ContrastRatio(CardTextColor(colors::kCyan), colors::kPanel), kMinTextContrast);
+}
+
 TEST(Contrast, ReadableOnKeepsColoursThatAlreadyRead) {
   const ImVec4 white(1, 1, 1, 1);
   const ImVec4 r = ReadableOn(white, colors::kPanel);

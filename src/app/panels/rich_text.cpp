@@ -395,7 +395,7 @@ void DrawRuns(const std::string& text, const RichLayout& layout, ImVec2 origin, 
   const ImU32 plain = ImGui::GetColorU32(ImGuiCol_Text);
   const ImU32 muted = ImGui::GetColorU32(colors::kTextMuted);
   const ImU32 link = ImGui::GetColorU32(CardTextColor(colors::kCyan));
-  const ImU32 code = ImGui::GetColorU32(ImVec4(0.99f, 0.83f, 0.55f, 1.0f));
+  const ImU32 code = ImGui::GetColorU32(colors::kCode);
   const ImU32 codeBg = ImGui::GetColorU32(colors::kDeep);
   const ImU32 selection = ImGui::GetColorU32(ImGuiCol_TextSelectedBg);
   for (const ImVec2& b : layout.bullets)
