@@ -201,14 +201,15 @@
     });
   });
   compiledWasm.catch(function () { /* reported by instantiateWasm */ });
-  var gl = null;
-  try { gl = document.createElement('canvas').getContext('webgl2'); } catch (e) { gl = null; }
-  if (!gl) {
-    fail('This browser cannot draw the app: WebGL2 is not available.', exportHint());
+  // WebGL2 is checked without making a context: a probe context cost ~50 ms of main thread on the way to the first
+  // frame (and makes the app's own context slower to create). The app's context is made by main(); when the browser
+  // refuses it, main() calls Module.oaiWebglUnavailable and this message replaces the loading screen.
+  function unavailable() { fail('This browser cannot draw the app: WebGL2 is not available.', exportHint()); }
+  Module.oaiWebglUnavailable = unavailable;
+  if (typeof WebGL2RenderingContext === 'undefined') {
+    unavailable();
     return;
   }
-  var lose = gl.getExtension('WEBGL_lose_context');
-  if (lose) lose.loseContext();  // the probe's context is not needed any more
   window.addEventListener('contextmenu', function (e) { if (e.target === canvas) e.preventDefault(); });
   setProgress(0.05, 'Downloading…');
   setTimeout(function () { loading.classList.add('slow'); }, 700);  // the name and the progress in words, if it takes long

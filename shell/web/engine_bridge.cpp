@@ -2,6 +2,7 @@
 
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "model/model.h"
 
@@ -15,6 +16,18 @@ void EngineModuleTransport::Send(const app::HttpRequest& request, std::function<
   Json headers = Json::array();
   for (const auto& [name, value] : request.headers) headers.push_back({name, value});
   oai_engine_send(id, request.method.c_str(), request.url.c_str(), request.body.c_str(), headers.dump().c_str());
+}
+
+void EngineModuleTransport::Stream(const app::HttpRequest& request, std::function<void(SseEvent)> onEvent,
+                                   std::function<void(app::HttpResponse)> onEnd) {
+  Send(request, [this, onEvent = std::move(onEvent), onEnd = std::move(onEnd)](app::HttpResponse r) mutable {
+    std::vector<SseEvent> events;
+    if (r.status >= 200 && r.status < 300) {
+      events = local::SplitEvents(r.body);
+      r.body.clear();
+    }
+    m_paced.Add(std::move(events), std::move(r), std::move(onEvent), std::move(onEnd));
+  });
 }
 
 void EngineModuleTransport::Reply(int id, int status, const char* body, const char* error, const char* headersJson) {

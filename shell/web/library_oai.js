@@ -61,6 +61,9 @@ mergeInto(LibraryManager.library, {
     try { return window.matchMedia('(prefers-reduced-motion: reduce)').matches ? 1 : 0; } catch (e) { return 0; }
   },
 
+  oai_webgl_unavailable: function() {
+    if (Module.oaiWebglUnavailable) Module.oaiWebglUnavailable();
+  },
   oai_notify_first_frame: function() {
     if (typeof Module.onFirstFrame === 'function') Module.onFirstFrame();
   },

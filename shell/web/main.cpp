@@ -43,6 +43,7 @@ void oai_canvas_set_size(int width, int height);
 int oai_force_local_engine();
 int oai_reduced_motion();
 void oai_notify_first_frame();
+void oai_webgl_unavailable();
 void oai_notify_frame();
 void oai_notify_interactive();
 unsigned char* oai_take_font(int which, int* size);
@@ -84,7 +85,14 @@ class DomTextField final : public oai::app::TextField {
     m_placed = false;
   }
   void SetText(const std::string& text) override { oai_field_set_text(text.c_str()); }
-  void Focus() override { oai_field_focus(); }
+  // Focusing makes the browser lay the page out and run the field's focus handlers (~20-70 ms on the first frame
+  // here): done once the frame is on the canvas (FlushFocus), so it never holds a frame up.
+  void Focus() override { m_focusPending = true; }
+  void FlushFocus() {
+    if (!m_focusPending) return;
+    m_focusPending = false;
+    oai_field_focus();
+  }
   void Blur() override { oai_field_blur(); }
   std::string Hint() const override {
     // On a phone or tablet the keyboard's Return makes a new line; the Send button sends.
@@ -95,6 +103,7 @@ class DomTextField final : public oai::app::TextField {
  private:
   oai::app::TextFieldPlacement m_last;
   bool m_placed = false;
+  bool m_focusPending = false;
   bool m_shown = false;
 };
 
@@ -297,7 +306,8 @@ void SyncMirror(WebHost& host) {
 
 void Frame(void*) {
   WebHost& host = *g_host;
-  const bool woke = oai_take_wake() != 0;
+  bool woke = oai_take_wake() != 0;
+  woke |= host.local.Pump();  // the in-page engine's streamed events, one per frame
   bool resized = SyncCanvasSize(host);
   if (host.firstFrameDrawn && !host.allGlyphs) {
     host.allGlyphs = true;
@@ -344,6 +354,7 @@ void Frame(void*) {
   // frame): keep drawing until the queue is empty, or a glide's wheel steps would hold back a later tap.
   if (!ImGui::GetCurrentContext()->InputEventsQueue.empty()) host.activeFrames = std::max(host.activeFrames, 1);
   oai_notify_frame();
+  if (host.firstFrameDrawn) host.field.FlushFocus();  // the first frame goes to the screen first
   if (!host.firstFrameDrawn) {
     host.firstFrameDrawn = true;
     EM_ASM({performance.mark('oai-frame-end')});
@@ -541,7 +552,7 @@ int main() {
   CanvasPixels(oai_device_pixel_ratio(), &host->width, &host->height);
   host->window = glfwCreateWindow(host->width, host->height, "OrchestratAI", nullptr, nullptr);
   if (!host->window) {
-    std::fprintf(stderr, "WebGL2 is not available in this browser\n");
+    oai_webgl_unavailable();  // the loading screen says so, in words
     return 1;
   }
   glfwMakeContextCurrent(host->window);
@@ -574,7 +585,7 @@ int main() {
   services.backendKind = [host] { return host->transport.Kind(); };
   services.textField = &host->field;
   services.localTime = [](const std::string& iso) { return MallocedString(oai_local_time(iso.c_str())); };
-  services.streamAnswers = true;  // EventSource from the server; the in-page engine's events arrive whole
+  services.streamAnswers = true;  // EventSource from the server; the in-page engine's events one per frame
   services.reducedMotion = oai_reduced_motion() != 0;
   services.saveFile = [](const std::string& name, const std::string& mime, const std::string& content) {
     oai_save_file(name.c_str(), mime.c_str(), content.data(), static_cast<int>(content.size()));
@@ -585,6 +596,8 @@ int main() {
   oai_install_wake_listeners();
   oai_field_install();
   SyncCanvasSize(*host);
+  // The first frame is drawn now rather than at the next animation frame: the browser shows it with its next paint.
+  Frame(nullptr);
   emscripten_set_main_loop_arg(Frame, nullptr, 0, true);
   return 0;
 }

@@ -103,25 +103,33 @@ const appFirst = [];
 const appInteractive = [];
 const bareFirst = [];
 const phases = [];
+const barePhases = [];
+// Where a load's time went, from the User Timing marks both pages set (shell/web/main.cpp, tests/bench/web/main.cpp).
+function phasesOf(t) {
+  const m = t.marks;
+  if (m['oai-main'] === undefined || m['oai-frame-end'] === undefined) return null;
+  return {
+    page_parsed: t.parsed,
+    until_main: m['oai-main'],
+    context: m['oai-window'] - m['oai-main'],
+    renderer_setup: m['oai-device'] - m['oai-window'],
+    // the bare page builds its atlas (Dear ImGui's default font) inside its first frame
+    font_atlas: m['oai-atlas-start'] !== undefined ? m['oai-atlas-end'] - m['oai-atlas-start'] : 0,
+    first_update_and_draw: m['oai-drawn'] - m['oai-frame-start'],
+    first_gl_render: m['oai-frame-end'] - m['oai-drawn'],
+  };
+}
 for (let i = 0; i < runs; i++) {
   const b = await loadTimes(`${bare.base}/`, 'benchFirstFrameAt', null);
   bareFirst.push(b.first);
+  const bp = phasesOf(b);
+  if (bp) barePhases.push(bp);
   await b.context.close();
   const a = await loadTimes(`${app.base}/`, 'orchestrataiFirstFrameAt', 'orchestrataiInteractiveAt');
   appFirst.push(a.first);
   appInteractive.push(a.interactive);
-  const m = a.marks;
-  if (m['oai-main'] !== undefined && m['oai-frame-end'] !== undefined) {
-    phases.push({
-      page_parsed: a.parsed,
-      until_main: m['oai-main'],
-      context: m['oai-window'] - m['oai-main'],
-      renderer_setup: m['oai-device'] - m['oai-window'],
-      font_atlas: m['oai-atlas-end'] - m['oai-atlas-start'],
-      first_update_and_draw: m['oai-drawn'] - m['oai-frame-start'],
-      first_gl_render: m['oai-frame-end'] - m['oai-drawn'],
-    });
-  }
+  const ap = phasesOf(a);
+  if (ap) phases.push(ap);
   await a.context.close();
 }
 const load = {
@@ -134,10 +142,13 @@ const load = {
 load.ratio = load.app_first_frame_ms / load.bare_first_frame_ms;
 console.log(`  first frame: app ${load.app_first_frame_ms.toFixed(0)} ms, bare Dear ImGui ${load.bare_first_frame_ms.toFixed(0)} ms` +
   ` (x${load.ratio.toFixed(2)}); interactive ${load.app_interactive_ms.toFixed(0)} ms (medians of ${runs})`);
+const medianPhases = (list) => Object.fromEntries(Object.keys(list[0]).map((k) => [k, median(list.map((p) => p[k]))]));
 if (phases.length) {
-  load.phases_ms = Object.fromEntries(Object.keys(phases[0]).map((k) => [k, median(phases.map((p) => p[k]))]));
-  console.log('  the app\'s way to its first frame (medians, ms): ' +
-    Object.entries(load.phases_ms).map(([k, v]) => `${k.replaceAll('_', ' ')} ${v.toFixed(0)}`).join(', '));
+  load.phases_ms = medianPhases(phases);
+  if (barePhases.length) load.bare_phases_ms = medianPhases(barePhases);
+  console.log('  the way to the first frame (medians, ms, app / bare): ' +
+    Object.entries(load.phases_ms).map(([k, v]) => `${k.replaceAll('_', ' ')} ${v.toFixed(0)}` +
+      (load.bare_phases_ms ? ` / ${load.bare_phases_ms[k].toFixed(0)}` : '')).join(', '));
 }
 
 // ---- a long conversation: real answers from the server, repeated to 2,000 messages and 10,000 log entries

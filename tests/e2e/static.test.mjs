@@ -62,9 +62,28 @@ test('with no server the page answers with its own engine and keeps the conversa
   const question = 'What is your refund policy for annual plans?';
   await page.keyboard.type(question, { delay: 10 });
   await waitFor(page, (s) => s.draft === question, { what: 'the typed text' });
+  // Every frame from here on, what the page shows of the turn: the in-page engine's events reach the app one per
+  // frame, so the pipeline fills step by step and the answer grows over several frames, as a streamed answer does.
+  await page.evaluate(() => {
+    window.__frames = [];
+    const record = () => {
+      const s = JSON.parse(window.Module.ccall('orchestratai_debug_state', 'string', [], []));
+      const answer = s.messages[1];
+      window.__frames.push({ pipeline: (s.pipeline || []).join(','), streaming: !!(answer && answer.streaming),
+        length: answer ? answer.content.length : 0, sending: s.sending });
+      if (s.sending || s.messages.length < 2) requestAnimationFrame(record);
+    };
+    requestAnimationFrame(record);
+  });
   await page.keyboard.press('Enter');
   const answered = await waitFor(page, (s) => !s.sending && s.messages.length === 2,
     { what: 'the in-page answer', timeout: 30_000 });
+  const frames = await page.evaluate(() => window.__frames);
+  const growing = frames.filter((f) => f.streaming && f.length > 0).map((f) => f.length);
+  assert.ok(new Set(growing).size >= 2, `the answer grows over several frames: ${JSON.stringify(frames)}`);
+  assert.ok(growing.every((n, i) => i === 0 || n >= growing[i - 1]), 'and only grows');
+  const pipelines = [...new Set(frames.filter((f) => f.sending).map((f) => f.pipeline))];
+  assert.ok(pipelines.length >= 3, `the pipeline lights step by step: ${JSON.stringify(pipelines)}`);
   assert.equal(answered.messages[1].role, 'assistant');
   assert.equal(answered.messages[1].agent, 'policy');
   assert.match(answered.messages[1].content, /\[1\]/);

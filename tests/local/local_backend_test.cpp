@@ -1,8 +1,11 @@
 // Static hosting: the API answered inside the page from a knowledge base fetched as files, sessions that survive a
 // reload, and the choice between the server and the in-page engine made by the first health check.
 #include "local/local_backend.h"
+#include "local/paced_streams.h"
 
 #include <gtest/gtest.h>
+
+#include <algorithm>
 
 #include "fake_file_host.h"
 
@@ -83,6 +86,72 @@ TEST(LocalBackend, StreamsTheTurnsEventsLikeTheServer) {
   EXPECT_EQ(parsed.value().message, streamed);
   EXPECT_EQ(static_cast<int>(parsed.value().logs.size()), logs);
   EXPECT_EQ(parsed.value().agent, AgentId::Technical);
+}
+
+// In the page, the in-page engine's stream reaches the app one event per frame (the host pumps once per frame): the
+// pipeline, the log cards and the answer's pieces arrive over as many frames as there are events, the end after them.
+TEST(PacedStreams, AnInPageTurnReachesTheAppOneEventPerFrame) {
+  FakeFileHost files;
+  MemoryKeyValueStore storage;
+  LocalBackend backend(&files, &storage);
+  const auto r = Call(backend, &files, "POST", "/api/chat/stream",
+                      Json{{"message", "What is your refund policy?"}, {"session_id", kSession}}.dump());
+  ASSERT_EQ(r.status, 200) << r.body;
+  const std::vector<SseEvent> events = SplitEvents(r.body);
+  ASSERT_GE(events.size(), 6u);
+
+  PacedStreams paced;
+  std::vector<std::string> seen;
+  int ended = 0;
+  int endStatus = 0;
+  app::HttpResponse end = r;
+  end.body.clear();
+  paced.Add(events, end, [&](SseEvent e) { seen.push_back(e.name); },
+            [&](app::HttpResponse done) { ++ended, endStatus = done.status; });
+  EXPECT_TRUE(seen.empty()) << "nothing is handed out before the first frame";
+  std::size_t frames = 0;
+  while (!paced.Idle()) {
+    const std::size_t before = seen.size();
+    ASSERT_TRUE(paced.Pump());
+    ++frames;
+    EXPECT_LE(seen.size(), before + 1) << "at most one event per frame";
+    if (frames <= events.size()) {
+      EXPECT_EQ(ended, 0);
+    }
+    ASSERT_LE(frames, events.size() + 1);
+  }
+  EXPECT_EQ(frames, events.size() + 1);
+  EXPECT_EQ(ended, 1);
+  EXPECT_EQ(endStatus, 200);
+  ASSERT_EQ(seen.size(), events.size());
+  for (std::size_t i = 0; i < events.size(); ++i) EXPECT_EQ(seen[i], events[i].name) << i;
+  EXPECT_GE(std::count(seen.begin(), seen.end(), "message_chunk"), 2) << "the answer grows in pieces";
+  EXPECT_FALSE(paced.Pump()) << "no frame is asked for once every stream has ended";
+}
+
+TEST(PacedStreams, StreamsInterleaveAndARefusalEndsAtOnce) {
+  PacedStreams paced;
+  std::vector<std::string> order;
+  auto ev = [](const char* name) {
+    SseEvent e;
+    e.name = name;
+    return e;
+  };
+  app::HttpResponse ok;
+  ok.status = 200;
+  app::HttpResponse refused;
+  refused.status = 429;
+  refused.body = R"({"error":{"code":"RATE_LIMITED"}})";
+  paced.Add({ev("a1"), ev("a2")}, ok, [&](SseEvent e) { order.push_back(e.name); },
+            [&](app::HttpResponse) { order.push_back("a-end"); });
+  paced.Add({}, refused, [&](SseEvent e) { order.push_back(e.name); },
+            [&](app::HttpResponse r) { order.push_back("b-end " + std::to_string(r.status) + " " + r.body); });
+  paced.Pump();
+  EXPECT_EQ(order, (std::vector<std::string>{"a1", "b-end 429 " + refused.body}));
+  paced.Pump();
+  paced.Pump();
+  EXPECT_EQ(order.back(), "a-end");
+  EXPECT_TRUE(paced.Idle());
 }
 
 TEST(LocalBackend, ValidatesRequestsLikeTheServer) {
