@@ -15,6 +15,7 @@
 #include "app/theme.h"
 #include "app/transcript.h"
 #include "imgui.h"
+#include "imgui_internal.h"  // ImHashStr
 #include "misc/cpp/imgui_stdlib.h"
 #include "model/validation.h"
 
@@ -455,24 +456,32 @@ void DrawChatPanel(const DrawContext& ctx) {
   const float avail = ImGui::GetContentRegionAvail().x;
   if (d.messages.empty() && !d.historyLoading) DrawEmptyState(ctx);
   if (d.historyLoading) ImGui::TextDisabled("Restoring the conversation...");
-  // 2,000 messages stay smooth: only those near the view are laid out and drawn.
-  widgets::VirtualList list(ctx.memory.chat);
-  const float line = ImGui::GetTextLineHeightWithSpacing();
+  // 2,000 messages stay smooth: only those near the view are laid out and drawn, found without walking the list.
+  // A streamed answer with nothing to read yet is not listed: the typing indicator says who is at work.
+  std::size_t count = d.messages.size();
+  if (count > 0 && d.messages.back().streaming && d.messages.back().content.empty()) --count;
+  const auto idOf = [](const ChatMessage& m) -> const std::string& { return m.id.empty() ? m.timestamp : m.id; };
   // A log card was clicked: its answer is scrolled into view once (drawn or not, its place in the list is known).
   const ViewState& v = ctx.state.view;
   const bool scrollToSelection = v.selectionFromLog && !v.selectedMessageId.empty() &&
                                  ctx.memory.chatScrolledTo != v.selectionGeneration;
+  // The list's key: messages only ever arrive at the end, so its length and its ends name its contents.
+  const ImGuiID key = count == 0 ? 0
+                                 : ImHashStr(idOf(d.messages[count - 1]).c_str(), 0,
+                                             ImHashStr(idOf(d.messages[0]).c_str(), 0, static_cast<ImGuiID>(count)));
+  widgets::VirtualList list(ctx.memory.chat, count, key, scrollToSelection);
+  const float line = ImGui::GetTextLineHeightWithSpacing();
   float selectionTop = -1.0f;
-  for (const auto& m : d.messages) {
-    if (m.streaming && m.content.empty()) continue;  // nothing to read yet: the typing indicator says who is at work
+  for (std::size_t i = list.First(); i < list.Last(); ++i) {
+    const ChatMessage& m = d.messages[i];
     if (scrollToSelection && m.id == v.selectedMessageId) selectionTop = list.NextTop();
-    const ImGuiID id = ImGui::GetID(m.id.empty() ? m.timestamp.c_str() : m.id.c_str());
+    const ImGuiID id = ImGui::GetID(idOf(m).c_str());
     const auto estimate = [&] {
       const float wrap = std::min(avail * 0.82f, 720.0f * ctx.scale) - 3.0f * style.FramePadding.x;
       const float text = ImGui::CalcTextSize(m.content.c_str(), nullptr, false, wrap).y;
       return text + line * (m.role == MessageRole::Assistant ? 2.0f : 1.0f) + style.FramePadding.x + style.ItemSpacing.y * 3.0f;
     };
-    if (list.Begin(id, estimate)) {
+    if (list.Begin(i, id, estimate)) {
       DrawBubble(ctx, m, avail);
       ImGui::Spacing();
       list.End();

@@ -343,7 +343,6 @@ void DrawRetrievalPanel(const DrawContext& ctx) {
   if (d.logTurns.empty()) ImGui::TextDisabled("Each step of an answer appears here: routing, search, cache, sources.");
   // 10,000 entries stay smooth: each turn's group is one item of a virtual list, drawn only near the view. The
   // filters are part of the group's id, since they change its height.
-  widgets::VirtualList list(ctx.memory.log);
   const std::string filterKey =
       "group/" + std::to_string(v.logTypeFilter ? static_cast<int>(*v.logTypeFilter) : -1) + "/" + v.logTextFilter;
   const float cardEstimate = ImGui::GetTextLineHeightWithSpacing() * 6.0f;
@@ -351,19 +350,29 @@ void DrawRetrievalPanel(const DrawContext& ctx) {
   // An answer was clicked: its turn's cards are scrolled into view once.
   const bool scrollToSelection = !v.selectionFromLog && !v.selectedMessageId.empty() &&
                                  ctx.memory.logScrolledTo != v.selectionGeneration;
+  // Newest turn first. The list's key: the filters, the number of turns, the newest turn's id and entries (turns
+  // arrive at the top; only the newest gains entries, while it streams).
+  const std::size_t count = d.logTurns.size();
+  const ImGuiID key =
+      count == 0 ? 0
+                 : ImHashStr(d.logTurns.back().messageId.c_str(), 0,
+                             filterSeed + static_cast<ImGuiID>(count) * 31u +
+                                 static_cast<ImGuiID>(d.logTurns.back().entries.size()));
+  widgets::VirtualList list(ctx.memory.log, count, key, scrollToSelection);
   float selectionTop = -1.0f;
-  for (auto turn = d.logTurns.rbegin(); turn != d.logTurns.rend(); ++turn) {
+  for (std::size_t i = list.First(); i < list.Last(); ++i) {
+    const auto turn = d.logTurns.rbegin() + static_cast<std::ptrdiff_t>(i);
     const bool highlighted = !v.selectedMessageId.empty() && turn->messageId == v.selectedMessageId;
     if (scrollToSelection && highlighted) selectionTop = list.NextTop();
     bool headerShown = false;
-    // One hash per group for the ones skipped (most of 10,000 entries); the ID stack only for the drawn ones.
+    // One hash per group for the ones skipped; the ID stack only for the drawn ones.
     const ImGuiID groupId = ImHashStr(turn->messageId.c_str(), 0, filterSeed + static_cast<ImGuiID>(turn->turn));
     const auto estimate = [&] {
       std::size_t shown = 0;
       for (const auto& entry : turn->entries) shown += Matches(v, entry.log) ? 1 : 0;
       return shown == 0 ? 0.0f : ImGui::GetTextLineHeightWithSpacing() + cardEstimate * static_cast<float>(shown);
     };
-    if (!list.Begin(groupId, estimate)) continue;
+    if (!list.Begin(i, groupId, estimate)) continue;
     ImGui::PushID(turn->turn);
     ImGui::PushID(turn->messageId.c_str());
     for (const auto& entry : turn->entries) {

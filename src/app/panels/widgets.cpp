@@ -79,7 +79,8 @@ void EndCard(const ImVec4& background, const ImVec4& border, const ImVec4* accen
   ImGui::PopID();
 }
 
-VirtualList::VirtualList(ListMemory& memory) : m_memory(memory) {
+VirtualList::VirtualList(ListMemory& memory, std::size_t count, ImGuiID key, bool walk)
+    : m_memory(memory), m_count(count) {
   const float width = ImGui::GetContentRegionAvail().x;
   if (std::fabs(width - m_memory.width) >= 0.5f) {  // wrapped text changes height with the width: measure again
     m_memory = ListMemory{};
@@ -89,7 +90,29 @@ VirtualList::VirtualList(ListMemory& memory) : m_memory(memory) {
   const float view = ImGui::GetWindowHeight();
   m_top = ImGui::GetScrollY() - view;
   m_bottom = ImGui::GetScrollY() + 2.0f * view;
-  m_y = ImGui::GetCursorPosY();
+  m_start = ImGui::GetCursorPosY();
+  m_y = m_start;
+  m_last = count;
+  m_jump = !walk && key == m_memory.key && m_memory.ids.size() == count && count > 0;
+  m_memory.key = key;
+  if (!m_jump) return;
+  std::vector<float>& tops = m_memory.tops;
+  if (!m_memory.topsValid || tops.size() != count + 1) {
+    tops.resize(count + 1);
+    float sum = 0.0f;
+    for (std::size_t i = 0; i < count; ++i) {
+      tops[i] = sum;
+      sum += m_memory.heights[i];
+    }
+    tops[count] = sum;
+    m_memory.topsValid = true;
+  }
+  // The first item that ends below the margin's top, the first that starts below its bottom.
+  const auto firstEnd = std::upper_bound(tops.begin() + 1, tops.end(), m_top - m_start);
+  m_first = static_cast<std::size_t>(firstEnd - tops.begin()) - 1;
+  const auto pastBottom = std::upper_bound(tops.begin(), tops.begin() + static_cast<std::ptrdiff_t>(count), m_bottom - m_start);
+  m_last = std::max(m_first, static_cast<std::size_t>(pastBottom - tops.begin()));
+  m_y = m_start + tops[m_first];
 }
 
 void VirtualList::Remember(std::size_t index, ImGuiID id, float height) {
@@ -97,6 +120,7 @@ void VirtualList::Remember(std::size_t index, ImGuiID id, float height) {
     m_memory.ids.resize(index + 1, 0);
     m_memory.heights.resize(index + 1, 0.0f);
   }
+  if (m_memory.ids[index] != id || m_memory.heights[index] != height) m_memory.topsValid = false;
   m_memory.ids[index] = id;
   m_memory.heights[index] = height;
   m_memory.byId[id] = height;
@@ -120,13 +144,22 @@ void VirtualList::End() {
 }
 
 void VirtualList::Finish() {
-  // Items gone since the last frame (a new chat, a filter) are forgotten by position; the skipped tail still counts
-  // toward the scrollable extent.
-  m_memory.ids.resize(m_index);
-  m_memory.heights.resize(m_index);
-  if (m_memory.byId.size() > 4 * m_index + 1024) {  // ids of old filter variants pile up: keep the current ones
-    m_memory.byId.clear();
-    for (std::size_t i = 0; i < m_index; ++i) m_memory.byId[m_memory.ids[i]] = m_memory.heights[i];
+  if (m_jump) {
+    // The items after the last one visited keep their heights: the list ends their sum further down.
+    m_y += m_memory.tops[m_count] - m_memory.tops[m_last];
+    if (!m_memory.topsValid) {  // a drawn item changed height: next frame sums again
+      m_memory.tops.clear();
+    }
+  } else {
+    // Items gone since the last frame (a new chat, a filter) are forgotten by position; the skipped tail still
+    // counts toward the scrollable extent.
+    m_memory.ids.resize(m_count);
+    m_memory.heights.resize(m_count);
+    m_memory.topsValid = false;
+    if (m_memory.byId.size() > 4 * m_count + 1024) {  // ids of old filter variants pile up: keep the current ones
+      m_memory.byId.clear();
+      for (std::size_t i = 0; i < m_count; ++i) m_memory.byId[m_memory.ids[i]] = m_memory.heights[i];
+    }
   }
   ImGui::SetCursorPosY(m_y);
   ImGui::Dummy(ImVec2(1.0f, 0.0f));

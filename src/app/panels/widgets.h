@@ -32,51 +32,68 @@ void BeginCard(const char* id, float width);
 void EndCard(const ImVec4& background, const ImVec4& border, const ImVec4* accent = nullptr);
 
 // What a virtual list keeps between frames: the height each item had when last drawn (or its estimate until then), in
-// list order and by id, at one content width (another width starts over). Owned by the App and handed to the panels
-// (DrawContext::memory): looking thousands of items up in ImGui's sorted state storage was half of a frame.
+// list order and by id, at one content width (another width starts over), and the running sum of those heights.
+// Owned by the App and handed to the panels (DrawContext::memory): looking thousands of items up in ImGui's sorted
+// state storage was half of a frame.
 struct ListMemory {
   float width = -1.0f;
   std::vector<ImGuiID> ids;  // by position in the list as last drawn
   std::vector<float> heights;
   std::unordered_map<ImGuiID, float> byId;  // for items that moved (a newer turn inserted above them, a filter)
+  std::vector<float> tops;  // tops[i]: the sum of heights[0..i); tops[n] the list's height (see `topsValid`)
+  bool topsValid = false;
+  ImGuiID key = 0;  // the caller's key for the list's items when last drawn
 };
 
 // Variable-height virtualization for long lists in the current (scrolling) child window: only items near the
 // visible part are drawn; the others are skipped with the height they had when last drawn, or an estimate until
-// then. Use:  VirtualList list(memory);  for (...) { if (list.Begin(id, estimateFn)) { draw; list.End(); } }
-// list.Finish();
+// then. The caller gives the item count and a key that changes whenever items may have changed other than by being
+// drawn (added, removed, reordered, filtered). While the key, the count and the width stay the same, the list jumps
+// straight to the visible items through the running sum of heights (a binary search, no walk over 2,000 items);
+// otherwise it walks every item once, matching each id to its remembered height.
+// Use:  VirtualList list(memory, count, key);
+//       for (size_t i = list.First(); i < list.Last(); ++i) { if (list.Begin(i, id(i), estimateFn)) { draw; list.End(); } }
+//       list.Finish();
 class VirtualList {
  public:
-  explicit VirtualList(ListMemory& memory);
-  // True when the item is near the view: draw it, then call End(). `estimate` runs only when no height is known.
+  // `walk`: visit every item this frame even when a jump is possible (to learn where a given item is, NextTop()).
+  VirtualList(ListMemory& memory, std::size_t count, ImGuiID key, bool walk = false);
+  std::size_t First() const { return m_first; }
+  std::size_t Last() const { return m_last; }  // one past the last item to visit
+  // True when item `index` (visited in order, from First() to Last()) is near the view: draw it, then call End().
+  // `estimate` runs only when no height is known.
   template <class Estimate>
-  bool Begin(ImGuiID id, Estimate&& estimate) {
-    const std::size_t i = m_index++;
+  bool Begin(std::size_t index, ImGuiID id, Estimate&& estimate) {
     float h;
-    if (i < m_memory.ids.size() && m_memory.ids[i] == id) {
-      h = m_memory.heights[i];
+    if (index < m_memory.ids.size() && m_memory.ids[index] == id) {
+      h = m_memory.heights[index];
     } else {
       const auto known = m_memory.byId.find(id);
       h = known != m_memory.byId.end() ? known->second : estimate();
-      Remember(i, id, h);
+      Remember(index, id, h);
     }
-    return Place(i, h);
+    return Place(index, h);
   }
   void End();
   void Finish();
   float NextTop() const { return m_y; }  // where the next item begins (its scroll position), drawn or not
   int DrawnCount() const { return m_drawn; }
+  bool Jumped() const { return m_jump; }
 
  private:
   void Remember(std::size_t index, ImGuiID id, float height);
   bool Place(std::size_t index, float height);
   ListMemory& m_memory;
+  std::size_t m_count;
+  bool m_jump = false;
+  std::size_t m_first = 0;
+  std::size_t m_last = 0;
   float m_top;
   float m_bottom;
+  float m_start;  // the list's top in the window
   float m_y;
   float m_itemStart = 0.0f;
-  std::size_t m_index = 0;  // of the next item
-  std::size_t m_item = 0;   // the item being drawn
+  std::size_t m_item = 0;  // the item being drawn
   int m_drawn = 0;
 };
 
