@@ -101,21 +101,36 @@ bool RateLimiter::Allow(const std::string& client, Clock::time_point now, int* r
   if (m_perMinute <= 0) return true;
   std::lock_guard<std::mutex> lock(m_mutex);
   const double rate = m_perMinute / 60.0;  // tokens per second
-  auto [it, inserted] = m_buckets.try_emplace(client, Bucket{static_cast<double>(m_perMinute), now});
+  // Buckets idle for a minute have refilled completely: the same as no bucket. Dropping them from the old end keeps
+  // the table at the clients of the last minute, at O(1) per request.
+  const auto full = std::chrono::seconds(60);
+  while (!m_byAge.empty()) {
+    auto oldest = m_buckets.find(m_byAge.front());
+    if (now - oldest->second.updated < full) break;
+    m_buckets.erase(oldest);
+    m_byAge.pop_front();
+  }
+  auto [it, inserted] = m_buckets.try_emplace(client, Bucket{static_cast<double>(m_perMinute), now, {}});
   Bucket& b = it->second;
-  if (!inserted) {
+  if (inserted) {
+    b.order = m_byAge.insert(m_byAge.end(), client);
+  } else {
     const double elapsed = std::chrono::duration<double>(now - b.updated).count();
     b.tokens = std::min(static_cast<double>(m_perMinute), b.tokens + elapsed * rate);
     b.updated = now;
+    m_byAge.splice(m_byAge.end(), m_byAge, b.order);
   }
   if (b.tokens >= 1.0) {
     b.tokens -= 1.0;
     return true;
   }
   if (retryAfterSeconds) *retryAfterSeconds = static_cast<int>(std::ceil((1.0 - b.tokens) / rate));
-  // Forget idle clients now and then so the table stays bounded.
-  if (m_buckets.size() > 100000) m_buckets.clear();
   return false;
+}
+
+std::size_t RateLimiter::Tracked() const {
+  std::lock_guard<std::mutex> lock(m_mutex);
+  return m_buckets.size();
 }
 
 }  // namespace oai::server

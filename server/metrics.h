@@ -6,6 +6,7 @@
 #include <ostream>
 #include <atomic>
 #include <chrono>
+#include <list>
 #include <map>
 #include <mutex>
 #include <string>
@@ -60,15 +61,20 @@ class RateLimiter {
   explicit RateLimiter(int perMinute) : m_perMinute(perMinute) {}
   // True when the request may proceed; otherwise *retryAfterSeconds says when the next one will.
   bool Allow(const std::string& client, Clock::time_point now, int* retryAfterSeconds);
+  // Clients with a bucket: those seen within the last minute (an older bucket is full again, as a new one would be,
+  // so it is dropped: the table holds the clients of the last minute, never more).
+  std::size_t Tracked() const;
 
  private:
   struct Bucket {
     double tokens;
     Clock::time_point updated;
+    std::list<std::string>::iterator order;  // its place in m_byAge
   };
   int m_perMinute;
-  std::mutex m_mutex;
+  mutable std::mutex m_mutex;
   std::unordered_map<std::string, Bucket> m_buckets;
+  std::list<std::string> m_byAge;  // clients, least recently seen first
 };
 
 }  // namespace oai::server

@@ -213,5 +213,28 @@ TEST(RateLimiter, RefillsOverTime) {
   EXPECT_FALSE(limiter.Allow("a", t0 + std::chrono::seconds(1), &retry));
 }
 
+// The table holds the clients of the last minute: 200,000 addresses seen over ten minutes leave only the last
+// minute's behind, and a limited client stays limited (no table-wide reset lets it through early).
+TEST(RateLimiter, ForgetsOnlyClientsWhoseBucketIsFullAgain) {
+  RateLimiter limiter(6);  // one every 10 s
+  const auto t0 = RateLimiter::Clock::time_point{};
+  int retry = 0;
+  for (int i = 0; i < 6; ++i) ASSERT_TRUE(limiter.Allow("busy", t0, &retry));
+  ASSERT_FALSE(limiter.Allow("busy", t0, &retry));
+  for (int i = 0; i < 200000; ++i) {
+    const auto at = t0 + std::chrono::milliseconds(i * 3);  // 600 s in all
+    limiter.Allow("10.0." + std::to_string(i / 256) + "." + std::to_string(i % 256), at, &retry);
+    if (i == 1000) {
+      EXPECT_FALSE(limiter.Allow("busy", at, &retry)) << "still limited 3 s later";
+    }
+  }
+  const auto end = t0 + std::chrono::milliseconds(600000);
+  EXPECT_LE(limiter.Tracked(), 20001u) << "one minute of clients at one per 3 ms";
+  EXPECT_GE(limiter.Tracked(), 19999u);
+  // A client idle for a minute gets a full bucket again, as a new one would.
+  for (int i = 0; i < 6; ++i) EXPECT_TRUE(limiter.Allow("busy", end, &retry));
+  EXPECT_FALSE(limiter.Allow("busy", end, &retry));
+}
+
 }  // namespace
 }  // namespace oai::server
