@@ -14,10 +14,6 @@ using service::StoreUnavailable;
 namespace {
 
 std::string SessionKey(const std::string& id) { return "session:" + id; }
-std::int64_t NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
-
 }  // namespace
 
 // ---------------------------------------------------------------------------------------------------------------------
@@ -271,31 +267,78 @@ bool RedisSessionStore::Delete(const std::string& id) {
 // Response cache
 // ---------------------------------------------------------------------------------------------------------------------
 
-RedisResponseCache::RedisResponseCache(std::shared_ptr<RedisConnection> redis, std::size_t capacity, std::chrono::seconds ttl)
-    : m_redis(std::move(redis)), m_capacity(std::max<std::size_t>(1, capacity)), m_ttl(ttl) {}
+RedisResponseCache::RedisResponseCache(std::shared_ptr<RedisConnection> redis, std::size_t capacity, std::chrono::seconds ttl,
+                                       engine::WallClock clock)
+    : m_redis(std::move(redis)), m_capacity(std::max<std::size_t>(1, capacity)), m_ttl(ttl), m_clock(std::move(clock)) {}
+
+std::int64_t RedisResponseCache::NowMs() const {
+  const auto now = m_clock ? m_clock() : std::chrono::system_clock::now();
+  return std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count();
+}
+
+namespace {
+std::string CacheHash(const std::string& agent) { return "cache:" + agent; }
+std::string WordSet(const std::string& agent, const std::string& word) { return "cache:" + agent + ":w:" + word; }
+std::string ReplyString(const redisReply* r) { return r && r->str ? std::string(r->str, r->len) : std::string(); }
+}  // namespace
+
+void RedisResponseCache::Remove(const std::string& agent, const std::string& key) {
+  const std::string hash = CacheHash(agent);
+  std::vector<std::vector<std::string>> commands = {{"HDEL", hash, key}, {"ZREM", hash + ":lru", key}};
+  for (const auto& w : engine::KeyWords(key)) commands.push_back({"SREM", WordSet(agent, w), key});
+  m_redis->Transaction(commands);
+}
 
 std::optional<engine::CacheLookup> RedisResponseCache::Lookup(const std::string& agent, const std::string& key) {
   try {
-    const std::string hash = "cache:" + agent;
-    auto all = m_redis->Command({"HGETALL", hash});
+    const std::string hash = CacheHash(agent);
     const std::int64_t now = NowMs();
     std::optional<engine::CacheLookup> best;
-    std::vector<std::string> expired;
-    for (std::size_t i = 0; i + 1 < all->elements; i += 2) {
-      const std::string entryKey(all->element[i]->str, all->element[i]->len);
-      const Json entry = Json::parse(std::string(all->element[i + 1]->str, all->element[i + 1]->len), nullptr, false);
+    // An entry that is there and fresh becomes the answer; one that expired (or a word set's stale member) is removed.
+    const auto take = [&](const std::string& candidate, double similarity) {
+      auto value = m_redis->Command({"HGET", hash, candidate});
+      if (!value->str) {
+        if (candidate != key) Remove(agent, candidate);
+        return false;
+      }
+      const Json entry = Json::parse(ReplyString(value.get()), nullptr, false);
       if (entry.is_discarded() || entry.value("expires_ms", std::int64_t{0}) <= now) {
-        expired.push_back(entryKey);
-        continue;
+        Remove(agent, candidate);
+        return false;
       }
-      const double similarity = entryKey == key ? 1.0 : engine::KeySimilarity(key, entryKey);
-      if (similarity >= engine::kCacheMatchThreshold && (!best || similarity > best->similarity)) {
-        best = engine::CacheLookup{entry.at("answer").get<engine::CachedAnswer>(), similarity, entryKey};
+      best = engine::CacheLookup{entry.at("answer").get<engine::CachedAnswer>(), similarity, candidate};
+      return true;
+    };
+    const auto words = engine::KeyWords(key);
+    if (!take(key, 1.0) && !words.empty()) {
+      // Near duplicates: the keys sharing a word with this one (keys only, not their entries), the most similar
+      // first, ties to the most recently used.
+      std::vector<std::string> sunion = {"SUNION"};
+      for (const auto& w : words) sunion.push_back(WordSet(agent, w));
+      auto members = m_redis->Command(sunion);
+      std::vector<std::pair<double, std::string>> candidates;
+      for (std::size_t i = 0; i < members->elements; ++i) {
+        std::string other = ReplyString(members->element[i]);
+        const double s = engine::KeySimilarity(key, other);
+        if (other != key && s >= engine::kCacheMatchThreshold) candidates.emplace_back(s, std::move(other));
       }
-    }
-    for (const auto& k : expired) {
-      m_redis->Command({"HDEL", hash, k});
-      m_redis->Command({"ZREM", hash + ":lru", k});
+      std::vector<double> used(candidates.size(), 0.0);
+      if (candidates.size() > 1) {
+        std::vector<std::string> zmscore = {"ZMSCORE", hash + ":lru"};
+        for (const auto& c : candidates) zmscore.push_back(c.second);
+        auto scores = m_redis->Command(zmscore);
+        for (std::size_t i = 0; i < candidates.size() && i < scores->elements; ++i) {
+          const std::string score = ReplyString(scores->element[i]);
+          used[i] = score.empty() ? 0.0 : std::stod(score);
+        }
+      }
+      std::vector<std::size_t> order(candidates.size());
+      for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+      std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+        return candidates[a].first != candidates[b].first ? candidates[a].first > candidates[b].first : used[a] > used[b];
+      });
+      for (std::size_t i : order)
+        if (take(candidates[i].second, candidates[i].first)) break;
     }
     m_redis->Command({"HINCRBY", "cache:stats", best ? "hits" : "misses", "1"});
     if (best) m_redis->Command({"ZADD", hash + ":lru", std::to_string(now), best->matchedKey});
@@ -307,18 +350,18 @@ std::optional<engine::CacheLookup> RedisResponseCache::Lookup(const std::string&
 
 void RedisResponseCache::Store(const std::string& agent, const std::string& key, const engine::CachedAnswer& answer) {
   try {
-    const std::string hash = "cache:" + agent;
+    const std::string hash = CacheHash(agent);
     const std::int64_t now = NowMs();
     const Json entry = {{"answer", answer}, {"expires_ms", now + m_ttl.count() * 1000}};
-    m_redis->Transaction({{"HSET", hash, key, entry.dump()}, {"ZADD", hash + ":lru", std::to_string(now), key}});
+    std::vector<std::vector<std::string>> commands = {{"HSET", hash, key, entry.dump()},
+                                                      {"ZADD", hash + ":lru", std::to_string(now), key}};
+    for (const auto& w : engine::KeyWords(key)) commands.push_back({"SADD", WordSet(agent, w), key});
+    m_redis->Transaction(commands);
     // Evict the least recently used beyond the capacity.
     auto size = m_redis->Command({"ZCARD", hash + ":lru"});
     if (size->integer > static_cast<long long>(m_capacity)) {
       auto oldest = m_redis->Command({"ZRANGE", hash + ":lru", "0", std::to_string(size->integer - static_cast<long long>(m_capacity) - 1)});
-      for (std::size_t i = 0; i < oldest->elements; ++i) {
-        const std::string k(oldest->element[i]->str, oldest->element[i]->len);
-        m_redis->Transaction({{"HDEL", hash, k}, {"ZREM", hash + ":lru", k}});
-      }
+      for (std::size_t i = 0; i < oldest->elements; ++i) Remove(agent, ReplyString(oldest->element[i]));
     }
   } catch (const StoreUnavailable&) {
   }

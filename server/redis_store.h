@@ -74,19 +74,27 @@ class RedisSessionStore final : public service::SessionStore {
 
 // The response cache in Redis: one hash per agent (`cache:{agent}`: key → entry JSON with its expiry) and a sorted
 // set of last use (`cache:{agent}:lru`) to evict the least recently used beyond the capacity.
+// Entries of agent A live in the hash cache:A (key → entry JSON with its expiry), their use times in the sorted set
+// cache:A:lru, and, for finding near duplicates without reading every entry, each key word's set cache:A:w:<word> of
+// the keys that have it. A lookup reads the exact key, else the union of its words' sets (keys only), and then the one
+// best entry: its cost follows the entries that share a word with the question, not the cache's size.
 class RedisResponseCache final : public engine::ResponseCache {
  public:
   RedisResponseCache(std::shared_ptr<RedisConnection> redis, std::size_t capacity = 1000,
-                     std::chrono::seconds ttl = std::chrono::hours(1));
+                     std::chrono::seconds ttl = std::chrono::hours(1), engine::WallClock clock = nullptr);
   std::string Kind() const override { return "redis"; }
   std::optional<engine::CacheLookup> Lookup(const std::string& agent, const std::string& key) override;
   void Store(const std::string& agent, const std::string& key, const engine::CachedAnswer& answer) override;
   engine::CacheStats Stats() const override;
 
  private:
+  std::int64_t NowMs() const;
+  // Removes an entry: its hash field, its use time and its word-set memberships.
+  void Remove(const std::string& agent, const std::string& key);
   std::shared_ptr<RedisConnection> m_redis;
   std::size_t m_capacity;
   std::chrono::seconds m_ttl;
+  engine::WallClock m_clock;
 };
 
 }  // namespace oai::server

@@ -34,34 +34,53 @@ std::string CacheKey(const std::string& question) {
   return key;
 }
 
-double KeySimilarity(const std::string& a, const std::string& b) {
-  auto split = [](const std::string& s) {
-    std::set<std::string> out;
-    for (std::string_view w : SplitOn(s, ' ')) {
-      if (!w.empty()) out.emplace(w);
-    }
-    return out;
-  };
-  const auto sa = split(a), sb = split(b);
-  if (sa.empty() && sb.empty()) return 1.0;
-  std::size_t shared = 0;
-  for (const auto& w : sa) shared += sb.count(w);
-  return static_cast<double>(shared) / static_cast<double>(sa.size() + sb.size() - shared);
+std::vector<std::string> KeyWords(const std::string& key) {
+  std::vector<std::string> words;
+  for (std::string_view w : SplitOn(key, ' ')) {
+    if (!w.empty()) words.emplace_back(w);
+  }
+  std::sort(words.begin(), words.end());
+  words.erase(std::unique(words.begin(), words.end()), words.end());
+  return words;
 }
+
+double KeySimilarity(const std::string& a, const std::string& b) {
+  const auto wa = KeyWords(a), wb = KeyWords(b);
+  std::size_t shared = 0;
+  for (std::size_t i = 0, j = 0; i < wa.size() && j < wb.size();) {
+    if (wa[i] == wb[j]) ++shared, ++i, ++j;
+    else if (wa[i] < wb[j]) ++i;
+    else ++j;
+  }
+  return SharedSimilarity(wa.size(), wb.size(), shared);
+}
+
+namespace {
+std::string WordKey(const std::string& agent, const std::string& word) { return agent + '\n' + word; }
+}  // namespace
 
 MemoryResponseCache::MemoryResponseCache(std::size_t capacity, std::chrono::seconds ttl, WallClock clock)
     : m_capacity(std::max<std::size_t>(1, capacity)), m_ttl(ttl), m_clock(std::move(clock)) {
   if (!m_clock) m_clock = [] { return std::chrono::system_clock::now(); };
 }
 
+void MemoryResponseCache::Erase(Lru::iterator it) {
+  for (const auto& w : KeyWords(it->key)) {
+    auto posting = m_byWord.find(WordKey(it->agent, w));
+    if (posting == m_byWord.end()) continue;
+    auto& entries = posting->second;
+    entries.erase(std::remove(entries.begin(), entries.end(), &*it), entries.end());
+    if (entries.empty()) m_byWord.erase(posting);
+  }
+  m_byExpiry.erase(it->expiry);
+  m_index.erase({it->agent, it->key});
+  m_lru.erase(it);
+}
+
 void MemoryResponseCache::EvictExpired(std::chrono::system_clock::time_point now) {
-  for (auto it = m_lru.begin(); it != m_lru.end();) {
-    if (it->expires <= now) {
-      m_index.erase({it->agent, it->key});
-      it = m_lru.erase(it);
-    } else {
-      ++it;
-    }
+  while (!m_byExpiry.empty() && m_byExpiry.begin()->first <= now) {
+    Entry* e = m_byExpiry.begin()->second;
+    Erase(m_index.at({e->agent, e->key}));
   }
 }
 
@@ -74,21 +93,30 @@ std::optional<CacheLookup> MemoryResponseCache::Lookup(const std::string& agent,
     best = exact->second;
     bestSimilarity = 1.0;
   } else {
-    // Near duplicates: the most similar entry of this agent, ties to the most recently used.
-    for (auto it = m_lru.begin(); it != m_lru.end(); ++it) {
-      if (it->agent != agent) continue;
-      const double s = KeySimilarity(key, it->key);
-      if (s > bestSimilarity) {
+    // Near duplicates: among the entries sharing a word with the key, the most similar, ties to the most recently
+    // used.
+    const auto words = KeyWords(key);
+    std::unordered_map<Entry*, std::size_t> shared;
+    for (const auto& w : words) {
+      if (auto posting = m_byWord.find(WordKey(agent, w)); posting != m_byWord.end())
+        for (Entry* e : posting->second) ++shared[e];
+    }
+    Entry* pick = nullptr;
+    for (const auto& [e, n] : shared) {
+      const double s = SharedSimilarity(words.size(), e->words, n);
+      if (s > bestSimilarity || (s == bestSimilarity && pick && e->used > pick->used)) {
         bestSimilarity = s;
-        best = it;
+        pick = e;
       }
     }
+    if (pick) best = m_index.at({pick->agent, pick->key});
   }
   if (best == m_lru.end() || bestSimilarity < kCacheMatchThreshold) {
     ++m_misses;
     return std::nullopt;
   }
   ++m_hits;
+  best->used = ++m_uses;
   m_lru.splice(m_lru.begin(), m_lru, best);
   return CacheLookup{best->answer, bestSimilarity, best->key};
 }
@@ -96,16 +124,14 @@ std::optional<CacheLookup> MemoryResponseCache::Lookup(const std::string& agent,
 void MemoryResponseCache::Store(const std::string& agent, const std::string& key, const CachedAnswer& answer) {
   std::lock_guard<std::mutex> lock(m_mutex);
   const auto now = m_clock();
-  if (auto it = m_index.find({agent, key}); it != m_index.end()) {
-    m_lru.erase(it->second);
-    m_index.erase(it);
-  }
-  m_lru.push_front({agent, key, answer, now + m_ttl});
+  if (auto it = m_index.find({agent, key}); it != m_index.end()) Erase(it->second);
+  const auto words = KeyWords(key);
+  m_lru.push_front({agent, key, answer, now + m_ttl, words.size(), ++m_uses, {}});
+  Entry* e = &m_lru.front();
+  e->expiry = m_byExpiry.emplace(e->expires, e);
   m_index[{agent, key}] = m_lru.begin();
-  while (m_lru.size() > m_capacity) {
-    m_index.erase({m_lru.back().agent, m_lru.back().key});
-    m_lru.pop_back();
-  }
+  for (const auto& w : words) m_byWord[WordKey(agent, w)].push_back(e);
+  while (m_lru.size() > m_capacity) Erase(std::prev(m_lru.end()));
 }
 
 CacheStats MemoryResponseCache::Stats() const {

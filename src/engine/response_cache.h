@@ -54,6 +54,12 @@ struct CacheStats {
 std::string CacheKey(const std::string& question);
 // Jaccard similarity of two keys' word sets.
 double KeySimilarity(const std::string& a, const std::string& b);
+// A key's words (a key's words are distinct and sorted, see CacheKey).
+std::vector<std::string> KeyWords(const std::string& key);
+// The Jaccard similarity of two keys of `a` and `b` words that share `shared` of them.
+inline double SharedSimilarity(std::size_t a, std::size_t b, std::size_t shared) {
+  return a + b == 0 ? 1.0 : static_cast<double>(shared) / static_cast<double>(a + b - shared);
+}
 
 inline constexpr double kCacheMatchThreshold = 0.75;
 
@@ -82,9 +88,13 @@ class MemoryResponseCache final : public ResponseCache {
     std::string key;
     CachedAnswer answer;
     std::chrono::system_clock::time_point expires;
+    std::size_t words = 0;
+    std::uint64_t used = 0;  // when it was last stored or found (m_uses at the time): ties go to the latest
+    std::multimap<std::chrono::system_clock::time_point, Entry*>::iterator expiry;
   };
   using Lru = std::list<Entry>;  // most recently used first
   void EvictExpired(std::chrono::system_clock::time_point now);
+  void Erase(Lru::iterator it);
 
   mutable std::mutex m_mutex;
   std::size_t m_capacity;
@@ -92,8 +102,13 @@ class MemoryResponseCache final : public ResponseCache {
   WallClock m_clock;
   Lru m_lru;
   std::map<std::pair<std::string, std::string>, Lru::iterator> m_index;  // (agent, key) → entry
+  // Near duplicates are found through the words they share: (agent, word) → the entries whose key has it. A lookup
+  // costs the entries sharing a word with the question, not every entry.
+  std::unordered_map<std::string, std::vector<Entry*>> m_byWord;
+  std::multimap<std::chrono::system_clock::time_point, Entry*> m_byExpiry;  // soonest first
   std::uint64_t m_hits = 0;
   std::uint64_t m_misses = 0;
+  std::uint64_t m_uses = 0;
 };
 
 }  // namespace oai::engine
