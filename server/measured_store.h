@@ -40,6 +40,13 @@ class MeasuredSessionStore final : public service::SessionStore {
       return true;
     });
   }
+  void AppendTurnWithLogText(const std::string& id, const Message& user, const Message& assistant,
+                             const std::vector<RetrievalLog>& logs, const std::vector<std::string>& logTexts) override {
+    Timed("append_turn", [&] {
+      m_inner.AppendTurnWithLogText(id, user, assistant, logs, logTexts);
+      return true;
+    });
+  }
   bool Delete(const std::string& id) override {
     return Timed("delete", [&] { return m_inner.Delete(id); });
   }

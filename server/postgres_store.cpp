@@ -371,11 +371,14 @@ std::vector<Message> PostgresSessionStore::RecentMessages(const std::string& id,
 
 void PostgresSessionStore::AppendTurn(const std::string& id, const Message& user, const Message& assistant,
                                       const std::vector<RetrievalLog>& logs) {
-  // Serialized before a connection is leased: JSON is most of a write's work.
+  AppendTurnWithLogText(id, user, assistant, logs, service::LogTexts(logs));
+}
+
+void PostgresSessionStore::AppendTurnWithLogText(const std::string& id, const Message& user, const Message& assistant,
+                                                 const std::vector<RetrievalLog>& logs,
+                                                 const std::vector<std::string>& logJson) {
+  // Serialized before a connection is leased: JSON is most of a write's work. (The logs' texts come made.)
   const std::string messageJson[2] = {ToJsonText(user), ToJsonText(assistant)};
-  std::vector<std::string> logJson;
-  logJson.reserve(logs.size());
-  for (const RetrievalLog& log : logs) logJson.push_back(ToJsonText(log));
   const std::string start = user.timestamp.empty() ? NowIso8601() : user.timestamp;
 
   Lease db(*m_pool);

@@ -50,6 +50,8 @@ class PostgresSessionStore final : public service::SessionStore {
   std::vector<Message> RecentMessages(const std::string& id, std::size_t count) override;
   void AppendTurn(const std::string& id, const Message& user, const Message& assistant,
                   const std::vector<RetrievalLog>& logs) override;
+  void AppendTurnWithLogText(const std::string& id, const Message& user, const Message& assistant,
+                             const std::vector<RetrievalLog>& logs, const std::vector<std::string>& logTexts) override;
   bool Delete(const std::string& id) override;
 
   // Deletes the sessions whose last activity is before `cutoff` (ISO 8601), `batch` per transaction so that no lock

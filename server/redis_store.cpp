@@ -236,6 +236,12 @@ std::vector<Message> RedisSessionStore::RecentMessages(const std::string& id, st
 
 void RedisSessionStore::AppendTurn(const std::string& id, const Message& user, const Message& assistant,
                                    const std::vector<RetrievalLog>& logs) {
+  AppendTurnWithLogText(id, user, assistant, logs, service::LogTexts(logs));
+}
+
+void RedisSessionStore::AppendTurnWithLogText(const std::string& id, const Message& user, const Message& assistant,
+                                              const std::vector<RetrievalLog>& logs,
+                                              const std::vector<std::string>& logTexts) {
   const std::string key = SessionKey(id);
   const std::string ttl = std::to_string(kTtlSeconds);
   const std::int64_t tokens = assistant.metrics ? assistant.metrics->tokensUsed : 0;
@@ -250,7 +256,7 @@ void RedisSessionStore::AppendTurn(const std::string& id, const Message& user, c
       {"RPUSH", key + ":messages", ToJsonText(user), ToJsonText(assistant)}};
   if (!logs.empty()) {
     std::vector<std::string> push = {"RPUSH", key + ":logs"};
-    for (const auto& l : logs) push.push_back(ToJsonText(l));
+    push.insert(push.end(), logTexts.begin(), logTexts.end());
     commands.push_back(std::move(push));
   }
   for (const char* suffix : {"", ":messages", ":logs"}) commands.push_back({"EXPIRE", key + suffix, ttl});

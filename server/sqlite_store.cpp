@@ -239,12 +239,15 @@ std::vector<Message> SqliteSessionStore::RecentMessages(const std::string& id, s
 
 void SqliteSessionStore::AppendTurn(const std::string& id, const Message& user, const Message& assistant,
                                     const std::vector<RetrievalLog>& logs) {
+  AppendTurnWithLogText(id, user, assistant, logs, service::LogTexts(logs));
+}
+
+void SqliteSessionStore::AppendTurnWithLogText(const std::string& id, const Message& user, const Message& assistant,
+                                               const std::vector<RetrievalLog>& logs,
+                                               const std::vector<std::string>& logJson) {
   // Serialized before taking the connection's lock: JSON is most of a write's work, and other turns can commit
-  // meanwhile.
+  // meanwhile. (The logs' texts come made: the answer carries the same bytes.)
   const std::string messageJson[2] = {ToJsonText(user), ToJsonText(assistant)};
-  std::vector<std::string> logJson;
-  logJson.reserve(logs.size());
-  for (const RetrievalLog& log : logs) logJson.push_back(ToJsonText(log));
   std::lock_guard<std::mutex> lock(m_mutex);
   Transaction tx(m_db);
   ChatSession session = GetLocked(id).value_or(ChatSession{id, user.timestamp, user.timestamp, 0, 0.0, 0});

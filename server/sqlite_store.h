@@ -30,6 +30,8 @@ class SqliteSessionStore final : public service::SessionStore {
   std::vector<Message> RecentMessages(const std::string& id, std::size_t count) override;
   void AppendTurn(const std::string& id, const Message& user, const Message& assistant,
                   const std::vector<RetrievalLog>& logs) override;
+  void AppendTurnWithLogText(const std::string& id, const Message& user, const Message& assistant,
+                             const std::vector<RetrievalLog>& logs, const std::vector<std::string>& logTexts) override;
   bool Delete(const std::string& id) override;
 
   static constexpr int kSchemaVersion = 1;

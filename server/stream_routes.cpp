@@ -51,10 +51,10 @@ bool RunStreamedTurn(Services* s, StreamStore& streams, const std::string& id, c
       connected = sink.is_writable() && sink.write(text.data(), text.size());
     }
   };
-  const engine::TurnObserver observer = service::StreamObserver(emit);
+  const service::EventSink events = [&emit](const char* name, std::string data) { emit(name, std::move(data)); };
   try {
-    const service::TurnResult turn = service::RunChatTurn(*s->engine, *s->store, request, &observer);
-    emit("done", ToJsonText(DoneEvent{turn.response, turn.messageId}));
+    const service::TurnResult turn = service::RunChatTurn(*s->engine, *s->store, request, &events);
+    emit("done", ToJsonText(DoneEvent{turn.response, turn.messageId}, turn.logTexts));
   } catch (const service::StoreUnavailable&) {
     s->metrics->StoreError();
     emit("stream_error",

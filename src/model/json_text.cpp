@@ -1,9 +1,15 @@
 // JSON text without an intermediate tree (see json_text.h).
 #include "model/json_text.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
+#include <optional>
+#include <stdexcept>
 #include <string_view>
+#include <type_traits>
+#include <variant>
 #include <vector>
 
 #include "model/validation.h"
@@ -77,7 +83,6 @@ class Writer {
     const char* end = nlohmann::detail::to_chars(buf, buf + sizeof buf, v);  // the shortest text that reads back as v
     m_out.append(buf, static_cast<std::size_t>(end - buf));
   }
-  void Value(const Json& j) { m_out += j.dump(); }
 
  private:
   std::string& m_out;
@@ -95,6 +100,72 @@ void AppendArray(std::string& out, const std::vector<Item>& items, AppendItem&& 
   out += ']';
 }
 
+// Any value of the model's payload types (those listed with Fields() in model.h, their strings, numbers, enums,
+// vectors and optionals), as nlohmann would write it, without building its tree.
+template <class T>
+struct IsVector : std::false_type {};
+template <class T>
+struct IsVector<std::vector<T>> : std::true_type {};
+template <class T>
+struct IsOptional : std::false_type {};
+template <class T>
+struct IsOptional<std::optional<T>> : std::true_type {};
+
+template <class T>
+void AppendValue(std::string& out, const T& v);
+
+// An object's members in sorted key order (as nlohmann's std::map orders them); an empty optional is left out.
+template <class T>
+void AppendFields(std::string& out, const T& v) {
+  struct Slot {
+    const char* key;
+    const void* member;
+    void (*write)(std::string&, const void*);
+  };
+  constexpr std::size_t kMaxFields = 32;
+  Slot slots[kMaxFields];
+  std::size_t n = 0;
+  Fields(v, [&](const char* key, const auto& member) {
+    using M = std::decay_t<decltype(member)>;
+    if (n == kMaxFields) throw std::logic_error("AppendFields: more members than kMaxFields");
+    if constexpr (IsOptional<M>::value) {
+      if (!member) return;
+      using V = typename M::value_type;
+      slots[n++] = {key, &*member, [](std::string& o, const void* p) { AppendValue(o, *static_cast<const V*>(p)); }};
+    } else {
+      slots[n++] = {key, &member, [](std::string& o, const void* p) { AppendValue(o, *static_cast<const M*>(p)); }};
+    }
+  });
+  std::sort(slots, slots + n, [](const Slot& a, const Slot& b) { return std::strcmp(a.key, b.key) < 0; });
+  Writer w(out);
+  w.Begin();
+  for (std::size_t i = 0; i < n; ++i) {
+    w.Key(slots[i].key);
+    slots[i].write(out, slots[i].member);
+  }
+  w.End();
+}
+
+template <class T>
+void AppendValue(std::string& out, const T& v) {
+  Writer w(out);
+  if constexpr (std::is_same_v<T, std::string>) {
+    w.String(v);
+  } else if constexpr (std::is_same_v<T, bool>) {
+    out += v ? "true" : "false";
+  } else if constexpr (std::is_integral_v<T>) {
+    w.Int(v);
+  } else if constexpr (std::is_floating_point_v<T>) {
+    w.Double(v);
+  } else if constexpr (std::is_enum_v<T>) {
+    w.Enum(ToString(v));
+  } else if constexpr (IsVector<T>::value) {
+    AppendArray(out, v, [](std::string& o, const typename T::value_type& item) { AppendValue(o, item); });
+  } else {
+    AppendFields(out, v);
+  }
+}
+
 void Append(std::string& out, const DocumentChunk& v) {
   Writer w(out);
   w.Begin();
@@ -104,7 +175,7 @@ void Append(std::string& out, const DocumentChunk& v) {
   w.Int(v.id);
   if (v.metadata) {
     w.Key("metadata");
-    w.Value(Json(*v.metadata));
+    AppendFields(out, *v.metadata);
   }
   w.Key("similarity");
   w.Double(v.similarity);
@@ -121,7 +192,7 @@ void Append(std::string& out, const RetrievalLog& v) {
     AppendArray(out, *v.chunks, [](std::string& o, const DocumentChunk& c) { Append(o, c); });
   }
   w.Key("data");
-  w.Value(Json(v.data));
+  std::visit([&out](const auto& data) { AppendFields(out, data); }, v.data);
   w.Key("id");
   w.String(v.id);
   w.Key("status");
@@ -180,7 +251,8 @@ void Append(std::string& out, const Message& v) {
 }
 
 // The answer's members, plus the stream's message_id (done event) when given, in sorted key order.
-void Append(std::string& out, const ChatResponse& v, const std::string* messageId) {
+void Append(std::string& out, const ChatResponse& v, const std::string* messageId,
+            const std::vector<std::string>* logTexts = nullptr) {
   Writer w(out);
   w.Begin();
   w.Key("agent");
@@ -199,7 +271,11 @@ void Append(std::string& out, const ChatResponse& v, const std::string* messageI
   w.Key("confidence");
   w.Double(v.confidence);
   w.Key("logs");
-  AppendArray(out, v.logs, [](std::string& o, const RetrievalLog& log) { Append(o, log); });
+  if (logTexts && logTexts->size() == v.logs.size()) {
+    AppendArray(out, *logTexts, [](std::string& o, const std::string& text) { o += text; });
+  } else {
+    AppendArray(out, v.logs, [](std::string& o, const RetrievalLog& log) { Append(o, log); });
+  }
   w.Key("message");
   w.String(v.message);
   if (messageId) {
@@ -231,6 +307,16 @@ std::string ToJsonText(const ChatResponse& v) {
 std::string ToJsonText(const DoneEvent& v) {
   std::string out;
   Append(out, v.response, &v.message_id);
+  return out;
+}
+std::string ToJsonText(const ChatResponse& v, const std::vector<std::string>& logTexts) {
+  std::string out;
+  Append(out, v, nullptr, &logTexts);
+  return out;
+}
+std::string ToJsonText(const DoneEvent& v, const std::vector<std::string>& logTexts) {
+  std::string out;
+  Append(out, v.response, &v.message_id, &logTexts);
   return out;
 }
 

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "model/model.h"
 
@@ -15,5 +16,9 @@ std::string ToJsonText(const RetrievalLog& v);
 std::string ToJsonText(const Message& v);
 std::string ToJsonText(const ChatResponse& v);
 std::string ToJsonText(const DoneEvent& v);
+// The same with the logs written from texts already made (ToJsonText of each of v's logs, in order): a turn
+// serializes each log once, and the stream, the store and the answer share the bytes.
+std::string ToJsonText(const ChatResponse& v, const std::vector<std::string>& logTexts);
+std::string ToJsonText(const DoneEvent& v, const std::vector<std::string>& logTexts);
 
 }  // namespace oai

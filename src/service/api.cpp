@@ -212,9 +212,9 @@ ApiResponse Api::Route(const ApiRequest& request, const std::string& path, const
     std::string events;
     int id = 0;
     const auto emit = [&](const char* name, std::string data) { events += FormatSse({++id, name, std::move(data)}); };
-    const engine::TurnObserver observer = StreamObserver(emit);
-    const TurnResult turn = RunChatTurn(m_engine, m_store, std::get<ChatRequest>(parsed), &observer);
-    emit("done", ToJsonText(DoneEvent{turn.response, turn.messageId}));
+    const EventSink sink = emit;
+    const TurnResult turn = RunChatTurn(m_engine, m_store, std::get<ChatRequest>(parsed), &sink);
+    emit("done", ToJsonText(DoneEvent{turn.response, turn.messageId}, turn.logTexts));
     ApiResponse r;
     r.status = 200;
     r.contentType = "text/event-stream";
@@ -250,7 +250,7 @@ ApiResponse Api::Route(const ApiRequest& request, const std::string& path, const
     if (auto* error = std::get_if<ApiResponse>(&parsed)) return std::move(*error);
     const ChatRequest& chat = std::get<ChatRequest>(parsed);
     const TurnResult turn = RunChatTurn(m_engine, m_store, chat);
-    ApiResponse r = JsonReply(200, ToJsonText(turn.response));
+    ApiResponse r = JsonReply(200, ToJsonText(turn.response, turn.logTexts));
     r.headers.emplace_back("X-Message-Id", turn.messageId);
     r.headers.emplace_back("X-Session-Id", chat.session_id);
     return r;

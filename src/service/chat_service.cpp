@@ -6,8 +6,7 @@
 
 namespace oai::service {
 
-TurnResult RunChatTurn(engine::Engine& engine, SessionStore& store, const ChatRequest& request,
-                       const engine::TurnObserver* observer) {
+TurnResult RunChatTurn(engine::Engine& engine, SessionStore& store, const ChatRequest& request, const EventSink* stream) {
   const std::string now = NowIso8601();
   store.Ensure(request.session_id, now);
   engine::TurnInput input;
@@ -15,8 +14,21 @@ TurnResult RunChatTurn(engine::Engine& engine, SessionStore& store, const ChatRe
   input.sessionId = request.session_id;
   input.history = store.RecentMessages(request.session_id, engine.HistoryMessagesNeeded());
   TurnResult result;
-  result.response = engine.Answer(input, observer);
+  // Every log passes through here as the engine writes it: its text is made once.
+  engine::TurnObserver observer;
+  observer.onLog = [&result, stream](const RetrievalLog& log) {
+    result.logTexts.push_back(ToJsonText(log));
+    if (stream) (*stream)("retrieval_log", result.logTexts.back());
+  };
+  if (stream) {
+    observer.onAgentStatus = [stream](AgentId a, AgentStatus st) {
+      (*stream)("agent_status", Json(AgentStatusEvent{a, st}).dump());
+    };
+    observer.onMessageChunk = [stream](const std::string& c) { (*stream)("message_chunk", Json(MessageChunkEvent{c}).dump()); };
+  }
+  result.response = engine.Answer(input, &observer);
   const ChatResponse& answer = result.response;
+  if (result.logTexts.size() != answer.logs.size()) result.logTexts = LogTexts(answer.logs);  // an engine that skipped the observer
 
   Message user;
   user.id = NewUuidV4();
@@ -32,17 +44,9 @@ TurnResult RunChatTurn(engine::Engine& engine, SessionStore& store, const ChatRe
   assistant.confidence = answer.confidence;
   assistant.metrics = answer.metrics;
   for (const auto& log : answer.logs) assistant.log_ids.push_back(log.id);
-  store.AppendTurn(request.session_id, user, assistant, answer.logs);
+  store.AppendTurnWithLogText(request.session_id, user, assistant, answer.logs, result.logTexts);
   result.messageId = assistant.id;
   return result;
-}
-
-engine::TurnObserver StreamObserver(std::function<void(const char* name, std::string data)> emit) {
-  engine::TurnObserver observer;
-  observer.onAgentStatus = [emit](AgentId a, AgentStatus st) { emit("agent_status", Json(AgentStatusEvent{a, st}).dump()); };
-  observer.onLog = [emit](const RetrievalLog& log) { emit("retrieval_log", ToJsonText(log)); };
-  observer.onMessageChunk = [emit](const std::string& c) { emit("message_chunk", Json(MessageChunkEvent{c}).dump()); };
-  return observer;
 }
 
 HealthStatus BuildHealth(const engine::Engine& engine, SessionStore& store) {

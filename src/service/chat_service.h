@@ -4,6 +4,7 @@
 
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "engine/engine.h"
 #include "service/session_store.h"
@@ -12,17 +13,19 @@ namespace oai::service {
 
 struct TurnResult {
   ChatResponse response;
-  std::string messageId;  // the stored assistant message
+  std::string messageId;               // the stored assistant message
+  std::vector<std::string> logTexts;   // each log's JSON text, made once: write the answer with ToJsonText(response, logTexts)
 };
 
-// Runs one turn for a validated request: starts the session when it is new, gives the engine the session's history,
-// and stores the question, the answer and the logs together. Store failures throw StoreUnavailable.
-TurnResult RunChatTurn(engine::Engine& engine, SessionStore& store, const ChatRequest& request,
-                       const engine::TurnObserver* observer = nullptr);
+// A turn's stream: each step as a server-sent event's name and JSON data (agent_status, retrieval_log,
+// message_chunk). The server writes them as they happen, the page's backend all at once.
+using EventSink = std::function<void(const char* name, std::string data)>;
 
-// The stream of a turn: an observer that hands each step to `emit` as a server-sent event's name and JSON data
-// (agent_status, retrieval_log, message_chunk). The server writes them as they happen, the page's backend all at once.
-engine::TurnObserver StreamObserver(std::function<void(const char* name, std::string data)> emit);
+// Runs one turn for a validated request: starts the session when it is new, gives the engine the session's history,
+// and stores the question, the answer and the logs together; `stream`, when given, gets the turn's events as they
+// happen. Each log is serialized once, for the stream, the store and the answer. Store failures throw StoreUnavailable.
+TurnResult RunChatTurn(engine::Engine& engine, SessionStore& store, const ChatRequest& request,
+                       const EventSink* stream = nullptr);
 
 HealthStatus BuildHealth(const engine::Engine& engine, SessionStore& store);
 

@@ -1,7 +1,16 @@
 // The in-memory session store and the bookkeeping every store shares.
 #include "service/session_store.h"
 
+#include "model/json_text.h"
+
 namespace oai::service {
+
+std::vector<std::string> LogTexts(const std::vector<RetrievalLog>& logs) {
+  std::vector<std::string> texts;
+  texts.reserve(logs.size());
+  for (const RetrievalLog& log : logs) texts.push_back(ToJsonText(log));
+  return texts;
+}
 
 void ApplyTurnToSession(ChatSession& session, const Message& assistant) {
   session.message_count += 2;

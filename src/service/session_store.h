@@ -35,11 +35,21 @@ class SessionStore {
   // Stores one question and its answer atomically, updating the session's totals and last activity.
   virtual void AppendTurn(const std::string& id, const Message& user, const Message& assistant,
                           const std::vector<RetrievalLog>& logs) = 0;
+  // The same, with each log's JSON text (ToJsonText, in order) already made for the answer and the stream: stores
+  // that keep JSON write these bytes instead of serializing the logs a second time. By default they are not needed.
+  virtual void AppendTurnWithLogText(const std::string& id, const Message& user, const Message& assistant,
+                                     const std::vector<RetrievalLog>& logs, const std::vector<std::string>& logTexts) {
+    (void)logTexts;
+    AppendTurn(id, user, assistant, logs);
+  }
   // True when the session existed.
   virtual bool Delete(const std::string& id) = 0;
   // The connection pool, for stores that have one (PostgreSQL); reported by /api/health.
   virtual std::optional<StorePool> Pool() const { return std::nullopt; }
 };
+
+// Each log's JSON text (ToJsonText), in order.
+std::vector<std::string> LogTexts(const std::vector<RetrievalLog>& logs);
 
 class MemorySessionStore final : public SessionStore {
  public:

@@ -38,12 +38,15 @@ __attribute__((noinline)) ChatRequest BenchParseRequest(const std::string& body)
   return parsed.value();
 }
 
-__attribute__((noinline)) std::string BenchSerializeAnswer(const ChatResponse& response) { return ToJsonText(response); }
+// The answer as the server writes it: the logs' texts made during the turn are reused.
+__attribute__((noinline)) std::string BenchSerializeAnswer(const service::TurnResult& turn) {
+  return ToJsonText(turn.response, turn.logTexts);
+}
 
 std::string ServeChatTurn(engine::Engine& engine, service::SessionStore& store, const std::string& body) {
   const ChatRequest request = BenchParseRequest(body);
   const service::TurnResult turn = service::RunChatTurn(engine, store, request);
-  return BenchSerializeAnswer(turn.response);
+  return BenchSerializeAnswer(turn);
 }
 
 __attribute__((noinline)) std::size_t MeasuredTurn(engine::Engine& engine, service::SessionStore& store,

@@ -69,6 +69,27 @@ TEST(JsonText, ChunksAndLogsAreWhatNlohmannWrites) {
       }
     }
   }
+  // Every payload type, with awkward strings and numbers in its members (search and cache, hit and miss).
+  for (const auto& s : AwkwardStrings()) {
+    for (double d : AwkwardDoubles()) {
+      RetrievalLog log = SampleLog(s, d, false);
+      SearchData search = testing_samples::Search(AgentId::Technical);
+      search.domain = s;
+      search.query_terms = {s, "plan"};
+      search.expansions = {{s, s, d}};
+      search.latency_ms = d;
+      log.data = search;
+      EXPECT_EQ(ToJsonText(log), Json(log).dump()) << s << " " << d;
+      for (bool hit : {false, true}) {
+        CacheData cache = testing_samples::Cache(hit);
+        cache.key = s;
+        cache.hit_rate = d;
+        if (hit) cache.matched_question = s;
+        log.data = cache;
+        EXPECT_EQ(ToJsonText(log), Json(log).dump()) << s << " " << d;
+      }
+    }
+  }
   RetrievalLog emptyChunks = SampleLog("x", 1.0, false);
   emptyChunks.chunks = std::vector<DocumentChunk>{};
   EXPECT_EQ(ToJsonText(emptyChunks), Json(emptyChunks).dump());
