@@ -30,20 +30,22 @@ void LexicalIndex::Build(const std::vector<Chunk>& chunks) {
   std::vector<std::uint32_t> ids;  // the chunk's term ids, sorted to count term frequencies
   for (std::size_t i = 0; i < chunks.size(); ++i) {
     ids.clear();
-    const auto add = [&](const std::vector<std::string>& tokens, int times) {
-      for (const auto& t : tokens) {
-        auto [it, inserted] = m_termIds.emplace(t, static_cast<std::uint32_t>(m_terms.size()));
-        if (inserted) {
+    // Looked up before inserting: most words are already known, and an insert would build a key each time.
+    const auto add = [&](std::string_view text, int times) {
+      ForEachToken(text, [&](const std::string& t) {
+        auto it = m_termIds.find(t);
+        if (it == m_termIds.end()) {
+          it = m_termIds.emplace(t, static_cast<std::uint32_t>(m_terms.size())).first;
           m_terms.push_back(t);
           m_postings.emplace_back();
         }
         for (int k = 0; k < times; ++k) ids.push_back(it->second);
-      }
+      });
     };
-    // The heading path counts twice: a section titled "Verifying signatures" is about that more than a passing
+    // The heading path counts four times: a section titled "Verifying signatures" is about that more than a passing
     // mention elsewhere.
-    add(Tokenize(chunks[i].headingPath), 4);
-    add(Tokenize(chunks[i].text), 1);
+    add(chunks[i].headingPath, 4);
+    add(chunks[i].text, 1);
     // Postings are appended in chunk order, so scores are summed in a fixed order.
     std::sort(ids.begin(), ids.end());
     for (std::size_t a = 0; a < ids.size();) {

@@ -80,9 +80,8 @@ bool IsValidUtf8Text(std::string_view s) {
   return true;
 }
 
-std::string FoldWord(std::string_view word) {
-  std::string out;
-  out.reserve(word.size());
+void FoldWordInto(std::string_view word, std::string& out) {
+  out.clear();
   for (std::size_t i = 0; i < word.size();) {
     const auto c = static_cast<unsigned char>(word[i]);
     if (c < 0x80) {
@@ -109,6 +108,12 @@ std::string FoldWord(std::string_view word) {
     out.push_back(word[i]);
     ++i;
   }
+}
+
+std::string FoldWord(std::string_view word) {
+  std::string out;
+  out.reserve(word.size());
+  FoldWordInto(word, out);
   return out;
 }
 
@@ -121,30 +126,7 @@ bool IsSeparator(unsigned cp) {
 
 std::vector<std::string> Tokenize(std::string_view text) {
   std::vector<std::string> tokens;
-  std::size_t start = std::string_view::npos;
-  std::size_t i = 0;
-  while (i <= text.size()) {
-    std::size_t len = 1;
-    bool word = false;
-    if (i < text.size()) {
-      const auto c = static_cast<unsigned char>(text[i]);
-      if (c < 0x80) {
-        word = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-      } else {
-        len = (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 1;
-        if (i + len > text.size()) len = 1;
-        unsigned cp = len == 2 ? (c & 0x1Fu) : len == 3 ? (c & 0x0Fu) : len == 4 ? (c & 0x07u) : c;
-        for (std::size_t k = 1; k < len; ++k) cp = (cp << 6) | (static_cast<unsigned char>(text[i + k]) & 0x3Fu);
-        word = !IsSeparator(cp);
-      }
-    }
-    if (word && start == std::string_view::npos) start = i;
-    if (!word && start != std::string_view::npos) {
-      tokens.push_back(FoldWord(text.substr(start, i - start)));
-      start = std::string_view::npos;
-    }
-    i += len;
-  }
+  ForEachToken(text, [&tokens](const std::string& t) { tokens.push_back(t); });
   return tokens;
 }
 

@@ -11,9 +11,47 @@ namespace oai::engine {
 // Folds one word's case and accents: ASCII and Latin-1/Latin Extended-A letters to lower-case ASCII ("Zoë" → "zoe",
 // "Straße" → "strasse"), Greek and Cyrillic capitals to lower case; other characters are kept as they are.
 std::string FoldWord(std::string_view word);
+// The same into `out` (replacing its contents): a caller that reuses `out` allocates nothing per word.
+void FoldWordInto(std::string_view word, std::string& out);
 // Splits on anything that is not a letter or digit (bytes >= 0x80 are letters, so UTF-8 words stay whole) and folds
 // each token. Stop words are kept: BM25's idf already discounts them.
 std::vector<std::string> Tokenize(std::string_view text);
+// The same tokens handed to `f` one by one, in a buffer reused from one token to the next (building an index of
+// 100,000 chunks allocates nothing per word).
+template <class F>
+void ForEachToken(std::string_view text, F&& f);
+// Whether a code point of 0x80 or above separates words (punctuation and symbols outside ASCII).
+bool IsSeparator(unsigned cp);
+template <class F>
+void ForEachToken(std::string_view text, F&& f) {
+  std::string folded;
+  std::size_t start = std::string_view::npos;
+  std::size_t i = 0;
+  while (i <= text.size()) {
+    std::size_t len = 1;
+    bool word = false;
+    if (i < text.size()) {
+      const auto c = static_cast<unsigned char>(text[i]);
+      if (c < 0x80) {
+        word = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+      } else {
+        len = (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 1;
+        if (i + len > text.size()) len = 1;
+        unsigned cp = len == 2 ? (c & 0x1Fu) : len == 3 ? (c & 0x0Fu) : len == 4 ? (c & 0x07u) : c;
+        for (std::size_t k = 1; k < len; ++k) cp = (cp << 6) | (static_cast<unsigned char>(text[i + k]) & 0x3Fu);
+        word = !IsSeparator(cp);
+      }
+    }
+    if (word && start == std::string_view::npos) start = i;
+    if (!word && start != std::string_view::npos) {
+      FoldWordInto(text.substr(start, i - start), folded);
+      f(static_cast<const std::string&>(folded));
+      start = std::string_view::npos;
+    }
+    i += len;
+  }
+}
+
 // Tokens without stop words, for similarity keys and answer selection.
 std::vector<std::string> ContentTerms(std::string_view text);
 bool IsStopWord(const std::string& folded);
