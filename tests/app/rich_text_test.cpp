@@ -43,6 +43,33 @@ TEST_F(RichTextTest, MarkupIsDroppedAndEveryPieceIsSourceText) {
   EXPECT_EQ(got, want);
 }
 
+// Documents have headings and fenced code (the viewer reads them with the same parser as the answers): a heading
+// knows its level; code lines keep their text untouched (no inline markup read) and their indentation, one block a
+// line, and the fences are not shown.
+TEST_F(RichTextTest, HeadingsKeepTheirLevelAndFencedCodeItsLinesAsWritten) {
+  const std::string s = "# Pagination\n\nEach page:\n\n```\n{\n  \"data\": [ `x` ],\n}\n```\n\n## Page size\nUse `limit`.";
+  const auto blocks = ParseRichText(s);
+  using K = RichBlock::Kind;
+  std::vector<K> kinds;
+  for (const auto& b : blocks) kinds.push_back(b.kind);
+  EXPECT_EQ(kinds, (std::vector<K>{K::Heading, K::Paragraph, K::Code, K::Code, K::Code, K::Heading, K::Paragraph}));
+  EXPECT_EQ(blocks[0].level, 1);
+  EXPECT_EQ(blocks[5].level, 2);
+  ASSERT_EQ(blocks[3].pieces.size(), 1u);
+  EXPECT_EQ(Text(s, blocks[3].pieces[0]), "\"data\": [ `x` ],");
+  EXPECT_EQ(blocks[3].pieces[0].style, PieceStyle::CodeBlock);
+  EXPECT_EQ(blocks[3].level, 2);  // two spaces of indentation
+  const RichLayout layout = Layout(s, 400.0f);
+  float codeX = -1.0f, braceX = -1.0f;
+  for (const PlacedRun& r : layout.runs) {
+    const std::string t = s.substr(r.begin, r.end - r.begin);
+    if (t.rfind("\"data\"", 0) == 0) codeX = r.x;
+    if (t == "{") braceX = r.x;
+    EXPECT_EQ(t.find("```"), std::string::npos) << "the fences are not drawn";
+  }
+  EXPECT_GT(codeX, braceX) << "the indented line is drawn indented";
+}
+
 TEST_F(RichTextTest, ListsTablesAndContinuationLinesBecomeTheirBlocks) {
   const std::string s =
       "To rotate a key [1].\n1. Create a second key\n2. Deploy it\n   everywhere\n\n- one\n- two\n\n"

@@ -1,9 +1,10 @@
 // The document viewer: a cited (or found) document, whole, as light markdown (headings, paragraphs, lists, tables as
-// aligned rows, code), the section that was cited highlighted and scrolled into view once per opening. Esc, Close or
-// a click outside closes it.
+// aligned rows, code; read by rich_text.h like the answers), the section that was cited highlighted and scrolled
+// into view once per opening. Esc, Close or a click outside closes it.
 #include <imgui.h>
 
 #include <algorithm>
+#include <cfloat>
 #include <cstdio>
 #include <string>
 #include <string_view>
@@ -11,156 +12,11 @@
 
 #include "app/actions.h"
 #include "app/panels/panels.h"
+#include "app/panels/rich_text.h"
 #include "app/panels/widgets.h"
 #include "app/theme.h"
 
 namespace oai::app::panels {
-
-namespace {
-
-struct Block {
-  enum class Kind { Heading, Paragraph, Bullet, Numbered, Table, Code };
-  Kind kind = Kind::Paragraph;
-  int level = 0;                                // a heading's level; a numbered item's number
-  std::string text;                             // inline markup removed
-  std::vector<std::vector<std::string>> rows;   // a table's cells, the header row first
-  std::size_t start = 0, end = 0;               // byte range in the document
-};
-
-// "**bold**", "`code`", "[text](url)" → "bold", "code", "text". Everything else (menu paths with ">", identifiers
-// with underscores) stays as written.
-std::string Inline(std::string_view s) {
-  std::string out;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if ((s[i] == '*' || s[i] == '`') || (s[i] == '_' && i + 1 < s.size() && s[i + 1] == '_')) {
-      if (s[i] == '_') ++i;
-      continue;
-    }
-    if (s[i] == '[') {
-      const std::size_t close = s.find("](", i);
-      const std::size_t paren = close == std::string_view::npos ? close : s.find(')', close);
-      if (paren != std::string_view::npos) {
-        out.append(s.substr(i + 1, close - i - 1));
-        i = paren;
-        continue;
-      }
-    }
-    out.push_back(s[i]);
-  }
-  return out;
-}
-
-std::string_view TrimView(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
-  return s;
-}
-
-std::vector<Block> ParseBlocks(const std::string& md) {
-  std::vector<Block> blocks;
-  bool code = false;
-  Block* open = nullptr;  // the paragraph or table being continued
-  for (std::size_t pos = 0; pos < md.size();) {
-    std::size_t nl = md.find('\n', pos);
-    if (nl == std::string::npos) nl = md.size();
-    const std::string_view raw(md.data() + pos, nl - pos);
-    const std::string_view line = TrimView(raw);
-    const std::size_t start = pos, end = nl;
-    pos = nl + 1;
-    if (line.rfind("```", 0) == 0) {
-      code = !code;
-      open = nullptr;
-      continue;
-    }
-    if (code) {
-      blocks.push_back({Block::Kind::Code, 0, std::string(raw), {}, start, end});
-      continue;
-    }
-    if (line.empty()) {
-      open = nullptr;
-      continue;
-    }
-    if (line.front() == '#') {
-      int level = 0;
-      while (level < static_cast<int>(line.size()) && line[level] == '#') ++level;
-      blocks.push_back({Block::Kind::Heading, level, Inline(TrimView(line.substr(level))), {}, start, end});
-      open = nullptr;
-      continue;
-    }
-    if (line.front() == '|') {
-      std::vector<std::string> cells;
-      std::string_view rest = line.substr(1);
-      bool separator = true;
-      while (!rest.empty()) {
-        const std::size_t bar = rest.find('|');
-        const std::string_view cell = TrimView(rest.substr(0, bar));
-        if (bar == std::string_view::npos && cell.empty()) break;
-        if (cell.find_first_not_of("-: ") != std::string_view::npos) separator = false;
-        cells.push_back(Inline(cell));
-        if (bar == std::string_view::npos) break;
-        rest.remove_prefix(bar + 1);
-      }
-      if (!open || open->kind != Block::Kind::Table) {
-        blocks.push_back({Block::Kind::Table, 0, "", {}, start, end});
-        open = &blocks.back();
-      }
-      if (!separator) open->rows.push_back(std::move(cells));
-      open->end = end;
-      continue;
-    }
-    const bool bullet = line.size() > 1 && (line[0] == '-' || line[0] == '*' || line[0] == '+') && line[1] == ' ';
-    std::size_t digits = 0;
-    while (digits < line.size() && line[digits] >= '0' && line[digits] <= '9') ++digits;
-    const bool numbered = digits > 0 && digits + 1 < line.size() && line[digits] == '.' && line[digits + 1] == ' ';
-    if (bullet || numbered) {
-      Block b{bullet ? Block::Kind::Bullet : Block::Kind::Numbered, 0,
-              Inline(TrimView(line.substr(bullet ? 2 : digits + 2))), {}, start, end};
-      if (numbered) b.level = std::atoi(std::string(line.substr(0, digits)).c_str());
-      blocks.push_back(std::move(b));
-      open = &blocks.back();  // a continuation line belongs to the item
-      continue;
-    }
-    if (line.front() == '>') {
-      blocks.push_back({Block::Kind::Paragraph, 0, Inline(TrimView(line.substr(1))), {}, start, end});
-      open = &blocks.back();
-      continue;
-    }
-    if (open && open->kind != Block::Kind::Table) {
-      open->text += " " + Inline(line);
-      open->end = end;
-      continue;
-    }
-    blocks.push_back({Block::Kind::Paragraph, 0, Inline(line), {}, start, end});
-    open = &blocks.back();
-  }
-  return blocks;
-}
-
-void DrawTable(const Block& b, float scale) {
-  if (b.rows.empty()) return;
-  std::size_t columns = 0;
-  for (const auto& r : b.rows) columns = std::max(columns, r.size());
-  std::vector<float> width(columns, 0.0f);
-  const float cap = 260.0f * scale;
-  for (const auto& r : b.rows)
-    for (std::size_t c = 0; c < r.size(); ++c) width[c] = std::min(cap, std::max(width[c], ImGui::CalcTextSize(r[c].c_str()).x));
-  const float gap = ImGui::GetStyle().ItemSpacing.x * 3.0f;
-  const float x0 = ImGui::GetCursorPosX();
-  for (std::size_t r = 0; r < b.rows.size(); ++r) {
-    float x = x0;
-    for (std::size_t c = 0; c < b.rows[r].size(); ++c) {
-      if (c > 0) ImGui::SameLine(x);
-      ImGui::PushTextWrapPos(x + width[c]);
-      if (r == 0) ImGui::PushStyleColor(ImGuiCol_Text, colors::kCyan);
-      ImGui::TextUnformatted(b.rows[r][c].c_str());
-      if (r == 0) ImGui::PopStyleColor();
-      ImGui::PopTextWrapPos();
-      x += width[c] + gap;
-    }
-  }
-}
-
-}  // namespace
 
 void DrawDocumentViewer(const DrawContext& ctx) {
   const DocumentView& v = ctx.state.view.documentView;
@@ -223,54 +79,37 @@ void DrawDocumentViewer(const DrawContext& ctx) {
     ImGui::PopStyleColor();
     if (ImGui::Button("Try again")) ctx.emit(OpenDocument{v.id, v.chunkId, v.similarity});
   } else {
-    ImDrawList* draw = ImGui::GetWindowDrawList();
-    draw->ChannelsSplit(2);  // 0: the highlight behind, 1: the text
-    draw->ChannelsSetCurrent(1);
-    const float wrap = ImGui::GetContentRegionAvail().x;
-    bool scrolled = ctx.memory.documentScrolled == v.generation;
-    for (const Block& b : ParseBlocks(doc->content)) {
-      const bool cited = section && b.start < static_cast<std::size_t>(section->end) &&
-                         b.end > static_cast<std::size_t>(section->start);
-      const ImVec2 top = ImGui::GetCursorScreenPos();
-      if (cited && !scrolled) {
-        ImGui::SetScrollHereY(0.15f);
-        ctx.memory.documentScrolled = v.generation;
-        scrolled = true;
+    // The whole document through the app's one markdown reader (rich_text.h), laid out once per width.
+    ImFont* body = FontOf(Type::Body);
+    ImFont* strong = FontOf(Type::Strong);
+    const float size = ImGui::GetFontSize();
+    const widgets::RichLayout& layout =
+        ctx.memory.documents.Get(doc->id, doc->content, ImGui::GetContentRegionAvail().x, body, strong, size);
+    // The cited section: the lines of the runs inside its byte range, highlighted behind the text.
+    float top = FLT_MAX, bottom = -FLT_MAX;
+    if (section) {
+      for (const widgets::PlacedRun& r : layout.runs) {
+        if (r.begin < section->end && r.end > section->start) {
+          top = std::min(top, r.y);
+          bottom = std::max(bottom, r.y + size);
+        }
       }
-      ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + wrap);
-      switch (b.kind) {
-        case Block::Kind::Heading:
-          ImGui::Spacing();
-          ImGui::PushStyleColor(ImGuiCol_Text, b.level <= 2 ? colors::kCyan : colors::kText);
-          ImGui::TextWrapped("%s", b.text.c_str());
-          ImGui::PopStyleColor();
-          break;
-        case Block::Kind::Paragraph: ImGui::TextWrapped("%s", b.text.c_str()); break;
-        case Block::Kind::Bullet: ImGui::Bullet(); ImGui::TextWrapped("%s", b.text.c_str()); break;
-        case Block::Kind::Numbered: ImGui::TextWrapped("%d. %s", b.level, b.text.c_str()); break;
-        case Block::Kind::Table: DrawTable(b, ctx.scale); break;
-        case Block::Kind::Code:
-          ImGui::PushStyleColor(ImGuiCol_Text, colors::kTextMuted);
-          ImGui::TextUnformatted(b.text.c_str());
-          ImGui::PopStyleColor();
-          break;
-      }
-      ImGui::PopTextWrapPos();
-      if (cited) {
-        draw->ChannelsSetCurrent(0);
-        const ImVec2 bottom = ImGui::GetItemRectMax();
-        const ImVec4 c = colors::kCyan;
-        draw->AddRectFilled(ImVec2(top.x - 6.0f * ctx.scale, top.y - 2.0f * ctx.scale),
-                            ImVec2(top.x + wrap, bottom.y + 2.0f * ctx.scale),
-                            ImGui::ColorConvertFloat4ToU32(ImVec4(c.x, c.y, c.z, 0.14f)), 4.0f * ctx.scale);
-        draw->AddRectFilled(ImVec2(top.x - 6.0f * ctx.scale, top.y - 2.0f * ctx.scale),
-                            ImVec2(top.x - 3.0f * ctx.scale, bottom.y + 2.0f * ctx.scale),
-                            ImGui::ColorConvertFloat4ToU32(c));
-        draw->ChannelsSetCurrent(1);
-      }
-      if (b.kind != Block::Kind::Table) ImGui::Spacing();
     }
-    draw->ChannelsMerge();
+    const ImVec2 origin = ImGui::GetCursorScreenPos();
+    if (top <= bottom) {
+      ImDrawList* draw = ImGui::GetWindowDrawList();
+      const ImVec4 c = colors::kCyan;
+      const float pad = 4.0f * ctx.scale;
+      const ImVec2 a(origin.x - 6.0f * ctx.scale, origin.y + top - pad);
+      const ImVec2 b(origin.x + ImGui::GetContentRegionAvail().x, origin.y + bottom + pad);
+      draw->AddRectFilled(a, b, ImGui::ColorConvertFloat4ToU32(ImVec4(c.x, c.y, c.z, 0.14f)), 4.0f * ctx.scale);
+      draw->AddRectFilled(a, ImVec2(a.x + 3.0f * ctx.scale, b.y), ImGui::ColorConvertFloat4ToU32(c));
+      if (ctx.memory.documentScrolled != v.generation) {  // once per opening: the reader may scroll away
+        ImGui::SetScrollY(std::max(0.0f, ImGui::GetCursorPosY() + top - ImGui::GetWindowHeight() * 0.15f));
+        ctx.memory.documentScrolled = v.generation;
+      }
+    }
+    widgets::DrawRichText(doc->content, layout, body, strong, size);
   }
   ImGui::EndChild();
   ImGui::EndPopup();

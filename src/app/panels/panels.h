@@ -33,6 +33,7 @@ struct PanelMemory {
   std::map<std::string, std::array<float, 4>> targets;
   widgets::RichLayoutCache answers;   // laid-out message texts, by message id
   widgets::RichLayoutCache passages;  // laid-out passage previews in the log, by log id and chunk id
+  widgets::RichLayoutCache documents; // laid-out documents in the viewer, by document id
 };
 
 struct DrawContext {

@@ -97,13 +97,30 @@ std::vector<RichBlock> ParseRichText(const std::string& md) {
   std::vector<RichBlock> blocks;
   int open = -1;  // the paragraph or list item a plain line continues
   int tables = 0;
+  bool code = false;  // inside a ``` fence: lines as they are
   const int size = static_cast<int>(md.size());
   for (int pos = 0; pos <= size;) {
     int nl = static_cast<int>(md.find('\n', static_cast<std::size_t>(pos)));
     if (nl < 0) nl = size;
     const int begin = SkipSpaces(md, pos, nl);
     const int end = TrimEnd(md, begin, nl);
+    const int lineStart = pos;
     pos = nl + 1;
+    if (end - begin >= 3 && md.compare(static_cast<std::size_t>(begin), 3, "```") == 0) {
+      code = !code;  // the fence itself is not shown
+      open = -1;
+      if (nl >= size) break;
+      continue;
+    }
+    if (code) {
+      RichBlock line;
+      line.kind = RichBlock::Kind::Code;
+      line.level = begin - lineStart;
+      Push(line.pieces, begin, end, PieceStyle::CodeBlock);
+      blocks.push_back(std::move(line));
+      if (nl >= size) break;
+      continue;
+    }
     if (begin >= end) {
       open = -1;
       if (nl >= size) break;
@@ -143,6 +160,7 @@ std::vector<RichBlock> ParseRichText(const std::string& md) {
     if (first == '#') {
       while (text < end && md[static_cast<std::size_t>(text)] == '#') ++text;
       b.kind = RichBlock::Kind::Heading;
+      b.level = text - begin;
       text = SkipSpaces(md, text, end);
     } else if ((first == '-' || first == '*' || first == '+') && begin + 1 < end &&
                md[static_cast<std::size_t>(begin) + 1] == ' ') {
@@ -309,7 +327,12 @@ RichLayout LayoutRichText(const std::string& text, const std::vector<RichBlock>&
       const bool sameList = (b.kind == RichBlock::Kind::Bullet || b.kind == RichBlock::Kind::Numbered) &&
                             prev.kind == b.kind;
       const bool sameTable = b.kind == RichBlock::Kind::TableRow && prev.kind == b.kind && prev.table == b.table;
-      f.y += size + (sameTable ? std::round(size * 0.2f) : sameList ? std::round(size * 0.25f) : gap);
+      const bool sameCode = b.kind == RichBlock::Kind::Code && prev.kind == b.kind;
+      f.y += size + (sameCode    ? std::round(size * 0.1f)
+                     : sameTable ? std::round(size * 0.2f)
+                     : sameList  ? std::round(size * 0.25f)
+                     : b.kind == RichBlock::Kind::Heading ? gap * 2.0f
+                                                          : gap);
     }
     f.indent = 0.0f;
     f.x = 0.0f;
@@ -318,6 +341,11 @@ RichLayout LayoutRichText(const std::string& text, const std::vector<RichBlock>&
     switch (b.kind) {
       case RichBlock::Kind::Paragraph: f.Pieces(b.pieces, false); break;
       case RichBlock::Kind::Heading: f.Pieces(b.pieces, true); break;
+      case RichBlock::Kind::Code:
+        // Indented as written; a line too long for the width wraps under its own indent.
+        f.indent = f.x = std::min(f.width * 0.5f, static_cast<float>(b.level) * body->CalcTextSizeA(size, FLT_MAX, 0.0f, " ").x);
+        f.Pieces(b.pieces, false);
+        break;
       case RichBlock::Kind::Bullet:
         out.bullets.push_back(ImVec2(size * 0.45f, f.y + size * 0.5f));
         f.indent = f.x = size * 1.1f;
@@ -417,7 +445,7 @@ void DrawRuns(const std::string& text, const RichLayout& layout, ImVec2 origin, 
                           size * 0.2f);
     }
     const ImU32 color = r.style == PieceStyle::Cite || r.style == PieceStyle::Link ? link
-                        : r.style == PieceStyle::Code                              ? code
+                        : r.style == PieceStyle::Code || r.style == PieceStyle::CodeBlock ? code
                         : r.style == PieceStyle::Marker                            ? muted
                                                                                    : plain;
     draw->AddText(fontOf(r), size, at, color, text.c_str() + r.begin, text.c_str() + r.end);
@@ -486,6 +514,19 @@ bool SelectableRichText(const char* id, const std::string& text, const RichLayou
   // The text also goes to ImGui's log (copy-to-clipboard logging and the headless tests read drawn text there).
   ImGui::LogRenderedText(nullptr, text.c_str(), text.c_str() + text.size());
   return selecting;
+}
+
+void DrawRichText(const std::string& text, const RichLayout& layout, ImFont* body, ImFont* strong, float size) {
+  const ImVec2 origin = ImGui::GetCursorScreenPos();
+  DrawRuns(text, layout, origin, -1, -1, body, strong, size, layout.runs.size());
+  ImGui::Dummy(ImVec2(std::max(1.0f, layout.width), std::max(1.0f, layout.height)));
+  std::string shown;  // what a reader sees, a line break where a line ends
+  for (std::size_t i = 0; i < layout.runs.size(); ++i) {
+    if (i > 0 && layout.runs[i].y != layout.runs[i - 1].y) shown += '\n';
+    shown.append(text, static_cast<std::size_t>(layout.runs[i].begin),
+                 static_cast<std::size_t>(layout.runs[i].end - layout.runs[i].begin));
+  }
+  ImGui::LogRenderedText(nullptr, shown.c_str(), shown.c_str() + shown.size());
 }
 
 const RichLayout& RichLayoutCache::Get(const std::string& key, const std::string& text, float width, ImFont* body,

@@ -1,5 +1,6 @@
-// Answers as light markdown: paragraphs, **bold**, `code`, [n] citation markers, links, bullet and numbered lists
-// and tables as aligned rows, laid out to a width and drawn selectable. Every drawn piece keeps its byte range in the
+// Light markdown for answers and whole documents: headings, paragraphs, **bold**, `code`, [n] citation markers, links,
+// bullet and numbered lists, tables as aligned rows and fenced code, laid out to a width and drawn (selectable in the
+// chat). The one parser of the app: the chat, the log's previews and the document viewer all read markdown through it. Every drawn piece keeps its byte range in the
 // source text, so a selection, a copy and a click on "[n]" mean the same bytes as in the message itself.
 #pragma once
 
@@ -12,7 +13,7 @@
 
 namespace oai::app::widgets {
 
-enum class PieceStyle { Plain, Strong, Code, Cite, Link, Marker };
+enum class PieceStyle { Plain, Strong, Code, Cite, Link, Marker, CodeBlock };
 
 // A run of source bytes drawn in one style (markup characters are never inside one).
 struct Piece {
@@ -22,8 +23,9 @@ struct Piece {
 };
 
 struct RichBlock {
-  enum class Kind { Paragraph, Heading, Bullet, Numbered, TableRow };
+  enum class Kind { Paragraph, Heading, Bullet, Numbered, TableRow, Code };
   Kind kind = Kind::Paragraph;
+  int level = 0;                          // a heading's level (its number of #); a code line's leading spaces
   std::vector<Piece> pieces;              // a numbered item's first piece is its "3." marker
   std::vector<std::vector<Piece>> cells;  // a table row's cells
   int table = -1;                         // rows of one table share the number; its first row is the header
@@ -78,6 +80,10 @@ class RichLayoutCache {
 // it, with the new range in *anchorOut / *focusOut; *clicked is set when the text was clicked without dragging.
 bool SelectableRichText(const char* id, const std::string& text, const RichLayout& layout, int anchor, int focus,
                         int* anchorOut, int* focusOut, bool* clicked);
+
+// The layout drawn at the cursor, not selectable (the document viewer), its visible text logged for ImGui's log; the
+// cursor moves below it.
+void DrawRichText(const std::string& text, const RichLayout& layout, ImFont* body, ImFont* strong, float size);
 
 // The first `maxLines` lines of `markdown` as a reader sees it, wrapped at `width` in the current font and text colour
 // (not selectable), "..." after the last when something was left out. The log's passage previews.
