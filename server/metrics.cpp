@@ -110,6 +110,11 @@ bool RateLimiter::Allow(const std::string& client, Clock::time_point now, int* r
     m_buckets.erase(oldest);
     m_byAge.pop_front();
   }
+  // A hard bound as well, for a flood of distinct addresses within one minute: the least recently seen go first.
+  while (m_buckets.size() >= kMaxTracked && !m_byAge.empty() && m_buckets.find(client) == m_buckets.end()) {
+    m_buckets.erase(m_byAge.front());
+    m_byAge.pop_front();
+  }
   auto [it, inserted] = m_buckets.try_emplace(client, Bucket{static_cast<double>(m_perMinute), now, {}});
   Bucket& b = it->second;
   if (inserted) {

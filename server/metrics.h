@@ -62,8 +62,11 @@ class RateLimiter {
   // True when the request may proceed; otherwise *retryAfterSeconds says when the next one will.
   bool Allow(const std::string& client, Clock::time_point now, int* retryAfterSeconds);
   // Clients with a bucket: those seen within the last minute (an older bucket is full again, as a new one would be,
-  // so it is dropped: the table holds the clients of the last minute, never more).
+  // so it is dropped: the table holds the clients of the last minute, up to kMaxTracked).
   std::size_t Tracked() const;
+  // At most this many clients are tracked (a flood of distinct addresses within a minute): past it, the least
+  // recently seen are forgotten.
+  static constexpr std::size_t kMaxTracked = 100000;
 
  private:
   struct Bucket {

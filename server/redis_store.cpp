@@ -288,10 +288,38 @@ std::string WordSet(const std::string& agent, const std::string& word) { return 
 std::string ReplyString(const redisReply* r) { return r && r->str ? std::string(r->str, r->len) : std::string(); }
 }  // namespace
 
-void RedisResponseCache::Remove(const std::string& agent, const std::string& key) {
+// Removes the entry `key` (its field, its use and expiry times, its word-set memberships) only if it is still gone
+// or expired when the script runs: another server may have stored it again since this one looked.
+constexpr const char* kRemoveIfStale = R"lua(
+local v = redis.call('HGET', KEYS[1], ARGV[1])
+if v then
+  local ok, entry = pcall(cjson.decode, v)
+  if ok and type(entry) == 'table' and tonumber(entry['expires_ms']) and tonumber(entry['expires_ms']) > tonumber(ARGV[2]) then
+    return 0
+  end
+end
+redis.call('HDEL', KEYS[1], ARGV[1])
+redis.call('ZREM', KEYS[2], ARGV[1])
+redis.call('ZREM', KEYS[3], ARGV[1])
+for i = 4, #KEYS do redis.call('SREM', KEYS[i], ARGV[1]) end
+return 1
+)lua";
+
+void RedisResponseCache::Remove(const std::string& agent, const std::string& key, bool onlyIfStale) {
   const std::string hash = CacheHash(agent);
-  std::vector<std::vector<std::string>> commands = {{"HDEL", hash, key}, {"ZREM", hash + ":lru", key}};
-  for (const auto& w : engine::KeyWords(key)) commands.push_back({"SREM", WordSet(agent, w), key});
+  const auto words = engine::KeyWords(key);
+  if (onlyIfStale) {
+    std::vector<std::string> eval = {"EVAL", kRemoveIfStale, std::to_string(3 + words.size()), hash, hash + ":lru",
+                                     hash + ":exp"};
+    for (const auto& w : words) eval.push_back(WordSet(agent, w));
+    eval.push_back(key);
+    eval.push_back(std::to_string(NowMs()));
+    m_redis->Command(eval);
+    return;
+  }
+  std::vector<std::vector<std::string>> commands = {
+      {"HDEL", hash, key}, {"ZREM", hash + ":lru", key}, {"ZREM", hash + ":exp", key}};
+  for (const auto& w : words) commands.push_back({"SREM", WordSet(agent, w), key});
   m_redis->Transaction(commands);
 }
 
@@ -304,12 +332,12 @@ std::optional<engine::CacheLookup> RedisResponseCache::Lookup(const std::string&
     const auto take = [&](const std::string& candidate, double similarity) {
       auto value = m_redis->Command({"HGET", hash, candidate});
       if (!value->str) {
-        if (candidate != key) Remove(agent, candidate);
+        if (candidate != key) Remove(agent, candidate, true);  // a word set outlived its entry
         return false;
       }
       const Json entry = Json::parse(ReplyString(value.get()), nullptr, false);
       if (entry.is_discarded() || entry.value("expires_ms", std::int64_t{0}) <= now) {
-        Remove(agent, candidate);
+        Remove(agent, candidate, true);
         return false;
       }
       best = engine::CacheLookup{entry.at("answer").get<engine::CachedAnswer>(), similarity, candidate};
@@ -328,15 +356,15 @@ std::optional<engine::CacheLookup> RedisResponseCache::Lookup(const std::string&
         const double s = engine::KeySimilarity(key, other);
         if (other != key && s >= engine::kCacheMatchThreshold) candidates.emplace_back(s, std::move(other));
       }
+      // Use times only where similarities tie (ZSCORE, not ZMSCORE: Redis before 6.2 has no ZMSCORE).
       std::vector<double> used(candidates.size(), 0.0);
-      if (candidates.size() > 1) {
-        std::vector<std::string> zmscore = {"ZMSCORE", hash + ":lru"};
-        for (const auto& c : candidates) zmscore.push_back(c.second);
-        auto scores = m_redis->Command(zmscore);
-        for (std::size_t i = 0; i < candidates.size() && i < scores->elements; ++i) {
-          const std::string score = ReplyString(scores->element[i]);
-          used[i] = score.empty() ? 0.0 : std::stod(score);
-        }
+      for (std::size_t i = 0; i < candidates.size(); ++i) {
+        bool tied = false;
+        for (std::size_t j = 0; j < candidates.size() && !tied; ++j)
+          tied = j != i && candidates[j].first == candidates[i].first;
+        if (!tied) continue;
+        const std::string score = ReplyString(m_redis->Command({"ZSCORE", hash + ":lru", candidates[i].second}).get());
+        used[i] = score.empty() ? 0.0 : std::stod(score);
       }
       std::vector<std::size_t> order(candidates.size());
       for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
@@ -358,11 +386,16 @@ void RedisResponseCache::Store(const std::string& agent, const std::string& key,
   try {
     const std::string hash = CacheHash(agent);
     const std::int64_t now = NowMs();
-    const Json entry = {{"answer", answer}, {"expires_ms", now + m_ttl.count() * 1000}};
+    const Json entry = {{"answer", answer}, {"expires_ms", now + m_ttl.count() * 1000}};  // read by kRemoveIfStale
+    const std::int64_t expires = now + m_ttl.count() * 1000;
     std::vector<std::vector<std::string>> commands = {{"HSET", hash, key, entry.dump()},
-                                                      {"ZADD", hash + ":lru", std::to_string(now), key}};
+                                                      {"ZADD", hash + ":lru", std::to_string(now), key},
+                                                      {"ZADD", hash + ":exp", std::to_string(expires), key}};
     for (const auto& w : engine::KeyWords(key)) commands.push_back({"SADD", WordSet(agent, w), key});
     m_redis->Transaction(commands);
+    // Entries past their expiry leave now (a few per store), so the cache's size counts only live ones.
+    auto expired = m_redis->Command({"ZRANGEBYSCORE", hash + ":exp", "-inf", std::to_string(now), "LIMIT", "0", "32"});
+    for (std::size_t i = 0; i < expired->elements; ++i) Remove(agent, ReplyString(expired->element[i]), true);
     // Evict the least recently used beyond the capacity.
     auto size = m_redis->Command({"ZCARD", hash + ":lru"});
     if (size->integer > static_cast<long long>(m_capacity)) {

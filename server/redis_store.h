@@ -76,8 +76,8 @@ class RedisSessionStore final : public service::SessionStore {
 
 // The response cache in Redis: one hash per agent (`cache:{agent}`: key → entry JSON with its expiry) and a sorted
 // set of last use (`cache:{agent}:lru`) to evict the least recently used beyond the capacity.
-// Entries of agent A live in the hash cache:A (key → entry JSON with its expiry), their use times in the sorted set
-// cache:A:lru, and, for finding near duplicates without reading every entry, each key word's set cache:A:w:<word> of
+// Entries of agent A live in the hash cache:A (key → entry JSON with its expiry), their use and expiry times in the
+// sorted sets cache:A:lru and cache:A:exp, and, for finding near duplicates without reading every entry, each key word's set cache:A:w:<word> of
 // the keys that have it. A lookup reads the exact key, else the union of its words' sets (keys only), and then the one
 // best entry: its cost follows the entries that share a word with the question, not the cache's size.
 class RedisResponseCache final : public engine::ResponseCache {
@@ -91,8 +91,9 @@ class RedisResponseCache final : public engine::ResponseCache {
 
  private:
   std::int64_t NowMs() const;
-  // Removes an entry: its hash field, its use time and its word-set memberships.
-  void Remove(const std::string& agent, const std::string& key);
+  // Removes an entry: its hash field, its use and expiry times and its word-set memberships; with `onlyIfStale`,
+  // only when it is still missing or expired as the removal runs (atomically, in a Lua script).
+  void Remove(const std::string& agent, const std::string& key, bool onlyIfStale = false);
   std::shared_ptr<RedisConnection> m_redis;
   std::size_t m_capacity;
   std::chrono::seconds m_ttl;

@@ -93,7 +93,10 @@ class DomTextField final : public oai::app::TextField {
     m_focusPending = false;
     oai_field_focus();
   }
-  void Blur() override { oai_field_blur(); }
+  void Blur() override {
+    m_focusPending = false;  // a dialog opened after a focus was asked for this frame: the dialog keeps it
+    oai_field_blur();
+  }
   std::string Hint() const override {
     // On a phone or tablet the keyboard's Return makes a new line; the Send button sends.
     return oai_field_touch_primary() ? "Tap Send to send; Return starts a new line"

@@ -124,6 +124,7 @@ std::optional<CacheLookup> MemoryResponseCache::Lookup(const std::string& agent,
 void MemoryResponseCache::Store(const std::string& agent, const std::string& key, const CachedAnswer& answer) {
   std::lock_guard<std::mutex> lock(m_mutex);
   const auto now = m_clock();
+  EvictExpired(now);
   if (auto it = m_index.find({agent, key}); it != m_index.end()) Erase(it->second);
   const auto words = KeyWords(key);
   m_lru.push_front({agent, key, answer, now + m_ttl, words.size(), ++m_uses, {}});

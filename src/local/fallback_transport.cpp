@@ -60,20 +60,28 @@ void FallbackTransport::Stream(const app::HttpRequest& request, std::function<vo
                                std::function<void(app::HttpResponse)> onEnd) {
   std::unique_lock<std::mutex> lock(m_mutex);
   const Mode mode = m_mode;
+  if (mode != Mode::Server && mode != Mode::Local) {
+    // Not decided yet: the stream waits for the first health check, then goes to whichever answers (as a stream).
+    m_waitingStreams.push_back({request, std::move(onEvent), std::move(onEnd)});
+    return;
+  }
   lock.unlock();
   if (mode == Mode::Server) return m_network->Stream(request, std::move(onEvent), std::move(onEnd));
-  if (mode == Mode::Local) return m_local->Stream(request, std::move(onEvent), std::move(onEnd));
-  Transport::Stream(request, std::move(onEvent), std::move(onEnd));
+  m_local->Stream(request, std::move(onEvent), std::move(onEnd));
 }
 
 void FallbackTransport::Decide(Mode mode) {
   std::deque<std::pair<app::HttpRequest, std::function<void(app::HttpResponse)>>> waiting;
+  std::deque<WaitingStream> streams;
   {
     std::lock_guard<std::mutex> lock(m_mutex);
     m_mode = mode;
     waiting.swap(m_waiting);
+    streams.swap(m_waitingStreams);
   }
-  for (auto& [request, onDone] : waiting) (mode == Mode::Server ? m_network : m_local)->Send(request, std::move(onDone));
+  app::Transport* to = mode == Mode::Server ? m_network : m_local;
+  for (auto& [request, onDone] : waiting) to->Send(request, std::move(onDone));
+  for (auto& s : streams) to->Stream(s.request, std::move(s.onEvent), std::move(s.onEnd));
 }
 
 }  // namespace oai::local

@@ -19,7 +19,7 @@ class FallbackTransport final : public app::Transport {
  public:
   FallbackTransport(app::Transport* network, app::Transport* local, bool forceLocal);
   void Send(const app::HttpRequest& request, std::function<void(app::HttpResponse)> onDone) override;
-  // Streams from whichever answers the API (once decided; before that, the default: whole, through Send).
+  // Streams from whichever answers the API (a stream asked for before the first health check waits for it).
   void Stream(const app::HttpRequest& request, std::function<void(SseEvent)> onEvent,
               std::function<void(app::HttpResponse)> onEnd) override;
   bool UsingLocal() const;
@@ -33,6 +33,12 @@ class FallbackTransport final : public app::Transport {
   mutable std::mutex m_mutex;
   Mode m_mode;
   std::deque<std::pair<app::HttpRequest, std::function<void(app::HttpResponse)>>> m_waiting;
+  struct WaitingStream {
+    app::HttpRequest request;
+    std::function<void(SseEvent)> onEvent;
+    std::function<void(app::HttpResponse)> onEnd;
+  };
+  std::deque<WaitingStream> m_waitingStreams;
 };
 
 }  // namespace oai::local

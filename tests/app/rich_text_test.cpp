@@ -70,6 +70,26 @@ TEST_F(RichTextTest, HeadingsKeepTheirLevelAndFencedCodeItsLinesAsWritten) {
   EXPECT_GT(codeX, braceX) << "the indented line is drawn indented";
 }
 
+// Top-level headings are titles (drawn in the accent colour); a third-level one is not; a quotation reads as its text.
+TEST_F(RichTextTest, TopLevelHeadingsAreTitlesAndQuotationsLoseTheirMarker) {
+  const std::string s = "# Plans\n\n### Details\n\n> Note: prices exclude tax.";
+  const auto blocks = ParseRichText(s);
+  ASSERT_EQ(blocks.size(), 3u);
+  EXPECT_EQ(blocks[2].kind, RichBlock::Kind::Paragraph);
+  EXPECT_EQ(Text(s, blocks[2].pieces.front()).rfind("Note:", 0), 0u);
+  const RichLayout layout = Layout(s, 400.0f);
+  for (const PlacedRun& r : layout.runs) {
+    const std::string t = s.substr(r.begin, r.end - r.begin);
+    if (t.rfind("Plans", 0) == 0) {
+      EXPECT_TRUE(r.title) << t;
+    }
+    if (t.rfind("Details", 0) == 0) {
+      EXPECT_FALSE(r.title) << t;
+    }
+    EXPECT_EQ(t.find('>'), std::string::npos) << "the quotation marker is not drawn";
+  }
+}
+
 TEST_F(RichTextTest, ListsTablesAndContinuationLinesBecomeTheirBlocks) {
   const std::string s =
       "To rotate a key [1].\n1. Create a second key\n2. Deploy it\n   everywhere\n\n- one\n- two\n\n"

@@ -200,8 +200,45 @@ class RecordingLocal : public app::Transport {
     r.body = "{}";
     onDone(r);
   }
+  void Stream(const app::HttpRequest& req, std::function<void(SseEvent)>, std::function<void(app::HttpResponse)> onEnd) override {
+    streams.push_back(req.url);
+    app::HttpResponse r;
+    r.status = 200;
+    onEnd(r);
+  }
   std::vector<std::string> urls;
+  std::vector<std::string> streams;
 };
+
+// A network whose answer to the health check comes later (the page asks before it knows where the API is).
+class HeldNetwork : public app::Transport {
+ public:
+  void Send(const app::HttpRequest& req, std::function<void(app::HttpResponse)> onDone) override {
+    urls.push_back(req.url);
+    held.push_back(std::move(onDone));
+  }
+  std::vector<std::string> urls;
+  std::vector<std::function<void(app::HttpResponse)>> held;
+};
+
+// A question sent while the first health check is still out streams from whichever backend answers once it is
+// decided: the in-page engine gets a stream (its events paced one per frame), not a whole answer.
+TEST(FallbackTransport, AStreamAskedBeforeTheHealthCheckWaitsAndStreams) {
+  HeldNetwork network;
+  RecordingLocal local;
+  FallbackTransport t(&network, &local, false);
+  t.Send(app::HttpRequest{"GET", "/api/health", "", {}, 1000}, [](app::HttpResponse) {});
+  int ended = 0;
+  t.Stream(app::HttpRequest{"POST", "/api/chat/stream", "{}", {}, 1000}, [](SseEvent) {},
+           [&](app::HttpResponse) { ++ended; });
+  EXPECT_EQ(ended, 0) << "it waits for the decision";
+  ASSERT_EQ(network.held.size(), 1u);
+  network.held[0](app::HttpResponse{});  // no server answered
+  EXPECT_TRUE(t.UsingLocal());
+  EXPECT_EQ(local.streams, (std::vector<std::string>{"/api/chat/stream"}));
+  EXPECT_EQ(ended, 1);
+  EXPECT_EQ(network.urls, (std::vector<std::string>{"/api/health"}));
+}
 
 TEST(FallbackTransport, StaysOnTheServerWhenItsHealthAnswers) {
   app::HttpResponse ok;

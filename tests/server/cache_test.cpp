@@ -105,6 +105,13 @@ TEST_P(CacheTest, EntriesExpireAfterTheirTtl) {
   EXPECT_FALSE(cache->Lookup("policy", "cookies policy"));
   EXPECT_FALSE(cache->Lookup("policy", "cookies data policy")) << "nor as a near duplicate";
   EXPECT_EQ(cache->Stats().size, 0u);
+  // An expired entry nobody asks for again leaves when something else is stored: the size counts live entries.
+  cache->Store("policy", "privacy data", Answer("privacy"));
+  fake.now += std::chrono::seconds(61);
+  cache->Store("billing", "invoice copy", Answer("invoice"));
+  cache->Store("policy", "refund terms", Answer("refund"));
+  EXPECT_EQ(cache->Stats().size, 2u);
+  EXPECT_FALSE(cache->Lookup("policy", "privacy data"));
 }
 
 TEST_P(CacheTest, EvictsTheLeastRecentlyUsedAtCapacity) {

@@ -234,6 +234,9 @@ TEST(RateLimiter, ForgetsOnlyClientsWhoseBucketIsFullAgain) {
   // A client idle for a minute gets a full bucket again, as a new one would.
   for (int i = 0; i < 6; ++i) EXPECT_TRUE(limiter.Allow("busy", end, &retry));
   EXPECT_FALSE(limiter.Allow("busy", end, &retry));
+  // A flood of distinct addresses within one second stays bounded.
+  for (int i = 0; i < 150000; ++i) limiter.Allow("flood-" + std::to_string(i), end, &retry);
+  EXPECT_EQ(limiter.Tracked(), RateLimiter::kMaxTracked);
 }
 
 }  // namespace

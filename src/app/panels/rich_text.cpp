@@ -162,6 +162,8 @@ std::vector<RichBlock> ParseRichText(const std::string& md) {
       b.kind = RichBlock::Kind::Heading;
       b.level = text - begin;
       text = SkipSpaces(md, text, end);
+    } else if (first == '>') {  // a quotation: its text, as a paragraph
+      text = SkipSpaces(md, begin + 1, end);
     } else if ((first == '-' || first == '*' || first == '+') && begin + 1 < end &&
                md[static_cast<std::size_t>(begin) + 1] == ' ') {
       b.kind = RichBlock::Kind::Bullet;
@@ -203,7 +205,7 @@ struct Flow {
   float y = 0.0f;
   float indent = 0.0f;
   bool lineEmpty = true;
-
+  bool title = false;  // placing a top-level heading
   ImFont* FontFor(PieceStyle style, bool strongText) const {
     return strongText || style == PieceStyle::Strong ? strong : body;
   }
@@ -220,8 +222,11 @@ struct Flow {
   void Place(int b, int e, float w, PieceStyle style, bool strongText) {
     // Words in a row of one style are one run (fewer draw calls); the spaces between them are in it.
     PlacedRun* last = out.runs.empty() ? nullptr : &out.runs.back();
-    if (last && last->end == b && last->y == y && last->style == style && last->strong == strongText) last->end = e;
-    else out.runs.push_back({b, e, x, y, style, strongText});
+    if (last && last->end == b && last->y == y && last->style == style && last->strong == strongText &&
+        last->title == title)
+      last->end = e;
+    else
+      out.runs.push_back({b, e, x, y, style, strongText, title});
     x += w;
     out.width = std::max(out.width, x);
     lineEmpty = false;
@@ -340,7 +345,11 @@ RichLayout LayoutRichText(const std::string& text, const std::vector<RichBlock>&
     f.lineEmpty = true;
     switch (b.kind) {
       case RichBlock::Kind::Paragraph: f.Pieces(b.pieces, false); break;
-      case RichBlock::Kind::Heading: f.Pieces(b.pieces, true); break;
+      case RichBlock::Kind::Heading:
+        f.title = b.level <= 2;
+        f.Pieces(b.pieces, true);
+        f.title = false;
+        break;
       case RichBlock::Kind::Code:
         // Indented as written; a line too long for the width wraps under its own indent.
         f.indent = f.x = std::min(f.width * 0.5f, static_cast<float>(b.level) * body->CalcTextSizeA(size, FLT_MAX, 0.0f, " ").x);
@@ -444,7 +453,7 @@ void DrawRuns(const std::string& text, const RichLayout& layout, ImVec2 origin, 
       draw->AddRectFilled(ImVec2(at.x - 2.0f, at.y), ImVec2(at.x + measure(r, e) + 2.0f, at.y + size), codeBg,
                           size * 0.2f);
     }
-    const ImU32 color = r.style == PieceStyle::Cite || r.style == PieceStyle::Link ? link
+    const ImU32 color = r.style == PieceStyle::Cite || r.style == PieceStyle::Link || r.title ? link
                         : r.style == PieceStyle::Code || r.style == PieceStyle::CodeBlock ? code
                         : r.style == PieceStyle::Marker                            ? muted
                                                                                    : plain;

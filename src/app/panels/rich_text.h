@@ -42,6 +42,7 @@ struct PlacedRun {
   float y = 0.0f;
   PieceStyle style = PieceStyle::Plain;
   bool strong = false;
+  bool title = false;  // part of a top-level heading (# or ##): drawn in the accent colour
 };
 
 struct RichLayout {
