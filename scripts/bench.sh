@@ -151,7 +151,8 @@ if want engine; then
       "$BIN/oai_turn_profile" --db "$TMP/turn.db" --kind "$kind" > "$TMP/turn-$kind.txt" 2> "$TMP/cg-$kind.log"
     callgrind_annotate --inclusive=yes --threshold=100 "$TMP/cg-$kind.out" > "$TMP/cg-$kind.incl" 2>/dev/null
     callgrind_annotate --threshold=100 "$TMP/cg-$kind.out" > "$TMP/cg-$kind.self" 2>/dev/null
-    part() { awk -v pat="$1" 'index($0, pat) { gsub(",", "", $1); print $1; exit }' "$TMP/cg-$kind.incl"; }
+    # A part's inclusive count, 0 when the profile has no such function (the report reads JSON numbers).
+    part() { awk -v pat="$1" 'index($0, pat) { gsub(",", "", $1); print $1; found = 1; exit } END { if (!found) print 0 }' "$TMP/cg-$kind.incl"; }
     total=$(awk '/PROGRAM TOTALS/ { gsub(",", "", $1); print $1; exit }' "$TMP/cg-$kind.incl")
     top=$(awk '/file:function/ {f=1; getline; next} f && NF >= 3 && n < 8 { c=$1; gsub(",", "", c);
             sub(/^ *[0-9,]+ +\( *[0-9.]+%\) +/, ""); sub(/ \[.*$/, ""); gsub(/"/, "\\\""); gsub(/\\/, "\\\\"); printf "%s{\"ir\": %s, \"fn\": \"%s\"}", (n++ ? ", " : ""), c, substr($0, 1, 400) }' \
@@ -159,7 +160,7 @@ if want engine; then
     record="{\"kind\": \"$kind\", \"question\": \"$(sed -n "s/^turn '\(.*\)'.*/\1/p" "$TMP/turn-$kind.txt")\", \"total\": ${total:-0},
       \"parse\": $(part BenchParseRequest || echo 0), \"serialize\": $(part BenchSerializeAnswer || echo 0),
       \"turn\": $(part 'RunChatTurn(' || echo 0), \"engine\": $(part '::Answer(oai::engine::TurnInput' || echo 0),
-      \"store_read\": $(part 'RecentMessages(' || echo 0), \"store_write\": $(part 'AppendTurn(' || echo 0),
+      \"store_read\": $(part 'RecentMessages(' || echo 0), \"store_write\": $(part 'AppendTurnWithLogText(' || echo 0),
       \"store_ensure\": $(part '::Ensure(' || echo 0), \"self_top\": [$top]}"
     echo "$record" | tr '\n' ' ' >> "$OUT/callgrind.jsonl"
     echo >> "$OUT/callgrind.jsonl"
