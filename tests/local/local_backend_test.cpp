@@ -60,12 +60,16 @@ TEST(LocalBackend, ChatsAndKeepsTheConversationAcrossAReload) {
 }
 
 // The in-page engine streams too: the same events as the server's stream, written whole once the turn is done.
-TEST(LocalBackend, StreamsTheTurnsEventsLikeTheServer) {
+// One streamed turn of a fresh in-page backend: the whole response (its status and SSE body).
+app::HttpResponse StreamedTurn(const std::string& question) {
   FakeFileHost files;
   MemoryKeyValueStore storage;
   LocalBackend backend(&files, &storage);
-  const auto r = Call(backend, &files, "POST", "/api/chat/stream",
-                      Json{{"message", "How do I verify a webhook signature?"}, {"session_id", kSession}}.dump());
+  return Call(backend, &files, "POST", "/api/chat/stream", Json{{"message", question}, {"session_id", kSession}}.dump());
+}
+
+TEST(LocalBackend, StreamsTheTurnsEventsLikeTheServer) {
+  const auto r = StreamedTurn("How do I verify a webhook signature?");
   ASSERT_EQ(r.status, 200) << r.body;
   const std::vector<SseEvent> events = SplitEvents(r.body);
   ASSERT_GE(events.size(), 5u);
@@ -89,11 +93,7 @@ TEST(LocalBackend, StreamsTheTurnsEventsLikeTheServer) {
 // In the page, the in-page engine's stream reaches the app one event per frame (the host pumps once per frame): the
 // pipeline, the log cards and the answer's pieces arrive over as many frames as there are events, the end after them.
 TEST(PacedStreams, AnInPageTurnReachesTheAppOneEventPerFrame) {
-  FakeFileHost files;
-  MemoryKeyValueStore storage;
-  LocalBackend backend(&files, &storage);
-  const auto r = Call(backend, &files, "POST", "/api/chat/stream",
-                      Json{{"message", "What is your refund policy?"}, {"session_id", kSession}}.dump());
+  const auto r = StreamedTurn("What is your refund policy?");
   ASSERT_EQ(r.status, 200) << r.body;
   const std::vector<SseEvent> events = SplitEvents(r.body);
   ASSERT_GE(events.size(), 6u);

@@ -22,7 +22,7 @@ class FakeOpenAi {
  public:
   enum class Mode { Stream, Json, Error500, Unauthorized, Slow, Garbage };
   explicit FakeOpenAi(Mode mode) : m_mode(mode) {
-    m_server.Post("/v1/chat/completions", [this](const httplib::Request& req, httplib::Response& res) {
+    m_http.Http().Post("/v1/chat/completions", [this](const httplib::Request& req, httplib::Response& res) {
       lastBody = Json::parse(req.body);
       lastAuthorization = req.get_header_value("Authorization");
       switch (m_mode) {
@@ -58,24 +58,16 @@ class FakeOpenAi {
           break;
       }
     });
-    m_port = m_server.bind_to_any_port("127.0.0.1");
-    m_thread = std::thread([this] { m_server.listen_after_bind(); });
-    while (!m_server.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    m_http.Start();
   }
-  ~FakeOpenAi() {
-    m_server.stop();
-    m_thread.join();
-  }
-  std::string BaseUrl() const { return "http://127.0.0.1:" + std::to_string(m_port) + "/v1"; }
+  std::string BaseUrl() const { return "http://127.0.0.1:" + std::to_string(m_http.Port()) + "/v1"; }
 
   Json lastBody;
   std::string lastAuthorization;
 
  private:
   Mode m_mode;
-  httplib::Server m_server;
-  std::thread m_thread;
-  int m_port = 0;
+  testing::LoopbackServer m_http;  // last: stops before the members its handler writes
 };
 
 engine::LlmRequest Request() {

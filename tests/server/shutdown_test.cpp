@@ -28,8 +28,8 @@ using testing::EventIdsAndNames;
 class SlowLlm {
  public:
   SlowLlm() {
-    m_server.new_task_queue = [] { return new httplib::ThreadPool(32); };
-    m_server.Post("/v1/chat/completions", [](const httplib::Request&, httplib::Response& res) {
+    m_http.Http().new_task_queue = [] { return new httplib::ThreadPool(32); };
+    m_http.Http().Post("/v1/chat/completions", [](const httplib::Request&, httplib::Response& res) {
       res.set_chunked_content_provider("text/event-stream", [](std::size_t, httplib::DataSink& sink) {
         for (int i = 0; i < 8; ++i) {
           std::this_thread::sleep_for(std::chrono::milliseconds(300));
@@ -44,20 +44,12 @@ class SlowLlm {
         return true;
       });
     });
-    m_port = m_server.bind_to_any_port("127.0.0.1");
-    m_thread = std::thread([this] { m_server.listen_after_bind(); });
-    while (!m_server.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    m_http.Start();
   }
-  ~SlowLlm() {
-    m_server.stop();
-    m_thread.join();
-  }
-  std::string BaseUrl() const { return "http://127.0.0.1:" + std::to_string(m_port) + "/v1"; }
+  std::string BaseUrl() const { return "http://127.0.0.1:" + std::to_string(m_http.Port()) + "/v1"; }
 
  private:
-  httplib::Server m_server;
-  std::thread m_thread;
-  int m_port = 0;
+  testing::LoopbackServer m_http;
 };
 
 struct StoreSetup {

@@ -18,6 +18,34 @@
 
 namespace oai::server::testing {
 
+// An httplib::Server on a free loopback port, served on its own thread from Start() until destroyed: the tests' API
+// server and the fakes of the services it calls (an OpenAI-compatible LLM). Declare it after whatever its handlers
+// use, so it stops first.
+class LoopbackServer {
+ public:
+  LoopbackServer() = default;
+  LoopbackServer(const LoopbackServer&) = delete;
+  LoopbackServer& operator=(const LoopbackServer&) = delete;
+  ~LoopbackServer() {
+    if (!m_thread.joinable()) return;
+    m_server.stop();
+    m_thread.join();
+  }
+  httplib::Server& Http() { return m_server; }
+  // Listens once the routes are registered; returns when the server accepts connections.
+  void Start() {
+    m_port = m_server.bind_to_any_port("127.0.0.1");
+    m_thread = std::thread([this] { m_server.listen_after_bind(); });
+    while (!m_server.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  int Port() const { return m_port; }
+
+ private:
+  httplib::Server m_server;
+  std::thread m_thread;
+  int m_port = 0;
+};
+
 class TestServer {
  public:
   explicit TestServer(std::string webRoot = "", std::string llmBaseUrl = "", std::string llmModel = "",
@@ -34,11 +62,9 @@ class TestServer {
     m_services.engine = m_engine.get();
     m_services.store = &m_store;
     m_services.accessLog = &m_log;
-    RegisterRoutes(m_server, m_services);
-    m_server.set_read_timeout(5, 0);  // as slow clients meet in production (main.cpp sets 10 s)
-    m_port = m_server.bind_to_any_port("127.0.0.1");
-    m_thread = std::thread([this] { m_server.listen_after_bind(); });
-    while (!m_server.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    RegisterRoutes(m_http.Http(), m_services);
+    m_http.Http().set_read_timeout(5, 0);  // as slow clients meet in production (main.cpp sets 10 s)
+    m_http.Start();
   }
   // A replica: the given store and response cache (e.g. both in one Redis shared with other TestServers).
   TestServer(service::SessionStore* store, std::shared_ptr<engine::ResponseCache> cache,
@@ -49,24 +75,18 @@ class TestServer {
     m_engine = CreateEngine(m_services.config, nullptr, std::move(cache));
     m_services.engine = m_engine.get();
     m_services.store = store;
-    RegisterRoutes(m_server, m_services);
-    m_port = m_server.bind_to_any_port("127.0.0.1");
-    m_thread = std::thread([this] { m_server.listen_after_bind(); });
-    while (!m_server.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  }
-  ~TestServer() {
-    m_server.stop();
-    m_thread.join();
+    RegisterRoutes(m_http.Http(), m_services);
+    m_http.Start();
   }
   TestServer(const TestServer&) = delete;
   TestServer& operator=(const TestServer&) = delete;
 
   httplib::Client Client() const {
-    httplib::Client c("127.0.0.1", m_port);
+    httplib::Client c("127.0.0.1", m_http.Port());
     c.set_read_timeout(10, 0);
     return c;
   }
-  int Port() const { return m_port; }
+  int Port() const { return m_http.Port(); }
   std::string AccessLog() const { return m_log.str(); }
 
  private:
@@ -74,9 +94,7 @@ class TestServer {
   service::MemorySessionStore m_store;
   std::unique_ptr<engine::Engine> m_engine;
   std::ostringstream m_log;
-  httplib::Server m_server;
-  std::thread m_thread;
-  int m_port = 0;
+  LoopbackServer m_http;  // last: stops before the engine and the stores go
 };
 
 // The (id, event name) pairs of a server-sent event stream's text, in order.

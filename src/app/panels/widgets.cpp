@@ -140,7 +140,6 @@ bool VirtualList::Place(std::size_t index, float height) {
 void VirtualList::End() {
   m_y = ImGui::GetCursorPosY();
   Remember(m_item, m_memory.ids[m_item], m_y - m_itemStart);
-  ++m_drawn;
 }
 
 void VirtualList::Finish() {

@@ -77,8 +77,6 @@ class VirtualList {
   void End();
   void Finish();
   float NextTop() const { return m_y; }  // where the next item begins (its scroll position), drawn or not
-  int DrawnCount() const { return m_drawn; }
-  bool Jumped() const { return m_jump; }
 
  private:
   void Remember(std::size_t index, ImGuiID id, float height);
@@ -94,7 +92,6 @@ class VirtualList {
   float m_y;
   float m_itemStart = 0.0f;
   std::size_t m_item = 0;  // the item being drawn
-  int m_drawn = 0;
 };
 
 // [SECTION] Wrapped text with byte offsets (the chat input's drawn text)
