@@ -40,7 +40,7 @@ function filesUnder(dir) {
 const sizes = {
   wasm: sizeOf([path.join(DIST, 'app.wasm')]),
   js: sizeOf([path.join(DIST, 'app.js')]),
-  html: sizeOf(['index.html', 'loader.js', 'a11y.js', 'touch.js', 'style.css'].map((f) => path.join(DIST, f))),
+  html: sizeOf(['index.html', 'page.js', 'style.css'].map((f) => path.join(DIST, f))),
   font: sizeOf([path.join(DIST, 'fonts', 'ui.otf'), path.join(DIST, 'fonts', 'ui-semibold.otf')]),
   kb: sizeOf(filesUnder(path.join(DIST, 'kb'))),
   bare_wasm_js: sizeOf([path.join(BARE, 'bare.wasm'), path.join(BARE, 'bare.js')]),
@@ -90,9 +90,11 @@ async function loadTimes(url, firstFrameVar, interactiveVar) {
   const t = await page.evaluate(([a, b]) => ({
     first: window[a],
     interactive: b ? window[b] : null,
-    // Where the time went (the app's User Timing marks, shell/web/main.cpp; the bare page has none).
+    // Where the time went (User Timing marks: shell/web/main.cpp, tests/bench/web/main.cpp).
     marks: Object.fromEntries(performance.getEntriesByType('mark').map((m) => [m.name, m.startTime])),
-    parsed: performance.getEntriesByType('navigation')[0].domContentLoadedEventStart,
+    // when the wasm (app.wasm or bare.wasm) had downloaded
+    wasm: Math.max(0, ...performance.getEntriesByType('resource').filter((e) => e.name.endsWith('.wasm'))
+      .map((e) => e.responseEnd)),
   }), [firstFrameVar, interactiveVar]);
   return { page, context, ...t };
 }
@@ -109,7 +111,7 @@ function phasesOf(t) {
   const m = t.marks;
   if (m['oai-main'] === undefined || m['oai-frame-end'] === undefined) return null;
   return {
-    page_parsed: t.parsed,
+    wasm_downloaded: t.wasm,
     until_main: m['oai-main'],
     context: m['oai-window'] - m['oai-main'],
     renderer_setup: m['oai-device'] - m['oai-window'],
