@@ -245,13 +245,64 @@ void SqliteSessionStore::AppendTurn(const std::string& id, const Message& user, 
 void SqliteSessionStore::AppendTurnWithLogText(const std::string& id, const Message& user, const Message& assistant,
                                                const std::vector<RetrievalLog>& logs,
                                                const std::vector<std::string>& logJson) {
-  // Serialized before taking the connection's lock: JSON is most of a write's work, and other turns can commit
-  // meanwhile. (The logs' texts come made: the answer carries the same bytes.)
-  const std::string messageJson[2] = {ToJsonText(user), ToJsonText(assistant)};
+  // Serialized before joining the queue: JSON is most of a write's work, and other turns commit meanwhile. (The
+  // logs' texts come made: the answer carries the same bytes.)
+  PendingTurn turn{&id, &user, &assistant, &logs, &logJson, {ToJsonText(user), ToJsonText(assistant)}};
+  // Group commit: the turn joins the queue; whoever finds no commit under way commits everything queued in one
+  // transaction (its own turn and those of the threads waiting), and the others wait for it. Nobody returns before
+  // the transaction holding their turn has committed, so an acknowledged answer is on disk.
+  std::unique_lock<std::mutex> queue(m_queueMutex);
+  m_queue.push_back(&turn);
+  while (!turn.done) {
+    if (m_committing) {
+      m_committed.wait(queue);
+      continue;
+    }
+    m_committing = true;
+    std::vector<PendingTurn*> batch;
+    batch.swap(m_queue);
+    queue.unlock();
+    CommitBatch(batch);
+    queue.lock();
+    for (PendingTurn* t : batch) t->done = true;
+    m_committing = false;
+    m_committed.notify_all();
+  }
+  if (!turn.error.empty()) throw StoreUnavailable(turn.error);
+}
+
+void SqliteSessionStore::CommitBatch(const std::vector<PendingTurn*>& batch) noexcept {
   std::lock_guard<std::mutex> lock(m_mutex);
-  Transaction tx(m_db);
-  ChatSession session = GetLocked(id).value_or(ChatSession{id, user.timestamp, user.timestamp, 0, 0.0, 0});
-  service::ApplyTurnToSession(session, assistant);
+  try {
+    Transaction tx(m_db);
+    for (PendingTurn* t : batch) WriteTurnLocked(*t);
+    tx.Commit();
+    ++m_batches;
+    return;
+  } catch (const std::exception& e) {
+    if (batch.size() == 1) {
+      batch.front()->error = *e.what() ? e.what() : "sqlite: the write failed";
+      return;
+    }
+  }
+  // One turn failed the shared transaction (rolled back): each alone now, so only a turn that fails by itself fails.
+  for (PendingTurn* t : batch) {
+    try {
+      Transaction tx(m_db);
+      WriteTurnLocked(*t);
+      tx.Commit();
+      ++m_batches;
+    } catch (const std::exception& e) {
+      t->error = *e.what() ? e.what() : "sqlite: the write failed";
+    }
+  }
+}
+
+void SqliteSessionStore::WriteTurnLocked(const PendingTurn& turn) {
+  const std::string& id = *turn.id;
+  ChatSession session =
+      GetLocked(id).value_or(ChatSession{id, turn.user->timestamp, turn.user->timestamp, 0, 0.0, 0});
+  service::ApplyTurnToSession(session, *turn.assistant);
   Statement upsert(m_db, m_statements,
                    "INSERT INTO sessions(id, start_time, last_activity, total_tokens, total_cost, message_count) "
                    "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET last_activity = excluded.last_activity, "
@@ -259,16 +310,21 @@ void SqliteSessionStore::AppendTurnWithLogText(const std::string& id, const Mess
                    "message_count = excluded.message_count");
   upsert.Bind(1, id).Bind(2, session.start_time).Bind(3, session.last_activity).Bind(4, session.total_tokens)
       .Bind(5, session.total_cost).Bind(6, session.message_count).Step();
-  const Message* messages[2] = {&user, &assistant};
+  const Message* messages[2] = {turn.user, turn.assistant};
   for (int i = 0; i < 2; ++i) {
     Statement insert(m_db, m_statements, "INSERT INTO messages(session_id, id, json) VALUES (?, ?, ?)");
-    insert.Bind(1, id).Bind(2, messages[i]->id).Bind(3, messageJson[i]).Step();
+    insert.Bind(1, id).Bind(2, messages[i]->id).Bind(3, turn.messageJson[i]).Step();
   }
+  const std::vector<RetrievalLog>& logs = *turn.logs;
   for (std::size_t i = 0; i < logs.size(); ++i) {
     Statement insert(m_db, m_statements, "INSERT INTO logs(session_id, id, json) VALUES (?, ?, ?)");
-    insert.Bind(1, id).Bind(2, logs[i].id).Bind(3, logJson[i]).Step();
+    insert.Bind(1, id).Bind(2, logs[i].id).Bind(3, (*turn.logJson)[i]).Step();
   }
-  tx.Commit();
+}
+
+std::uint64_t SqliteSessionStore::Transactions() {
+  std::lock_guard<std::mutex> lock(m_mutex);
+  return m_batches;
 }
 
 bool SqliteSessionStore::Delete(const std::string& id) {

@@ -1,10 +1,14 @@
-// The embedded, durable session store: one SQLite file in WAL mode. Every turn is one transaction, so an answer the
-// client received is on disk even if the process is killed right after.
+// The embedded, durable session store: one SQLite file in WAL mode. A turn's rows are written in one transaction, shared
+// with the turns that arrive while another transaction commits (group commit), and a turn returns only once that
+// transaction has committed: an answer the client received is on disk even if the process is killed right after.
 #pragma once
 
+#include <condition_variable>
+#include <cstdint>
 #include <mutex>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "service/session_store.h"
 
@@ -34,18 +38,41 @@ class SqliteSessionStore final : public service::SessionStore {
                              const std::vector<RetrievalLog>& logs, const std::vector<std::string>& logTexts) override;
   bool Delete(const std::string& id) override;
 
+  // Transactions that wrote turns, since the store opened: fewer than the turns when they were grouped.
+  std::uint64_t Transactions();
+
   static constexpr int kSchemaVersion = 1;
   using StatementCache = std::unordered_map<const char*, sqlite3_stmt*>;
 
  private:
+  // A turn waiting for its transaction; what it points at lives in the waiting caller's frame.
+  struct PendingTurn {
+    const std::string* id;
+    const Message* user;
+    const Message* assistant;
+    const std::vector<RetrievalLog>* logs;
+    const std::vector<std::string>* logJson;
+    std::string messageJson[2];
+    bool done = false;   // guarded by m_queueMutex
+    std::string error;   // why its transaction failed; empty when it committed
+  };
+
   void FinalizeStatements();
   std::optional<ChatSession> GetLocked(const std::string& id);
   void Exec(const char* sql);
+  void CommitBatch(const std::vector<PendingTurn*>& batch) noexcept;
+  void WriteTurnLocked(const PendingTurn& turn);
 
-  std::mutex m_mutex;
+  std::mutex m_mutex;  // the connection
   sqlite3* m_db = nullptr;
   StatementCache m_statements;  // guarded by m_mutex
+  std::uint64_t m_batches = 0;  // guarded by m_mutex
   std::string m_path;
+
+  std::mutex m_queueMutex;  // the turns waiting to be written; taken before m_mutex, never while holding it
+  std::condition_variable m_committed;
+  std::vector<PendingTurn*> m_queue;
+  bool m_committing = false;
 };
 
 }  // namespace oai::server

@@ -62,28 +62,40 @@ inline pid_t StartServerProcess(const std::string& db, int* port, const std::str
   return pid;
 }
 
-// A load of chats in one session ("How much does the Pro plan cost? (i)"), one after another, with the server killed
-// with SIGKILL `after` into it: the questions it acknowledged (200) before it died.
-inline std::vector<std::string> AcknowledgedBeforeSigkill(pid_t pid, int port, const std::string& session,
-                                                          std::chrono::milliseconds after) {
-  std::vector<std::string> acknowledged;
+// A load of chats, one client per session, each asking one question after another ("How much does the Pro plan
+// cost? (i)"), with the server killed with SIGKILL `after` into it: per session, the questions it acknowledged (200)
+// before it died. Several sessions at once make the server's turns arrive together (SQLite writes them in shared
+// transactions).
+inline std::vector<std::vector<std::string>> AcknowledgedBeforeSigkill(pid_t pid, int port,
+                                                                       const std::vector<std::string>& sessions,
+                                                                       std::chrono::milliseconds after) {
+  std::vector<std::vector<std::string>> acknowledged(sessions.size());
   std::atomic<bool> stop{false};
-  std::thread client([&] {
-    httplib::Client c("127.0.0.1", port);
-    for (int i = 0; i < 300 && !stop; ++i) {
-      const std::string question = "How much does the Pro plan cost? (" + std::to_string(i) + ")";
-      auto r = c.Post("/api/chat", Json{{"message", question}, {"session_id", session}}.dump(), "application/json");
-      if (r && r->status == 200) acknowledged.push_back(question);
-      else break;  // the server is gone
-    }
-  });
+  std::vector<std::thread> clients;
+  for (std::size_t s = 0; s < sessions.size(); ++s) {
+    clients.emplace_back([&, s] {
+      httplib::Client c("127.0.0.1", port);
+      for (int i = 0; i < 300 && !stop; ++i) {
+        const std::string question = "How much does the Pro plan cost? (" + std::to_string(i) + ")";
+        auto r = c.Post("/api/chat", Json{{"message", question}, {"session_id", sessions[s]}}.dump(),
+                        "application/json");
+        if (r && r->status == 200) acknowledged[s].push_back(question);
+        else break;  // the server is gone
+      }
+    });
+  }
   std::this_thread::sleep_for(after);
   kill(pid, SIGKILL);
   int status = 0;
   waitpid(pid, &status, 0);
   stop = true;
-  client.join();
+  for (auto& c : clients) c.join();
   return acknowledged;
+}
+
+inline std::vector<std::string> AcknowledgedBeforeSigkill(pid_t pid, int port, const std::string& session,
+                                                          std::chrono::milliseconds after) {
+  return AcknowledgedBeforeSigkill(pid, port, std::vector<std::string>{session}, after).front();
 }
 
 // The user questions a session holds, asked of the server at `port`; *messages is how many messages it holds.

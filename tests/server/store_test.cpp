@@ -2,6 +2,7 @@
 // Redis and a real PostgreSQL (a throwaway cluster started for the test program). Plus SQLite's own promises: durability across reopen, a clear error for a file
 // it cannot use, and every acknowledged answer kept when the server is killed with SIGKILL.
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include "../common/samples.h"
 #include <httplib.h>
@@ -173,16 +174,23 @@ TYPED_TEST(SessionStoreTest, ConcurrentTurnsAreAllKept) {
   for (int t = 0; t < 4; ++t) {
     threads.emplace_back([&, t] {
       for (int i = 0; i < 25; ++i) {
-        this->store->AppendTurn(id, Msg(MessageRole::User, std::to_string(t) + ":" + std::to_string(i)),
-                                Msg(MessageRole::Assistant, "ok", 1), {});
+        const std::string n = std::to_string(t) + ":" + std::to_string(i);
+        this->store->AppendTurn(id, Msg(MessageRole::User, "q" + n), Msg(MessageRole::Assistant, "a" + n, 1),
+                                {Log("log" + n)});
       }
     });
   }
   for (auto& th : threads) th.join();
   const auto h = this->store->History(id);
-  EXPECT_EQ(h->messages.size(), 200u);
+  ASSERT_EQ(h->messages.size(), 200u);
   EXPECT_EQ(h->session.message_count, 200);
   EXPECT_EQ(h->session.total_tokens, 100);
+  EXPECT_EQ(h->logs.size(), 100u);
+  // Each question is followed by its own answer, however the turns were interleaved or grouped.
+  for (std::size_t k = 0; k < h->messages.size(); k += 2) {
+    EXPECT_EQ(h->messages[k].role, MessageRole::User);
+    EXPECT_EQ("a" + h->messages[k].content.substr(1), h->messages[k + 1].content);
+  }
 }
 
 TYPED_TEST(SessionStoreTest, RecentMessagesAreTheLastOnesOldestFirst) {
@@ -322,6 +330,41 @@ TEST(SqliteSessionStore, KeepsEverythingAcrossReopen) {
   for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(file.string() + suffix);
 }
 
+// Group commit: turns that arrive while a transaction is under way are written together in the next one. Another
+// connection holds the file's write lock for a moment, so the first turn waits in its transaction and the others queue.
+TEST(SqliteSessionStore, TurnsThatArriveTogetherShareOneTransaction) {
+  const fs::path file = TempPath("group.db");
+  SqliteSessionStore store(file.string());
+  sqlite3* other = nullptr;
+  ASSERT_EQ(sqlite3_open(file.string().c_str(), &other), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(other, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr), SQLITE_OK);
+  const std::uint64_t before = store.Transactions();
+  const std::string sessions[2] = {NewUuidV4(), NewUuidV4()};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 8; ++t) {
+    threads.emplace_back([&, t] {
+      store.AppendTurn(sessions[t % 2], Msg(MessageRole::User, "q" + std::to_string(t)),
+                       Msg(MessageRole::Assistant, "a" + std::to_string(t), 3), {Log("routing")});
+    });
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  ASSERT_EQ(sqlite3_exec(other, "COMMIT", nullptr, nullptr, nullptr), SQLITE_OK);
+  for (auto& th : threads) th.join();
+  sqlite3_close(other);
+  const std::uint64_t transactions = store.Transactions() - before;
+  std::printf("[group commit] 8 turns in %llu transactions\n", static_cast<unsigned long long>(transactions));
+  EXPECT_LT(transactions, 8u);
+  for (const std::string& id : sessions) {
+    const auto h = store.History(id);
+    ASSERT_TRUE(h);
+    EXPECT_EQ(h->messages.size(), 8u);
+    EXPECT_EQ(h->session.message_count, 8);
+    EXPECT_EQ(h->session.total_tokens, 12);
+    EXPECT_EQ(h->logs.size(), 4u);
+  }
+  for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(file.string() + suffix);
+}
+
 TEST(SqliteSessionStore, RefusesAFileItCannotUseWithOneClearLine) {
   const fs::path notDb = TempPath("not-a-db.db");
   std::ofstream(notDb) << "this is a text file, not a database, and it is long enough to have a header page";
@@ -337,27 +380,32 @@ TEST(SqliteSessionStore, RefusesAFileItCannotUseWithOneClearLine) {
   EXPECT_THROW(SqliteSessionStore("/definitely/not/a/folder/x.db"), std::runtime_error);
 }
 
-// The real binary with a SQLite file: answers are acknowledged, the process is killed with SIGKILL, a new process
-// opens the same file, and every acknowledged message is there.
+// The real binary with a SQLite file under load (8 clients, one session each, so turns share transactions): answers
+// are acknowledged, the process is killed with SIGKILL, a new process opens the same file, and every acknowledged
+// message is there.
 TEST(SqliteDurability, EveryAcknowledgedAnswerSurvivesSigkill) {
   const fs::path db = TempPath("sigkill.db");
   int port = 0;
   pid_t pid = testing::StartServerProcess(db.string(), &port);
   ASSERT_GT(pid, 0);
-  const std::string session = NewUuidV4();
-  const std::vector<std::string> acknowledged =
-      testing::AcknowledgedBeforeSigkill(pid, port, session, std::chrono::milliseconds(400));
-  ASSERT_GT(acknowledged.size(), 3u) << "the load did not run";
+  std::vector<std::string> sessions;
+  for (int i = 0; i < 8; ++i) sessions.push_back(NewUuidV4());
+  const auto acknowledged = testing::AcknowledgedBeforeSigkill(pid, port, sessions, std::chrono::milliseconds(600));
 
   pid = testing::StartServerProcess(db.string(), &port);
   ASSERT_GT(pid, 0);
-  std::size_t messages = 0;
-  const auto stored = testing::StoredQuestions(port, session, &messages);
-  const std::size_t lost = testing::CountLost(acknowledged, stored);
-  std::printf("[durability] %zu answers acknowledged before SIGKILL, %zu stored after restart, %zu lost\n",
-              acknowledged.size(), stored.size(), lost);
+  std::size_t total = 0;
+  std::size_t lost = 0;
+  for (std::size_t s = 0; s < sessions.size(); ++s) {
+    std::size_t messages = 0;
+    const auto stored = testing::StoredQuestions(port, sessions[s], &messages);
+    total += acknowledged[s].size();
+    lost += testing::CountLost(acknowledged[s], stored);
+    EXPECT_EQ(messages % 2, 0u) << "a question is never stored without its answer";
+  }
+  std::printf("[durability] %zu answers acknowledged before SIGKILL by 8 clients, %zu lost\n", total, lost);
+  EXPECT_GT(total, 8u) << "the load did not run";
   EXPECT_EQ(lost, 0u);
-  EXPECT_EQ(messages % 2, 0u) << "a question is never stored without its answer";
   int status = 0;
   kill(pid, SIGTERM);
   waitpid(pid, &status, 0);
