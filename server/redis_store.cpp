@@ -144,20 +144,37 @@ RedisConnection::Reply RedisConnection::Command(const std::vector<std::string>& 
 }
 
 void RedisConnection::Transaction(const std::vector<std::vector<std::string>>& commands) {
-  Lease link(*this);
-  link.Append({"MULTI"});
-  for (const auto& c : commands) link.Append(c);
-  link.Append({"EXEC"});
-  // Every reply is read, whatever it says, so the connection stays in step for the next borrower.
-  std::string error;
-  for (std::size_t i = 0; i < commands.size() + 1; ++i) {
-    Reply r = link.Read();
-    if (r->type == REDIS_REPLY_ERROR && error.empty()) error = std::string(r->str, r->len);
+  const std::vector<std::string> errors = Transactions({&commands});
+  if (!errors.front().empty()) throw StoreUnavailable(errors.front());
+}
+
+std::vector<std::string> RedisConnection::Transactions(const std::vector<const Commands*>& transactions) {
+  std::vector<std::string> errors(transactions.size());
+  std::size_t read = 0;  // transactions whose replies were all read
+  try {
+    Lease link(*this);
+    for (const Commands* commands : transactions) {
+      link.Append({"MULTI"});
+      for (const auto& c : *commands) link.Append(c);
+      link.Append({"EXEC"});
+    }
+    // Every reply is read, whatever it says, so the connection stays in step for the next borrower.
+    for (; read < transactions.size(); ++read) {
+      std::string error;
+      for (std::size_t i = 0; i < transactions[read]->size() + 1; ++i) {
+        Reply r = link.Read();
+        if (r->type == REDIS_REPLY_ERROR && error.empty()) error = std::string(r->str, r->len);
+      }
+      Reply exec = link.Read();
+      if (exec->type == REDIS_REPLY_ERROR && error.empty()) error = std::string(exec->str, exec->len);
+      if (!error.empty()) errors[read] = "redis: " + error;
+      else if (exec->type != REDIS_REPLY_ARRAY) errors[read] = "redis: transaction aborted";
+    }
+  } catch (const std::exception& e) {
+    // The connection broke: the transactions not read through may or may not have run; they fail.
+    for (; read < transactions.size(); ++read) errors[read] = *e.what() ? e.what() : "redis: connection lost";
   }
-  Reply exec = link.Read();
-  if (exec->type == REDIS_REPLY_ERROR && error.empty()) error = std::string(exec->str, exec->len);
-  if (!error.empty()) throw StoreUnavailable("redis: " + error);
-  if (exec->type != REDIS_REPLY_ARRAY) throw StoreUnavailable("redis: transaction aborted");
+  return errors;
 }
 
 bool RedisConnection::Ping() {
@@ -260,7 +277,17 @@ void RedisSessionStore::AppendTurnWithLogText(const std::string& id, const Messa
     commands.push_back(std::move(push));
   }
   for (const char* suffix : {"", ":messages", ":logs"}) commands.push_back({"EXPIRE", key + suffix, ttl});
-  m_redis->Transaction(commands);
+  // Each turn stays one MULTI/EXEC transaction; turns that arrive while others are written go out together, pipelined
+  // on one connection (group_commit.h): one round trip for the batch. A turn returns once its EXEC has answered.
+  PendingTurn turn{&commands, {}};
+  m_group.Submit(turn, [this](const std::vector<PendingTurn*>& batch) {
+    std::vector<const RedisConnection::Commands*> transactions;
+    transactions.reserve(batch.size());
+    for (const PendingTurn* t : batch) transactions.push_back(t->commands);
+    std::vector<std::string> errors = m_redis->Transactions(transactions);
+    for (std::size_t i = 0; i < batch.size(); ++i) batch[i]->error = std::move(errors[i]);
+  });
+  if (!turn.error.empty()) throw StoreUnavailable(turn.error);
 }
 
 bool RedisSessionStore::Delete(const std::string& id) {

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "engine/response_cache.h"
+#include "server/group_commit.h"
 #include "service/session_store.h"
 
 struct redisContext;
@@ -31,8 +32,12 @@ class RedisConnection {
   using Reply = std::unique_ptr<redisReply, void (*)(void*)>;
   // Runs one command; throws service::StoreUnavailable when Redis cannot be reached or answers an error.
   Reply Command(const std::vector<std::string>& argv);
+  using Commands = std::vector<std::vector<std::string>>;
   // Runs several commands in one MULTI/EXEC transaction, pipelined: one round trip.
-  void Transaction(const std::vector<std::vector<std::string>>& commands);
+  void Transaction(const Commands& commands);
+  // Runs several such transactions pipelined on one connection (one round trip for all); never throws: per
+  // transaction, why it failed, or an empty string when it ran.
+  std::vector<std::string> Transactions(const std::vector<const Commands*>& transactions);
   bool Ping();
   const std::string& Url() const { return m_url; }
 
@@ -71,7 +76,12 @@ class RedisSessionStore final : public service::SessionStore {
   bool Delete(const std::string& id) override;
 
  private:
+  struct PendingTurn {
+    const RedisConnection::Commands* commands;
+    std::string error;  // why its transaction failed; empty when it ran
+  };
   std::shared_ptr<RedisConnection> m_redis;
+  GroupCommit<PendingTurn> m_group;
 };
 
 // The response cache in Redis: one hash per agent (`cache:{agent}`: key → entry JSON with its expiry) and a sorted

@@ -248,26 +248,9 @@ void SqliteSessionStore::AppendTurnWithLogText(const std::string& id, const Mess
   // Serialized before joining the queue: JSON is most of a write's work, and other turns commit meanwhile. (The
   // logs' texts come made: the answer carries the same bytes.)
   PendingTurn turn{&id, &user, &assistant, &logs, &logJson, {ToJsonText(user), ToJsonText(assistant)}};
-  // Group commit: the turn joins the queue; whoever finds no commit under way commits everything queued in one
-  // transaction (its own turn and those of the threads waiting), and the others wait for it. Nobody returns before
-  // the transaction holding their turn has committed, so an acknowledged answer is on disk.
-  std::unique_lock<std::mutex> queue(m_queueMutex);
-  m_queue.push_back(&turn);
-  while (!turn.done) {
-    if (m_committing) {
-      m_committed.wait(queue);
-      continue;
-    }
-    m_committing = true;
-    std::vector<PendingTurn*> batch;
-    batch.swap(m_queue);
-    queue.unlock();
-    CommitBatch(batch);
-    queue.lock();
-    for (PendingTurn* t : batch) t->done = true;
-    m_committing = false;
-    m_committed.notify_all();
-  }
+  // Group commit (group_commit.h): turns that arrive while a transaction commits share the next one. Nobody returns
+  // before the transaction holding their turn has committed, so an acknowledged answer is on disk.
+  m_group.Submit(turn, [this](const std::vector<PendingTurn*>& batch) { CommitBatch(batch); });
   if (!turn.error.empty()) throw StoreUnavailable(turn.error);
 }
 

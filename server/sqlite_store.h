@@ -3,13 +3,13 @@
 // transaction has committed: an answer the client received is on disk even if the process is killed right after.
 #pragma once
 
-#include <condition_variable>
 #include <cstdint>
 #include <mutex>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
+#include "server/group_commit.h"
 #include "service/session_store.h"
 
 struct sqlite3;
@@ -53,8 +53,7 @@ class SqliteSessionStore final : public service::SessionStore {
     const std::vector<RetrievalLog>* logs;
     const std::vector<std::string>* logJson;
     std::string messageJson[2];
-    bool done = false;   // guarded by m_queueMutex
-    std::string error;   // why its transaction failed; empty when it committed
+    std::string error;  // why its transaction failed; empty when it committed
   };
 
   void FinalizeStatements();
@@ -68,11 +67,7 @@ class SqliteSessionStore final : public service::SessionStore {
   StatementCache m_statements;  // guarded by m_mutex
   std::uint64_t m_batches = 0;  // guarded by m_mutex
   std::string m_path;
-
-  std::mutex m_queueMutex;  // the turns waiting to be written; taken before m_mutex, never while holding it
-  std::condition_variable m_committed;
-  std::vector<PendingTurn*> m_queue;
-  bool m_committing = false;
+  GroupCommit<PendingTurn> m_group;  // takes m_mutex inside, never the other way round
 };
 
 }  // namespace oai::server

@@ -365,6 +365,41 @@ TEST(SqliteSessionStore, TurnsThatArriveTogetherShareOneTransaction) {
   for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(file.string() + suffix);
 }
 
+// Redis: turns that arrive while others are written go out together on one connection (each still its own MULTI/EXEC).
+// Redis holds writes for a moment (CLIENT PAUSE), so 8 concurrent turns queue behind the first; without the grouping
+// each would borrow a connection of its own.
+TEST(RedisSessionStore, TurnsThatArriveTogetherArePipelinedOnOneConnection) {
+  SharedRedis().FlushAll();
+  auto redis = std::make_shared<RedisConnection>(SharedRedis().Url());
+  RedisSessionStore store(redis);
+  RedisConnection admin(SharedRedis().Url());
+  const auto clients = [&admin] {
+    const auto r = admin.Command({"INFO", "clients"});
+    const std::string info(r->str, r->len);
+    const auto at = info.find("connected_clients:");
+    return std::stoi(info.substr(at + 18));
+  };
+  const int before = clients();
+  admin.Command({"CLIENT", "PAUSE", "300", "WRITE"});
+  const std::string id = NewUuidV4();
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 8; ++t) {
+    threads.emplace_back([&, t] {
+      store.AppendTurn(id, Msg(MessageRole::User, "q" + std::to_string(t)),
+                       Msg(MessageRole::Assistant, "a" + std::to_string(t), 2), {Log("routing")});
+    });
+  }
+  for (auto& th : threads) th.join();
+  const int opened = clients() - before;
+  std::printf("[group commit] 8 Redis turns over %d connection(s)\n", opened);
+  EXPECT_LE(opened, 2);
+  const auto h = store.History(id);
+  ASSERT_TRUE(h);
+  EXPECT_EQ(h->messages.size(), 16u);
+  EXPECT_EQ(h->session.total_tokens, 16);
+  EXPECT_EQ(h->logs.size(), 8u);
+}
+
 TEST(SqliteSessionStore, RefusesAFileItCannotUseWithOneClearLine) {
   const fs::path notDb = TempPath("not-a-db.db");
   std::ofstream(notDb) << "this is a text file, not a database, and it is long enough to have a header page";
