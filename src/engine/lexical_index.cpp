@@ -139,14 +139,18 @@ double LexicalIndex::MaxIdf() const {
   return std::log(1.0 + (n - 1.0 + 0.5) / (1.0 + 0.5));
 }
 
-double LexicalIndex::AddTermScores(std::uint32_t termId, double weight, std::vector<double>& scores,
-                                   Coverage* coverage) const {
+double LexicalIndex::AddTermScores(std::uint32_t termId, double weight, Scores& scores, Coverage* coverage) const {
   const auto& postings = m_postings[termId];
   const double n = static_cast<double>(m_docLength.size());
   const double df = static_cast<double>(postings.size());
   const double idf = std::log(1.0 + (n - df + 0.5) / (df + 0.5));
   const double factor = weight * idf;
-  for (const Posting& p : postings) scores[p.chunk] += factor * p.weight;
+  if (!(factor > 0.0)) return idf;  // adds nothing (and a score that stays 0 is never listed as touched)
+  for (const Posting& p : postings) {
+    double& score = scores.value[p.chunk];
+    if (score == 0.0) scores.touched.push_back(p.chunk);
+    score += factor * p.weight;
+  }
   if (coverage) {
     for (const Posting& p : postings) {
       double& best = coverage->best[p.chunk];
@@ -166,14 +170,28 @@ LexicalIndex::Result LexicalIndex::Search(const std::vector<std::string>& queryT
   std::sort(terms.begin(), terms.end());
   terms.erase(std::unique(terms.begin(), terms.end()), terms.end());
   // Per-thread buffers, reused: three fresh chunk-sized vectors per query were page faults and zeroing in the kernel
-  // (retrieval over 100k chunks went 0.46 ms -> 5 ms before they were reused).
-  thread_local std::vector<double> scores;
+  // (retrieval over 100k chunks went 0.46 ms -> 5 ms before they were reused). They stay zero between queries: only
+  // the chunks a query touched are visited and reset (zeroing them whole was most of a query over a large base).
+  thread_local Scores scores;
   thread_local std::vector<double> covered;
   thread_local Coverage coverage;
-  scores.assign(m_docLength.size(), 0.0);
-  covered.assign(m_docLength.size(), 0.0);
-  coverage.best.assign(m_docLength.size(), 0.0);
-  coverage.touched.clear();
+  const std::size_t chunks = m_docLength.size();
+  if (scores.value.size() < chunks) {
+    scores.value.resize(chunks, 0.0);
+    covered.resize(chunks, 0.0);
+    coverage.best.resize(chunks, 0.0);
+  }
+  struct Reset {
+    Scores& scores;
+    std::vector<double>& covered;
+    Coverage& coverage;
+    ~Reset() {
+      for (std::uint32_t c : scores.touched) scores.value[c] = covered[c] = 0.0;
+      for (std::uint32_t c : coverage.touched) coverage.best[c] = 0.0;
+      scores.touched.clear();
+      coverage.touched.clear();
+    }
+  } reset{scores, covered, coverage};
   double queryIdf = 0.0;
   std::unordered_set<std::string> querySet(terms.begin(), terms.end());
   for (const auto& term : terms) {
@@ -204,8 +222,9 @@ LexicalIndex::Result LexicalIndex::Search(const std::vector<std::string>& queryT
     coverage.touched.clear();
   }
   if (queryIdf > 0.0) {
-    for (std::size_t i = 0; i < scores.size(); ++i) {
-      if (scores[i] > 0.0) scores[i] *= 1.0 - kCoverageWeight + kCoverageWeight * std::min(1.0, covered[i] / queryIdf);
+    for (std::uint32_t i : scores.touched) {
+      double& score = scores.value[i];
+      if (score > 0.0) score *= 1.0 - kCoverageWeight + kCoverageWeight * std::min(1.0, covered[i] / queryIdf);
     }
   }
   if (!preferred.empty()) {
@@ -215,8 +234,8 @@ LexicalIndex::Result LexicalIndex::Search(const std::vector<std::string>& queryT
         if (m_domainNames[id] == d) boosted |= std::uint64_t{1} << id;
       }
     }
-    for (std::size_t i = 0; i < scores.size(); ++i) {
-      if (boosted >> m_domain[i] & 1) scores[i] *= kPreferredDomainBoost;
+    for (std::uint32_t i : scores.touched) {
+      if (boosted >> m_domain[i] & 1) scores.value[i] *= kPreferredDomainBoost;
     }
   }
   // Top k in one pass: a min-heap of the best k so far (worst on top), then sorted best first.
@@ -230,16 +249,17 @@ LexicalIndex::Result LexicalIndex::Search(const std::vector<std::string>& queryT
   std::vector<SearchHit>& top = result.hits;
   top.reserve(k + 1);
   if (k > 0 && allowed != 0) {
-    for (std::size_t i = 0; i < scores.size(); ++i) {
-      const double s = scores[i];
+    for (std::uint32_t i : scores.touched) {
+      const double s = scores.value[i];
       if (s <= 0.0 || !(allowed >> m_domain[i] & 1)) continue;
+      const SearchHit hit{i, s, 0.0};
       if (top.size() == k) {
-        // top.front() is the worst kept hit; chunks come in order, so an equal score loses to it.
-        if (!(s > top.front().score)) continue;
+        // top.front() is the worst kept hit (an equal score: the later chunk); the touched chunks come in any order.
+        if (!better(hit, top.front())) continue;
         std::pop_heap(top.begin(), top.end(), better);
-        top.back() = {i, s, 0.0};
+        top.back() = hit;
       } else {
-        top.push_back({i, s, 0.0});
+        top.push_back(hit);
       }
       std::push_heap(top.begin(), top.end(), better);
     }

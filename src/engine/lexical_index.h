@@ -64,8 +64,14 @@ class LexicalIndex {
     std::vector<double> best;             // by chunk
     std::vector<std::uint32_t> touched;  // chunks with best > 0
   };
+  // Chunk scores that cost what the query's postings cost, not what the index holds: `value` stays all zero between
+  // queries but for `touched`, the chunks given a score (each listed once), which the query resets when done.
+  struct Scores {
+    std::vector<double> value;            // by chunk
+    std::vector<std::uint32_t> touched;
+  };
   // Adds the term's BM25 contribution to `scores`, records weight × idf in `coverage` (when given); returns the idf.
-  double AddTermScores(std::uint32_t termId, double weight, std::vector<double>& scores, Coverage* coverage) const;
+  double AddTermScores(std::uint32_t termId, double weight, Scores& scores, Coverage* coverage) const;
 
   std::unordered_map<std::string, std::uint32_t> m_termIds;
   std::vector<std::string> m_terms;
