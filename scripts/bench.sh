@@ -66,15 +66,17 @@ wait_http() {  # url
 }
 peak_rss_kb() { awk '/^VmHWM:/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
 
-# wrk against a fresh process: NAME URL COMMAND...; appends {"name", wrk figures, "rss_kb"} to server.jsonl.
+# wrk against a fresh process: NAME URL COMMAND...; appends {"name", wrk figures, "rss_kb"} to server.jsonl. CONNS
+# (default 32) is wrk's connection count.
 load_run() {
   local name=$1 url=$2; shift 2
+  local conns=${CONNS:-32}
   "$@" > "$TMP/$name.out" 2> "$TMP/$name.err" &
   local pid=$!
   PIDS+=("$pid")
   wait_http "${url%%/api/*}/api/health"  # any HTTP answer will do (the ceiling answers 404)
-  wrk -t2 -c32 -d"${WARMUP}s" -s tests/bench/chat.lua "$url" > /dev/null
-  wrk -t2 -c32 -d"${DURATION}s" --latency -s tests/bench/chat.lua "$url" > "$TMP/$name.wrk"
+  wrk -t2 -c"$conns" -d"${WARMUP}s" -s tests/bench/chat.lua "$url" > /dev/null
+  wrk -t2 -c"$conns" -d"${DURATION}s" --latency -s tests/bench/chat.lua "$url" > "$TMP/$name.wrk"
   local rss; rss=$(peak_rss_kb "$pid")
   # The store's mean time per turn written (the server's own /metrics; the ceiling has none).
   local append_ms
@@ -86,7 +88,7 @@ load_run() {
   wait "$pid" 2>/dev/null || true
   local figures; figures=$(sed -n 's/^WRK_JSON //p' "$TMP/$name.wrk")
   [ -n "$figures" ] || { echo "bench.sh: wrk printed no figures for $name" >&2; cat "$TMP/$name.wrk" >&2; exit 1; }
-  echo "{\"name\": \"$name\", \"rss_kb\": ${rss:-0}, \"append_turn_ms\": ${append_ms:-null}, \"wrk\": $figures}" >> "$OUT/server.jsonl"
+  echo "{\"name\": \"$name\", \"connections\": $conns, \"rss_kb\": ${rss:-0}, \"append_turn_ms\": ${append_ms:-null}, \"wrk\": $figures}" >> "$OUT/server.jsonl"
   printf '  %-22s %s\n' "$name" "$figures"
 }
 
@@ -101,6 +103,21 @@ if want server; then
     port=$(free_port)
     load_run "$endpoint-sqlite" "http://127.0.0.1:$port$path" env RATE_LIMIT=0 "$SERVER" --port "$port" --db "$TMP/bench.db"
   done
+  # What sets the tail: the same turns with 256 connections, and the worker-thread count at 32 and 256 connections
+  # (each keep-alive connection holds a thread while it is open; --threads defaults to 64).
+  rm -f "$TMP"/bench.db*
+  port=$(free_port)
+  CONNS=256 load_run chat-sqlite-c256 "http://127.0.0.1:$port/api/chat" env RATE_LIMIT=0 "$SERVER" --port "$port" --db "$TMP/bench.db"
+  if [ "$SMOKE" != 1 ]; then
+    for conns in 32 256; do
+      for threads in 16 32 128 256; do
+        rm -f "$TMP"/bench.db*
+        port=$(free_port)
+        CONNS=$conns load_run "threads-$threads-c$conns" "http://127.0.0.1:$port/api/chat" env RATE_LIMIT=0 "$SERVER" \
+          --port "$port" --db "$TMP/bench.db" --threads "$threads"
+      done
+    done
+  fi
   rport=$(free_port)
   redis-server --port "$rport" --bind 127.0.0.1 --save '' --appendonly yes --appendfsync everysec --dir "$TMP" \
     --daemonize no > "$TMP/redis.log" 2>&1 &
@@ -166,6 +183,23 @@ if want engine; then
     echo >> "$OUT/callgrind.jsonl"
     printf '  %-9s %s instructions\n' "$kind" "$total"
   done
+  # How the RAG turn's cost grows with the knowledge base, the session's length and the stored sessions. The store
+  # (and the synthetic base) is filled natively first; only the measured turn runs under callgrind.
+  echo "== how a RAG turn's cost grows (callgrind)"
+  if [ "$SMOKE" = 1 ]; then growth="kb-x3:--kb-scale:3"; else
+    growth="kb-x100:--kb-scale:100 history-10000:--history:10000 sessions-100000:--sessions:100000"; fi
+  for g in $growth; do
+    IFS=: read -r name flag value <<< "$g"
+    rm -f "$TMP"/growth.db*
+    "$BIN/oai_turn_profile" --db "$TMP/growth.db" "$flag" "$value" --prepare > /dev/null
+    valgrind --tool=callgrind --collect-atstart=no --instr-atstart=no --callgrind-out-file="$TMP/cg-$name.out" \
+      "$BIN/oai_turn_profile" --db "$TMP/growth.db" "$flag" "$value" > /dev/null 2> "$TMP/cg-$name.log"
+    callgrind_annotate "$TMP/cg-$name.out" > "$TMP/cg-$name.incl" 2>/dev/null
+    total=$(awk '/PROGRAM TOTALS/ { gsub(",", "", $1); print $1; exit }' "$TMP/cg-$name.incl")
+    echo "{\"name\": \"$name\", \"flag\": \"$flag\", \"value\": $value, \"total\": ${total:-0}}" >> "$OUT/growth.jsonl"
+    printf '  %-16s %s instructions\n' "$name" "$total"
+  done
+  rm -f "$TMP"/growth.db* && rm -rf "$TMP"/kb-x*
 fi
 
 if want page; then
