@@ -3,6 +3,7 @@
 
 #include <hiredis/hiredis.h>
 
+#include <optional>
 #include <stdexcept>
 
 #include "model/json_text.h"
@@ -109,6 +110,11 @@ class RedisConnection::Lease {
   Lease(const Lease&) = delete;
   Lease& operator=(const Lease&) = delete;
   redisContext* get() const { return m_ctx; }
+  // Closes the connection instead of returning it to the pool (replies may be left unread on it).
+  void Discard() {
+    if (m_ctx) redisFree(m_ctx);
+    m_ctx = nullptr;
+  }
   [[noreturn]] void Broken() {
     const std::string why = m_ctx->errstr[0] ? m_ctx->errstr : "connection lost";
     redisFree(m_ctx);
@@ -151,8 +157,10 @@ void RedisConnection::Transaction(const std::vector<std::vector<std::string>>& c
 std::vector<std::string> RedisConnection::Transactions(const std::vector<const Commands*>& transactions) {
   std::vector<std::string> errors(transactions.size());
   std::size_t read = 0;  // transactions whose replies were all read
+  std::optional<Lease> lease;
   try {
-    Lease link(*this);
+    lease.emplace(*this);
+    Lease& link = *lease;
     for (const Commands* commands : transactions) {
       link.Append({"MULTI"});
       for (const auto& c : *commands) link.Append(c);
@@ -171,7 +179,9 @@ std::vector<std::string> RedisConnection::Transactions(const std::vector<const C
       else if (exec->type != REDIS_REPLY_ARRAY) errors[read] = "redis: transaction aborted";
     }
   } catch (const std::exception& e) {
-    // The connection broke: the transactions not read through may or may not have run; they fail.
+    // The connection broke (or the replies could not be read): the transactions not read through may or may not
+    // have run; they fail, and the connection, out of step, is not reused.
+    if (lease) lease->Discard();
     for (; read < transactions.size(); ++read) errors[read] = *e.what() ? e.what() : "redis: connection lost";
   }
   return errors;

@@ -81,7 +81,8 @@ class RedisSessionStore final : public service::SessionStore {
     std::string error;  // why its transaction failed; empty when it ran
   };
   std::shared_ptr<RedisConnection> m_redis;
-  GroupCommit<PendingTurn> m_group;
+  // Batches on up to half the pool's connections at once: the others stay free for the turns' reads.
+  GroupCommit<PendingTurn> m_group{static_cast<int>(RedisConnection::kMaxConnections / 2)};
 };
 
 // The response cache in Redis: one hash per agent (`cache:{agent}`: key → entry JSON with its expiry) and a sorted

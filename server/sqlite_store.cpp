@@ -254,30 +254,28 @@ void SqliteSessionStore::AppendTurnWithLogText(const std::string& id, const Mess
   if (!turn.error.empty()) throw StoreUnavailable(turn.error);
 }
 
-void SqliteSessionStore::CommitBatch(const std::vector<PendingTurn*>& batch) noexcept {
+void SqliteSessionStore::CommitBatch(const std::vector<PendingTurn*>& batch) {
   std::lock_guard<std::mutex> lock(m_mutex);
+  const auto why = [](const std::exception& e) { return std::string(*e.what() ? e.what() : "sqlite: the write failed"); };
   try {
     Transaction tx(m_db);
-    for (PendingTurn* t : batch) WriteTurnLocked(*t);
+    // Each turn in a savepoint of its own: a turn that fails is undone alone, and the others still commit.
+    for (PendingTurn* t : batch) {
+      Exec("SAVEPOINT turn");
+      try {
+        WriteTurnLocked(*t);
+        Exec("RELEASE turn");
+      } catch (const std::exception& e) {
+        t->error = why(e);
+        Exec("ROLLBACK TO turn");
+        Exec("RELEASE turn");
+      }
+    }
     tx.Commit();
     ++m_batches;
-    return;
   } catch (const std::exception& e) {
-    if (batch.size() == 1) {
-      batch.front()->error = *e.what() ? e.what() : "sqlite: the write failed";
-      return;
-    }
-  }
-  // One turn failed the shared transaction (rolled back): each alone now, so only a turn that fails by itself fails.
-  for (PendingTurn* t : batch) {
-    try {
-      Transaction tx(m_db);
-      WriteTurnLocked(*t);
-      tx.Commit();
-      ++m_batches;
-    } catch (const std::exception& e) {
-      t->error = *e.what() ? e.what() : "sqlite: the write failed";
-    }
+    // The transaction itself failed (begin, commit, or undoing a turn): nothing of the batch was written.
+    for (PendingTurn* t : batch) t->error = why(e);
   }
 }
 

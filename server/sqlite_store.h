@@ -59,7 +59,7 @@ class SqliteSessionStore final : public service::SessionStore {
   void FinalizeStatements();
   std::optional<ChatSession> GetLocked(const std::string& id);
   void Exec(const char* sql);
-  void CommitBatch(const std::vector<PendingTurn*>& batch) noexcept;
+  void CommitBatch(const std::vector<PendingTurn*>& batch);
   void WriteTurnLocked(const PendingTurn& turn);
 
   std::mutex m_mutex;  // the connection

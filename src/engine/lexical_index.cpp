@@ -176,11 +176,9 @@ LexicalIndex::Result LexicalIndex::Search(const std::vector<std::string>& queryT
   thread_local std::vector<double> covered;
   thread_local Coverage coverage;
   const std::size_t chunks = m_docLength.size();
-  if (scores.value.size() < chunks) {
-    scores.value.resize(chunks, 0.0);
-    covered.resize(chunks, 0.0);
-    coverage.best.resize(chunks, 0.0);
-  }
+  if (scores.value.size() < chunks) scores.value.resize(chunks, 0.0);
+  if (covered.size() < chunks) covered.resize(chunks, 0.0);
+  if (coverage.best.size() < chunks) coverage.best.resize(chunks, 0.0);
   struct Reset {
     Scores& scores;
     std::vector<double>& covered;
