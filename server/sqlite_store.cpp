@@ -260,15 +260,16 @@ void SqliteSessionStore::CommitBatch(const std::vector<PendingTurn*>& batch) {
   try {
     Transaction tx(m_db);
     // Each turn in a savepoint of its own: a turn that fails is undone alone, and the others still commit.
+    const auto run = [this](const char* sql) { Statement(m_db, m_statements, sql).Step(); };  // prepared once
     for (PendingTurn* t : batch) {
-      Exec("SAVEPOINT turn");
+      run("SAVEPOINT turn");
       try {
         WriteTurnLocked(*t);
-        Exec("RELEASE turn");
+        run("RELEASE turn");
       } catch (const std::exception& e) {
         t->error = why(e);
-        Exec("ROLLBACK TO turn");
-        Exec("RELEASE turn");
+        run("ROLLBACK TO turn");
+        run("RELEASE turn");
       }
     }
     tx.Commit();
