@@ -53,7 +53,26 @@ IntentRouter::Model IntentRouter::Fit(const std::vector<std::pair<std::string, s
   }
   for (auto& [g, words] : m.unigramsByTrigram) std::sort(words.begin(), words.end());
   m.logPrior.assign(intents.size(), -std::log(static_cast<double>(intents.size())));
+  const double vocab = static_cast<double>(m.vocabulary);
+  const auto logLikelihood = [&](std::size_t i, double count) {
+    return std::log((count + kSmoothing) / (m.totals[i] + kSmoothing * vocab));
+  };
+  m.unseenLogLikelihood.resize(intents.size());
+  for (std::size_t i = 0; i < intents.size(); ++i) m.unseenLogLikelihood[i] = logLikelihood(i, 0.0);
+  for (const auto& [feature, unused] : m.known) {
+    std::vector<double>& row = m.logLikelihood[feature];
+    row.resize(intents.size());
+    for (std::size_t i = 0; i < intents.size(); ++i) {
+      auto it = m.counts[i].find(feature);
+      row[i] = logLikelihood(i, it == m.counts[i].end() ? 0.0 : it->second);
+    }
+  }
   return m;
+}
+
+const std::vector<double>& IntentRouter::LogLikelihoods(const Model& m, const std::string& feature) {
+  auto it = m.logLikelihood.find(feature);
+  return it == m.logLikelihood.end() ? m.unseenLogLikelihood : it->second;
 }
 
 std::string IntentRouter::Resolve(const Model& m, const std::string& feature) {
@@ -80,15 +99,16 @@ std::string IntentRouter::Resolve(const Model& m, const std::string& feature) {
 
 std::vector<double> IntentRouter::LogScores(const Model& m, const std::vector<std::string>& rawFeatures) {
   std::vector<double> logp = m.logPrior;
-  const double vocab = static_cast<double>(m.vocabulary);
   for (const auto& raw : rawFeatures) {
-    const std::string f = Resolve(m, raw);
-    if (f.empty()) continue;  // never seen in training and like nothing seen: no evidence either way
-    for (std::size_t i = 0; i < m.intents.size(); ++i) {
-      auto it = m.counts[i].find(f);
-      const double c = it == m.counts[i].end() ? 0.0 : it->second;
-      logp[i] += std::log((c + kSmoothing) / (m.totals[i] + kSmoothing * vocab));
+    const std::vector<double>* row = nullptr;
+    if (auto it = m.logLikelihood.find(raw); it != m.logLikelihood.end()) {
+      row = &it->second;
+    } else {
+      const std::string f = Resolve(m, raw);
+      if (f.empty()) continue;  // never seen in training and like nothing seen: no evidence either way
+      row = &LogLikelihoods(m, f);
     }
+    for (std::size_t i = 0; i < m.intents.size(); ++i) logp[i] += (*row)[i];
   }
   return logp;
 }
@@ -160,14 +180,12 @@ RouteDecision IntentRouter::Classify(std::string_view text) const {
       if (IsStopWord(w)) continue;
       const std::string f = Resolve(m_model, w);
       if (f.empty()) continue;
+      const std::vector<double>& ll = LogLikelihoods(m_model, f);
       std::size_t best = 0;
       double bestLl = -INFINITY;
-      for (std::size_t i = 0; i < m_model.intents.size(); ++i) {
-        auto it = m_model.counts[i].find(f);
-        const double ll = std::log(((it == m_model.counts[i].end() ? 0.0 : it->second) + kSmoothing) /
-                                   (m_model.totals[i] + kSmoothing * static_cast<double>(m_model.vocabulary)));
-        if (ll > bestLl) {
-          bestLl = ll;
+      for (std::size_t i = 0; i < ll.size(); ++i) {
+        if (ll[i] > bestLl) {
+          bestLl = ll[i];
           best = i;
         }
       }
@@ -194,15 +212,11 @@ RouteDecision IntentRouter::Classify(std::string_view text) const {
   // Reasons: how much each feature favours the winner over the average of the other intents.
   const auto& intents = m_model.intents;
   const std::size_t win = static_cast<std::size_t>(std::find(intents.begin(), intents.end(), out.ranked.front().intent) - intents.begin());
-  const double vocab = static_cast<double>(m_model.vocabulary);
   std::map<std::string, double> contribution;
   for (const auto& f : features) {
-    if (!m_model.known.count(f)) continue;
-    std::vector<double> ll(intents.size());
-    for (std::size_t i = 0; i < intents.size(); ++i) {
-      auto it = m_model.counts[i].find(f);
-      ll[i] = std::log(((it == m_model.counts[i].end() ? 0.0 : it->second) + kSmoothing) / (m_model.totals[i] + kSmoothing * vocab));
-    }
+    auto known = m_model.logLikelihood.find(f);
+    if (known == m_model.logLikelihood.end()) continue;
+    const std::vector<double>& ll = known->second;
     double others = 0;
     for (std::size_t i = 0; i < ll.size(); ++i) others += i == win ? 0.0 : ll[i];
     contribution[f] += ll[win] - others / static_cast<double>(ll.size() - 1);

@@ -56,7 +56,13 @@ class IntentRouter {
     std::size_t vocabulary = 0;
     std::unordered_map<std::string, int> known;
     std::unordered_map<std::string, std::vector<std::string>> unigramsByTrigram;  // for unknown-word back-off
+    // log P(feature | intent), by intent, smoothed: computed once at fit time for every known feature, and for a
+    // feature an intent never saw (count 0).
+    std::unordered_map<std::string, std::vector<double>> logLikelihood;
+    std::vector<double> unseenLogLikelihood;
   };
+  // The row of logLikelihood for a known feature; unseenLogLikelihood for any other.
+  static const std::vector<double>& LogLikelihoods(const Model& m, const std::string& feature);
   // An unknown word stands for the known word it most resembles ("hellooo" → "hello", "receipts" → "receipt"), when
   // their character trigrams are similar enough; otherwise it carries no evidence.
   static std::string Resolve(const Model& m, const std::string& feature);
