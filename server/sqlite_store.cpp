@@ -224,17 +224,55 @@ std::optional<SessionHistory> SqliteSessionStore::History(const std::string& id)
 }
 
 std::vector<Message> SqliteSessionStore::RecentMessages(const std::string& id, std::size_t count) {
-  std::vector<std::string> texts;  // newest first; parsed after the connection's lock is released
-  {
-    std::lock_guard<std::mutex> lock(m_mutex);
-    Statement recent(m_db, m_statements, "SELECT json FROM messages WHERE session_id = ? ORDER BY seq DESC LIMIT ?");
-    recent.Bind(1, id).Bind(2, static_cast<std::int64_t>(count));
-    while (recent.Step()) texts.push_back(recent.Text(0));
+  if (count <= kRecentKept) {
+    std::lock_guard<std::mutex> lock(m_recentMutex);
+    if (auto it = m_recent.find(id); it != m_recent.end()) {
+      m_recentUse.splice(m_recentUse.begin(), m_recentUse, it->second.use);
+      ++m_recentHits;
+      const auto& kept = it->second.messages;
+      return std::vector<Message>(kept.end() - static_cast<std::ptrdiff_t>(std::min(count, kept.size())), kept.end());
+    }
   }
+  std::vector<std::string> texts;  // newest first
+  std::lock_guard<std::mutex> lock(m_mutex);
+  Statement recent(m_db, m_statements, "SELECT json FROM messages WHERE session_id = ? ORDER BY seq DESC LIMIT ?");
+  recent.Bind(1, id).Bind(2, static_cast<std::int64_t>(std::max(count, kRecentKept)));
+  while (recent.Step()) texts.push_back(recent.Text(0));
   std::vector<Message> out;
   out.reserve(texts.size());
   for (auto it = texts.rbegin(); it != texts.rend(); ++it) out.push_back(Json::parse(*it).get<Message>());
+  RememberLocked(id, std::vector<Message>(out.end() - static_cast<std::ptrdiff_t>(std::min(out.size(), kRecentKept)), out.end()));
+  if (out.size() > count) out.erase(out.begin(), out.end() - static_cast<std::ptrdiff_t>(count));
   return out;
+}
+
+void SqliteSessionStore::RememberLocked(const std::string& id, std::vector<Message> messages) {
+  std::lock_guard<std::mutex> lock(m_recentMutex);
+  auto it = m_recent.find(id);
+  if (it == m_recent.end()) {
+    m_recentUse.push_front(id);
+    it = m_recent.emplace(id, Recent{{}, m_recentUse.begin()}).first;
+    if (m_recent.size() > kRecentSessions) {
+      m_recent.erase(m_recentUse.back());
+      m_recentUse.pop_back();
+    }
+  }
+  it->second.messages = std::move(messages);
+}
+
+void SqliteSessionStore::AppendRecentLocked(const std::string& id, const Message& user, const Message& assistant) {
+  std::lock_guard<std::mutex> lock(m_recentMutex);
+  auto it = m_recent.find(id);
+  if (it == m_recent.end()) return;  // not remembered: the next read fills it from the file
+  auto& kept = it->second.messages;
+  kept.push_back(user);
+  kept.push_back(assistant);
+  if (kept.size() > kRecentKept) kept.erase(kept.begin(), kept.end() - static_cast<std::ptrdiff_t>(kRecentKept));
+}
+
+std::uint64_t SqliteSessionStore::RecentFromMemory() {
+  std::lock_guard<std::mutex> lock(m_recentMutex);
+  return m_recentHits;
 }
 
 void SqliteSessionStore::AppendTurn(const std::string& id, const Message& user, const Message& assistant,
@@ -274,6 +312,9 @@ void SqliteSessionStore::CommitBatch(const std::vector<PendingTurn*>& batch) {
     }
     tx.Commit();
     ++m_batches;
+    for (const PendingTurn* t : batch) {
+      if (t->error.empty()) AppendRecentLocked(*t->id, *t->user, *t->assistant);
+    }
   } catch (const std::exception& e) {
     // The transaction itself failed (begin, commit, or undoing a turn): nothing of the batch was written.
     for (PendingTurn* t : batch) t->error = why(e);
@@ -311,6 +352,13 @@ std::uint64_t SqliteSessionStore::Transactions() {
 
 bool SqliteSessionStore::Delete(const std::string& id) {
   std::lock_guard<std::mutex> lock(m_mutex);
+  {
+    std::lock_guard<std::mutex> recent(m_recentMutex);
+    if (auto it = m_recent.find(id); it != m_recent.end()) {
+      m_recentUse.erase(it->second.use);
+      m_recent.erase(it);
+    }
+  }
   Statement del(m_db, m_statements, "DELETE FROM sessions WHERE id = ?");
   del.Bind(1, id).Step();
   return sqlite3_changes(m_db) > 0;

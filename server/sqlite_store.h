@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <list>
 #include <mutex>
 #include <string>
 #include <unordered_map>
@@ -40,6 +41,13 @@ class SqliteSessionStore final : public service::SessionStore {
 
   // Transactions that wrote turns, since the store opened: fewer than the turns when they were grouped.
   std::uint64_t Transactions();
+  // RecentMessages answered from memory, not from the file, since the store opened.
+  std::uint64_t RecentFromMemory();
+
+  // The last messages of the most recently used sessions are kept in memory (this process is the file's only
+  // writer): the next turn's history is read without a query or a JSON parse.
+  static constexpr std::size_t kRecentKept = 2;
+  static constexpr std::size_t kRecentSessions = 4096;
 
   static constexpr int kSchemaVersion = 1;
   using StatementCache = std::unordered_map<const char*, sqlite3_stmt*>;
@@ -68,6 +76,20 @@ class SqliteSessionStore final : public service::SessionStore {
   std::uint64_t m_batches = 0;  // guarded by m_mutex
   std::string m_path;
   GroupCommit<PendingTurn> m_group;  // takes m_mutex inside, never the other way round
+
+  // The recent-messages memory: filled by a read and kept up to date by each commit, both under m_mutex (so it
+  // follows the file's order); a hit takes only m_recentMutex. `messages` holds a session's last kRecentKept
+  // messages, or all of them when it has fewer.
+  struct Recent {
+    std::vector<Message> messages;
+    std::list<std::string>::iterator use;
+  };
+  void RememberLocked(const std::string& id, std::vector<Message> messages);  // m_mutex held
+  void AppendRecentLocked(const std::string& id, const Message& user, const Message& assistant);  // m_mutex held
+  std::mutex m_recentMutex;
+  std::unordered_map<std::string, Recent> m_recent;  // guarded by m_recentMutex
+  std::list<std::string> m_recentUse;                // most recently used first
+  std::uint64_t m_recentHits = 0;
 };
 
 }  // namespace oai::server

@@ -401,6 +401,31 @@ TEST(RedisSessionStore, TurnsThatArriveTogetherSharePipelinedWrites) {
   EXPECT_EQ(h->logs.size(), 8u);
 }
 
+// The next turn's history (the last two messages) comes from memory, kept in step with every commit; what it returns
+// is what the file holds, and a deleted session is forgotten.
+TEST(SqliteSessionStore, RecentMessagesComeFromMemoryAndMatchTheFile) {
+  const fs::path file = TempPath("recent.db");
+  SqliteSessionStore store(file.string());
+  const std::string id = NewUuidV4();
+  EXPECT_TRUE(store.RecentMessages(id, 2).empty());  // a new session: read from the file once, then remembered
+  const std::uint64_t before = store.RecentFromMemory();
+  std::vector<Message> all;
+  for (int i = 0; i < 3; ++i) {
+    all.push_back(Msg(MessageRole::User, std::to_string(i).insert(0, "q")));
+    all.push_back(Msg(MessageRole::Assistant, std::to_string(i).insert(0, "a"), 1));
+    store.AppendTurn(id, all[all.size() - 2], all.back(), {Log("routing")});
+    EXPECT_EQ(store.RecentMessages(id, 2), (std::vector<Message>{all[all.size() - 2], all.back()}));
+  }
+  EXPECT_EQ(store.RecentMessages(id, 1), (std::vector<Message>{all.back()}));
+  EXPECT_EQ(store.RecentFromMemory() - before, 4u);
+  EXPECT_EQ(store.RecentMessages(id, 3), (std::vector<Message>{all[3], all[4], all[5]}));  // more than kept: the file
+  SqliteSessionStore reader(file.string());
+  EXPECT_EQ(reader.RecentMessages(id, 2), store.RecentMessages(id, 2));
+  EXPECT_TRUE(store.Delete(id));
+  EXPECT_TRUE(store.RecentMessages(id, 2).empty());
+  for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(file.string() + suffix);
+}
+
 TEST(SqliteSessionStore, RefusesAFileItCannotUseWithOneClearLine) {
   const fs::path notDb = TempPath("not-a-db.db");
   std::ofstream(notDb) << "this is a text file, not a database, and it is long enough to have a header page";
