@@ -323,16 +323,17 @@ void SqliteSessionStore::CommitBatch(const std::vector<PendingTurn*>& batch) {
 
 void SqliteSessionStore::WriteTurnLocked(const PendingTurn& turn) {
   const std::string& id = *turn.id;
-  ChatSession session =
-      GetLocked(id).value_or(ChatSession{id, turn.user->timestamp, turn.user->timestamp, 0, 0.0, 0});
-  service::ApplyTurnToSession(session, *turn.assistant);
+  // What this turn adds to its session (ApplyTurnToSession on an empty one), added by the upsert itself: no read of
+  // the session row first.
+  ChatSession delta{id, turn.user->timestamp, turn.user->timestamp, 0, 0.0, 0};
+  service::ApplyTurnToSession(delta, *turn.assistant);
   Statement upsert(m_db, m_statements,
                    "INSERT INTO sessions(id, start_time, last_activity, total_tokens, total_cost, message_count) "
                    "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET last_activity = excluded.last_activity, "
-                   "total_tokens = excluded.total_tokens, total_cost = excluded.total_cost, "
-                   "message_count = excluded.message_count");
-  upsert.Bind(1, id).Bind(2, session.start_time).Bind(3, session.last_activity).Bind(4, session.total_tokens)
-      .Bind(5, session.total_cost).Bind(6, session.message_count).Step();
+                   "total_tokens = total_tokens + excluded.total_tokens, total_cost = total_cost + excluded.total_cost, "
+                   "message_count = message_count + excluded.message_count");
+  upsert.Bind(1, id).Bind(2, delta.start_time).Bind(3, delta.last_activity).Bind(4, delta.total_tokens)
+      .Bind(5, delta.total_cost).Bind(6, delta.message_count).Step();
   const Message* messages[2] = {turn.user, turn.assistant};
   for (int i = 0; i < 2; ++i) {
     Statement insert(m_db, m_statements, "INSERT INTO messages(session_id, id, json) VALUES (?, ?, ?)");
