@@ -224,7 +224,8 @@ std::optional<SessionHistory> SqliteSessionStore::History(const std::string& id)
 }
 
 std::vector<Message> SqliteSessionStore::RecentMessages(const std::string& id, std::size_t count) {
-  if (count <= kRecentKept) {
+  const bool rememberable = count <= kRecentKept;
+  if (rememberable) {
     std::lock_guard<std::mutex> lock(m_recentMutex);
     if (auto it = m_recent.find(id); it != m_recent.end()) {
       m_recentUse.splice(m_recentUse.begin(), m_recentUse, it->second.use);
@@ -233,15 +234,24 @@ std::vector<Message> SqliteSessionStore::RecentMessages(const std::string& id, s
       return std::vector<Message>(kept.end() - static_cast<std::ptrdiff_t>(std::min(count, kept.size())), kept.end());
     }
   }
+  const auto parse = [](const std::vector<std::string>& newestFirst) {
+    std::vector<Message> out;
+    out.reserve(newestFirst.size());
+    for (auto it = newestFirst.rbegin(); it != newestFirst.rend(); ++it) out.push_back(Json::parse(*it).get<Message>());
+    return out;
+  };
   std::vector<std::string> texts;  // newest first
-  std::lock_guard<std::mutex> lock(m_mutex);
+  std::unique_lock<std::mutex> lock(m_mutex);
   Statement recent(m_db, m_statements, "SELECT json FROM messages WHERE session_id = ? ORDER BY seq DESC LIMIT ?");
-  recent.Bind(1, id).Bind(2, static_cast<std::int64_t>(std::max(count, kRecentKept)));
+  recent.Bind(1, id).Bind(2, static_cast<std::int64_t>(rememberable ? kRecentKept : count));
   while (recent.Step()) texts.push_back(recent.Text(0));
-  std::vector<Message> out;
-  out.reserve(texts.size());
-  for (auto it = texts.rbegin(); it != texts.rend(); ++it) out.push_back(Json::parse(*it).get<Message>());
-  RememberLocked(id, std::vector<Message>(out.end() - static_cast<std::ptrdiff_t>(std::min(out.size(), kRecentKept)), out.end()));
+  if (!rememberable) {  // more than is remembered (an LLM's history): parsed once the connection is free again
+    lock.unlock();
+    return parse(texts);
+  }
+  // Remembered while the connection is held, so no commit can slip in between the read and the memory.
+  std::vector<Message> out = parse(texts);
+  RememberLocked(id, out);
   if (out.size() > count) out.erase(out.begin(), out.end() - static_cast<std::ptrdiff_t>(count));
   return out;
 }
@@ -249,7 +259,9 @@ std::vector<Message> SqliteSessionStore::RecentMessages(const std::string& id, s
 void SqliteSessionStore::RememberLocked(const std::string& id, std::vector<Message> messages) {
   std::lock_guard<std::mutex> lock(m_recentMutex);
   auto it = m_recent.find(id);
-  if (it == m_recent.end()) {
+  if (it != m_recent.end()) {
+    m_recentUse.splice(m_recentUse.begin(), m_recentUse, it->second.use);
+  } else {
     m_recentUse.push_front(id);
     it = m_recent.emplace(id, Recent{{}, m_recentUse.begin()}).first;
     if (m_recent.size() > kRecentSessions) {
@@ -264,10 +276,15 @@ void SqliteSessionStore::AppendRecentLocked(const std::string& id, const Message
   std::lock_guard<std::mutex> lock(m_recentMutex);
   auto it = m_recent.find(id);
   if (it == m_recent.end()) return;  // not remembered: the next read fills it from the file
-  auto& kept = it->second.messages;
-  kept.push_back(user);
-  kept.push_back(assistant);
-  if (kept.size() > kRecentKept) kept.erase(kept.begin(), kept.end() - static_cast<std::ptrdiff_t>(kRecentKept));
+  try {
+    auto& kept = it->second.messages;
+    kept.push_back(user);
+    kept.push_back(assistant);
+    if (kept.size() > kRecentKept) kept.erase(kept.begin(), kept.end() - static_cast<std::ptrdiff_t>(kRecentKept));
+  } catch (...) {  // out of memory: forgotten rather than half updated (the next read fills it from the file)
+    m_recentUse.erase(it->second.use);
+    m_recent.erase(it);
+  }
 }
 
 std::uint64_t SqliteSessionStore::RecentFromMemory() {
@@ -312,12 +329,14 @@ void SqliteSessionStore::CommitBatch(const std::vector<PendingTurn*>& batch) {
     }
     tx.Commit();
     ++m_batches;
-    for (const PendingTurn* t : batch) {
-      if (t->error.empty()) AppendRecentLocked(*t->id, *t->user, *t->assistant);
-    }
   } catch (const std::exception& e) {
     // The transaction itself failed (begin, commit, or undoing a turn): nothing of the batch was written.
     for (PendingTurn* t : batch) t->error = why(e);
+    return;
+  }
+  // Committed: the remembered messages follow (a turn that failed alone is not in the file, nor here).
+  for (const PendingTurn* t : batch) {
+    if (t->error.empty()) AppendRecentLocked(*t->id, *t->user, *t->assistant);
   }
 }
 

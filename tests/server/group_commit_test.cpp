@@ -41,14 +41,21 @@ TEST(GroupCommit, CallersThatArriveDuringAWriteShareTheNextBatch) {
   std::vector<Item> items(6);
   std::vector<std::thread> followers;
   for (auto& item : items) followers.emplace_back([&] { group.Submit(item, write); });
-  std::this_thread::sleep_for(std::chrono::milliseconds(100));  // they queue behind the first write
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // they queue behind the first write
   release = true;
   leader.join();
   for (auto& t : followers) t.join();
   EXPECT_TRUE(first.written);
   for (const auto& item : items) EXPECT_TRUE(item.written);
-  ASSERT_EQ(batches.size(), 2u);
-  EXPECT_EQ(batches[1], 6u);
+  // The first write held its item alone; those that queued meanwhile went out together (a thread that started
+  // late on a busy machine may make a batch of its own).
+  ASSERT_GE(batches.size(), 2u);
+  EXPECT_EQ(batches[0], 1u);
+  EXPECT_GE(batches[1], 2u);
+  std::size_t total = 0;
+  for (std::size_t n : batches) total += n;
+  EXPECT_EQ(total, 7u);
+  EXPECT_LT(batches.size(), 7u);
 }
 
 TEST(GroupCommit, AWriteThatThrowsFailsItsBatchAndTheNextCallerStillWrites) {
