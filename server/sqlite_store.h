@@ -47,7 +47,7 @@ class SqliteSessionStore final : public service::SessionStore {
   // The last messages of the most recently used sessions are kept in memory (this process is the file's only
   // writer): the next turn's history is read without a query or a JSON parse.
   static constexpr std::size_t kRecentKept = 2;
-  static constexpr std::size_t kRecentSessions = 4096;
+  static constexpr std::size_t kRecentSessions = 256;  // about 1 MB; more than the conversations a server has under way
 
   static constexpr int kSchemaVersion = 1;
   using StatementCache = std::unordered_map<const char*, sqlite3_stmt*>;

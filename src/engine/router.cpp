@@ -32,15 +32,16 @@ IntentRouter::Model IntentRouter::Fit(const std::vector<std::pair<std::string, s
                                       const std::vector<BackgroundText>& background) {
   Model m;
   m.intents = intents;
-  m.counts.resize(intents.size());
-  m.totals.assign(intents.size(), 0.0);
+  // Counts by intent and feature: only while fitting (the model keeps their log-likelihoods).
+  std::vector<std::unordered_map<std::string, double>> counts(intents.size());
+  std::vector<double> totals(intents.size(), 0.0);
   auto add = [&](const std::string& intent, const std::string& text, double weight) {
     const auto found = std::find(intents.begin(), intents.end(), intent);
     if (found == intents.end()) return;
     const std::size_t i = static_cast<std::size_t>(found - intents.begin());
     for (const auto& f : RouterFeatures(text)) {
-      m.counts[i][f] += weight;
-      m.totals[i] += weight;
+      counts[i][f] += weight;
+      totals[i] += weight;
       m.known.emplace(f, 0);
     }
   };
@@ -55,24 +56,30 @@ IntentRouter::Model IntentRouter::Fit(const std::vector<std::pair<std::string, s
   m.logPrior.assign(intents.size(), -std::log(static_cast<double>(intents.size())));
   const double vocab = static_cast<double>(m.vocabulary);
   const auto logLikelihood = [&](std::size_t i, double count) {
-    return std::log((count + kSmoothing) / (m.totals[i] + kSmoothing * vocab));
+    return std::log((count + kSmoothing) / (totals[i] + kSmoothing * vocab));
   };
   m.unseenLogLikelihood.resize(intents.size());
   for (std::size_t i = 0; i < intents.size(); ++i) m.unseenLogLikelihood[i] = logLikelihood(i, 0.0);
-  for (const auto& [feature, unused] : m.known) {
-    std::vector<double>& row = m.logLikelihood[feature];
-    row.resize(intents.size());
+  m.logLikelihood.resize(m.known.size() * intents.size());
+  std::uint32_t row = 0;
+  for (auto& [feature, index] : m.known) {
+    index = row++;
     for (std::size_t i = 0; i < intents.size(); ++i) {
-      auto it = m.counts[i].find(feature);
-      row[i] = logLikelihood(i, it == m.counts[i].end() ? 0.0 : it->second);
+      auto it = counts[i].find(feature);
+      m.logLikelihood[index * intents.size() + i] = logLikelihood(i, it == counts[i].end() ? 0.0 : it->second);
     }
   }
   return m;
 }
 
-const std::vector<double>& IntentRouter::LogLikelihoods(const Model& m, const std::string& feature) {
-  auto it = m.logLikelihood.find(feature);
-  return it == m.logLikelihood.end() ? m.unseenLogLikelihood : it->second;
+const double* IntentRouter::KnownLogLikelihoods(const Model& m, const std::string& feature) {
+  auto it = m.known.find(feature);
+  return it == m.known.end() ? nullptr : m.logLikelihood.data() + it->second * m.intents.size();
+}
+
+const double* IntentRouter::LogLikelihoods(const Model& m, const std::string& feature) {
+  const double* row = KnownLogLikelihoods(m, feature);
+  return row ? row : m.unseenLogLikelihood.data();
 }
 
 std::string IntentRouter::Resolve(const Model& m, const std::string& feature) {
@@ -100,15 +107,13 @@ std::string IntentRouter::Resolve(const Model& m, const std::string& feature) {
 std::vector<double> IntentRouter::LogScores(const Model& m, const std::vector<std::string>& rawFeatures) {
   std::vector<double> logp = m.logPrior;
   for (const auto& raw : rawFeatures) {
-    const std::vector<double>* row = nullptr;
-    if (auto it = m.logLikelihood.find(raw); it != m.logLikelihood.end()) {
-      row = &it->second;
-    } else {
+    const double* row = KnownLogLikelihoods(m, raw);
+    if (!row) {
       const std::string f = Resolve(m, raw);
       if (f.empty()) continue;  // never seen in training and like nothing seen: no evidence either way
-      row = &LogLikelihoods(m, f);
+      row = LogLikelihoods(m, f);
     }
-    for (std::size_t i = 0; i < m.intents.size(); ++i) logp[i] += (*row)[i];
+    for (std::size_t i = 0; i < m.intents.size(); ++i) logp[i] += row[i];
   }
   return logp;
 }
@@ -180,10 +185,10 @@ RouteDecision IntentRouter::Classify(std::string_view text) const {
       if (IsStopWord(w)) continue;
       const std::string f = Resolve(m_model, w);
       if (f.empty()) continue;
-      const std::vector<double>& ll = LogLikelihoods(m_model, f);
+      const double* ll = LogLikelihoods(m_model, f);
       std::size_t best = 0;
       double bestLl = -INFINITY;
-      for (std::size_t i = 0; i < ll.size(); ++i) {
+      for (std::size_t i = 0; i < m_model.intents.size(); ++i) {
         if (ll[i] > bestLl) {
           bestLl = ll[i];
           best = i;
@@ -214,12 +219,11 @@ RouteDecision IntentRouter::Classify(std::string_view text) const {
   const std::size_t win = static_cast<std::size_t>(std::find(intents.begin(), intents.end(), out.ranked.front().intent) - intents.begin());
   std::map<std::string, double> contribution;
   for (const auto& f : features) {
-    auto known = m_model.logLikelihood.find(f);
-    if (known == m_model.logLikelihood.end()) continue;
-    const std::vector<double>& ll = known->second;
+    const double* ll = KnownLogLikelihoods(m_model, f);
+    if (!ll) continue;
     double others = 0;
-    for (std::size_t i = 0; i < ll.size(); ++i) others += i == win ? 0.0 : ll[i];
-    contribution[f] += ll[win] - others / static_cast<double>(ll.size() - 1);
+    for (std::size_t i = 0; i < intents.size(); ++i) others += i == win ? 0.0 : ll[i];
+    contribution[f] += ll[win] - others / static_cast<double>(intents.size() - 1);
   }
   for (const auto& [f, w] : contribution) {
     if (w > 0) out.reasons.emplace_back(f, w);

@@ -3,6 +3,7 @@
 // 5-fold cross-validation on those same examples.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -51,18 +52,18 @@ class IntentRouter {
   struct Model {
     std::vector<std::string> intents;
     std::vector<double> logPrior;
-    std::vector<std::unordered_map<std::string, double>> counts;
-    std::vector<double> totals;
     std::size_t vocabulary = 0;
-    std::unordered_map<std::string, int> known;
+    std::unordered_map<std::string, std::uint32_t> known;  // feature -> its row of logLikelihood
     std::unordered_map<std::string, std::vector<std::string>> unigramsByTrigram;  // for unknown-word back-off
-    // log P(feature | intent), by intent, smoothed: computed once at fit time for every known feature, and for a
-    // feature an intent never saw (count 0).
-    std::unordered_map<std::string, std::vector<double>> logLikelihood;
+    // log P(feature | intent), smoothed, computed once at fit time: a row of intents.size() per known feature, one
+    // after the other, and the row of a feature no intent saw.
+    std::vector<double> logLikelihood;
     std::vector<double> unseenLogLikelihood;
   };
-  // The row of logLikelihood for a known feature; unseenLogLikelihood for any other.
-  static const std::vector<double>& LogLikelihoods(const Model& m, const std::string& feature);
+  // The row of log-likelihoods (one per intent) of a known feature, or nullptr.
+  static const double* KnownLogLikelihoods(const Model& m, const std::string& feature);
+  // The same for any feature: a feature no intent saw has the unseen row.
+  static const double* LogLikelihoods(const Model& m, const std::string& feature);
   // An unknown word stands for the known word it most resembles ("hellooo" → "hello", "receipts" → "receipt"), when
   // their character trigrams are similar enough; otherwise it carries no evidence.
   static std::string Resolve(const Model& m, const std::string& feature);
