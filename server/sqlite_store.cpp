@@ -242,9 +242,12 @@ std::vector<Message> SqliteSessionStore::RecentMessages(const std::string& id, s
   };
   std::vector<std::string> texts;  // newest first
   std::unique_lock<std::mutex> lock(m_mutex);
-  Statement recent(m_db, m_statements, "SELECT json FROM messages WHERE session_id = ? ORDER BY seq DESC LIMIT ?");
-  recent.Bind(1, id).Bind(2, static_cast<std::int64_t>(rememberable ? kRecentKept : count));
-  while (recent.Step()) texts.push_back(recent.Text(0));
+  {
+    // Reset (by its destructor) before the lock can be released: the prepared statement is shared.
+    Statement recent(m_db, m_statements, "SELECT json FROM messages WHERE session_id = ? ORDER BY seq DESC LIMIT ?");
+    recent.Bind(1, id).Bind(2, static_cast<std::int64_t>(rememberable ? kRecentKept : count));
+    while (recent.Step()) texts.push_back(recent.Text(0));
+  }
   if (!rememberable) {  // more than is remembered (an LLM's history): parsed once the connection is free again
     lock.unlock();
     return parse(texts);
