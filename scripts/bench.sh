@@ -103,8 +103,8 @@ if want server; then
     port=$(free_port)
     load_run "$endpoint-sqlite" "http://127.0.0.1:$port$path" env RATE_LIMIT=0 "$SERVER" --port "$port" --db "$TMP/bench.db"
   done
-  # What sets the tail: the same turns with 256 connections, and the worker-thread count at 32 and 256 connections
-  # (each keep-alive connection holds a thread while it is open; --threads defaults to 64).
+  # What sets the tail: the same turns with 256 connections, and the worker-thread count (--threads, 64 by default)
+  # at 32 and 256 connections.
   rm -f "$TMP"/bench.db*
   port=$(free_port)
   CONNS=256 load_run chat-sqlite-c256 "http://127.0.0.1:$port/api/chat" env RATE_LIMIT=0 "$SERVER" --port "$port" --db "$TMP/bench.db"
@@ -178,7 +178,7 @@ if want engine; then
       \"parse\": $(part BenchParseRequest || echo 0), \"serialize\": $(part BenchSerializeAnswer || echo 0),
       \"turn\": $(part 'RunChatTurn(' || echo 0), \"engine\": $(part '::Answer(oai::engine::TurnInput' || echo 0),
       \"store_read\": $(part 'RecentMessages(' || echo 0), \"store_write\": $(part 'AppendTurnWithLogText(' || echo 0),
-      \"store_ensure\": $(part '::Ensure(' || echo 0), \"self_top\": [$top]}"
+      \"self_top\": [$top]}"
     echo "$record" | tr '\n' ' ' >> "$OUT/callgrind.jsonl"
     echo >> "$OUT/callgrind.jsonl"
     printf '  %-9s %s instructions\n' "$kind" "$total"

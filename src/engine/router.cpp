@@ -58,8 +58,6 @@ IntentRouter::Model IntentRouter::Fit(const std::vector<std::pair<std::string, s
   const auto logLikelihood = [&](std::size_t i, double count) {
     return std::log((count + kSmoothing) / (totals[i] + kSmoothing * vocab));
   };
-  m.unseenLogLikelihood.resize(intents.size());
-  for (std::size_t i = 0; i < intents.size(); ++i) m.unseenLogLikelihood[i] = logLikelihood(i, 0.0);
   m.logLikelihood.resize(m.known.size() * intents.size());
   std::uint32_t row = 0;
   for (auto& [feature, index] : m.known) {
@@ -72,14 +70,9 @@ IntentRouter::Model IntentRouter::Fit(const std::vector<std::pair<std::string, s
   return m;
 }
 
-const double* IntentRouter::KnownLogLikelihoods(const Model& m, const std::string& feature) {
+const double* IntentRouter::LogLikelihoods(const Model& m, const std::string& feature) {
   auto it = m.known.find(feature);
   return it == m.known.end() ? nullptr : m.logLikelihood.data() + it->second * m.intents.size();
-}
-
-const double* IntentRouter::LogLikelihoods(const Model& m, const std::string& feature) {
-  const double* row = KnownLogLikelihoods(m, feature);
-  return row ? row : m.unseenLogLikelihood.data();
 }
 
 std::string IntentRouter::Resolve(const Model& m, const std::string& feature) {
@@ -107,9 +100,9 @@ std::string IntentRouter::Resolve(const Model& m, const std::string& feature) {
 std::vector<double> IntentRouter::LogScores(const Model& m, const std::vector<std::string>& rawFeatures) {
   std::vector<double> logp = m.logPrior;
   for (const auto& raw : rawFeatures) {
-    const double* row = KnownLogLikelihoods(m, raw);
+    const double* row = LogLikelihoods(m, raw);
     if (!row) {
-      const std::string f = Resolve(m, raw);
+      const std::string f = Resolve(m, raw);  // a known feature, or "" when it resembles none
       if (f.empty()) continue;  // never seen in training and like nothing seen: no evidence either way
       row = LogLikelihoods(m, f);
     }
@@ -185,7 +178,7 @@ RouteDecision IntentRouter::Classify(std::string_view text) const {
       if (IsStopWord(w)) continue;
       const std::string f = Resolve(m_model, w);
       if (f.empty()) continue;
-      const double* ll = LogLikelihoods(m_model, f);
+      const double* ll = LogLikelihoods(m_model, f);  // known: Resolve returns only known features
       std::size_t best = 0;
       double bestLl = -INFINITY;
       for (std::size_t i = 0; i < m_model.intents.size(); ++i) {
@@ -219,7 +212,7 @@ RouteDecision IntentRouter::Classify(std::string_view text) const {
   const std::size_t win = static_cast<std::size_t>(std::find(intents.begin(), intents.end(), out.ranked.front().intent) - intents.begin());
   std::map<std::string, double> contribution;
   for (const auto& f : features) {
-    const double* ll = KnownLogLikelihoods(m_model, f);
+    const double* ll = LogLikelihoods(m_model, f);
     if (!ll) continue;
     double others = 0;
     for (std::size_t i = 0; i < intents.size(); ++i) others += i == win ? 0.0 : ll[i];

@@ -56,13 +56,10 @@ class IntentRouter {
     std::unordered_map<std::string, std::uint32_t> known;  // feature -> its row of logLikelihood
     std::unordered_map<std::string, std::vector<std::string>> unigramsByTrigram;  // for unknown-word back-off
     // log P(feature | intent), smoothed, computed once at fit time: a row of intents.size() per known feature, one
-    // after the other, and the row of a feature no intent saw.
+    // after the other.
     std::vector<double> logLikelihood;
-    std::vector<double> unseenLogLikelihood;
   };
   // The row of log-likelihoods (one per intent) of a known feature, or nullptr.
-  static const double* KnownLogLikelihoods(const Model& m, const std::string& feature);
-  // The same for any feature: a feature no intent saw has the unseen row.
   static const double* LogLikelihoods(const Model& m, const std::string& feature);
   // An unknown word stands for the known word it most resembles ("hellooo" → "hello", "receipts" → "receipt"), when
   // their character trigrams are similar enough; otherwise it carries no evidence.

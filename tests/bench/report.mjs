@@ -47,7 +47,7 @@ if (callgrind) {
       'request JSON parse + validation': c.parse,
     };
     const known = Object.values(named).reduce((a, b) => a + b, 0);
-    named['other (session upsert, ids, timestamps)'] = Math.max(0, c.total - known);
+    named['other (ids, timestamps, the turn\'s bookkeeping)'] = Math.max(0, c.total - known);
     parts[c.kind] = { total: c.total, named };
   }
   const rag = parts.rag || Object.values(parts)[0];

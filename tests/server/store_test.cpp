@@ -401,6 +401,49 @@ TEST(RedisSessionStore, TurnsThatArriveTogetherSharePipelinedWrites) {
   EXPECT_EQ(h->logs.size(), 8u);
 }
 
+// A turn that fails inside a shared transaction is undone alone (its savepoint): the turns written with it commit, and
+// the session's totals count only them. Another connection refuses one question with a trigger and holds the write
+// lock, so the four turns queue into one transaction.
+TEST(SqliteSessionStore, ATurnThatFailsInASharedTransactionFailsAlone) {
+  const fs::path file = TempPath("savepoint.db");
+  SqliteSessionStore store(file.string());
+  sqlite3* other = nullptr;
+  ASSERT_EQ(sqlite3_open(file.string().c_str(), &other), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(other,
+                         "CREATE TRIGGER refuse BEFORE INSERT ON messages WHEN NEW.json LIKE '%poison%' "
+                         "BEGIN SELECT RAISE(ABORT, 'refused'); END; BEGIN IMMEDIATE",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  const std::uint64_t before = store.Transactions();
+  const std::string id = NewUuidV4();
+  std::atomic<int> failed{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      const std::string question = t == 2 ? std::string("poison") : std::to_string(t).insert(0, "q");
+      try {
+        store.AppendTurn(id, Msg(MessageRole::User, question), Msg(MessageRole::Assistant, "ok", 5), {Log("routing")});
+      } catch (const service::StoreUnavailable&) {
+        ++failed;
+      }
+    });
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  EXPECT_EQ(sqlite3_exec(other, "COMMIT", nullptr, nullptr, nullptr), SQLITE_OK);
+  sqlite3_close(other);
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(failed.load(), 1);
+  EXPECT_LT(store.Transactions() - before, 4u);  // they shared transactions
+  const auto h = store.History(id);
+  ASSERT_TRUE(h);
+  EXPECT_EQ(h->messages.size(), 6u);
+  for (const auto& m : h->messages) EXPECT_NE(m.content, "poison");
+  EXPECT_EQ(h->logs.size(), 3u);
+  EXPECT_EQ(h->session.message_count, 6);
+  EXPECT_EQ(h->session.total_tokens, 15);
+  for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(file.string() + suffix);
+}
+
 // The next turn's history (the last two messages) comes from memory, kept in step with every commit; what it returns
 // is what the file holds, and a deleted session is forgotten.
 TEST(SqliteSessionStore, RecentMessagesComeFromMemoryAndMatchTheFile) {
