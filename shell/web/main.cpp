@@ -223,7 +223,7 @@ void RebuildForScale(WebHost& host, float scale) {
   ImGuiIO& io = ImGui::GetIO();
   io.Fonts->Clear();
   ImFontConfig cfg;
-  cfg.OversampleH = 2;
+  cfg.OversampleH = host.allGlyphs ? 2 : 1;  // the first frame's atlas: half the pixels to rasterize
   cfg.OversampleV = 1;
   // Rasterizing every range takes ~35 ms, most of the time to the first frame after the wasm itself, so the first
   // frame gets Latin-1, punctuation, currency and the arrows the UI draws (~10 ms), and the next frame the rest
@@ -541,6 +541,10 @@ int main() {
   glfwWindowHint(GLFW_CLIENT_API, GLFW_OPENGL_ES_API);
   glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
   glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 0);
+  // Dear ImGui draws without depth or stencil tests: no depth or stencil buffer to allocate (the context is created
+  // ~40 ms sooner with software WebGL).
+  glfwWindowHint(GLFW_DEPTH_BITS, 0);
+  glfwWindowHint(GLFW_STENCIL_BITS, 0);
   auto* host = new WebHost();  // lives for the page's lifetime
   g_host = host;
   for (int which : {0, 1}) {
