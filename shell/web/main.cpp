@@ -27,10 +27,10 @@
 #include "engine_bridge.h"
 #include "local/fallback_transport.h"
 #include "local_storage.h"
+#include "webgl_renderer.h"
 #include "imgui.h"
 #include "imgui_impl_glfw.h"
 #include "imgui_internal.h"  // ImTextCharFromUtf8
-#include "imgui_impl_opengl3.h"
 
 extern "C" {
 void oai_install_wake_listeners();
@@ -140,6 +140,7 @@ struct WebHost {
   oai::local::FallbackTransport transport{&network, &local, oai_force_local_engine() != 0};
   DomTextField field;
   std::unique_ptr<oai::app::App> app;
+  oai::web::WebGlRenderer renderer;
   int mirrorRevision = -1;  // the content revision the screen-reader mirror shows
   FallbackGlyphs glyphs;
   std::vector<unsigned char> font;  // the UI font's bytes (fetched by the page before main() runs), kept for rebuilds
@@ -265,8 +266,7 @@ void RebuildForScale(WebHost& host, float scale) {
     io.Fonts->AddFontDefault(&def);
   }
   io.Fonts->Build();
-  ImGui_ImplOpenGL3_DestroyFontsTexture();
-  ImGui_ImplOpenGL3_CreateFontsTexture();
+  host.renderer.SetFontAtlas(*io.Fonts);
   oai::app::ApplyTheme(scale);
   if (host.app) host.app->SetDisplayScale(scale);
   host.scale = scale;
@@ -336,7 +336,6 @@ void Frame(void*) {
   }
   --host.activeFrames;
 
-  ImGui_ImplOpenGL3_NewFrame();
   ImGui_ImplGlfw_NewFrame();
   // The canvas size is ours (see SyncCanvasSize), not GLFW's window size; mouse positions are already in canvas pixels.
   ImGuiIO& io = ImGui::GetIO();
@@ -351,7 +350,7 @@ void Frame(void*) {
   glViewport(0, 0, host.width, host.height);
   glClearColor(0.039f, 0.059f, 0.118f, 1.0f);  // #0A0F1E
   glClear(GL_COLOR_BUFFER_BIT);
-  ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+  host.renderer.Render(ImGui::GetDrawData(), host.width, host.height);
   host.frameStats.Drawn(drawn - start, emscripten_get_now() - drawn);
   // ImGui takes queued input a little per frame (a press and its release in different frames, one wheel step per
   // frame): keep drawing until the queue is empty, or a glide's wheel steps would hold back a later tap.
@@ -567,6 +566,8 @@ int main() {
 
   IMGUI_CHECKVERSION();
   ImGui::CreateContext();
+  // The GPU process compiles the renderer's program while the font atlas is built and the first frame laid out.
+  host->renderer.Start();
   ImGuiIO& io = ImGui::GetIO();
   io.IniFilename = nullptr;  // layout is the app's, not a file's
   io.ConfigFlags |= ImGuiConfigFlags_NavEnableKeyboard;
@@ -580,8 +581,6 @@ int main() {
     oai_clipboard_write(g_lastCopied.c_str());
   };
   io.GetClipboardTextFn = [](void*) { return g_lastCopied.c_str(); };
-  ImGui_ImplOpenGL3_Init("#version 300 es");
-  ImGui_ImplOpenGL3_CreateDeviceObjects();  // so RebuildForScale can swap the font texture from the first frame on
 
   oai::app::AppServices services;
   services.transport = &host->transport;
