@@ -98,9 +98,10 @@ class DomTextField final : public oai::app::TextField {
     oai_field_blur();
   }
   std::string Hint() const override {
-    // On a phone or tablet the keyboard's Return makes a new line; the Send button sends.
-    return oai_field_touch_primary() ? "Tap Send to send; Return starts a new line"
-                                     : "Enter to send, Shift+Enter for a new line";
+    // On a phone or tablet the keyboard's Return makes a new line; the Send button sends. (Asked of the browser once:
+    // a media query from every frame's input hint cost more than the hint.)
+    static const bool touch = oai_field_touch_primary() != 0;
+    return touch ? "Tap Send to send; Return starts a new line" : "Enter to send, Shift+Enter for a new line";
   }
 
  private:

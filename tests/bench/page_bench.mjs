@@ -211,16 +211,25 @@ if (cdp) {
   await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
   await cdp.send('Profiler.start');
 }
-const start = Date.now();
-for (let i = 0; Date.now() - start < (SMOKE ? 500 : 3000); i++) {
-  const overChat = Math.floor(i / 20) % 2 === 0;
-  await page.mouse.move(overChat ? 720 : 1290, 300 + (i % 7) * 40);
-  await page.mouse.wheel(0, (Math.floor(i / 10) % 2 === 0 ? -1 : 1) * 240);
-  await sleep(16);
+// Three rounds of 3 s, the round with the median p95 reported: a single round's p95 (its 3 slowest of ~60 frames)
+// moved between 2.4 and 5.4 ms from round to round on this shared 2-core machine, with the median frame at 1.2 ms.
+const rounds = [];
+for (let round = 0; round < (SMOKE ? 1 : 3); round++) {
+  if (round > 0) await reset();
+  const start = Date.now();
+  for (let i = 0; Date.now() - start < (SMOKE ? 500 : 3000); i++) {
+    const overChat = Math.floor(i / 20) % 2 === 0;
+    await page.mouse.move(overChat ? 720 : 1290, 300 + (i % 7) * 40);
+    await page.mouse.wheel(0, (Math.floor(i / 10) % 2 === 0 ? -1 : 1) * 240);
+    await sleep(16);
+  }
+  rounds.push(await stats());
 }
-const busy = await stats();
+const busy = [...rounds].sort((a, b) => (a.app_ms.p95 ?? 0) - (b.app_ms.p95 ?? 0))[Math.floor((rounds.length - 1) / 2)];
+busy.rounds_p95_ms = rounds.map((r) => r.app_ms.p95);
 if (cdp) {
   const { profile } = await cdp.send('Profiler.stop');
+  fs.mkdirSync(OUT, { recursive: true });
   fs.writeFileSync(path.join(OUT, 'page.cpuprofile'), JSON.stringify(profile));
   const self = new Map();
   const dt = new Map(profile.nodes.map((n) => [n.id, 0]));
@@ -238,7 +247,8 @@ if (cdp) {
 }
 console.log(`  ${MESSAGES} messages / ${LOGS} logs, scrolling: ${busy.drawn} frames, app CPU mean ` +
   `${busy.app_ms.mean?.toFixed(2)} ms, p95 ${busy.app_ms.p95?.toFixed(2)} ms, max ${busy.app_ms.max?.toFixed(2)} ms; ` +
-  `renderer mean ${busy.render_ms.mean?.toFixed(2)} ms`);
+  `renderer mean ${busy.render_ms.mean?.toFixed(2)} ms` +
+  (rounds.length > 1 ? ` (the median of ${rounds.length} rounds by p95: ${busy.rounds_p95_ms.map((x) => x?.toFixed(2)).join(', ')} ms)` : ''));
 
 // Idle: no input, nothing arriving. Let the last activity settle, then count frames drawn for 3 s.
 await page.mouse.move(5, 895);

@@ -177,7 +177,8 @@ if (page) {
   row('Page', 'interactive (backend answered, first frame after)', `${n0(l.app_interactive_ms)} ms`, '', null);
   const f = page.frames;
   row('Page', `app CPU per frame, ${n0(f.messages)} messages / ${n0(f.logs)} logs, scrolling`,
-    `mean ${f2(f.busy.app_ms.mean)} ms, p95 ${f2(f.busy.app_ms.p95)} ms, max ${f2(f.busy.app_ms.max)} ms (${f.busy.drawn} frames)`,
+    `mean ${f2(f.busy.app_ms.mean)} ms, p95 ${f2(f.busy.app_ms.p95)} ms, max ${f2(f.busy.app_ms.max)} ms (${f.busy.drawn} frames` +
+      (f.busy.rounds_p95_ms ? `; the median of ${f.busy.rounds_p95_ms.length} rounds, p95 ${f.busy.rounds_p95_ms.map(f2).join(' / ')} ms)` : ')'),
     '≤ 4 ms (p95)', f.busy.app_ms.p95 <= 4, `renderer submission mean ${f2(f.busy.render_ms.mean)} ms, not counted`);
   row('Page', `frames drawn in ${f.idle_seconds} s idle`, `${f.idle.drawn} (${f.idle.skipped} loop iterations skipped)`, '0', f.idle.drawn === 0);
 }
