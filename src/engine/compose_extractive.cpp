@@ -92,12 +92,14 @@ double Coverage(const QueryWords& q, const std::vector<std::string>& words, cons
   for (const auto& asked : q.asked) {
     double best = 0.0;
     for (const auto& [form, weight] : q.words) {
-      const std::size_t sep = form.find('~');
-      const std::string root = sep == std::string::npos ? form : form.substr(0, sep);
-      const std::string shown = sep == std::string::npos ? form : form.substr(sep + 1);
+      // "word" or "word~form": views, no copies (this runs for every passage of every retrieved section).
+      const std::string_view f = form;
+      const std::size_t sep = f.find('~');
+      const std::string_view root = f.substr(0, sep);
+      const std::string_view shown = sep == std::string_view::npos ? f : f.substr(sep + 1);
       if (root != asked) continue;
       if (std::find(words.begin(), words.end(), shown) != words.end()) best = std::max(best, weight);
-      else if (heading.count(shown)) best = std::max(best, weight * 0.5);
+      else if (!heading.empty() && heading.count(std::string(shown))) best = std::max(best, weight * 0.5);
     }
     if (best > 0.0 && found) found->insert(asked);
     covered += best;

@@ -69,10 +69,14 @@ void LexicalIndex::Build(const std::vector<Chunk>& chunks) {
   }
   m_termTrigramCount.resize(m_terms.size());
   for (std::uint32_t id = 0; id < m_terms.size(); ++id) {
-    const auto grams = Trigrams(m_terms[id]);
+    const auto grams = TrigramCodes(m_terms[id]);
     m_termTrigramCount[id] = static_cast<std::uint32_t>(grams.size());
-    for (const auto& g : grams) m_trigrams[g].push_back(id);
+    for (std::uint32_t g : grams) m_trigrams[g].push_back(id);
   }
+  const auto fewerTrigrams = [this](std::uint32_t a, std::uint32_t b) {
+    return m_termTrigramCount[a] != m_termTrigramCount[b] ? m_termTrigramCount[a] < m_termTrigramCount[b] : a < b;
+  };
+  for (auto& [g, ids] : m_trigrams) std::sort(ids.begin(), ids.end(), fewerTrigrams);
 }
 
 std::uint8_t LexicalIndex::DomainId(const std::string& domain) {
@@ -88,7 +92,7 @@ std::size_t LexicalIndex::MemoryBytes() const {
   std::size_t bytes = m_docLength.capacity() * sizeof(std::uint32_t) + m_termTrigramCount.capacity() * 4;
   for (const auto& p : m_postings) bytes += p.capacity() * sizeof(Posting) + sizeof(p);
   for (const auto& t : m_terms) bytes += t.capacity() + sizeof(t) + 16;  // + the id map entry
-  for (const auto& [g, ids] : m_trigrams) bytes += ids.capacity() * 4 + sizeof(ids) + 32;
+  for (const auto& [g, ids] : m_trigrams) bytes += ids.capacity() * 4 + sizeof(ids) + 16;
   bytes += m_domain.capacity();
   return bytes;
 }
@@ -103,16 +107,32 @@ std::vector<TermExpansion> LexicalIndex::Expand(const std::string& term) const {
     if (auto it = m_expansionMemo->byTerm.find(termId->second); it != m_expansionMemo->byTerm.end()) return it->second;
   }
   const double threshold = known ? kExpansionMinSimilarity : kUnknownTermMinSimilarity;
-  const auto grams = Trigrams(term);
-  std::unordered_map<std::uint32_t, std::uint32_t> shared;
-  for (const auto& g : grams) {
+  const auto grams = TrigramCodes(term);
+  // Dice = 2·shared / (a + b) ≥ t with shared ≤ min(a, b) holds only for b in [a·t / (2 − t), a·(2 − t) / t]: terms
+  // with fewer or more trigrams than that cannot pass and are not counted (the bounds are rounded outwards).
+  const double a = static_cast<double>(grams.size());
+  const auto fewest = static_cast<std::uint32_t>(std::floor(a * threshold / (2.0 - threshold)));
+  const auto most = static_cast<std::uint32_t>(std::ceil(a * (2.0 - threshold) / threshold));
+  // Shared-trigram counts by term id: all zero between calls but for `touched`, reset before returning.
+  thread_local std::vector<std::uint16_t> shared;
+  thread_local std::vector<std::uint32_t> touched;
+  if (shared.size() < m_terms.size()) shared.resize(m_terms.size());
+  touched.clear();
+  for (std::uint32_t g : grams) {
     auto it = m_trigrams.find(g);
     if (it == m_trigrams.end()) continue;
-    for (std::uint32_t id : it->second) ++shared[id];
+    const std::vector<std::uint32_t>& ids = it->second;
+    auto id = std::lower_bound(ids.begin(), ids.end(), fewest,
+                               [this](std::uint32_t t, std::uint32_t n) { return m_termTrigramCount[t] < n; });
+    for (; id != ids.end() && m_termTrigramCount[*id] <= most; ++id) {
+      if (shared[*id]++ == 0) touched.push_back(*id);
+    }
   }
-  for (const auto& [id, n] : shared) {
-    if (m_terms[id] == term || m_terms[id].size() < 3) continue;
-    const double dice = 2.0 * n / static_cast<double>(grams.size() + m_termTrigramCount[id]);
+  for (std::uint32_t id : touched) {
+    const std::uint32_t n = shared[id];
+    shared[id] = 0;
+    if ((known && id == termId->second) || m_terms[id] == term || m_terms[id].size() < 3) continue;
+    const double dice = 2.0 * n / (a + static_cast<double>(m_termTrigramCount[id]));
     if (dice >= threshold) out.push_back({term, m_terms[id], dice});
   }
   std::sort(out.begin(), out.end(), [](const TermExpansion& a, const TermExpansion& b) {

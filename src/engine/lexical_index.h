@@ -76,7 +76,9 @@ class LexicalIndex {
   std::unordered_map<std::string, std::uint32_t> m_termIds;
   std::vector<std::string> m_terms;
   std::vector<std::vector<Posting>> m_postings;                         // by term id
-  std::unordered_map<std::string, std::vector<std::uint32_t>> m_trigrams;  // trigram → term ids
+  // Trigram (TrigramCodes) → the terms that have it, fewest trigrams first: a word's look-alikes (Expand) are found
+  // among terms of a similar length only, by binary search, not by counting every term that shares a trigram.
+  std::unordered_map<std::uint32_t, std::vector<std::uint32_t>> m_trigrams;
   std::vector<std::uint32_t> m_termTrigramCount;
   std::vector<std::uint32_t> m_docLength;
   std::vector<std::uint8_t> m_domain;  // by chunk: index into m_domainNames

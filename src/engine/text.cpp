@@ -176,4 +176,18 @@ std::vector<std::string> Trigrams(const std::string& word) {
   return out;
 }
 
+std::vector<std::uint32_t> TrigramCodes(std::string_view word) {
+  std::vector<std::uint32_t> out;
+  out.reserve(word.size());
+  const auto at = [&](std::size_t i) -> std::uint32_t {  // the byte at i of "^word$"
+    if (i == 0) return '^';
+    if (i == word.size() + 1) return '$';
+    return static_cast<unsigned char>(word[i - 1]);
+  };
+  for (std::size_t i = 0; i + 3 <= word.size() + 2; ++i) out.push_back(at(i) << 16 | at(i + 1) << 8 | at(i + 2));
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
 }  // namespace oai::engine

@@ -2,6 +2,7 @@
 // folding, routing features, and sentence splitting of markdown (tables become readable sentences).
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -79,5 +80,8 @@ std::string Trim(std::string_view s);
 std::vector<std::string_view> SplitOn(std::string_view text, char sep);
 // Character trigrams of "^word$" (the markers let short words and word edges count).
 std::vector<std::string> Trigrams(const std::string& word);
+// The same trigrams as numbers (the three bytes, first byte highest), sorted and without repeats: what the index keys
+// its trigram lists by, with no string per trigram.
+std::vector<std::uint32_t> TrigramCodes(std::string_view word);
 
 }  // namespace oai::engine

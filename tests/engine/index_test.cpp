@@ -73,5 +73,17 @@ TEST(Trigrams, MarkWordEdges) {
   EXPECT_EQ(Trigrams("api"), (std::vector<std::string>{"^ap", "api", "pi$"}));
 }
 
+TEST(Trigrams, CodesAreTheSameTrigramsAsNumbersSortedOnce) {
+  const auto code = [](const char* g) {
+    return static_cast<std::uint32_t>(static_cast<unsigned char>(g[0])) << 16 |
+           static_cast<std::uint32_t>(static_cast<unsigned char>(g[1])) << 8 | static_cast<unsigned char>(g[2]);
+  };
+  EXPECT_EQ(TrigramCodes("api"), (std::vector<std::uint32_t>{code("^ap"), code("api"), code("pi$")}));
+  // "aaaa": ^aa, aaa (twice), aa$ — the repeat counted once, as Trigrams does.
+  EXPECT_EQ(TrigramCodes("aaaa").size(), Trigrams("aaaa").size());
+  EXPECT_EQ(TrigramCodes("a"), (std::vector<std::uint32_t>{code("^a$")}));
+  EXPECT_EQ(TrigramCodes("caf\xc3\xa9").size(), Trigrams("caf\xc3\xa9").size());  // bytes, not characters
+}
+
 }  // namespace
 }  // namespace oai::engine
