@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <optional>
@@ -17,6 +18,18 @@
 namespace oai {
 
 namespace {
+
+// Whether any of the 8 bytes at `p` is a control byte (< 0x20), '"', '\\' or not ASCII (>= 0x80). Never wrong about
+// "no" (it may say "yes" for a byte next to one that is: the caller then looks byte by byte).
+bool NeedsALook(const char* p) {
+  constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+  constexpr std::uint64_t kHighs = 0x8080808080808080ULL;
+  std::uint64_t w;
+  std::memcpy(&w, p, sizeof w);
+  const auto zeroByte = [](std::uint64_t v) { return (v - kOnes) & ~v & kHighs; };
+  const std::uint64_t below20 = (w - kOnes * 0x20) & ~w & kHighs;
+  return ((w & kHighs) | below20 | zeroByte(w ^ (kOnes * '"')) | zeroByte(w ^ (kOnes * '\\'))) != 0;
+}
 
 // Writes one object: Key() before each member, in sorted key order (as nlohmann's std::map orders them).
 class Writer {
@@ -37,19 +50,32 @@ class Writer {
   }
 
   void String(std::string_view s) {
-    bool ascii = true;
-    for (char c : s) ascii &= static_cast<unsigned char>(c) < 0x80;
-    if (!ascii && !IsValidUtf8(s)) {
-      m_out += Json(std::string(s)).dump();  // throws json::type_error 316, as dump() would
-      return;
-    }
+    const std::size_t begin = m_out.size();
     m_out += '"';
     std::size_t run = 0;  // start of the bytes not written yet
-    for (std::size_t i = 0; i < s.size(); ++i) {
+    bool utf8Checked = false;
+    std::size_t i = 0;
+    while (i < s.size()) {
+      // Eight bytes at a time past text with nothing to escape (no control byte, quote, backslash or non-ASCII).
+      while (i + 8 <= s.size() && !NeedsALook(s.data() + i)) i += 8;
+      if (i >= s.size()) break;
       const auto c = static_cast<unsigned char>(s[i]);
-      if (c >= 0x20 && c != '"' && c != '\\') continue;
+      if (c >= 0x80) {
+        if (!utf8Checked && !IsValidUtf8(s)) {
+          m_out.resize(begin);
+          m_out += Json(std::string(s)).dump();  // throws json::type_error 316, as dump() would
+          return;
+        }
+        utf8Checked = true;
+        ++i;
+        continue;
+      }
+      if (c >= 0x20 && c != '"' && c != '\\') {
+        ++i;
+        continue;
+      }
       m_out.append(s.data() + run, i - run);
-      run = i + 1;
+      run = ++i;
       switch (c) {
         case '"': m_out += "\\\""; break;
         case '\\': m_out += "\\\\"; break;

@@ -134,6 +134,29 @@ TEST(JsonText, AnswersAndDoneEventsAreWhatNlohmannWrites) {
   EXPECT_EQ(ToJsonText(done), Json(done).dump());
 }
 
+// Strings are read eight bytes at a time: each character that must be escaped (or is not ASCII) at every offset of a
+// longer text, alone and next to another, is written as nlohmann writes it.
+TEST(JsonText, LongStringsAreEscapedWhereverTheCharacterFalls) {
+  const std::string specials[] = {"\"", "\\", "\n", std::string(1, '\0'), "\x1f", "\x7f", " ", "~", "\xC3\xA9", "\xE2\x80\xA8"};
+  for (const std::string& a : specials) {
+    for (std::size_t at = 0; at <= 17; ++at) {
+      std::string text(24, 'x');
+      text.insert(at, a);
+      const DocumentChunk one{1, text, 0.5, "doc.md", std::nullopt};
+      EXPECT_EQ(ToJsonText(one), Json(one).dump()) << at;
+      for (const std::string& b : specials) {
+        std::string two = text;
+        two.insert(std::min(two.size(), at + 9), b);
+        const DocumentChunk chunk{2, two, 0.5, two, std::nullopt};
+        EXPECT_EQ(ToJsonText(chunk), Json(chunk).dump()) << at;
+      }
+    }
+  }
+  Message m;
+  m.content = std::string(40, 'a') + "\xC3(" + std::string(40, 'b');  // invalid UTF-8 after a long valid run
+  EXPECT_THROW(ToJsonText(m), Json::type_error);
+}
+
 TEST(JsonText, InvalidUtf8IsRefusedAsNlohmannRefusesIt) {
   Message m;
   m.content = "broken \xC3( text";
