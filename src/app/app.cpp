@@ -219,6 +219,7 @@ void App::RunEffect(const Effect& effect) { std::visit(EffectRunner{*this, m_inb
 void App::Draw() {
   const panels::Emit emit = [this](Action a) { Dispatch(std::move(a)); };
   m_panelMemory->targets.clear();
+  m_panelMemory->contentRevision = m_contentRevision;
   const panels::DrawContext ctx{m_state,          emit, m_scale, m_services.host, *m_panelMemory, m_services.textField,
                                 &m_services.localTime, m_services.reducedMotion};
   const ImGuiViewport* viewport = ImGui::GetMainViewport();

@@ -93,7 +93,7 @@ class App {
   std::shared_ptr<Inbox> m_inbox;  // shared with in-flight callbacks, so a late answer after ~App is harmless
   float m_scale = 1.0f;
   int m_fieldGeneration = 0;
-  int m_contentRevision = 0;  // the draft generation the host's text field holds
+  int m_contentRevision = 0;  // counts the actions that changed more than the view (drafts, focus, overlays)
   std::unique_ptr<panels::PanelMemory> m_panelMemory;  // measured heights of the long lists, between frames
 };
 

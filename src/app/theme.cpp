@@ -2,6 +2,7 @@
 #include "app/theme.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdlib>
 
@@ -92,10 +93,23 @@ double ContrastRatio(const ImVec4& a, const ImVec4& b) {
 }
 
 ImVec4 ReadableOn(const ImVec4& color, const ImVec4& background) {
+  // Badges and cards ask this for the same few colours every frame, and each answer costs up to 20 rounds of
+  // luminance (six pow() each): the last answers are remembered.
+  struct Answer {
+    ImVec4 color, background, readable;
+  };
+  thread_local std::array<Answer, 16> answers{};
+  thread_local std::size_t next = 0;
+  const auto same = [](const ImVec4& a, const ImVec4& b) { return a.x == b.x && a.y == b.y && a.z == b.z && a.w == b.w; };
+  for (std::size_t i = 0; i < std::min(next, answers.size()); ++i) {
+    if (same(answers[i].color, color) && same(answers[i].background, background)) return answers[i].readable;
+  }
   ImVec4 c(color.x, color.y, color.z, 1.f);
   for (int i = 0; i < 20 && ContrastRatio(c, background) < kMinTextContrast; ++i) {
     c = ImVec4(c.x + (1.f - c.x) * 0.1f, c.y + (1.f - c.y) * 0.1f, c.z + (1.f - c.z) * 0.1f, 1.f);
   }
+  answers[next % answers.size()] = Answer{color, background, c};
+  ++next;
   return c;
 }
 

@@ -104,7 +104,14 @@ void DrawEmptyState(const DrawContext& ctx) {
 // The sources after an answer, one chip per cited section: "[1] Refund policy · refunds-and-cancellation.md" (the
 // section's heading instead of the title when the answer cites the same file twice). A click opens the viewer there.
 void DrawCitationChips(const DrawContext& ctx, const ChatMessage& m, float width) {
-  const std::vector<Citation> citations = CitationsOf(ctx.state.domain, m);
+  PanelMemory& memory = ctx.memory;
+  if (memory.citationsRevision != memory.contentRevision) {
+    memory.citations.clear();
+    memory.citationsRevision = memory.contentRevision;
+  }
+  auto cached = memory.citations.find(m.id);
+  if (cached == memory.citations.end()) cached = memory.citations.emplace(m.id, CitationsOf(ctx.state.domain, m)).first;
+  const std::vector<Citation>& citations = cached->second;
   if (citations.empty()) return;
   const float right = ImGui::GetCursorPosX() + width - ImGui::GetStyle().FramePadding.x * 3.0f;
   const float room = width - ImGui::GetStyle().FramePadding.x * 5.0f;  // the widest a chip may be

@@ -34,6 +34,12 @@ struct PanelMemory {
   widgets::RichLayoutCache answers;   // laid-out message texts, by message id
   widgets::RichLayoutCache passages;  // laid-out passage previews in the log, by log id and chunk id
   widgets::RichLayoutCache documents; // laid-out documents in the viewer, by document id
+  // The sources of each answer drawn (CitationsOf looks through every turn's log), kept while the content is the same:
+  // `contentRevision` is the app's (App::ContentRevision, set before each frame), `citationsRevision` the one they
+  // were gathered at.
+  int contentRevision = 0;
+  int citationsRevision = -1;
+  std::unordered_map<std::string, std::vector<Citation>> citations;  // by message id
 };
 
 struct DrawContext {
