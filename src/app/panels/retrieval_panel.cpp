@@ -340,7 +340,11 @@ void DrawRetrievalPanel(const DrawContext& ctx) {
   DrawFilters(ctx);
   ImGui::BeginChild("##log_list");
   const float width = ImGui::GetContentRegionAvail().x;
-  if (d.logTurns.empty()) ImGui::TextDisabled("Each step of an answer appears here: routing, search, cache, sources.");
+  if (d.logTurns.empty()) {  // wrapped: the panel can be narrower than the sentence
+    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+    ImGui::TextWrapped("Each step of an answer appears here: routing, search, cache, sources.");
+    ImGui::PopStyleColor();
+  }
   // 10,000 entries stay smooth: each turn's group is one item of a virtual list, drawn only near the view. The
   // filters are part of the group's id, since they change its height.
   const std::string filterKey =
