@@ -352,6 +352,11 @@ void Frame(void*) {
   glClearColor(0.039f, 0.059f, 0.118f, 1.0f);  // #0A0F1E
   glClear(GL_COLOR_BUFFER_BIT);
   host.renderer.Render(ImGui::GetDrawData(), host.width, host.height);
+  if (host.renderer.Failed()) {  // the loading screen says so, in words, instead of an empty canvas
+    oai_webgl_unavailable();
+    emscripten_cancel_main_loop();
+    return;
+  }
   host.frameStats.Drawn(drawn - start, emscripten_get_now() - drawn);
   // ImGui takes queued input a little per frame (a press and its release in different frames, one wheel step per
   // frame): keep drawing until the queue is empty, or a glide's wheel steps would hold back a later tap.

@@ -53,7 +53,7 @@ void PrintLog(const char* what, GLuint object, bool program) {
     if (program) glGetProgramInfoLog(object, length, nullptr, log.data());
     else glGetShaderInfoLog(object, length, nullptr, log.data());
   }
-  std::fprintf(stderr, "WebGL: the %s did not compile: %s\n", what, log.data());
+  std::fprintf(stderr, "WebGL: the %s failed: %s\n", what, log.data());
 }
 
 }  // namespace
@@ -99,9 +99,9 @@ bool WebGlRenderer::Ready() {
     for (GLsizei i = 0; i < count; ++i) {
       GLint compiled = GL_FALSE;
       glGetShaderiv(shaders[i], GL_COMPILE_STATUS, &compiled);
-      if (compiled != GL_TRUE) PrintLog("shader", shaders[i], false);
+      if (compiled != GL_TRUE) PrintLog("shader's compilation", shaders[i], false);
     }
-    PrintLog("program", m_program, true);
+    PrintLog("program's link", m_program, true);
     m_link = Link::Failed;
     return false;
   }
@@ -143,6 +143,7 @@ void WebGlRenderer::SetupState(int width, int height, const ImDrawData* data) co
   glUniform4f(m_transform, sx, sy, -1.0f - data->DisplayPos.x * sx, 1.0f - data->DisplayPos.y * sy);
   glActiveTexture(GL_TEXTURE0);
   glBindVertexArray(m_vao);
+  glBindBuffer(GL_ARRAY_BUFFER, m_vertices);  // not part of the vertex array's state: the uploads below go here
 }
 
 void WebGlRenderer::Render(const ImDrawData* data, int width, int height) {

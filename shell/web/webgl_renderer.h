@@ -18,8 +18,11 @@ class WebGlRenderer {
   void Start();
   // Uploads the built atlas (replacing the previous texture) and gives Dear ImGui its texture id.
   void SetFontAtlas(ImFontAtlas& atlas);
-  // Draws `data` into the current framebuffer of `width` × `height` pixels.
+  // Draws `data` into the current framebuffer of `width` × `height` pixels. Every texture is read as coverage (one
+  // channel): the font atlas is the only texture the app draws with.
   void Render(const ImDrawData* data, int width, int height);
+  // The program did not link (the browser's WebGL could not compile it): nothing can be drawn.
+  bool Failed() const { return m_link == Link::Failed; }
 
  private:
   bool Ready();  // the link's result and the uniform's location, read once (the first frame waits here if need be)

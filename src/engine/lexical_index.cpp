@@ -114,7 +114,7 @@ std::vector<TermExpansion> LexicalIndex::Expand(const std::string& term) const {
   const auto fewest = static_cast<std::uint32_t>(std::floor(a * threshold / (2.0 - threshold)));
   const auto most = static_cast<std::uint32_t>(std::ceil(a * (2.0 - threshold) / threshold));
   // Shared-trigram counts by term id: all zero between calls but for `touched`, reset before returning.
-  thread_local std::vector<std::uint16_t> shared;
+  thread_local std::vector<std::uint32_t> shared;
   thread_local std::vector<std::uint32_t> touched;
   if (shared.size() < m_terms.size()) shared.resize(m_terms.size());
   touched.clear();
