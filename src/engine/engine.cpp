@@ -150,7 +150,9 @@ class OrchestrationEngine final : public Engine {
     Reply r;
     r.answer = OrchestratorAnswer(intent);
     turn.Account(kExtractiveModel, 0, EstimateTokens(r.answer), nullptr);
-    for (const auto& s : SplitSentences(r.answer)) turn.Chunk(s + " ");
+    if (turn.WantsChunks()) {
+      for (const auto& s : SplitSentences(r.answer)) turn.Chunk(s + " ");
+    }
     return r;
   }
 

@@ -50,7 +50,9 @@ IntentRouter::Model IntentRouter::Fit(const std::vector<std::pair<std::string, s
   m.vocabulary = m.known.size();
   for (const auto& [feature, unused] : m.known) {
     if (feature.find(' ') != std::string::npos || feature.size() < 3) continue;
-    for (const auto& g : Trigrams(feature)) m.unigramsByTrigram[g].push_back(feature);
+    const auto grams = Trigrams(feature);
+    m.trigramCount[feature] = static_cast<std::uint32_t>(grams.size());
+    for (const auto& g : grams) m.unigramsByTrigram[g].push_back(feature);
   }
   for (auto& [g, words] : m.unigramsByTrigram) std::sort(words.begin(), words.end());
   m.logPrior.assign(intents.size(), -std::log(static_cast<double>(intents.size())));
@@ -88,7 +90,7 @@ std::string IntentRouter::Resolve(const Model& m, const std::string& feature) {
   std::string best;
   double bestDice = kUnknownWordMinSimilarity;
   for (const auto& [word, n] : shared) {
-    const double dice = 2.0 * n / static_cast<double>(grams.size() + Trigrams(word).size());
+    const double dice = 2.0 * n / static_cast<double>(grams.size() + m.trigramCount.at(word));
     if (dice > bestDice || (dice == bestDice && !best.empty() && word < best)) {
       bestDice = dice;
       best = word;

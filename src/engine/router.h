@@ -55,6 +55,7 @@ class IntentRouter {
     std::size_t vocabulary = 0;
     std::unordered_map<std::string, std::uint32_t> known;  // feature -> its row of logLikelihood
     std::unordered_map<std::string, std::vector<std::string>> unigramsByTrigram;  // for unknown-word back-off
+    std::unordered_map<std::string, std::uint32_t> trigramCount;  // of each word in unigramsByTrigram
     // log P(feature | intent), smoothed, computed once at fit time: a row of intents.size() per known feature, one
     // after the other.
     std::vector<double> logLikelihood;

@@ -37,6 +37,8 @@ struct Turn {
   void Log(std::string title, LogData data, LogStatus status = LogStatus::Success,
            std::optional<std::vector<DocumentChunk>> chunks = std::nullopt);
   void Chunk(const std::string& text);
+  // Someone receives the answer's chunks (a stream): splitting an answer into them is work only then.
+  bool WantsChunks() const { return observer && observer->onMessageChunk; }
   // Prices one step and adds it to the turn. An unpriced model adds its tokens and no cost, and says so in `warnings`.
   double Account(const std::string& model, std::int64_t promptTokens, std::int64_t completionTokens,
                  std::vector<std::string>* warnings);
