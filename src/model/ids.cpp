@@ -40,12 +40,28 @@ std::string FormatIso8601(std::chrono::system_clock::time_point t) {
     millis += 1000;
     secs -= 1;
   }
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-                tm.tm_hour, tm.tm_min, tm.tm_sec, millis);
-  return buf;
+  // The date and time to the second change once a second, and a turn stamps a dozen ids and logs: the last second's
+  // text is kept per thread (gmtime_r and snprintf cost more than the rest of a timestamp).
+  thread_local std::time_t lastSecs = 0;
+  thread_local char prefix[48] = "";  // "2026-11-24T10:00:00" for lastSecs
+  thread_local std::size_t prefixLength = 0;
+  if (prefixLength == 0 || secs != lastSecs) {
+    std::tm tm{};
+    gmtime_r(&secs, &tm);
+    const int n = std::snprintf(prefix, sizeof prefix, "%04d-%02d-%02dT%02d:%02d:%02d", tm.tm_year + 1900, tm.tm_mon + 1,
+                                tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+    prefixLength = n > 0 ? static_cast<std::size_t>(n) : 0;
+    lastSecs = secs;
+  }
+  std::string out;
+  out.reserve(prefixLength + 5);
+  out.append(prefix, prefixLength);
+  out += '.';
+  out += static_cast<char>('0' + millis / 100);
+  out += static_cast<char>('0' + millis / 10 % 10);
+  out += static_cast<char>('0' + millis % 10);
+  out += 'Z';
+  return out;
 }
 
 std::string NowIso8601() { return FormatIso8601(std::chrono::system_clock::now()); }
