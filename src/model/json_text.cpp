@@ -335,6 +335,26 @@ std::string ToJsonText(const DoneEvent& v) {
   Append(out, v.response, &v.message_id);
   return out;
 }
+std::string ToJsonText(const AgentStatusEvent& v) {
+  std::string out;
+  Writer w(out);
+  w.Begin();
+  w.Key("agent");
+  w.Enum(ToString(v.agent));
+  w.Key("status");
+  w.Enum(ToString(v.status));
+  w.End();
+  return out;
+}
+std::string ToJsonText(const MessageChunkEvent& v) {
+  std::string out;
+  Writer w(out);
+  w.Begin();
+  w.Key("content");
+  w.String(v.content);
+  w.End();
+  return out;
+}
 std::string ToJsonText(const ChatResponse& v, const std::vector<std::string>& logTexts) {
   std::string out;
   Append(out, v, nullptr, &logTexts);

@@ -16,6 +16,8 @@ std::string ToJsonText(const RetrievalLog& v);
 std::string ToJsonText(const Message& v);
 std::string ToJsonText(const ChatResponse& v);
 std::string ToJsonText(const DoneEvent& v);
+std::string ToJsonText(const AgentStatusEvent& v);   // a stream's agent_status event
+std::string ToJsonText(const MessageChunkEvent& v);  // a stream's message_chunk event
 // The same with the logs written from texts already made (ToJsonText of each of v's logs, in order): a turn
 // serializes each log once, and the stream, the store and the answer share the bytes.
 std::string ToJsonText(const ChatResponse& v, const std::vector<std::string>& logTexts);

@@ -23,9 +23,9 @@ TurnResult RunChatTurn(engine::Engine& engine, SessionStore& store, const ChatRe
   };
   if (stream) {
     observer.onAgentStatus = [stream](AgentId a, AgentStatus st) {
-      (*stream)("agent_status", Json(AgentStatusEvent{a, st}).dump());
+      (*stream)("agent_status", ToJsonText(AgentStatusEvent{a, st}));
     };
-    observer.onMessageChunk = [stream](const std::string& c) { (*stream)("message_chunk", Json(MessageChunkEvent{c}).dump()); };
+    observer.onMessageChunk = [stream](const std::string& c) { (*stream)("message_chunk", ToJsonText(MessageChunkEvent{c})); };
   }
   result.response = engine.Answer(input, &observer);
   const ChatResponse& answer = result.response;

@@ -134,6 +134,19 @@ TEST(JsonText, AnswersAndDoneEventsAreWhatNlohmannWrites) {
   EXPECT_EQ(ToJsonText(done), Json(done).dump());
 }
 
+TEST(JsonText, StreamEventsAreWhatNlohmannWrites) {
+  for (AgentId a : {AgentId::Orchestrator, AgentId::Billing, AgentId::Technical, AgentId::Policy}) {
+    for (AgentStatus st : {AgentStatus::Idle, AgentStatus::Routing, AgentStatus::Active, AgentStatus::Complete}) {
+      const AgentStatusEvent e{a, st};
+      EXPECT_EQ(ToJsonText(e), Json(e).dump());
+    }
+  }
+  for (const auto& s : AwkwardStrings()) {
+    const MessageChunkEvent e{s};
+    EXPECT_EQ(ToJsonText(e), Json(e).dump()) << s;
+  }
+}
+
 // Strings are read eight bytes at a time: each character that must be escaped (or is not ASCII) at every offset of a
 // longer text, alone and next to another, is written as nlohmann writes it.
 TEST(JsonText, LongStringsAreEscapedWhereverTheCharacterFalls) {
