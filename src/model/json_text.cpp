@@ -320,6 +320,14 @@ std::string Text(const T& v) {
   return out;
 }
 
+// A payload type with Fields() (model.h) as an object.
+template <class T>
+std::string FieldsText(const T& v) {
+  std::string out;
+  AppendFields(out, v);
+  return out;
+}
+
 }  // namespace
 
 std::string ToJsonText(const DocumentChunk& v) { return Text(v); }
@@ -335,26 +343,8 @@ std::string ToJsonText(const DoneEvent& v) {
   Append(out, v.response, &v.message_id);
   return out;
 }
-std::string ToJsonText(const AgentStatusEvent& v) {
-  std::string out;
-  Writer w(out);
-  w.Begin();
-  w.Key("agent");
-  w.Enum(ToString(v.agent));
-  w.Key("status");
-  w.Enum(ToString(v.status));
-  w.End();
-  return out;
-}
-std::string ToJsonText(const MessageChunkEvent& v) {
-  std::string out;
-  Writer w(out);
-  w.Begin();
-  w.Key("content");
-  w.String(v.content);
-  w.End();
-  return out;
-}
+std::string ToJsonText(const AgentStatusEvent& v) { return FieldsText(v); }
+std::string ToJsonText(const MessageChunkEvent& v) { return FieldsText(v); }
 std::string ToJsonText(const ChatResponse& v, const std::vector<std::string>& logTexts) {
   std::string out;
   Append(out, v, nullptr, &logTexts);

@@ -490,6 +490,16 @@ struct MessageChunkEvent {
   std::string content;
   bool operator==(const MessageChunkEvent&) const = default;
 };
+// Their members for the JSON text writer (model/json_text.h).
+template <class F>
+void Fields(AgentStatusEvent& v, F&& f) {
+  f("agent", v.agent);
+  f("status", v.status);
+}
+template <class F>
+void Fields(MessageChunkEvent& v, F&& f) {
+  f("content", v.content);
+}
 struct DoneEvent {
   ChatResponse response;
   std::string message_id;
