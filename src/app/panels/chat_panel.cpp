@@ -434,6 +434,8 @@ void DrawInput(const DrawContext& ctx) {
 }  // namespace
 
 void RememberTarget(const DrawContext& ctx, const std::string& name) {
+  // A popup's first frame lays it out before it is placed: the item is not where it will be seen.
+  if (ImGui::IsWindowAppearing()) return;
   const ImVec2 min = ImGui::GetItemRectMin();
   const ImVec2 size = ImGui::GetItemRectSize();
   const float s = ctx.scale;
