@@ -47,6 +47,10 @@ class MeasuredSessionStore final : public service::SessionStore {
       return true;
     });
   }
+  service::FeedbackOutcome SetFeedback(const std::string& sessionId, const std::string& messageId,
+                                       const Feedback& feedback) override {
+    return Timed("feedback", [&] { return m_inner.SetFeedback(sessionId, messageId, feedback); });
+  }
   bool Delete(const std::string& id) override {
     return Timed("delete", [&] { return m_inner.Delete(id); });
   }

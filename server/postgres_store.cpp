@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstdio>
+#include <map>
 #include <stdexcept>
 #include <unordered_set>
 
@@ -349,10 +350,29 @@ std::optional<SessionHistory> PostgresSessionStore::History(const std::string& i
   h.session = ReadSession(session);
   Result messages = db.Run("SELECT data::text FROM messages WHERE session_id = $1 ORDER BY seq", {id});
   Result logs = db.Run("SELECT data::text FROM retrieval_logs WHERE session_id = $1 ORDER BY seq", {id});
+  Result feedback = db.Run("SELECT message_id, data::text FROM feedback WHERE session_id = $1", {id});
   db.Exec("COMMIT");
   for (int i = 0; i < messages.Rows(); ++i) h.messages.push_back(Json::parse(messages.Text(i, 0)).get<Message>());
   for (int i = 0; i < logs.Rows(); ++i) h.logs.push_back(Json::parse(logs.Text(i, 0)).get<RetrievalLog>());
+  std::map<std::string, Feedback> votes;
+  for (int i = 0; i < feedback.Rows(); ++i) votes.emplace(feedback.Text(i, 0), Json::parse(feedback.Text(i, 1)).get<Feedback>());
+  service::AttachFeedback(h.messages, votes);
   return h;
+}
+
+service::FeedbackOutcome PostgresSessionStore::SetFeedback(const std::string& sessionId, const std::string& messageId,
+                                                           const Feedback& feedback) {
+  Lease db(*m_pool);
+  if (db.Run(kSelectSession, {sessionId}).Rows() == 0) return service::FeedbackOutcome::NoSession;
+  Result message = db.Run("SELECT role FROM messages WHERE session_id = $1 AND id = $2", {sessionId, messageId});
+  if (message.Rows() == 0) return service::FeedbackOutcome::NoMessage;
+  if (message.Text(0, 0) != "assistant") return service::FeedbackOutcome::NotAnAnswer;
+  // A session deleted in between: the insert fails its foreign key, which is the same answer as no session.
+  db.Run(
+      "INSERT INTO feedback(message_id, session_id, rating, data) VALUES ($2, $1, $3, $4::jsonb) "
+      "ON CONFLICT (message_id) DO UPDATE SET rating = excluded.rating, data = excluded.data",
+      {sessionId, messageId, feedback.rating, Json(feedback).dump()});
+  return service::FeedbackOutcome::Stored;
 }
 
 std::vector<Message> PostgresSessionStore::RecentMessages(const std::string& id, std::size_t count) {

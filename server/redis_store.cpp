@@ -3,6 +3,7 @@
 
 #include <hiredis/hiredis.h>
 
+#include <map>
 #include <optional>
 #include <stdexcept>
 
@@ -247,7 +248,32 @@ std::optional<SessionHistory> RedisSessionStore::History(const std::string& id) 
   for (std::size_t i = 0; i < logs->elements; ++i) {
     h.logs.push_back(Json::parse(std::string(logs->element[i]->str, logs->element[i]->len)).get<RetrievalLog>());
   }
+  auto feedback = m_redis->Command({"HGETALL", SessionKey(id) + ":feedback"});
+  std::map<std::string, Feedback> votes;
+  for (std::size_t i = 0; i + 1 < feedback->elements; i += 2) {
+    votes.emplace(std::string(feedback->element[i]->str, feedback->element[i]->len),
+                  Json::parse(std::string(feedback->element[i + 1]->str, feedback->element[i + 1]->len)).get<Feedback>());
+  }
+  service::AttachFeedback(h.messages, votes);
   return h;
+}
+
+service::FeedbackOutcome RedisSessionStore::SetFeedback(const std::string& sessionId, const std::string& messageId,
+                                                        const Feedback& feedback) {
+  const std::string key = SessionKey(sessionId);
+  auto exists = m_redis->Command({"EXISTS", key});
+  if (exists->type != REDIS_REPLY_INTEGER || exists->integer == 0) return service::FeedbackOutcome::NoSession;
+  // The vote is kept beside the messages (a hash by message id, under the session's TTL), not in the message list.
+  auto messages = m_redis->Command({"LRANGE", key + ":messages", "0", "-1"});
+  std::vector<Message> list;
+  for (std::size_t i = 0; i < messages->elements; ++i) {
+    list.push_back(Json::parse(std::string(messages->element[i]->str, messages->element[i]->len)).get<Message>());
+  }
+  const service::FeedbackOutcome outcome = service::ApplyFeedback(list, messageId, feedback);
+  if (outcome != service::FeedbackOutcome::Stored) return outcome;
+  m_redis->Transaction({{"HSET", key + ":feedback", messageId, Json(feedback).dump()},
+                        {"EXPIRE", key + ":feedback", std::to_string(kTtlSeconds)}});
+  return outcome;
 }
 
 std::vector<Message> RedisSessionStore::RecentMessages(const std::string& id, std::size_t count) {
@@ -286,7 +312,7 @@ void RedisSessionStore::AppendTurnWithLogText(const std::string& id, const Messa
     push.insert(push.end(), logTexts.begin(), logTexts.end());
     commands.push_back(std::move(push));
   }
-  for (const char* suffix : {"", ":messages", ":logs"}) commands.push_back({"EXPIRE", key + suffix, ttl});
+  for (const char* suffix : {"", ":messages", ":logs", ":feedback"}) commands.push_back({"EXPIRE", key + suffix, ttl});
   // Each turn stays one MULTI/EXEC transaction; turns that arrive while others are written go out together, pipelined
   // on one connection (group_commit.h): one round trip for the batch. A turn returns once its EXEC has answered.
   PendingTurn turn{&commands, {}};
@@ -302,7 +328,7 @@ void RedisSessionStore::AppendTurnWithLogText(const std::string& id, const Messa
 
 bool RedisSessionStore::Delete(const std::string& id) {
   const std::string key = SessionKey(id);
-  auto r = m_redis->Command({"DEL", key, key + ":messages", key + ":logs"});
+  auto r = m_redis->Command({"DEL", key, key + ":messages", key + ":logs", key + ":feedback"});
   return r->type == REDIS_REPLY_INTEGER && r->integer > 0;
 }
 

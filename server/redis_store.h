@@ -73,6 +73,8 @@ class RedisSessionStore final : public service::SessionStore {
                   const std::vector<RetrievalLog>& logs) override;
   void AppendTurnWithLogText(const std::string& id, const Message& user, const Message& assistant,
                              const std::vector<RetrievalLog>& logs, const std::vector<std::string>& logTexts) override;
+  service::FeedbackOutcome SetFeedback(const std::string& sessionId, const std::string& messageId,
+                                       const Feedback& feedback) override;
   bool Delete(const std::string& id) override;
 
  private:

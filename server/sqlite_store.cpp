@@ -4,6 +4,7 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <map>
 #include <stdexcept>
 
 #include "model/json_text.h"
@@ -122,11 +123,13 @@ SqliteSessionStore::SqliteSessionStore(const std::string& path) : m_path(path) {
     Exec("PRAGMA synchronous=NORMAL");
     Exec("PRAGMA foreign_keys=ON");
     Exec("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
+    std::int64_t found = 0;  // 0: a new file
     {
       Statement v(m_db, m_statements, "SELECT version FROM schema_version");
-      if (v.Step() && v.Int(0) != kSchemaVersion) {
-        throw std::runtime_error("the database " + path + " has schema version " + std::to_string(v.Int(0)) +
-                                 ", this server needs " + std::to_string(kSchemaVersion));
+      if (v.Step()) found = v.Int(0);
+      if (found > kSchemaVersion) {
+        throw std::runtime_error("the database " + path + " has schema version " + std::to_string(found) +
+                                 ", newer than this server's " + std::to_string(kSchemaVersion));
       }
     }
     Exec(
@@ -142,11 +145,16 @@ SqliteSessionStore::SqliteSessionStore(const std::string& path) : m_path(path) {
         " seq INTEGER PRIMARY KEY AUTOINCREMENT, session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,"
         " id TEXT NOT NULL, json TEXT NOT NULL);"
         "CREATE INDEX IF NOT EXISTS logs_by_session ON logs(session_id, seq);");
-    Statement count(m_db, m_statements, "SELECT COUNT(*) FROM schema_version");
-    if (count.Step() && count.Int(0) == 0) {
-      Statement insert(m_db, m_statements, "INSERT INTO schema_version(version) VALUES (?)");
-      insert.Bind(1, static_cast<std::int64_t>(kSchemaVersion)).Step();
-    }
+    // Version 2: one vote per answer, kept with its session (a version-1 file gains the table, in one transaction).
+    Exec(
+        "BEGIN IMMEDIATE;"
+        "CREATE TABLE IF NOT EXISTS feedback ("
+        " message_id TEXT PRIMARY KEY, session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,"
+        " rating TEXT NOT NULL, json TEXT NOT NULL);"
+        "CREATE INDEX IF NOT EXISTS feedback_by_session ON feedback(session_id);"
+        "DELETE FROM schema_version;"
+        "INSERT INTO schema_version(version) VALUES (2);"
+        "COMMIT;");
   } catch (const service::StoreUnavailable& e) {
     FinalizeStatements();
     sqlite3_close(m_db);
@@ -220,7 +228,30 @@ std::optional<SessionHistory> SqliteSessionStore::History(const std::string& id)
   Statement logs(m_db, m_statements, "SELECT json FROM logs WHERE session_id = ? ORDER BY seq");
   logs.Bind(1, id);
   while (logs.Step()) h.logs.push_back(Json::parse(logs.Text(0)).get<RetrievalLog>());
+  std::map<std::string, Feedback> votes;
+  Statement feedback(m_db, m_statements, "SELECT message_id, json FROM feedback WHERE session_id = ?");
+  feedback.Bind(1, id);
+  while (feedback.Step()) votes.emplace(feedback.Text(0), Json::parse(feedback.Text(1)).get<Feedback>());
+  service::AttachFeedback(h.messages, votes);
   return h;
+}
+
+service::FeedbackOutcome SqliteSessionStore::SetFeedback(const std::string& sessionId, const std::string& messageId,
+                                                         const Feedback& feedback) {
+  std::lock_guard<std::mutex> lock(m_mutex);
+  if (!GetLocked(sessionId)) return service::FeedbackOutcome::NoSession;
+  {
+    Statement message(m_db, m_statements, "SELECT json FROM messages WHERE session_id = ? AND id = ?");
+    message.Bind(1, sessionId).Bind(2, messageId);
+    if (!message.Step()) return service::FeedbackOutcome::NoMessage;
+    if (Json::parse(message.Text(0)).at("role") != "assistant") return service::FeedbackOutcome::NotAnAnswer;
+  }
+  // One statement, so one (durable) transaction of its own: a second vote replaces the first.
+  Statement upsert(m_db, m_statements,
+                   "INSERT INTO feedback(message_id, session_id, rating, json) VALUES (?, ?, ?, ?) "
+                   "ON CONFLICT(message_id) DO UPDATE SET rating = excluded.rating, json = excluded.json");
+  upsert.Bind(1, messageId).Bind(2, sessionId).Bind(3, feedback.rating).Bind(4, Json(feedback).dump()).Step();
+  return service::FeedbackOutcome::Stored;
 }
 
 std::vector<Message> SqliteSessionStore::RecentMessages(const std::string& id, std::size_t count) {

@@ -37,6 +37,8 @@ class SqliteSessionStore final : public service::SessionStore {
                   const std::vector<RetrievalLog>& logs) override;
   void AppendTurnWithLogText(const std::string& id, const Message& user, const Message& assistant,
                              const std::vector<RetrievalLog>& logs, const std::vector<std::string>& logTexts) override;
+  service::FeedbackOutcome SetFeedback(const std::string& sessionId, const std::string& messageId,
+                                       const Feedback& feedback) override;
   bool Delete(const std::string& id) override;
 
   // Transactions that wrote turns, since the store opened: fewer than the turns when they were grouped.
@@ -49,7 +51,7 @@ class SqliteSessionStore final : public service::SessionStore {
   static constexpr std::size_t kRecentKept = 2;
   static constexpr std::size_t kRecentSessions = 256;  // about 1 MB; more than the conversations a server has under way
 
-  static constexpr int kSchemaVersion = 1;
+  static constexpr int kSchemaVersion = 2;  // 2: votes on answers (feedback); a version-1 file is upgraded
   using StatementCache = std::unordered_map<const char*, sqlite3_stmt*>;
 
  private:

@@ -24,6 +24,7 @@ struct ChatSucceeded {
   std::string requestId;
   ChatResponse response;
   std::string timestamp;  // when the answer arrived
+  std::string messageId;  // the server's id of the answer (X-Message-Id / the stream's done event); votes name it
 };
 struct ChatFailed {
   std::string requestId;
@@ -145,6 +146,20 @@ struct DocumentLoadFailed {
   ApiError error;
 };
 
+// A vote on an answer: "up" or "down", with a reason for a thumbs down when the customer picks one.
+struct RateAnswer {
+  std::string messageId;  // the answer's id in this page (ChatMessage::id)
+  std::string rating;
+  std::optional<std::string> reason;
+};
+struct FeedbackSaved {
+  std::string messageId;
+  FeedbackRecord record;
+};
+struct FeedbackFailed {
+  std::string messageId;
+  ApiError error;
+};
 struct ToggleDetails {
   std::string messageId;  // shows or hides the answer's metrics
 };
@@ -168,7 +183,7 @@ using Action = std::variant<SendRequested, ChatSucceeded, ChatFailed, StreamStat
                             InputFocusChanged, InputScrolled, SubmitDraft, FocusInputHandled, RequestInputFocus, SelectMessage, SelectText, ToggleDetails, ToggleShortcutHelp, CloseOverlay,
                             ClearInput, ClearRequested, ClearConfirmed, ShowPanel, SetLogFilter, TogglePanel, SelectTab,
                             OpenDocument, DocumentLoaded, DocumentLoadFailed, ConversationsLoaded, SwitchConversation,
-                            ExportRequested, ExportReady, ExportFailed>;
+                            ExportRequested, ExportReady, ExportFailed, RateAnswer, FeedbackSaved, FeedbackFailed>;
 
 // [SECTION] Effects: commands the App executes after reducing (network, storage)
 
@@ -176,6 +191,10 @@ struct PostChat {
   std::string text;
   std::string sessionId;
   std::string requestId;
+};
+struct PostFeedback {
+  std::string messageId;  // the page's id of the answer, for the reply
+  FeedbackRequest request;
 };
 struct LoadSession {
   std::string sessionId;
@@ -206,6 +225,6 @@ struct SaveDownload {
 };
 
 using Effect = std::variant<PostChat, LoadSession, CheckHealth, SaveSessionId, LoadAgents, DeleteSession, LoadDocument,
-                            SaveConversations, FetchExport, SaveDownload>;
+                            SaveConversations, FetchExport, SaveDownload, PostFeedback>;
 
 }  // namespace oai::app

@@ -148,8 +148,8 @@ struct App::EffectRunner {
   std::shared_ptr<Inbox> inbox;
 
   void operator()(const PostChat& post) const {
-    auto onDone = [inbox = inbox, requestId = post.requestId](ApiResult<ChatResponse> r) {
-      if (r.ok()) inbox->Push(ChatSucceeded{requestId, std::move(*r.value), NowIso8601()});
+    auto onDone = [inbox = inbox, requestId = post.requestId](ApiResult<ChatAnswer> r) {
+      if (r.ok()) inbox->Push(ChatSucceeded{requestId, std::move(r.value->response), NowIso8601(), std::move(r.value->messageId)});
       else inbox->Push(ChatFailed{requestId, std::move(r.error)});
     };
     if (!app.m_services.streamAnswers) {
@@ -162,6 +162,12 @@ struct App::EffectRunner {
     handlers.onChunk = [inbox = inbox, id = post.requestId](std::string t) { inbox->Push(StreamChunk{id, std::move(t)}); };
     handlers.onDone = std::move(onDone);
     app.m_client.StreamChat(ChatRequest{post.text, post.sessionId}, std::move(handlers));
+  }
+  void operator()(const PostFeedback& post) const {
+    app.m_client.PostFeedback(post.request, [inbox = inbox, id = post.messageId](ApiResult<FeedbackRecord> r) {
+      if (r.ok()) inbox->Push(FeedbackSaved{id, std::move(*r.value)});
+      else inbox->Push(FeedbackFailed{id, std::move(r.error)});
+    });
   }
   void operator()(const LoadSession& load) const {
     app.m_client.GetSession(load.sessionId, [inbox = inbox, sessionId = load.sessionId](ApiResult<SessionHistory> r) {
@@ -406,7 +412,11 @@ std::string App::DebugJson() const {
                         {"content", m.content},
                         {"agent", m.agent ? Json(ToString(*m.agent)) : Json(nullptr)},
                         {"pending", m.pending},
-                        {"streaming", m.streaming}});
+                        {"streaming", m.streaming},
+                        {"id", m.id},
+                        {"server_id", m.serverId},
+                        {"feedback", m.feedback ? Json(*m.feedback) : Json(nullptr)},
+                        {"feedback_saving", m.feedbackSaving}});
   }
   Json j = {{"session_id", d.sessionId},
             {"sending", d.sending},

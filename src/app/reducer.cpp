@@ -260,6 +260,7 @@ void Apply(State& s, const ChatSucceeded& a, Effects& fx) {
   reply.agent = r.agent;
   reply.confidence = r.confidence;
   reply.metrics = r.metrics;
+  reply.serverId = a.messageId;
 
   LogTurn group;
   group.turn = turn;
@@ -375,6 +376,8 @@ void Apply(State& s, const SessionLoaded& a, Effects&) {
     c.confidence = m.confidence;
     c.metrics = m.metrics;
     c.logIds = m.log_ids;
+    if (m.role == MessageRole::Assistant) c.serverId = m.id;
+    c.feedback = m.feedback;
     if (m.role == MessageRole::User) {
       c.turn = ++turn;
       question = m.content;
@@ -514,6 +517,45 @@ void Apply(State& s, const SelectMessage& a, Effects&) {
   s.view.selectionFromLog = a.fromLog;
   if (!a.messageId.empty()) ++s.view.selectionGeneration;
 }
+namespace {
+ChatMessage* FindMessage(DomainState& d, const std::string& id) {
+  for (ChatMessage& m : d.messages)
+    if (!id.empty() && m.id == id) return &m;
+  return nullptr;
+}
+}  // namespace
+
+void Apply(State& s, const RateAnswer& a, Effects& fx) {
+  ChatMessage* m = FindMessage(s.domain, a.messageId);
+  if (!m || m->role != MessageRole::Assistant || m->serverId.empty() || m->streaming) return;
+  if (a.rating != "up" && a.rating != "down") return;
+  if (m->feedback && m->feedback->rating == a.rating && m->feedback->reason == a.reason) return;  // the same vote again
+  // Shown at once; PostFeedback confirms it (or FeedbackFailed puts the previous vote back).
+  if (!m->feedbackSaving) m->feedbackBefore = m->feedback;
+  m->feedback = Feedback{a.rating, a.reason, std::nullopt, ""};
+  m->feedbackSaving = true;
+  m->feedbackError.clear();
+  fx.push_back(PostFeedback{m->id, FeedbackRequest{s.domain.sessionId, m->serverId, a.rating, a.reason, std::nullopt}});
+}
+void Apply(State& s, const FeedbackSaved& a, Effects&) {
+  ChatMessage* m = FindMessage(s.domain, a.messageId);
+  if (!m) return;  // another conversation by now
+  // Votes sent one after another are answered in order: only the last one's reply settles the buttons.
+  if (m->feedback && (m->feedback->rating != a.record.feedback.rating || m->feedback->reason != a.record.feedback.reason))
+    return;
+  m->feedback = a.record.feedback;
+  m->feedbackSaving = false;
+  m->feedbackBefore.reset();
+}
+void Apply(State& s, const FeedbackFailed& a, Effects&) {
+  ChatMessage* m = FindMessage(s.domain, a.messageId);
+  if (!m || !m->feedbackSaving) return;
+  m->feedback = m->feedbackBefore;
+  m->feedbackBefore.reset();
+  m->feedbackSaving = false;
+  m->feedbackError = a.error.message.empty() ? "Your vote was not saved. Try again." : a.error.message;
+}
+
 void Apply(State& s, const ToggleDetails& a, Effects&) {
   auto& open = s.view.detailsOpen;
   const auto it = std::find(open.begin(), open.end(), a.messageId);

@@ -29,6 +29,13 @@ struct ChatMessage {
   std::optional<double> confidence;
   std::optional<ChatMetrics> metrics;
   std::vector<std::string> logIds;
+  // Answers: the id the server stored it under (what a vote names; the same as `id` for restored history) and the
+  // customer's vote on it.
+  std::string serverId;
+  std::optional<Feedback> feedback;
+  bool feedbackSaving = false;     // sent, not yet confirmed (the buttons show the new vote meanwhile)
+  std::string feedbackError;       // why the last vote was not saved (the buttons show the previous one)
+  std::optional<Feedback> feedbackBefore;  // the vote to go back to if the one being saved fails
 };
 
 // One retrieval log with the turn and the answer it belongs to.

@@ -104,6 +104,15 @@ void KeyValueSessionStore::AppendTurn(const std::string& id, const Message& user
   Save(h);
 }
 
+service::FeedbackOutcome KeyValueSessionStore::SetFeedback(const std::string& sessionId, const std::string& messageId,
+                                                           const Feedback& feedback) {
+  auto h = History(sessionId);
+  if (!h) return service::FeedbackOutcome::NoSession;
+  const service::FeedbackOutcome outcome = service::ApplyFeedback(h->messages, messageId, feedback);
+  if (outcome == service::FeedbackOutcome::Stored) Save(*h);
+  return outcome;
+}
+
 bool KeyValueSessionStore::Delete(const std::string& id) {
   if (!History(id)) return false;
   if (m_storage) m_storage->Set(kSessionKeyPrefix + id, "");

@@ -30,6 +30,8 @@ class KeyValueSessionStore final : public service::SessionStore {
   std::optional<SessionHistory> History(const std::string& id) override;
   void AppendTurn(const std::string& id, const Message& user, const Message& assistant,
                   const std::vector<RetrievalLog>& logs) override;
+  service::FeedbackOutcome SetFeedback(const std::string& sessionId, const std::string& messageId,
+                                       const Feedback& feedback) override;
   bool Delete(const std::string& id) override;
 
   static constexpr std::size_t kMaxStoredMessages = 200;  // older turns are dropped to stay within storage quotas

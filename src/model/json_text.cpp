@@ -259,6 +259,10 @@ void Append(std::string& out, const Message& v) {
   }
   w.Key("content");
   w.String(v.content);
+  if (v.feedback) {  // rare (written when a customer votes): through nlohmann, whose keys are sorted too
+    w.Key("feedback");
+    out += Json(*v.feedback).dump();
+  }
   w.Key("id");
   w.String(v.id);
   if (!v.log_ids.empty()) {

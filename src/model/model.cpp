@@ -278,12 +278,47 @@ void from_json(const Json& j, DocumentDetail& v) {
   j.at("chunks").get_to(v.chunks);
 }
 
+void to_json(Json& j, const Feedback& v) {
+  j = Json{{"rating", v.rating}, {"updated_at", v.updated_at}};
+  if (v.reason) j["reason"] = *v.reason;
+  if (v.comment) j["comment"] = *v.comment;
+}
+void from_json(const Json& j, Feedback& v) {
+  j.at("rating").get_to(v.rating);
+  j.at("updated_at").get_to(v.updated_at);
+  v.reason = j.contains("reason") ? std::optional<std::string>(j.at("reason").get<std::string>()) : std::nullopt;
+  v.comment = j.contains("comment") ? std::optional<std::string>(j.at("comment").get<std::string>()) : std::nullopt;
+}
+void to_json(Json& j, const FeedbackRequest& v) {
+  j = Json{{"session_id", v.session_id}, {"message_id", v.message_id}, {"rating", v.rating}};
+  if (v.reason) j["reason"] = *v.reason;
+  if (v.comment) j["comment"] = *v.comment;
+}
+void from_json(const Json& j, FeedbackRequest& v) {
+  j.at("session_id").get_to(v.session_id);
+  j.at("message_id").get_to(v.message_id);
+  j.at("rating").get_to(v.rating);
+  v.reason = j.contains("reason") ? std::optional<std::string>(j.at("reason").get<std::string>()) : std::nullopt;
+  v.comment = j.contains("comment") ? std::optional<std::string>(j.at("comment").get<std::string>()) : std::nullopt;
+}
+void to_json(Json& j, const FeedbackRecord& v) {
+  j = v.feedback;
+  j["session_id"] = v.session_id;
+  j["message_id"] = v.message_id;
+}
+void from_json(const Json& j, FeedbackRecord& v) {
+  j.at("session_id").get_to(v.session_id);
+  j.at("message_id").get_to(v.message_id);
+  v.feedback = j.get<Feedback>();
+}
+
 void to_json(Json& j, const Message& v) {
   j = Json{{"id", v.id}, {"role", v.role}, {"content", v.content}, {"timestamp", v.timestamp}};
   if (v.agent) j["agent"] = *v.agent;
   if (v.confidence) j["confidence"] = *v.confidence;
   if (v.metrics) j["metrics"] = *v.metrics;
   if (!v.log_ids.empty()) j["log_ids"] = v.log_ids;
+  if (v.feedback) j["feedback"] = *v.feedback;
 }
 void from_json(const Json& j, Message& v) {
   j.at("id").get_to(v.id);
@@ -294,6 +329,7 @@ void from_json(const Json& j, Message& v) {
   v.confidence = j.contains("confidence") ? std::optional<double>(j.at("confidence").get<double>()) : std::nullopt;
   v.metrics = j.contains("metrics") ? std::optional<ChatMetrics>(j.at("metrics").get<ChatMetrics>()) : std::nullopt;
   v.log_ids = j.contains("log_ids") ? j.at("log_ids").get<std::vector<std::string>>() : std::vector<std::string>{};
+  v.feedback = j.contains("feedback") ? std::optional<Feedback>(j.at("feedback").get<Feedback>()) : std::nullopt;
 }
 
 void to_json(Json& j, const ChatSession& v) {

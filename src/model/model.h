@@ -391,6 +391,33 @@ struct DocumentDetail {
   bool operator==(const DocumentDetail&) const = default;
 };
 
+// A customer's rating of an answer (POST /api/feedback); a second vote on the same answer replaces the first.
+struct Feedback {
+  std::string rating;                  // "up" | "down"
+  std::optional<std::string> reason;   // thumbs down only: "wrong" | "incomplete" | "not_what_i_asked" | "other"
+  std::optional<std::string> comment;  // thumbs down only: free text, at most 500 characters
+  std::string updated_at;              // when the vote was (last) given
+  bool operator==(const Feedback&) const = default;
+};
+inline constexpr std::array<const char*, 4> kFeedbackReasons = {"wrong", "incomplete", "not_what_i_asked", "other"};
+inline constexpr std::size_t kMaxFeedbackCommentChars = 500;
+
+// POST /api/feedback: the body, and the stored vote as the reply.
+struct FeedbackRequest {
+  std::string session_id;
+  std::string message_id;  // an assistant message of that session
+  std::string rating;
+  std::optional<std::string> reason;
+  std::optional<std::string> comment;
+  bool operator==(const FeedbackRequest&) const = default;
+};
+struct FeedbackRecord {
+  std::string session_id;
+  std::string message_id;
+  Feedback feedback;
+  bool operator==(const FeedbackRecord&) const = default;
+};
+
 struct Message {
   std::string id;  // UUID
   MessageRole role = MessageRole::User;
@@ -400,6 +427,7 @@ struct Message {
   std::optional<double> confidence;    // assistant messages, 0..1
   std::optional<ChatMetrics> metrics;  // assistant messages
   std::vector<std::string> log_ids;    // the retrieval logs of this turn (assistant messages)
+  std::optional<Feedback> feedback;    // assistant messages the customer rated
   bool operator==(const Message&) const = default;
 };
 
@@ -515,6 +543,12 @@ struct StreamErrorEvent {
 // JSON mappings. to_json writes exactly the contract's keys (optional ones only when set); from_json is lenient about
 // nothing: it throws nlohmann::json exceptions on wrong types. Use the Validate*/Parse* functions of validation.h for
 // input that crosses a trust boundary.
+void to_json(Json& j, const Feedback& v);
+void from_json(const Json& j, Feedback& v);
+void to_json(Json& j, const FeedbackRequest& v);
+void from_json(const Json& j, FeedbackRequest& v);
+void to_json(Json& j, const FeedbackRecord& v);
+void from_json(const Json& j, FeedbackRecord& v);
 void to_json(Json& j, const RoutingReason& v);
 void from_json(const Json& j, RoutingReason& v);
 void to_json(Json& j, const IntentAlternative& v);

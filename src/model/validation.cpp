@@ -354,6 +354,84 @@ Result<ChatRequest> ParseChatRequest(std::string_view body) {
   return req;
 }
 
+Result<FeedbackRequest> ParseFeedbackRequest(std::string_view body) {
+  std::vector<FieldError> errs;
+  if (body.find_first_not_of(" \t\r\n") == std::string_view::npos) {
+    return ValidationError{{{"", "required", "request body must be a JSON object with session_id, message_id and rating"}}};
+  }
+  std::optional<Json> parsed = ParseJsonText(body, errs);
+  if (!parsed) return ValidationError{errs};
+  const Json& j = *parsed;
+  if (!CheckShape(j, "", {"session_id", "message_id", "rating"}, {"reason", "comment"}, errs)) {
+    errs.back().message = "request body must be a JSON object (got " + std::string(TypeName(j)) + ")";
+    return ValidationError{errs};
+  }
+  FeedbackRequest req;
+  const auto uuid = [&](const char* key, std::string& into) {
+    if (!j.contains(key)) return;
+    const Json& v = j.at(key);
+    if (!v.is_string()) return TypeError(errs, key, "a string", v);
+    if (!IsUuid(v.get_ref<const std::string&>())) {
+      errs.push_back({key, "format", std::string(key) + " must be a UUID like 3f2b8c1e-9d4a-4b7e-8f00-2a1c5d6e7f80"});
+      return;
+    }
+    into = NormalizeUuid(v.get_ref<const std::string&>());
+  };
+  uuid("session_id", req.session_id);
+  uuid("message_id", req.message_id);
+  if (j.contains("rating")) {
+    const Json& r = j.at("rating");
+    if (!r.is_string()) {
+      TypeError(errs, "rating", "a string", r);
+    } else if (r != "up" && r != "down") {
+      errs.push_back({"rating", "enum", "rating must be \"up\" or \"down\""});
+    } else {
+      req.rating = r.get<std::string>();
+    }
+  }
+  const bool down = req.rating == "down";
+  if (j.contains("reason")) {
+    const Json& r = j.at("reason");
+    const auto known = [&r] {
+      return std::any_of(kFeedbackReasons.begin(), kFeedbackReasons.end(), [&r](const char* k) { return r == k; });
+    };
+    if (!r.is_string()) {
+      TypeError(errs, "reason", "a string", r);
+    } else if (!known()) {
+      errs.push_back({"reason", "enum", "reason must be one of wrong, incomplete, not_what_i_asked, other"});
+    } else if (!req.rating.empty() && !down) {
+      errs.push_back({"reason", "rating", "reason is only given with a thumbs down (rating \"down\")"});
+    } else {
+      req.reason = r.get<std::string>();
+    }
+  }
+  if (j.contains("comment")) {
+    const Json& c = j.at("comment");
+    if (!c.is_string()) {
+      TypeError(errs, "comment", "a string", c);
+    } else {
+      const auto& text = c.get_ref<const std::string&>();
+      const std::size_t chars = Utf8Length(text);
+      if (chars > kMaxFeedbackCommentChars) {
+        errs.push_back({"comment", "max_length",
+                        "comment must be at most " + std::to_string(kMaxFeedbackCommentChars) + " characters (got " +
+                            std::to_string(chars) + ")"});
+      } else if (std::any_of(text.begin(), text.end(), [](char ch) {
+                   const auto u = static_cast<unsigned char>(ch);
+                   return (u < 0x20 && ch != '\n' && ch != '\r' && ch != '\t') || u == 0x7F;
+                 })) {
+        errs.push_back({"comment", "characters", "comment must not contain control characters"});
+      } else if (!req.rating.empty() && !down) {
+        errs.push_back({"comment", "rating", "comment is only given with a thumbs down (rating \"down\")"});
+      } else if (text.find_first_not_of(" \t\r\n") != std::string::npos) {
+        req.comment = text;  // a blank comment is no comment
+      }
+    }
+  }
+  if (!errs.empty()) return ValidationError{errs};
+  return req;
+}
+
 // ---------------------------------------------------------------------------------------------------------------------
 // [SECTION] Responses (strict: what clients of the original contract accept)
 // ---------------------------------------------------------------------------------------------------------------------

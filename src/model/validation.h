@@ -59,6 +59,10 @@ Json ParseJsonOrDiscarded(std::string_view text);
 // Request parsing (server side). Rejects invalid JSON, non-objects, missing, extra and wrong-typed fields, blank or
 // over-long messages, invalid UTF-8, malformed UUIDs. The returned session_id is normalized to lower case.
 Result<ChatRequest> ParseChatRequest(std::string_view body);
+// POST /api/feedback: session_id and message_id (UUIDs, normalized to lower case), rating "up" or "down"; on a thumbs
+// down only, an optional reason (one of kFeedbackReasons) and comment (at most 500 characters, no control characters
+// but line breaks and tabs).
+Result<FeedbackRequest> ParseFeedbackRequest(std::string_view body);
 
 // Strict response validation (client side): exactly the contract's keys, right types, ranges (0..1), UUID ids,
 // ISO 8601 timestamps. The Parse* variants validate and then convert.

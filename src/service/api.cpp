@@ -152,7 +152,7 @@ std::string DocumentIdOf(const std::string& path) {
 std::string AllowedMethods(const std::string& path) {
   if (path == "/api/health" || path == "/api/agents" || path == "/api/documents") return "GET";
   if (!DocumentIdOf(path).empty()) return "GET";
-  if (path == "/api/session") return "POST";
+  if (path == "/api/session" || path == "/api/feedback") return "POST";
   if (path == "/api/chat" || path == "/api/chat/stream" || path == "/api/chat/stream/initiate") return "POST";
   if (path == "/metrics") return "GET";
   std::string id, suffix;
@@ -244,6 +244,28 @@ ApiResponse Api::Route(const ApiRequest& request, const std::string& path, const
     created.session_id = NewUuidV4();
     created.created_at = m_store.Ensure(created.session_id, NowIso8601()).start_time;
     return JsonReply(201, Json(created).dump());
+  }
+  if (path == "/api/feedback") {
+    if (!IsJsonContentType(request.contentType)) {
+      return ErrorResponseFor(415, "UNSUPPORTED_MEDIA_TYPE", "Content-Type must be application/json", requestId);
+    }
+    Result<FeedbackRequest> parsed = ParseFeedbackRequest(request.body);
+    if (!parsed) {
+      return ErrorResponseFor(400, "VALIDATION_ERROR", parsed.error().Summary(), requestId, parsed.error().ToDetails());
+    }
+    const FeedbackRequest& vote = parsed.value();
+    FeedbackRecord record{vote.session_id, vote.message_id, Feedback{vote.rating, vote.reason, vote.comment, NowIso8601()}};
+    switch (m_store.SetFeedback(vote.session_id, vote.message_id, record.feedback)) {
+      case FeedbackOutcome::Stored: return JsonReply(200, Json(record).dump());
+      case FeedbackOutcome::NoSession:
+        return ErrorResponseFor(404, "SESSION_NOT_FOUND", "no session " + vote.session_id, requestId);
+      case FeedbackOutcome::NoMessage:
+        return ErrorResponseFor(404, "MESSAGE_NOT_FOUND",
+                                "no message " + vote.message_id + " in session " + vote.session_id, requestId);
+      case FeedbackOutcome::NotAnAnswer:
+        return Invalid("message_id", "role", "message_id must name an answer (an assistant message), not a question",
+                       requestId);
+    }
   }
   if (path == "/api/chat") {
     auto parsed = ParseChatBody(request, requestId);

@@ -28,6 +28,17 @@ std::map<std::string, const RetrievalLog*> IndexLogs(const SessionHistory& h) {
 
 }  // namespace
 
+std::string FeedbackLine(const Feedback& f) {
+  std::string line = f.rating == "up" ? "Rated helpful" : "Rated not helpful";
+  if (f.reason) {
+    std::string reason = *f.reason;
+    for (char& c : reason) c = c == '_' ? ' ' : c;
+    line += ": " + reason;
+  }
+  if (f.comment) line += " — \"" + *f.comment + "\"";
+  return line + " (" + f.updated_at + ")";
+}
+
 Json ExportJson(const SessionHistory& h) {
   const auto logs = IndexLogs(h);
   Json messages = Json::array();
@@ -38,6 +49,7 @@ Json ExportJson(const SessionHistory& h) {
       if (m.confidence) j["confidence"] = *m.confidence;
       if (m.metrics) j["metrics"] = *m.metrics;
       j["citations"] = CitationsOf(m, logs);
+      if (m.feedback) j["feedback"] = *m.feedback;
     }
     messages.push_back(std::move(j));
   }
@@ -79,6 +91,7 @@ std::string ExportMarkdown(const SessionHistory& h) {
         out += "- [" + std::to_string(c.n) + "] " + c.source + " — " + c.heading + "\n";
       }
     }
+    if (m.feedback) out += "\n" + FeedbackLine(*m.feedback) + "\n";
   }
   return out;
 }

@@ -83,6 +83,31 @@ void MemorySessionStore::AppendTurn(const std::string& id, const Message& user, 
   ApplyTurnToSession(h.session, assistant);
 }
 
+FeedbackOutcome ApplyFeedback(std::vector<Message>& messages, const std::string& messageId, const Feedback& feedback) {
+  for (Message& m : messages) {
+    if (m.id != messageId) continue;
+    if (m.role != MessageRole::Assistant) return FeedbackOutcome::NotAnAnswer;
+    m.feedback = feedback;
+    return FeedbackOutcome::Stored;
+  }
+  return FeedbackOutcome::NoMessage;
+}
+
+void AttachFeedback(std::vector<Message>& messages, const std::map<std::string, Feedback>& votes) {
+  if (votes.empty()) return;
+  for (Message& m : messages) {
+    if (auto it = votes.find(m.id); it != votes.end()) m.feedback = it->second;
+  }
+}
+
+FeedbackOutcome MemorySessionStore::SetFeedback(const std::string& sessionId, const std::string& messageId,
+                                                const Feedback& feedback) {
+  std::lock_guard<std::mutex> lock(m_mutex);
+  auto it = m_sessions.find(sessionId);
+  if (it == m_sessions.end()) return FeedbackOutcome::NoSession;
+  return ApplyFeedback(it->second.messages, messageId, feedback);
+}
+
 bool MemorySessionStore::Delete(const std::string& id) {
   std::lock_guard<std::mutex> lock(m_mutex);
   return m_sessions.erase(id) > 0;

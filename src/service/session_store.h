@@ -20,6 +20,9 @@ class StoreUnavailable : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// What became of a vote (SessionStore::SetFeedback).
+enum class FeedbackOutcome { Stored, NoSession, NoMessage, NotAnAnswer };
+
 class SessionStore {
  public:
   virtual ~SessionStore() = default;
@@ -42,6 +45,10 @@ class SessionStore {
     (void)logTexts;
     AppendTurn(id, user, assistant, logs);
   }
+  // Records a customer's vote on one of the session's answers, replacing an earlier vote on it; History() returns it
+  // on the message. Nothing is written unless the outcome is Stored.
+  virtual FeedbackOutcome SetFeedback(const std::string& sessionId, const std::string& messageId,
+                                      const Feedback& feedback) = 0;
   // True when the session existed.
   virtual bool Delete(const std::string& id) = 0;
   // The connection pool, for stores that have one (PostgreSQL); reported by /api/health.
@@ -61,12 +68,20 @@ class MemorySessionStore final : public SessionStore {
   std::vector<Message> RecentMessages(const std::string& id, std::size_t count) override;
   void AppendTurn(const std::string& id, const Message& user, const Message& assistant,
                   const std::vector<RetrievalLog>& logs) override;
+  FeedbackOutcome SetFeedback(const std::string& sessionId, const std::string& messageId,
+                              const Feedback& feedback) override;
   bool Delete(const std::string& id) override;
 
  private:
   std::mutex m_mutex;
   std::map<std::string, SessionHistory> m_sessions;
 };
+
+// Sets the vote on the answer `messageId` among `messages` (a session's, in memory): NoMessage or NotAnAnswer when it
+// cannot.
+FeedbackOutcome ApplyFeedback(std::vector<Message>& messages, const std::string& messageId, const Feedback& feedback);
+// Puts each stored vote (by message id) on its message.
+void AttachFeedback(std::vector<Message>& messages, const std::map<std::string, Feedback>& votes);
 
 // Adds one turn to a session record: totals, message count, last activity. Shared by every store.
 void ApplyTurnToSession(ChatSession& session, const Message& assistant);

@@ -14,10 +14,10 @@ using testing::ReadFixture;
 
 class ApiClientTest : public ::testing::Test {
  protected:
-  ApiResult<ChatResponse> PostChat(const std::string& message = "How much is Pro?") {
-    std::optional<ApiResult<ChatResponse>> result;
+  ApiResult<ChatAnswer> PostChat(const std::string& message = "How much is Pro?") {
+    std::optional<ApiResult<ChatAnswer>> result;
     client.PostChat(ChatRequest{message, "3d5e8f10-2b4c-4d6e-8f10-2b4c6d8e0f12"},
-                    [&](ApiResult<ChatResponse> r) { result = std::move(r); });
+                    [&](ApiResult<ChatAnswer> r) { result = std::move(r); });
     EXPECT_TRUE(result.has_value());
     return std::move(*result);
   }
@@ -52,11 +52,11 @@ TEST_F(ApiClientTest, ValidResponseIsParsed) {
   transport.On("POST /api/chat", JsonResponse(200, ReadFixture("chat_response_billing.json")));
   auto r = PostChat();
   ASSERT_TRUE(r.ok()) << r.error.detail;
-  EXPECT_EQ(r.value->agent, AgentId::Billing);
-  EXPECT_EQ(r.value->logs.size(), 4u);
-  ASSERT_TRUE(r.value->logs[2].chunks.has_value());
-  EXPECT_EQ((*r.value->logs[2].chunks)[0].source, "billing/pricing.md");
-  EXPECT_EQ(r.value->metrics.cache_status, CacheStatus::Miss);
+  EXPECT_EQ(r.value->response.agent, AgentId::Billing);
+  EXPECT_EQ(r.value->response.logs.size(), 4u);
+  ASSERT_TRUE(r.value->response.logs[2].chunks.has_value());
+  EXPECT_EQ((*r.value->response.logs[2].chunks)[0].source, "billing/pricing.md");
+  EXPECT_EQ(r.value->response.metrics.cache_status, CacheStatus::Miss);
 }
 
 TEST_F(ApiClientTest, ResponseWithAnExtraKeyIsRejected) {
@@ -202,7 +202,7 @@ std::string DoneData() {
 
 struct Streamed {
   std::vector<std::string> seen;  // "status:billing:active", "log:<id>", "chunk:<text>"
-  std::optional<ApiResult<ChatResponse>> done;
+  std::optional<ApiResult<ChatAnswer>> done;
 };
 
 Streamed Stream(ApiClient& client) {
@@ -211,7 +211,7 @@ Streamed Stream(ApiClient& client) {
   h.onStatus = [&](AgentStatusEvent e) { out.seen.push_back(std::string("status:") + ToString(e.agent) + ":" + ToString(e.status)); };
   h.onLog = [&](RetrievalLog l) { out.seen.push_back("log:" + l.id); };
   h.onChunk = [&](std::string t) { out.seen.push_back("chunk:" + t); };
-  h.onDone = [&](ApiResult<ChatResponse> r) {
+  h.onDone = [&](ApiResult<ChatAnswer> r) {
     EXPECT_FALSE(out.done.has_value()) << "onDone runs once";
     out.done = std::move(r);
   };
@@ -232,7 +232,35 @@ TEST_F(ApiClientTest, AStreamedTurnReportsEachStepThenTheValidatedAnswer) {
                                              "chunk:Pro is ", "chunk:$49 [1]."};
   EXPECT_EQ(s.seen, expected);
   ASSERT_TRUE(s.done && s.done->ok()) << (s.done ? s.done->error.detail : "no answer");
-  EXPECT_EQ(s.done->value->agent, AgentId::Billing);
+  EXPECT_EQ(s.done->value->response.agent, AgentId::Billing);
+  EXPECT_EQ(s.done->value->messageId, "5f8e2a1c-3b4d-4e6f-8a9b-0c1d2e3f4a5b");  // what a vote on it names
+}
+
+TEST_F(ApiClientTest, APlainAnswerCarriesTheIdTheServerStoredItUnder) {
+  transport.On("POST /api/chat", JsonResponse(200, ReadFixture("chat_response_billing.json"),
+                                              {{"x-message-id", "5F8E2A1C-3B4D-4E6F-8A9B-0C1D2E3F4A5B"}}));
+  EXPECT_EQ(PostChat().value->messageId, "5f8e2a1c-3b4d-4e6f-8a9b-0c1d2e3f4a5b");
+  transport.On("POST /api/chat", JsonResponse(200, ReadFixture("chat_response_billing.json"), {{"X-Message-Id", "nope"}}));
+  EXPECT_EQ(PostChat().value->messageId, "");  // an answer still, but one nobody can vote on
+}
+
+TEST_F(ApiClientTest, AVoteIsPostedAsJsonAndTheStoredVoteComesBack) {
+  const FeedbackRecord stored{"3d5e8f10-2b4c-4d6e-8f10-2b4c6d8e0f12", "5f8e2a1c-3b4d-4e6f-8a9b-0c1d2e3f4a5b",
+                              Feedback{"down", "wrong", std::nullopt, "2026-12-02T10:00:00.000Z"}};
+  transport.On("POST /api/feedback", JsonResponse(200, Json(stored).dump()));
+  std::optional<ApiResult<FeedbackRecord>> result;
+  client.PostFeedback(FeedbackRequest{stored.session_id, stored.message_id, "down", "wrong", std::nullopt},
+                      [&](ApiResult<FeedbackRecord> r) { result = std::move(r); });
+  ASSERT_TRUE(result && result->ok());
+  EXPECT_EQ(*result->value, stored);
+  EXPECT_EQ(Json::parse(transport.requests.back().body),
+            Json({{"session_id", stored.session_id}, {"message_id", stored.message_id}, {"rating", "down"}, {"reason", "wrong"}}));
+  transport.On("POST /api/feedback", JsonResponse(404, R"({"error":{"code":"MESSAGE_NOT_FOUND","message":"no message",)"
+                                                       R"("timestamp":"2026-11-24T10:00:00.000Z","requestId":"r"}})"));
+  client.PostFeedback(FeedbackRequest{stored.session_id, stored.message_id, "up", std::nullopt, std::nullopt},
+                      [&](ApiResult<FeedbackRecord> r) { result = std::move(r); });
+  ASSERT_TRUE(result && !result->ok());
+  EXPECT_FALSE(result->error.message.empty());
 }
 
 TEST_F(ApiClientTest, AStreamThatCannotBeOpenedFallsBackToOnePlainRequest) {
@@ -242,7 +270,7 @@ TEST_F(ApiClientTest, AStreamThatCannotBeOpenedFallsBackToOnePlainRequest) {
   EXPECT_EQ(transport.requests[0].url, "/api/chat/stream");
   EXPECT_EQ(transport.requests[1].url, "/api/chat");
   ASSERT_TRUE(s.done && s.done->ok());
-  EXPECT_EQ(s.done->value->agent, AgentId::Billing);
+  EXPECT_EQ(s.done->value->response.agent, AgentId::Billing);
 }
 
 TEST_F(ApiClientTest, AStreamErrorIsTheServersMessageAndABrokenStreamIsRetryable) {

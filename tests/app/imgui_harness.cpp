@@ -126,6 +126,12 @@ void HeadlessUi::Click(const std::string& label) {
   Frame(2);
 }
 
+void HeadlessUi::Hover(ImVec2 at) {
+  ImGui::SetCurrentContext(m_context);
+  ImGui::GetIO().AddMousePosEvent(at.x, at.y);
+  Frame(2);
+}
+
 void HeadlessUi::PressChord(ImGuiKey mod, ImGuiKey side, ImGuiKey key) {
   ImGui::SetCurrentContext(m_context);
   ImGuiIO& io = ImGui::GetIO();

@@ -47,6 +47,8 @@ class HeadlessUi {
   void PressChord(ImGuiKey mod, ImGuiKey side, ImGuiKey key);
   // Left button down at `from`, moved to `to` in a few steps, released there.
   void Drag(ImVec2 from, ImVec2 to);
+  // The mouse moved to `at` (off an item, a tooltip closes: ImGui's log stops at a tooltip's window).
+  void Hover(ImVec2 at);
   // Mouse wheel over `at` (positive `notches` scroll up), one notch per frame.
   void Wheel(ImVec2 at, int notches);
 

@@ -129,6 +129,57 @@ TEST_F(ReducerTest, AnswerConfirmsUserMessageAndAppendsAssistantMessage) {
   EXPECT_TRUE(state.view.focusInputRequested);
 }
 
+// A vote shows at once, is posted under the server's id of the answer, and is settled by the reply: confirmed, or the
+// previous vote back with the reason it was not saved.
+TEST_F(ReducerTest, AVoteOnAnAnswerIsShownAtOncePostedAndSettledByTheReply) {
+  Send("How much is Pro?");
+  Reduce(state, ChatSucceeded{LastRequestId(), BillingAnswer(), "2026-11-24T10:00:01.000Z", "5f8e2a1c-3b4d-4e6f-8a9b-0c1d2e3f4a5b"});
+  const std::string question = state.domain.messages[0].id;
+  const std::string answer = state.domain.messages[1].id;
+  EXPECT_TRUE(Reduce(state, RateAnswer{question, "up", std::nullopt}).empty()) << "a question takes no vote";
+
+  auto fx = Reduce(state, RateAnswer{answer, "down", std::nullopt});
+  ASSERT_EQ(fx.size(), 1u);
+  const auto* post = std::get_if<PostFeedback>(&fx[0]);
+  ASSERT_NE(post, nullptr);
+  EXPECT_EQ(post->request, (FeedbackRequest{kSession, "5f8e2a1c-3b4d-4e6f-8a9b-0c1d2e3f4a5b", "down", std::nullopt, std::nullopt}));
+  const ChatMessage& m = state.domain.messages[1];
+  EXPECT_EQ(m.feedback->rating, "down");
+  EXPECT_TRUE(m.feedbackSaving);
+  // The reason follows while the first vote is on its way; the first reply does not undo it.
+  fx = Reduce(state, RateAnswer{answer, "down", std::string("incomplete")});
+  ASSERT_EQ(fx.size(), 1u);
+  Reduce(state, FeedbackSaved{answer, FeedbackRecord{kSession, "5f8e2a1c-3b4d-4e6f-8a9b-0c1d2e3f4a5b", Feedback{"down", {}, {}, "t1"}}});
+  EXPECT_EQ(m.feedback->reason, "incomplete");
+  EXPECT_TRUE(m.feedbackSaving);
+  Reduce(state, FeedbackSaved{answer, FeedbackRecord{kSession, "5f8e2a1c-3b4d-4e6f-8a9b-0c1d2e3f4a5b",
+                                                      Feedback{"down", "incomplete", {}, "2026-11-24T10:00:05.000Z"}}});
+  EXPECT_FALSE(m.feedbackSaving);
+  EXPECT_EQ(m.feedback->updated_at, "2026-11-24T10:00:05.000Z");
+  EXPECT_TRUE(Reduce(state, RateAnswer{answer, "down", std::string("incomplete")}).empty()) << "the same vote again";
+
+  // A vote that fails puts the saved one back and says why.
+  Reduce(state, RateAnswer{answer, "up", std::nullopt});
+  EXPECT_EQ(m.feedback->rating, "up");
+  Reduce(state, FeedbackFailed{answer, NetworkFailure()});
+  EXPECT_EQ(m.feedback->rating, "down");
+  EXPECT_EQ(m.feedback->reason, "incomplete");
+  EXPECT_EQ(m.feedbackError, NetworkFailure().message);
+}
+
+TEST_F(ReducerTest, RestoredAnswersKeepTheirIdsAndVotes) {
+  SessionHistory h = RecordedHistory();
+  ASSERT_GE(h.messages.size(), 2u);
+  h.messages[1].feedback = Feedback{"up", std::nullopt, std::nullopt, "2026-11-24T10:00:05.000Z"};
+  Reduce(state, SessionLoaded{kSession, h});
+  EXPECT_EQ(state.domain.messages[1].serverId, h.messages[1].id);
+  EXPECT_EQ(state.domain.messages[1].feedback, h.messages[1].feedback);
+  EXPECT_EQ(state.domain.messages[0].serverId, "");
+  auto fx = Reduce(state, RateAnswer{h.messages[1].id, "down", std::string("wrong")});
+  ASSERT_EQ(fx.size(), 1u);
+  EXPECT_EQ(std::get<PostFeedback>(fx[0]).request.message_id, h.messages[1].id);
+}
+
 TEST_F(ReducerTest, AnswerGroupsLogsUnderItsTurnAndMessage) {
   Send("How much does the Pro plan cost?");
   Reduce(state, ChatSucceeded{LastRequestId(), BillingAnswer(), ""});

@@ -357,6 +357,49 @@ TEST_F(UiTest, AnAnswerShowsItsMetricsOnlyOnRequestAndUnpricedModelsReadFree) {
   EXPECT_TRUE(ui.HasText("Session: 1 turns, 412 tokens, $0.00062"));  // a priced answer keeps its price
 }
 
+// Votes from the answer's own buttons: "Not helpful" asks what went wrong, a reason is sent with it, and the answer
+// says it was noted. An answer the server gave no id cannot be voted on, so it shows no buttons.
+TEST_F(UiTest, AnAnswerCanBeRatedAndAThumbsDownAsksWhatWentWrong) {
+  transport.On("POST /api/chat", JsonResponse(200, ReadFixture("chat_response_billing.json"),
+                                              {{"X-Message-Id", "5f8e2a1c-3b4d-4e6f-8a9b-0c1d2e3f4a5b"}}));
+  const auto stored = [](const char* rating, std::optional<std::string> reason) {
+    return JsonResponse(200, Json(FeedbackRecord{kSession, "5f8e2a1c-3b4d-4e6f-8a9b-0c1d2e3f4a5b",
+                                                 Feedback{rating, reason, std::nullopt, "2026-12-02T10:00:00.000Z"}})
+                                 .dump());
+  };
+  app.Dispatch(SendRequested{"How much does the Pro plan cost?", ""});
+  HeadlessUi ui(app);
+  ui.SetDisplaySize(ImVec2(1280, 1600));  // the whole answer in view: text below the fold is not drawn
+  ui.Frame(3);
+  ASSERT_TRUE(ui.HasItem("Helpful"));
+  EXPECT_FALSE(ui.HasText("What went wrong?"));
+  transport.On("POST /api/feedback", stored("down", std::nullopt));
+  ui.Click("Not helpful");
+  ui.Frame(2);
+  ui.Hover(ImVec2(2, 2));
+  EXPECT_TRUE(ui.HasText("What went wrong?")) << ui.ScreenText();
+  transport.On("POST /api/feedback", stored("down", "not_what_i_asked"));
+  ui.Click("Not what I asked");
+  ui.Hover(ImVec2(2, 2));
+  std::vector<Json> votes;
+  for (const HttpRequest& r : transport.requests)
+    if (r.url == "/api/feedback") votes.push_back(Json::parse(r.body));
+  ASSERT_EQ(votes.size(), 2u);
+  EXPECT_EQ(votes[0], Json({{"session_id", app.GetState().domain.sessionId},
+                            {"message_id", "5f8e2a1c-3b4d-4e6f-8a9b-0c1d2e3f4a5b"},
+                            {"rating", "down"}}));
+  EXPECT_EQ(votes[1]["reason"], "not_what_i_asked");
+  EXPECT_TRUE(ui.HasText("Thanks, this helps us improve."));
+  EXPECT_EQ(app.GetState().domain.messages[1].feedback->reason, "not_what_i_asked");
+
+  // The fixture's plain answer has no X-Message-Id: no buttons under it.
+  transport.On("POST /api/chat", JsonResponse(200, ReadFixture("chat_response_billing.json")));
+  app.Dispatch(SendRequested{"and annual?", ""});
+  ui.Frame(3);
+  EXPECT_EQ(app.GetState().domain.messages.size(), 4u);
+  EXPECT_EQ(app.GetState().domain.messages[3].serverId, "");
+}
+
 // Without an LLM nothing is priced: the footer says "free" for the last answer and the session, not "$0.0000".
 TEST(UiFooter, UnpricedAnswersReadFreeInTheFooter) {
   FakeTransport transport;

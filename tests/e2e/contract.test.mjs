@@ -106,8 +106,14 @@ test('every server response is valid against the contract schema', async () => {
   assert.deepEqual([...types].sort(), ['cache', 'documents', 'routing', 'vector_search']);
 
   r = await api('GET', `/api/session/${SESSION}`);
+  const answer = r.json.messages[1].id;
+  r = await api('POST', '/api/feedback', { session_id: SESSION, message_id: answer, rating: 'down', reason: 'wrong', comment: 'Not my plan' });
+  assert.equal(r.status, 200, r.text);
+  check('FeedbackRecord', r.json, 'POST /api/feedback');
+  r = await api('GET', `/api/session/${SESSION}`);
   check('SessionHistory', r.json, 'GET /api/session/{id}');
   assert.equal(r.json.messages.length, 2 * QUESTIONS.length);
+  assert.equal(r.json.messages[1].feedback.reason, 'wrong');
 
   for (const [method, p, body, status, headers] of [
     ['POST', '/api/chat', { message: '', session_id: 'nope' }, 400],
@@ -119,6 +125,9 @@ test('every server response is valid against the contract schema', async () => {
     ['PUT', '/api/session', undefined, 405],
     ['GET', '/api/nothing', undefined, 404],
     ['GET', `/api/session/${SESSION}/export?format=xml`, undefined, 400],
+    ['POST', '/api/feedback', { session_id: SESSION, message_id: SESSION, rating: 'sideways' }, 400],
+    ['POST', '/api/feedback', { session_id: SESSION, message_id: '00000000-0000-4000-8000-000000000000', rating: 'up' }, 404],
+    ['GET', '/api/feedback', undefined, 405],
     ['POST', '/api/chat', 'x'.repeat(70 * 1024), 413],
   ]) {
     const res = await fetch(server.base + p, {

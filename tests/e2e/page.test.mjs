@@ -441,3 +441,52 @@ test('export downloads Markdown and JSON, and a past conversation reopens from t
     await context.close();
   }
 });
+
+test('a vote on an answer: thumbs down with a reason, kept by the server, shown again after a reload (desktop and phone)', async () => {
+  for (const layout of ['desktop', 'phone']) {
+    const phone = layout === 'phone';
+    const { context, page, errors } = await open(phone
+      ? { viewport: { width: 375, height: 812 }, isMobile: true, hasTouch: true }
+      : {});
+    const press = async (name) => {
+      const at = await target(page, name);
+      if (phone) await page.touchscreen.tap(at.x, at.y);
+      else await page.mouse.click(at.x, at.y);
+    };
+    const answered = await ask(page, 'What is your refund policy?', 2, { touch: phone });
+    const answer = answered.messages[1];
+    assert.match(answer.server_id, /^[0-9a-f-]{36}$/, 'the page knows the id the server stored the answer under');
+    assert.equal(answer.feedback, null);
+
+    await press(`not-helpful:${answer.id}`);
+    await waitFor(page, (s) => s.messages[1].feedback?.rating === 'down' && !s.messages[1].feedback_saving,
+      { what: 'the thumbs down saved' });
+    await press(`reason:incomplete:${answer.id}`);
+    const saved = await waitFor(page,
+      (s) => s.messages[1].feedback?.reason === 'incomplete' && !s.messages[1].feedback_saving,
+      { what: 'the reason saved' });
+    assert.ok(saved.messages[1].feedback.updated_at, 'the server stamped the vote');
+    let history = await stored(answered.session_id);
+    assert.equal(history.messages[1].id, answer.server_id);
+    assert.deepEqual([history.messages[1].feedback.rating, history.messages[1].feedback.reason], ['down', 'incomplete']);
+    await page.mouse.move(1, 1);
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: path.join(ARTIFACTS, `feedback-${layout}.png`) });
+
+    // A reload restores the conversation from the server with the vote on its answer; a thumbs up replaces it.
+    await page.reload();
+    await waitForFirstFrame(page);
+    const restored = await waitFor(page,
+      (s) => s.session_id === answered.session_id && s.messages.length === 2 && s.messages[1].feedback,
+      { what: 'the conversation restored with its vote' });
+    assert.equal(restored.messages[1].feedback.reason, 'incomplete');
+    await press(`helpful:${restored.messages[1].id}`);
+    await waitFor(page, (s) => s.messages[1].feedback?.rating === 'up' && !s.messages[1].feedback_saving,
+      { what: 'the thumbs up saved' });
+    history = await stored(answered.session_id);
+    assert.equal(history.messages[1].feedback.rating, 'up');
+    assert.equal(history.messages[1].feedback.reason, undefined);
+    assert.deepEqual(errors, []);
+    await context.close();
+  }
+});

@@ -40,7 +40,15 @@ int main() {
                         "what's the weather in Paris"}) {
     call("ChatResponse", "POST", "/api/chat", Json{{"message", q}, {"session_id", session}}.dump());
   }
+  // A vote on the first answer: the stored vote, then the history that carries it.
+  const Json before = ParseJsonOrDiscarded(local::Call(backend, &files, "GET", "/api/session/" + session, "").body);
+  const std::string answer = before.at("messages").at(1).at("id").get<std::string>();
+  call("FeedbackRecord", "POST", "/api/feedback",
+       Json{{"session_id", session}, {"message_id", answer}, {"rating", "down"}, {"reason", "incomplete"},
+            {"comment", "Which plan does this apply to?"}}
+           .dump());
   call("SessionHistory", "GET", "/api/session/" + session);
+  call("ErrorResponse", "POST", "/api/feedback", Json{{"session_id", session}, {"message_id", answer}, {"rating", "meh"}}.dump());
   call("ErrorResponse", "POST", "/api/chat", R"({"message":"","session_id":"nope"})");
   call("ErrorResponse", "GET", "/api/session/not-a-uuid");
   call("ErrorResponse", "GET", "/api/session/00000000-0000-4000-8000-000000000000");

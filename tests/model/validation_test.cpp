@@ -117,6 +117,61 @@ TEST(Validation, AcceptsValidRequestsAndNormalizesTheSessionId) {
   EXPECT_TRUE(ParseChatRequest(Req("emoji 👋 ok")).ok());
 }
 
+// POST /api/feedback: each bad vote names its field and rule; a good one comes back normalized.
+TEST(Validation, FeedbackRequests) {
+  static constexpr const char* kAnswer = "9a1b2c3d-4e5f-4a6b-8c7d-8e9f0a1b2c3d";
+  const auto vote = [](Json extra) {
+    Json j = {{"session_id", kId}, {"message_id", kAnswer}, {"rating", "down"}};
+    for (auto& [k, v] : extra.items()) {
+      if (v.is_null()) j.erase(k);
+      else j[k] = v;
+    }
+    return j.dump();
+  };
+  struct Case {
+    const char* name;
+    std::string body;
+    const char* field;
+    const char* rule;
+  };
+  const std::vector<Case> bad = {
+      {"empty", "", "", "required"},
+      {"an array", "[]", "", "type"},
+      {"no rating", vote({{"rating", nullptr}}), "rating", "required"},
+      {"no message id", vote({{"message_id", nullptr}}), "message_id", "required"},
+      {"rating sideways", vote({{"rating", "sideways"}}), "rating", "enum"},
+      {"rating a number", vote({{"rating", 1}}), "rating", "type"},
+      {"message id not a uuid", vote({{"message_id", "m-1"}}), "message_id", "format"},
+      {"session id not a uuid", vote({{"session_id", "s"}}), "session_id", "format"},
+      {"unknown reason", vote({{"reason", "rude"}}), "reason", "enum"},
+      {"reason with a thumbs up", vote({{"rating", "up"}, {"reason", "wrong"}}), "reason", "rating"},
+      {"comment with a thumbs up", vote({{"rating", "up"}, {"comment", "great"}}), "comment", "rating"},
+      {"comment of 501 characters", vote({{"comment", std::string(501, 'x')}}), "comment", "max_length"},
+      {"comment with a control character", vote({{"comment", std::string("a\x01b")}}), "comment", "characters"},
+      {"an extra field", vote({{"user", "bob"}}), "user", "unknown_field"},
+  };
+  for (const Case& c : bad) {
+    auto r = ParseFeedbackRequest(c.body);
+    ASSERT_FALSE(r.ok()) << c.name << " was accepted";
+    const auto& errs = r.error().errors;
+    EXPECT_TRUE(std::any_of(errs.begin(), errs.end(), [&](const FieldError& e) { return e.field == c.field && e.rule == c.rule; }))
+        << c.name << ": " << r.error().ToDetails().dump();
+  }
+  auto down = ParseFeedbackRequest(vote({{"session_id", "3F2B8C1E-9D4A-4B7E-8F00-2A1C5D6E7F80"},
+                                         {"reason", "not_what_i_asked"},
+                                         {"comment", std::string(500, 'y')}}));
+  ASSERT_TRUE(down.ok()) << down.error().Summary();
+  EXPECT_EQ(down.value().session_id, kId);
+  EXPECT_EQ(down.value().reason, "not_what_i_asked");
+  EXPECT_EQ(down.value().comment->size(), 500u);
+  auto up = ParseFeedbackRequest(vote({{"rating", "up"}}));
+  ASSERT_TRUE(up.ok()) << up.error().Summary();
+  EXPECT_EQ(up.value().rating, "up");
+  EXPECT_FALSE(up.value().reason);
+  // A blank comment is no comment.
+  EXPECT_FALSE(ParseFeedbackRequest(vote({{"comment", "  \n"}})).value().comment);
+}
+
 TEST(Validation, Utf8Checks) {
   EXPECT_TRUE(IsValidUtf8("plain"));
   EXPECT_TRUE(IsValidUtf8("Héllo wörld 价格 👋"));

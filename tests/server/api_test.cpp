@@ -176,6 +176,52 @@ struct BadChat {
   const char* field;  // JSON path named in details
 };
 
+// A vote over HTTP: stored, returned on the answer in the history and in both exports, replaced by a second vote;
+// what cannot be voted on is a clear 4xx that changes nothing.
+TEST_F(ApiTest, FeedbackOnAnAnswerIsStoredShownAndExported) {
+  auto c = s_server->Client();
+  const std::string session = NewUuidV4();
+  auto chat = c.Post("/api/chat", ChatBody("What is your refund policy?", session), "application/json");
+  ASSERT_TRUE(chat);
+  ASSERT_EQ(chat->status, 200) << chat->body;
+  const std::string answer = chat->get_header_value("X-Message-Id");
+  const auto vote = [&](Json body) { return c.Post("/api/feedback", body.dump(), "application/json"); };
+
+  auto first = vote({{"session_id", session}, {"message_id", answer}, {"rating", "down"}, {"reason", "incomplete"},
+                     {"comment", "It does not say how long a refund takes."}});
+  ASSERT_TRUE(first);
+  ASSERT_EQ(first->status, 200) << first->body;
+  EXPECT_EQ(Body(first)["message_id"], answer);
+  EXPECT_EQ(Body(first)["rating"], "down");
+  EXPECT_TRUE(IsIso8601(Body(first)["updated_at"].get<std::string>()));
+
+  Json history = Body(c.Get("/api/session/" + session));
+  ASSERT_EQ(history["messages"].size(), 2u);
+  EXPECT_FALSE(history["messages"][0].contains("feedback"));
+  EXPECT_EQ(history["messages"][1]["feedback"]["reason"], "incomplete");
+  EXPECT_EQ(history["messages"][1]["feedback"]["comment"], "It does not say how long a refund takes.");
+  const std::string md = c.Get("/api/session/" + session + "/export?format=md")->body;
+  EXPECT_NE(md.find("Rated not helpful: incomplete — \"It does not say how long a refund takes.\""), std::string::npos) << md;
+  const Json exported = Json::parse(c.Get("/api/session/" + session + "/export?format=json")->body);
+  EXPECT_EQ(exported["messages"][1]["feedback"]["rating"], "down");
+
+  // Idempotent per answer: the second vote replaces the first (no reason left over from it).
+  auto second = vote({{"session_id", session}, {"message_id", answer}, {"rating", "up"}});
+  ASSERT_EQ(second->status, 200) << second->body;
+  history = Body(c.Get("/api/session/" + session));
+  EXPECT_EQ(history["messages"][1]["feedback"], Json({{"rating", "up"}, {"updated_at", Body(second)["updated_at"]}}));
+
+  const std::string question = history["messages"][0]["id"];
+  ExpectEnvelope(vote({{"session_id", session}, {"message_id", question}, {"rating", "up"}}), 400, "VALIDATION_ERROR");
+  ExpectEnvelope(vote({{"session_id", session}, {"message_id", NewUuidV4()}, {"rating", "up"}}), 404, "MESSAGE_NOT_FOUND");
+  ExpectEnvelope(vote({{"session_id", NewUuidV4()}, {"message_id", answer}, {"rating", "up"}}), 404, "SESSION_NOT_FOUND");
+  ExpectEnvelope(vote({{"session_id", session}, {"message_id", answer}, {"rating", "up"}, {"reason", "wrong"}}), 400,
+                 "VALIDATION_ERROR");
+  ExpectEnvelope(c.Post("/api/feedback", "rating=up", "application/x-www-form-urlencoded"), 415, "UNSUPPORTED_MEDIA_TYPE");
+  ExpectEnvelope(c.Get("/api/feedback"), 405, "METHOD_NOT_ALLOWED");
+  EXPECT_EQ(Body(c.Get("/api/session/" + session))["messages"][1]["feedback"]["rating"], "up");
+}
+
 TEST_F(ApiTest, InvalidChatRequestsAreRejectedWithTheFieldAndRule) {
   const std::string s = std::string("\"session_id\":\"") + kSession + "\"";
   const std::vector<BadChat> cases = {

@@ -168,6 +168,49 @@ TYPED_TEST(SessionStoreTest, DeleteRemovesTheHistory) {
   EXPECT_FALSE(this->store->Delete(id));
 }
 
+TYPED_TEST(SessionStoreTest, FeedbackIsKeptOnTheAnswerAndASecondVoteReplacesTheFirst) {
+  const std::string id = NewUuidV4();
+  const Message q = Msg(MessageRole::User, "How much is Pro?");
+  const Message a = Msg(MessageRole::Assistant, "The Pro plan costs $49 [1].", 10);
+  const Message q2 = Msg(MessageRole::User, "and annual?");
+  const Message a2 = Msg(MessageRole::Assistant, "$490 [1].", 10);
+  this->store->AppendTurn(id, q, a, {Log("routing")});
+  this->store->AppendTurn(id, q2, a2, {});
+  const Feedback down{"down", "not_what_i_asked", "I asked about the annual price, Zoë 价", "2026-12-02T10:00:00.000Z"};
+  EXPECT_EQ(this->store->SetFeedback(id, a.id, down), service::FeedbackOutcome::Stored);
+  auto h = this->store->History(id);
+  ASSERT_TRUE(h);
+  ASSERT_TRUE(h->messages[1].feedback);
+  EXPECT_EQ(*h->messages[1].feedback, down);
+  EXPECT_FALSE(h->messages[3].feedback);
+  // Everything else of the message is as it was written.
+  Message without = h->messages[1];
+  without.feedback.reset();
+  EXPECT_EQ(without, a);
+
+  const Feedback up{"up", std::nullopt, std::nullopt, "2026-12-02T10:05:00.000Z"};
+  EXPECT_EQ(this->store->SetFeedback(id, a.id, up), service::FeedbackOutcome::Stored);
+  EXPECT_EQ(this->store->SetFeedback(id, a2.id, down), service::FeedbackOutcome::Stored);
+  h = this->store->History(id);
+  EXPECT_EQ(*h->messages[1].feedback, up);
+  EXPECT_EQ(*h->messages[3].feedback, down);
+
+  // What cannot take a vote is refused, and nothing is written.
+  EXPECT_EQ(this->store->SetFeedback(id, q.id, up), service::FeedbackOutcome::NotAnAnswer);
+  EXPECT_EQ(this->store->SetFeedback(id, NewUuidV4(), up), service::FeedbackOutcome::NoMessage);
+  const std::string other = NewUuidV4();
+  EXPECT_EQ(this->store->SetFeedback(other, a.id, up), service::FeedbackOutcome::NoSession);
+  this->store->AppendTurn(other, Msg(MessageRole::User, "x"), Msg(MessageRole::Assistant, "y"), {});
+  EXPECT_EQ(this->store->SetFeedback(other, a.id, down), service::FeedbackOutcome::NoMessage);  // not this session's
+  EXPECT_FALSE(this->store->History(id)->messages[0].feedback);
+  EXPECT_EQ(*this->store->History(id)->messages[1].feedback, up);
+  EXPECT_FALSE(this->store->History(other)->messages[1].feedback);
+
+  // Gone with the session.
+  EXPECT_TRUE(this->store->Delete(id));
+  EXPECT_EQ(this->store->SetFeedback(id, a.id, up), service::FeedbackOutcome::NoSession);
+}
+
 TYPED_TEST(SessionStoreTest, ConcurrentTurnsAreAllKept) {
   const std::string id = NewUuidV4();
   std::vector<std::thread> threads;
@@ -482,6 +525,59 @@ TEST(SqliteSessionStore, RefusesAFileItCannotUseWithOneClearLine) {
   }
   fs::remove(notDb);
   EXPECT_THROW(SqliteSessionStore("/definitely/not/a/folder/x.db"), std::runtime_error);
+}
+
+// A file written by the first schema (before votes) opens: its conversations are all there and take votes. A file
+// from a newer server is refused with one clear line.
+TEST(SqliteSessionStore, UpgradesAVersionOneFileAndRefusesANewerOne) {
+  const fs::path file = TempPath("v1.db");
+  const std::string id = NewUuidV4();
+  const Message q = Msg(MessageRole::User, "How much is Pro?");
+  const Message a = Msg(MessageRole::Assistant, "$49 [1].", 7);
+  {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(file.string().c_str(), &db), SQLITE_OK);
+    const std::string sql =
+        "CREATE TABLE schema_version (version INTEGER NOT NULL); INSERT INTO schema_version VALUES (1);"
+        "CREATE TABLE sessions (id TEXT PRIMARY KEY, start_time TEXT NOT NULL, last_activity TEXT NOT NULL,"
+        " total_tokens INTEGER NOT NULL DEFAULT 0, total_cost REAL NOT NULL DEFAULT 0, message_count INTEGER NOT NULL DEFAULT 0);"
+        "CREATE TABLE messages (seq INTEGER PRIMARY KEY AUTOINCREMENT, session_id TEXT NOT NULL REFERENCES sessions(id)"
+        " ON DELETE CASCADE, id TEXT NOT NULL, json TEXT NOT NULL);"
+        "CREATE TABLE logs (seq INTEGER PRIMARY KEY AUTOINCREMENT, session_id TEXT NOT NULL REFERENCES sessions(id)"
+        " ON DELETE CASCADE, id TEXT NOT NULL, json TEXT NOT NULL);"
+        "INSERT INTO sessions VALUES ('" + id + "', '" + q.timestamp + "', '" + a.timestamp + "', 7, 0.002, 2);"
+        "INSERT INTO messages(session_id, id, json) VALUES ('" + id + "', '" + q.id + "', '" + Json(q).dump() + "');"
+        "INSERT INTO messages(session_id, id, json) VALUES ('" + id + "', '" + a.id + "', '" + Json(a).dump() + "');";
+    ASSERT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
+    sqlite3_close(db);
+  }
+  {
+    SqliteSessionStore store(file.string());
+    auto h = store.History(id);
+    ASSERT_TRUE(h);
+    ASSERT_EQ(h->messages.size(), 2u);
+    EXPECT_EQ(h->messages[1], a);
+    EXPECT_EQ(store.SetFeedback(id, a.id, Feedback{"up", {}, {}, "2026-12-02T10:00:00.000Z"}), service::FeedbackOutcome::Stored);
+  }
+  {
+    SqliteSessionStore reopened(file.string());
+    EXPECT_EQ(reopened.History(id)->messages[1].feedback->rating, "up");
+  }
+  {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(file.string().c_str(), &db), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(db, "UPDATE schema_version SET version = 99", nullptr, nullptr, nullptr), SQLITE_OK);
+    sqlite3_close(db);
+  }
+  try {
+    SqliteSessionStore newer(file.string());
+    FAIL() << "expected an error";
+  } catch (const std::runtime_error& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find("has schema version 99, newer than this server's 2"), std::string::npos) << what;
+    EXPECT_EQ(what.find('\n'), std::string::npos);
+  }
+  for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(file.string() + suffix);
 }
 
 // The real binary with a SQLite file under load (8 clients, one session each, so turns share transactions): answers

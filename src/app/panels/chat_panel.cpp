@@ -1,6 +1,7 @@
 // The chat: message bubbles, typing indicator, empty state with example questions, error banner with Retry, and the
 // multi-line input (Enter sends, Shift+Enter new line, counter from 1,800 characters, blocked over 2,000).
 #include <algorithm>
+#include <array>
 #include <cfloat>
 #include <cmath>
 #include <cstdio>
@@ -145,6 +146,58 @@ void DrawCitationChips(const DrawContext& ctx, const ChatMessage& m, float width
   }
 }
 
+// A small button that shows whether it is the chosen one (a vote, a reason): tinted and bright when it is.
+bool ToggleButton(const char* label, bool on, const ImVec4& hue) {
+  if (on) {
+    ImGui::PushStyleColor(ImGuiCol_Button, BadgeBackground(hue, colors::kPanel));
+    ImGui::PushStyleColor(ImGuiCol_Text, BadgeTextColor(hue));
+  }
+  const bool pressed = ImGui::SmallButton(label);
+  if (on) ImGui::PopStyleColor(2);
+  return pressed;
+}
+
+// On the line after Copy/Details, when it fits: "Helpful" / "Not helpful"; after a thumbs down, "What went wrong?"
+// and the reasons; then whether the vote was saved.
+void DrawFeedback(const DrawContext& ctx, const ChatMessage& m, float right) {
+  const ImGuiStyle& style = ImGui::GetStyle();
+  const std::string rating = m.feedback ? m.feedback->rating : "";
+  const auto fits = [&](const char* a, const char* b) {
+    const float w = ImGui::CalcTextSize(a).x + ImGui::CalcTextSize(b).x + style.FramePadding.x * 4.0f +
+                    style.ItemSpacing.x * 3.0f;
+    return ImGui::GetItemRectMax().x + w < right;
+  };
+  if (fits("Helpful", "Not helpful")) ImGui::SameLine(0.0f, style.ItemSpacing.x * 3.0f);
+  ImGui::PushID("feedback");
+  if (ToggleButton("Helpful", rating == "up", colors::kSuccess)) ctx.emit(RateAnswer{m.id, "up", std::nullopt});
+  RememberTarget(ctx, "helpful:" + m.id);
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("This answered my question");
+  ImGui::SameLine();
+  if (ToggleButton("Not helpful", rating == "down", colors::kWarning)) ctx.emit(RateAnswer{m.id, "down", std::nullopt});
+  RememberTarget(ctx, "not-helpful:" + m.id);
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Tell us what was wrong with this answer");
+  if (rating == "down") {
+    static constexpr std::array<std::pair<const char*, const char*>, 3> kReasons = {
+        {{"wrong", "Wrong"}, {"incomplete", "Incomplete"}, {"not_what_i_asked", "Not what I asked"}}};
+    ImGui::TextDisabled("What went wrong?");
+    for (const auto& [reason, label] : kReasons) {
+      const float w = ImGui::CalcTextSize(label).x + style.FramePadding.x * 2.0f + style.ItemSpacing.x;
+      if (ImGui::GetItemRectMax().x + w < right) ImGui::SameLine();
+      const bool on = m.feedback->reason && *m.feedback->reason == reason;
+      if (ToggleButton(label, on, colors::kWarning)) ctx.emit(RateAnswer{m.id, "down", std::string(reason)});
+      RememberTarget(ctx, std::string("reason:") + reason + ":" + m.id);
+    }
+  }
+  if (!m.feedbackError.empty()) {
+    ImGui::PushStyleColor(ImGuiCol_Text, CardTextColor(colors::kError));
+    ImGui::TextWrapped("%s", m.feedbackError.c_str());
+    ImGui::PopStyleColor();
+  } else if (m.feedback && !m.feedbackSaving) {
+    ImGui::TextDisabled("%s", rating == "up" ? "Thanks for your feedback." : "Thanks, this helps us improve.");
+  }
+  ImGui::PopID();
+}
+
 // The line above a message's text, all on one line: "You · 10:27 PM" or the agent's pill, "92% confident" and the
 // time; the confidence goes first when the bubble is too narrow for all three.
 float SenderLineWidth(const DrawContext& ctx, const ChatMessage& m, bool withConfidence) {
@@ -221,22 +274,25 @@ void DrawBubble(const DrawContext& ctx, const ChatMessage& m, float avail) {
   if (textClicked && !sel.Empty()) ctx.emit(SelectText{});  // a click clears a selection
   if (!user && !m.streaming) DrawCitationChips(ctx, m, width);
   bool copied = false;
+  const float rowRight = ImGui::GetCursorScreenPos().x + width - pad * 3.0f;
   if (!user && !m.streaming) {
     // The customer's view: the answer, Copy, and its metrics only on request (the side panels are the inspector).
     copied = ImGui::SmallButton("Copy");
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("Copy the answer and its sources");
-    if (m.metrics && !m.id.empty()) {
-      const auto& open = ctx.state.view.detailsOpen;
-      const bool showing = std::find(open.begin(), open.end(), m.id) != open.end();
+    const auto& open = ctx.state.view.detailsOpen;
+    const bool details = m.metrics && !m.id.empty();
+    const bool showing = details && std::find(open.begin(), open.end(), m.id) != open.end();
+    if (details) {
       ImGui::SameLine();
       if (ImGui::SmallButton(showing ? "Hide details" : "Details")) ctx.emit(ToggleDetails{m.id});
-      if (showing) {
-        const ChatMetrics& mt = *m.metrics;
-        const std::string model = ctx.state.domain.Card(m.agent.value_or(AgentId::Orchestrator)).agent.model;
-        ImGui::TextDisabled("%s tokens  ·  %s  ·  %s%s", widgets::FormatTokens(mt.tokensUsed).c_str(),
-                            widgets::FormatCostOf(mt.cost, model).c_str(), widgets::FormatLatency(mt.latency).c_str(),
-                            mt.cache_status == CacheStatus::Hit ? "  ·  cache hit" : "");
-      }
+    }
+    if (!m.serverId.empty()) DrawFeedback(ctx, m, rowRight);
+    if (showing) {
+      const ChatMetrics& mt = *m.metrics;
+      const std::string model = ctx.state.domain.Card(m.agent.value_or(AgentId::Orchestrator)).agent.model;
+      ImGui::TextDisabled("%s tokens  ·  %s  ·  %s%s", widgets::FormatTokens(mt.tokensUsed).c_str(),
+                          widgets::FormatCostOf(mt.cost, model).c_str(), widgets::FormatLatency(mt.latency).c_str(),
+                          mt.cache_status == CacheStatus::Hit ? "  ·  cache hit" : "");
     }
   }
   const ImVec4 background = user ? UserBubbleBackground(m.pending) : colors::kPanel;

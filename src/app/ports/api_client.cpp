@@ -1,12 +1,15 @@
 // ApiClient: REST calls over the Transport, strict validation of every answer, and the failure classes the UI shows.
 #include "app/ports/api_client.h"
 
+#include <strings.h>
+
 #include <algorithm>
 #include <cctype>
 #include <memory>
 #include <set>
 #include <string_view>
 
+#include "model/ids.h"
 #include "model/validation.h"
 
 namespace oai::app {
@@ -149,15 +152,18 @@ HttpRequest ApiClient::MakeRequest(const char* method, const std::string& path) 
   return req;
 }
 
-void ApiClient::PostChat(const ChatRequest& request, std::function<void(ApiResult<ChatResponse>)> onDone) {
+void ApiClient::PostChat(const ChatRequest& request, std::function<void(ApiResult<ChatAnswer>)> onDone) {
   HttpRequest req = MakeRequest("POST", "/api/chat");
   req.headers.emplace_back("Content-Type", "application/json");
   req.body = Json(request).dump();
   m_transport->Send(req, [onDone = std::move(onDone)](HttpResponse r) {
-    if (r.status < 200 || r.status >= 300) return onDone(ApiResult<ChatResponse>::Failure(ClassifyFailure(r)));
+    if (r.status < 200 || r.status >= 300) return onDone(ApiResult<ChatAnswer>::Failure(ClassifyFailure(r)));
     auto parsed = ParseChatResponse(r.body);
-    if (!parsed.ok()) return onDone(ApiResult<ChatResponse>::Failure(InvalidResponseError(r, parsed.error().Summary())));
-    onDone(ApiResult<ChatResponse>::Success(std::move(parsed.value())));
+    if (!parsed.ok()) return onDone(ApiResult<ChatAnswer>::Failure(InvalidResponseError(r, parsed.error().Summary())));
+    std::string messageId;
+    for (const auto& [name, value] : r.headers)
+      if (strcasecmp(name.c_str(), "X-Message-Id") == 0 && IsUuid(value)) messageId = NormalizeUuid(value);
+    onDone(ApiResult<ChatAnswer>::Success(ChatAnswer{std::move(parsed.value()), std::move(messageId)}));
   });
 }
 
@@ -182,7 +188,7 @@ void ApiClient::StreamChat(const ChatRequest& request, ChatStreamHandlers handle
     ChatStreamHandlers handlers;
     int events = 0;
     bool finished = false;
-    void Finish(ApiResult<ChatResponse> result) {
+    void Finish(ApiResult<ChatAnswer> result) {
       if (finished) return;
       finished = true;
       handlers.onDone(std::move(result));
@@ -198,7 +204,7 @@ void ApiClient::StreamChat(const ChatRequest& request, ChatStreamHandlers handle
     const auto invalid = [&](const std::string& detail) {
       HttpResponse r;
       r.status = 200;
-      progress->Finish(ApiResult<ChatResponse>::Failure(InvalidResponseError(r, e.name + " event: " + detail)));
+      progress->Finish(ApiResult<ChatAnswer>::Failure(InvalidResponseError(r, e.name + " event: " + detail)));
     };
     if (e.name == "agent_status") {
       auto status = TryConvert<AgentStatusEvent>(j, &error);
@@ -215,11 +221,14 @@ void ApiClient::StreamChat(const ChatRequest& request, ChatStreamHandlers handle
       if (progress->handlers.onChunk) progress->handlers.onChunk(std::move(chunk->content));
     } else if (e.name == "done") {
       if (!j.is_object() || !j.contains("message_id")) return invalid("the answer has no message_id");
+      const Json& id = j.at("message_id");
+      if (!id.is_string() || !IsUuid(id.get_ref<const std::string&>())) return invalid("message_id must be a UUID");
       Json response = j;
       response.erase("message_id");
       auto parsed = ParseChatResponse(response.dump());
       if (!parsed.ok()) return invalid(parsed.error().Summary());
-      progress->Finish(ApiResult<ChatResponse>::Success(std::move(parsed.value())));
+      progress->Finish(ApiResult<ChatAnswer>::Success(
+          ChatAnswer{std::move(parsed.value()), NormalizeUuid(id.get_ref<const std::string&>())}));
     } else if (e.name == "stream_error") {
       auto failure = TryConvert<StreamErrorEvent>(j, &error);
       if (!failure) return invalid(error);
@@ -230,7 +239,7 @@ void ApiClient::StreamChat(const ChatRequest& request, ChatStreamHandlers handle
       if (!err.message.empty()) err.message[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(err.message[0])));
       if (err.message.back() != '.') err.message += '.';
       err.retryable = failure->retryable;
-      progress->Finish(ApiResult<ChatResponse>::Failure(std::move(err)));
+      progress->Finish(ApiResult<ChatAnswer>::Failure(std::move(err)));
     }  // other events (a newer server's) are skipped
   };
   auto onEnd = [this, progress, request](HttpResponse r) {
@@ -242,13 +251,26 @@ void ApiClient::StreamChat(const ChatRequest& request, ChatStreamHandlers handle
       return;
     }
     if (r.status >= 200 && r.status < 300) {
-      return progress->Finish(ApiResult<ChatResponse>::Failure(
+      return progress->Finish(ApiResult<ChatAnswer>::Failure(
           StreamFailure("The answer stopped before it was complete. Try again.", "the stream ended without done")));
     }
-    progress->Finish(ApiResult<ChatResponse>::Failure(
+    progress->Finish(ApiResult<ChatAnswer>::Failure(
         StreamFailure("The connection dropped before the answer was complete. Try again.", r.error)));
   };
   m_transport->Stream(req, std::move(onEvent), std::move(onEnd));
+}
+
+void ApiClient::PostFeedback(const FeedbackRequest& request, std::function<void(ApiResult<FeedbackRecord>)> onDone) {
+  HttpRequest req = MakeRequest("POST", "/api/feedback");
+  req.headers.emplace_back("Content-Type", "application/json");
+  req.body = Json(request).dump();
+  m_transport->Send(req, [onDone = std::move(onDone)](HttpResponse r) {
+    if (r.status < 200 || r.status >= 300) return onDone(ApiResult<FeedbackRecord>::Failure(ClassifyFailure(r)));
+    std::string error;
+    auto record = TryConvert<FeedbackRecord>(ParseJsonOrDiscarded(r.body), &error);
+    if (!record) return onDone(ApiResult<FeedbackRecord>::Failure(InvalidResponseError(r, error)));
+    onDone(ApiResult<FeedbackRecord>::Success(std::move(*record)));
+  });
 }
 
 void ApiClient::GetDocument(const std::string& id, std::function<void(ApiResult<DocumentDetail>)> onDone) {

@@ -28,12 +28,18 @@ struct ApiResult {
 ApiError ClassifyFailure(const HttpResponse& response);
 ApiError InvalidResponseError(const HttpResponse& response, const std::string& detail);
 
+// An answer with the id the server stored it under (X-Message-Id, or the stream's done event): what a vote names.
+struct ChatAnswer {
+  ChatResponse response;
+  std::string messageId;
+};
+
 // What a streamed turn reports as it runs (ApiClient::StreamChat). Called on the transport's thread, in order.
 struct ChatStreamHandlers {
   std::function<void(AgentStatusEvent)> onStatus;
   std::function<void(RetrievalLog)> onLog;
   std::function<void(std::string)> onChunk;            // the next piece of the answer's text
-  std::function<void(ApiResult<ChatResponse>)> onDone;  // once: the whole answer (as POST /api/chat gives it), or why not
+  std::function<void(ApiResult<ChatAnswer>)> onDone;  // once: the whole answer (as POST /api/chat gives it), or why not
 };
 
 class ApiClient {
@@ -41,7 +47,7 @@ class ApiClient {
   // baseUrl: "" means same origin ("/api/chat"); "http://127.0.0.1:8080" for the desktop host.
   ApiClient(Transport* transport, std::string baseUrl);
 
-  void PostChat(const ChatRequest& request, std::function<void(ApiResult<ChatResponse>)> onDone);
+  void PostChat(const ChatRequest& request, std::function<void(ApiResult<ChatAnswer>)> onDone);
   // POST /api/chat/stream: the turn's steps as they finish (agent statuses, retrieval logs, pieces of the answer),
   // then the answer. Every event is validated like a plain answer. A stream that cannot be opened at all (nothing
   // arrived: a server without the route, a proxy that refuses event streams, too many open streams) falls back to
@@ -54,6 +60,8 @@ class ApiClient {
   void GetDocument(const std::string& id, std::function<void(ApiResult<DocumentDetail>)> onDone);
   // GET /api/session/{id}/export?format=md|json: the transcript as the server writes it for download.
   void GetExport(const std::string& sessionId, bool json, std::function<void(ApiResult<std::string>)> onDone);
+  // POST /api/feedback: a vote on an answer; the stored vote back.
+  void PostFeedback(const FeedbackRequest& request, std::function<void(ApiResult<FeedbackRecord>)> onDone);
   // DELETE /api/session/{id}: the conversation is gone from the store (a missing one counts as deleted).
   void DeleteSession(const std::string& sessionId, std::function<void(ApiResult<bool>)> onDone);
 
