@@ -88,12 +88,20 @@ test('with no server the page answers with its own engine and keeps the conversa
   assert.equal(answered.messages[1].agent, 'policy');
   assert.match(answered.messages[1].content, /\[1\]/);
   assert.ok(answered.logs >= 3);
+  // A vote is kept by the page's own store.
+  const button = await waitFor(page, (s) => s.targets && s.targets[`not-helpful:${answered.messages[1].id}`],
+    { what: 'the Not helpful button' });
+  const [x, y, w, h] = button.targets[`not-helpful:${answered.messages[1].id}`];
+  await page.mouse.click(x + w / 2, y + h / 2);
+  await waitFor(page, (s) => s.messages[1].feedback?.rating === 'down' && s.messages[1].feedback.updated_at,
+    { what: 'the vote saved in the browser' });
 
   await page.reload();
   await waitForFirstFrame(page);
   const restored = await waitFor(page, (s) => s.messages && s.messages.length === 2, { what: 'restored history' });
   assert.equal(restored.session_id, answered.session_id);
   assert.equal(restored.messages[0].content, question);
+  assert.equal(restored.messages[1].feedback?.rating, 'down', 'the vote came back with the conversation');
   assert.deepEqual(errors, []);
   // The only API traffic was the health checks that found no server.
   assert.ok(apiRequests.every((p) => p === '/api/health'), `API requests: ${apiRequests.join(', ')}`);
