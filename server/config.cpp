@@ -111,6 +111,11 @@ std::unique_ptr<CLI::App> MakeApp(Config& c, std::string& db, std::string& cors)
   add("--llm-api-key", c.llmApiKey, "LLM_API_KEY", "bearer token for the LLM endpoint", "KEY");
   add("--threads", c.threads, "ORCHESTRATAI_THREADS", "worker threads (each open keep-alive connection or stream holds one)", "N")
       ->check(WholeNumber(1, 1024));
+  add("--insights-token", c.insightsToken, "INSIGHTS_TOKEN",
+      "GET /api/insights answers only requests with \"Authorization: Bearer <token>\"", "TOKEN")
+      ->check(NotEmpty());
+  app->add_flag_callback("--no-insights", [&c] { c.insights = false; },
+                         "turn GET /api/insights off: it answers 404 [ENV: ORCHESTRATAI_NO_INSIGHTS=1]");
   return app;
 }
 
@@ -125,6 +130,7 @@ const std::vector<std::pair<const char*, const char*>>& EnvironmentNames() {
       {"--cors-origins", "CORS_ORIGINS"},    {"--rate-limit", "RATE_LIMIT"},
       {"--llm-base-url", "LLM_BASE_URL"},    {"--llm-model", "LLM_MODEL"},
       {"--llm-api-key", "LLM_API_KEY"},      {"--threads", "ORCHESTRATAI_THREADS"},
+      {"--insights-token", "INSIGHTS_TOKEN"},
   };
   return names;
 }
@@ -180,6 +186,12 @@ ParseOutcome ParseConfig(const std::vector<std::string>& args,
     } catch (const CLI::ParseError& e) {
       return fail(Explain(e) + " (from " + env + ")");
     }
+  }
+  if (const char* v = getenv("ORCHESTRATAI_NO_INSIGHTS"); v && *v) {
+    const std::string flag = v;
+    if (flag == "1" || flag == "true" || flag == "yes") config.insights = false;
+    else if (flag != "0" && flag != "false" && flag != "no")
+      return fail("ORCHESTRATAI_NO_INSIGHTS must be 1, true, yes, 0, false or no (got \"" + flag.substr(0, 40) + "\")");
   }
   try {
     app->clear();

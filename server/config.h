@@ -25,6 +25,8 @@ struct Config {
   std::string llmModel;
   std::string llmApiKey;
   int threads = 64;  // each keep-alive connection or open stream holds one while it is open
+  bool insights = true;       // GET /api/insights answers (--no-insights: 404)
+  std::string insightsToken;  // when set, GET /api/insights wants "Authorization: Bearer <token>"
 };
 
 struct ParseOutcome {

@@ -55,6 +55,7 @@ service::ApiRequest ToApiRequest(const httplib::Request& req, const httplib::Res
   r.contentType = req.get_header_value("Content-Type");
   r.requestId = RequestIdOf(res);
   r.body = req.body;
+  r.authorization = req.get_header_value("Authorization");
   return r;
 }
 

@@ -51,6 +51,9 @@ class MeasuredSessionStore final : public service::SessionStore {
                                        const Feedback& feedback) override {
     return Timed("feedback", [&] { return m_inner.SetFeedback(sessionId, messageId, feedback); });
   }
+  service::InsightsData Insights(const service::InsightsRange& range) override {
+    return Timed("insights", [&] { return m_inner.Insights(range); });
+  }
   bool Delete(const std::string& id) override {
     return Timed("delete", [&] { return m_inner.Delete(id); });
   }

@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <map>
+#include <set>
 #include <stdexcept>
 #include <unordered_set>
 
@@ -367,9 +368,10 @@ service::FeedbackOutcome PostgresSessionStore::SetFeedback(const std::string& se
   Result message = db.Run("SELECT role FROM messages WHERE session_id = $1 AND id = $2", {sessionId, messageId});
   if (message.Rows() == 0) return service::FeedbackOutcome::NoMessage;
   if (message.Text(0, 0) != "assistant") return service::FeedbackOutcome::NotAnAnswer;
-  // A session deleted in between: the insert fails its foreign key, which is the same answer as no session.
+  // Counted on the day of the answer. A session deleted in between: the insert fails its foreign key.
   db.Run(
-      "INSERT INTO feedback(message_id, session_id, rating, data) VALUES ($2, $1, $3, $4::jsonb) "
+      "INSERT INTO feedback(message_id, session_id, day, rating, data) "
+      "SELECT $2, $1, substr(data->>'timestamp', 1, 10), $3, $4::jsonb FROM messages WHERE session_id = $1 AND id = $2 "
       "ON CONFLICT (message_id) DO UPDATE SET rating = excluded.rating, data = excluded.data",
       {sessionId, messageId, feedback.rating, Json(feedback).dump()});
   return service::FeedbackOutcome::Stored;
@@ -399,6 +401,7 @@ void PostgresSessionStore::AppendTurnWithLogText(const std::string& id, const Me
                                                  const std::vector<std::string>& logJson) {
   // Serialized before a connection is leased: JSON is most of a write's work. (The logs' texts come made.)
   const std::string messageJson[2] = {ToJsonText(user), ToJsonText(assistant)};
+  const service::TurnFacts facts = service::FactsOfTurn(id, user, assistant, logs);
   const std::string start = user.timestamp.empty() ? NowIso8601() : user.timestamp;
 
   Lease db(*m_pool);
@@ -430,7 +433,69 @@ void PostgresSessionStore::AppendTurnWithLogText(const std::string& id, const Me
     db.Run("INSERT INTO retrieval_logs(session_id, message_id, id, type, data) VALUES ($1, $2, $3, $4, $5::jsonb)",
            {id, assistant.id, logs[i].id, ToString(logs[i].Type()), logJson[i]});
   }
+  db.Run(
+      "INSERT INTO insights_daily(day, agent, strategy, outcome, cached, bucket, turns, tokens, cost) "
+      "VALUES ($1, $2, $3, $4, $5::boolean, $6::integer, 1, $7::bigint, $8::double precision) "
+      "ON CONFLICT (day, agent, strategy, outcome, cached, bucket) DO UPDATE SET turns = insights_daily.turns + 1, "
+      "tokens = insights_daily.tokens + excluded.tokens, cost = insights_daily.cost + excluded.cost",
+      {facts.day, facts.agent, facts.strategy, facts.outcome, facts.cached ? "true" : "false",
+       std::to_string(facts.latencyBucket), std::to_string(facts.tokens), Number(facts.cost)});
+  db.Run(
+      "INSERT INTO turn_facts(message_id, session_id, day, agent, strategy, outcome, question, source, heading, chunk_id) "
+      "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::bigint)",
+      {facts.messageId, id, facts.day, facts.agent, facts.strategy, facts.outcome, facts.question, facts.source,
+       facts.heading, std::to_string(facts.chunkId)});
   tx.Commit();
+}
+
+service::InsightsData PostgresSessionStore::Insights(const service::InsightsRange& range) {
+  service::InsightsData out;
+  Lease db(*m_pool);
+  db.Exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+  Result daily = db.Run(
+      "SELECT day, agent, strategy, outcome, cached::text, bucket, turns, tokens, cost FROM insights_daily "
+      "WHERE day BETWEEN $1 AND $2",
+      {range.from, range.to});
+  Result votes = db.Run(
+      "SELECT day, rating, COUNT(*) FROM feedback WHERE rating IN ('up', 'down') AND day BETWEEN $1 AND $2 "
+      "GROUP BY day, rating",
+      {range.from, range.to});
+  const char* columns = "t.message_id, t.session_id, t.day, t.agent, t.strategy, t.outcome, t.question, t.source, "
+                        "t.heading, t.chunk_id";
+  const std::string downSql = std::string("SELECT ") + columns +
+                              " FROM feedback f JOIN turn_facts t ON t.message_id = f.message_id WHERE f.rating = "
+                              "'down' AND f.day BETWEEN $1 AND $2 ORDER BY f.day DESC LIMIT 5000";
+  const std::string declinedSql = std::string("SELECT ") + columns +
+                                  " FROM turn_facts t WHERE t.outcome = 'declined' AND t.day BETWEEN $1 AND $2 "
+                                  "ORDER BY t.day DESC, t.seq DESC LIMIT 5000";
+  Result down = db.Run(downSql.c_str(), {range.from, range.to});
+  Result declined = db.Run(declinedSql.c_str(), {range.from, range.to});
+  db.Exec("COMMIT");
+  for (int i = 0; i < daily.Rows(); ++i) {
+    service::RollupRow r;
+    r.key = {daily.Text(i, 0), daily.Text(i, 1), daily.Text(i, 2), daily.Text(i, 3), daily.Text(i, 4) == "true",
+             std::stoi(daily.Text(i, 5))};
+    r.count = std::stoll(daily.Text(i, 6));
+    r.tokens = std::stoll(daily.Text(i, 7));
+    r.cost = daily.Real(i, 8);
+    out.rollups.push_back(std::move(r));
+  }
+  for (int i = 0; i < votes.Rows(); ++i)
+    out.votes.push_back(service::VoteRow{votes.Text(i, 0), votes.Text(i, 1), std::stoll(votes.Text(i, 2))});
+  std::set<std::string> seen;
+  for (Result* r : {&down, &declined}) {
+    for (int i = 0; i < r->Rows() && out.gaps.size() < service::kMaxGapRows; ++i) {
+      service::GapRow g;
+      g.facts = service::TurnFacts{r->Text(i, 1), r->Text(i, 0), r->Text(i, 2), r->Text(i, 3), r->Text(i, 4),
+                                   r->Text(i, 5), false, 0, 0, 0.0, r->Text(i, 6), r->Text(i, 7), r->Text(i, 8),
+                                   std::stoll(r->Text(i, 9))};
+      if (r == &down) g.rating = "down";
+      if (seen.insert(g.facts.messageId).second) out.gaps.push_back(std::move(g));
+    }
+  }
+  std::stable_sort(out.gaps.begin(), out.gaps.end(),
+                   [](const service::GapRow& a, const service::GapRow& b) { return a.facts.day > b.facts.day; });
+  return out;
 }
 
 bool PostgresSessionStore::Delete(const std::string& id) {

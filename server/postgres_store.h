@@ -54,6 +54,7 @@ class PostgresSessionStore final : public service::SessionStore {
                              const std::vector<RetrievalLog>& logs, const std::vector<std::string>& logTexts) override;
   service::FeedbackOutcome SetFeedback(const std::string& sessionId, const std::string& messageId,
                                        const Feedback& feedback) override;
+  service::InsightsData Insights(const service::InsightsRange& range) override;
   bool Delete(const std::string& id) override;
 
   // Deletes the sessions whose last activity is before `cutoff` (ISO 8601), `batch` per transaction so that no lock

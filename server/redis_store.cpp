@@ -3,8 +3,10 @@
 
 #include <hiredis/hiredis.h>
 
+#include <chrono>
 #include <map>
 #include <optional>
+#include <set>
 #include <stdexcept>
 
 #include "model/json_text.h"
@@ -16,6 +18,23 @@ using service::StoreUnavailable;
 namespace {
 
 std::string SessionKey(const std::string& id) { return "session:" + id; }
+
+// The insights' keys, per day of the answer: counters (numbers only, kept 400 days), votes, and the turns a content
+// gap may come from ("session|message", scored by time). A gap's question is read from the session's facts hash, so
+// it is gone with the session (its TTL, or DELETE).
+constexpr int kInsightsTtlSeconds = 400 * 86400;
+std::string DailyKey(const std::string& day) { return "insights:daily:" + day; }
+std::string VotesKey(const std::string& day) { return "insights:votes:" + day; }
+std::string DeclinedKey(const std::string& day) { return "insights:declined:" + day; }
+std::string DownKey(const std::string& day) { return "insights:down:" + day; }
+std::string RollupField(const service::RollupKey& k) {
+  return k.agent + "|" + k.strategy + "|" + k.outcome + "|" + (k.cached ? "1" : "0") + "|" + std::to_string(k.bucket);
+}
+std::string NowMsText() {
+  return std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(
+                            std::chrono::system_clock::now().time_since_epoch())
+                            .count());
+}
 }  // namespace
 
 // ---------------------------------------------------------------------------------------------------------------------
@@ -188,6 +207,24 @@ std::vector<std::string> RedisConnection::Transactions(const std::vector<const C
   return errors;
 }
 
+std::vector<RedisConnection::Reply> RedisConnection::Pipeline(const Commands& commands) {
+  std::vector<Reply> replies;
+  if (commands.empty()) return replies;
+  std::optional<Lease> lease;
+  try {
+    lease.emplace(*this);
+    for (const auto& c : commands) lease->Append(c);
+    replies.reserve(commands.size());
+    for (std::size_t i = 0; i < commands.size(); ++i) replies.push_back(lease->Read());
+  } catch (...) {
+    if (lease) lease->Discard();  // out of step with its replies: not reused
+    throw;
+  }
+  for (const Reply& r : replies)
+    if (r->type == REDIS_REPLY_ERROR) throw StoreUnavailable("redis: " + std::string(r->str, r->len));
+  return replies;
+}
+
 bool RedisConnection::Ping() {
   try {
     auto r = Command({"PING"});
@@ -271,9 +308,97 @@ service::FeedbackOutcome RedisSessionStore::SetFeedback(const std::string& sessi
   }
   const service::FeedbackOutcome outcome = service::ApplyFeedback(list, messageId, feedback);
   if (outcome != service::FeedbackOutcome::Stored) return outcome;
-  m_redis->Transaction({{"HSET", key + ":feedback", messageId, Json(feedback).dump()},
-                        {"EXPIRE", key + ":feedback", std::to_string(kTtlSeconds)}});
+  std::string day;
+  for (const Message& m : list)
+    if (m.id == messageId) day = m.timestamp.substr(0, 10);
+  // The vote replaces an earlier one: the day's vote counters move from the old rating to the new.
+  auto before = m_redis->Command({"HGET", key + ":feedback", messageId});
+  std::string previous;
+  if (before->type == REDIS_REPLY_STRING) previous = Json::parse(std::string(before->str, before->len)).value("rating", "");
+  RedisConnection::Commands commands = {{"HSET", key + ":feedback", messageId, Json(feedback).dump()},
+                                        {"EXPIRE", key + ":feedback", std::to_string(kTtlSeconds)}};
+  if (!previous.empty()) commands.push_back({"HINCRBY", VotesKey(day), previous, "-1"});
+  commands.push_back({"HINCRBY", VotesKey(day), feedback.rating, "1"});
+  commands.push_back({"EXPIRE", VotesKey(day), std::to_string(kInsightsTtlSeconds)});
+  const std::string ref = sessionId + "|" + messageId;
+  if (feedback.rating == "down") {
+    commands.push_back({"ZADD", DownKey(day), NowMsText(), ref});
+    commands.push_back({"EXPIRE", DownKey(day), std::to_string(kInsightsTtlSeconds)});
+  } else {
+    commands.push_back({"ZREM", DownKey(day), ref});
+  }
+  m_redis->Transaction(commands);
   return outcome;
+}
+
+service::InsightsData RedisSessionStore::Insights(const service::InsightsRange& range) {
+  service::InsightsData out;
+  // The range's days, one round trip for all their keys.
+  std::vector<std::string> days;
+  for (std::string day = range.from; day <= range.to; day = service::NextDay(day)) days.push_back(day);
+  RedisConnection::Commands reads;
+  for (const std::string& day : days) {
+    reads.push_back({"HGETALL", DailyKey(day)});
+    reads.push_back({"HGETALL", VotesKey(day)});
+    reads.push_back({"ZREVRANGE", DownKey(day), "0", std::to_string(service::kMaxGapRows - 1)});
+    reads.push_back({"ZREVRANGE", DeclinedKey(day), "0", std::to_string(service::kMaxGapRows - 1)});
+  }
+  const auto str = [](const redisReply* r) { return std::string(r->str, r->len); };
+  std::vector<RedisConnection::Reply> replies = m_redis->Pipeline(reads);
+  std::vector<std::pair<std::string, bool>> refs;  // "session|message", thumbs down; newest day first
+  for (std::size_t d = days.size(); d-- > 0;) {
+    const redisReply* daily = replies[d * 4].get();
+    std::map<std::string, service::RollupRow> rows;
+    for (std::size_t i = 0; i + 1 < daily->elements; i += 2) {
+      const std::string field = str(daily->element[i]), value = str(daily->element[i + 1]);
+      if (field.size() < 3) continue;
+      service::RollupRow& row = rows[field.substr(2)];
+      if (field[0] == 'n') row.count = std::stoll(value);
+      else if (field[0] == 't') row.tokens = std::stoll(value);
+      else if (field[0] == 'c') row.cost = std::stod(value);
+    }
+    for (auto& [field, row] : rows) {
+      std::vector<std::string> parts;
+      for (std::size_t pos = 0, bar; pos <= field.size(); pos = bar + 1) {
+        bar = field.find('|', pos);
+        if (bar == std::string::npos) bar = field.size();
+        parts.push_back(field.substr(pos, bar - pos));
+      }
+      if (parts.size() != 5) continue;
+      row.key = {days[d], parts[0], parts[1], parts[2], parts[3] == "1", std::stoi(parts[4])};
+      out.rollups.push_back(row);
+    }
+    const redisReply* votes = replies[d * 4 + 1].get();
+    for (std::size_t i = 0; i + 1 < votes->elements; i += 2) {
+      const std::int64_t n = std::stoll(str(votes->element[i + 1]));
+      if (n > 0) out.votes.push_back(service::VoteRow{days[d], str(votes->element[i]), n});
+    }
+    for (int kind = 2; kind <= 3; ++kind) {
+      const redisReply* list = replies[d * 4 + static_cast<std::size_t>(kind)].get();
+      for (std::size_t i = 0; i < list->elements; ++i) refs.emplace_back(str(list->element[i]), kind == 2);
+    }
+  }
+  // Each gap's facts from its session: a session that is gone took its questions with it (its references stay
+  // until their day's key expires, and lead nowhere).
+  std::set<std::string> seen;
+  std::vector<std::pair<std::string, bool>> wanted;
+  RedisConnection::Commands facts;
+  for (const auto& ref : refs) {
+    const auto bar = ref.first.find('|');
+    if (bar == std::string::npos || !seen.insert(ref.first.substr(bar + 1)).second) continue;
+    if (wanted.size() == service::kMaxGapRows) break;
+    wanted.push_back(ref);
+    facts.push_back({"HGET", SessionKey(ref.first.substr(0, bar)) + ":facts", ref.first.substr(bar + 1)});
+  }
+  replies = m_redis->Pipeline(facts);
+  for (std::size_t i = 0; i < wanted.size(); ++i) {
+    if (replies[i]->type != REDIS_REPLY_STRING) continue;
+    service::GapRow g;
+    g.facts = service::FactsFromJson(Json::parse(str(replies[i].get())));
+    if (wanted[i].second) g.rating = "down";
+    out.gaps.push_back(std::move(g));
+  }
+  return out;
 }
 
 std::vector<Message> RedisSessionStore::RecentMessages(const std::string& id, std::size_t count) {
@@ -312,7 +437,20 @@ void RedisSessionStore::AppendTurnWithLogText(const std::string& id, const Messa
     push.insert(push.end(), logTexts.begin(), logTexts.end());
     commands.push_back(std::move(push));
   }
-  for (const char* suffix : {"", ":messages", ":logs", ":feedback"}) commands.push_back({"EXPIRE", key + suffix, ttl});
+  // The insights: the day's counters, the turn's facts beside its messages, and a declined question's reference.
+  const service::TurnFacts facts = service::FactsOfTurn(id, user, assistant, logs);
+  const std::string daily = DailyKey(facts.day), field = RollupField(service::RollupKeyOf(facts));
+  commands.push_back({"HINCRBY", daily, "n|" + field, "1"});
+  commands.push_back({"HINCRBY", daily, "t|" + field, std::to_string(facts.tokens)});
+  commands.push_back({"HINCRBYFLOAT", daily, "c|" + field, Json(facts.cost).dump()});
+  commands.push_back({"EXPIRE", daily, std::to_string(kInsightsTtlSeconds)});
+  commands.push_back({"HSET", key + ":facts", facts.messageId, service::FactsToJson(facts).dump()});
+  if (facts.outcome == "declined") {
+    commands.push_back({"ZADD", DeclinedKey(facts.day), NowMsText(), id + "|" + facts.messageId});
+    commands.push_back({"EXPIRE", DeclinedKey(facts.day), std::to_string(kInsightsTtlSeconds)});
+  }
+  for (const char* suffix : {"", ":messages", ":logs", ":feedback", ":facts"})
+    commands.push_back({"EXPIRE", key + suffix, ttl});
   // Each turn stays one MULTI/EXEC transaction; turns that arrive while others are written go out together, pipelined
   // on one connection (group_commit.h): one round trip for the batch. A turn returns once its EXEC has answered.
   PendingTurn turn{&commands, {}};
@@ -328,7 +466,7 @@ void RedisSessionStore::AppendTurnWithLogText(const std::string& id, const Messa
 
 bool RedisSessionStore::Delete(const std::string& id) {
   const std::string key = SessionKey(id);
-  auto r = m_redis->Command({"DEL", key, key + ":messages", key + ":logs", key + ":feedback"});
+  auto r = m_redis->Command({"DEL", key, key + ":messages", key + ":logs", key + ":feedback", key + ":facts"});
   return r->type == REDIS_REPLY_INTEGER && r->integer > 0;
 }
 

@@ -38,6 +38,8 @@ class RedisConnection {
   // Runs several such transactions pipelined on one connection (one round trip for all); never throws: per
   // transaction, why it failed, or an empty string when it ran.
   std::vector<std::string> Transactions(const std::vector<const Commands*>& transactions);
+  // Runs several commands pipelined (one round trip) and returns their replies in order; throws like Command.
+  std::vector<Reply> Pipeline(const Commands& commands);
   bool Ping();
   const std::string& Url() const { return m_url; }
 
@@ -75,6 +77,7 @@ class RedisSessionStore final : public service::SessionStore {
                              const std::vector<RetrievalLog>& logs, const std::vector<std::string>& logTexts) override;
   service::FeedbackOutcome SetFeedback(const std::string& sessionId, const std::string& messageId,
                                        const Feedback& feedback) override;
+  service::InsightsData Insights(const service::InsightsRange& range) override;
   bool Delete(const std::string& id) override;
 
  private:

@@ -56,7 +56,8 @@ void RegisterRoutes(httplib::Server& server, Services& services) {
     services.measuredStore = std::make_shared<MeasuredSessionStore>(*services.store, services.metrics);
     services.store = services.measuredStore.get();
   }
-  auto api = std::make_shared<service::Api>(*services.engine, *services.store);
+  auto api = std::make_shared<service::Api>(
+      *services.engine, *services.store, service::ApiOptions{services.config.insights, services.config.insightsToken});
 
   server.set_payload_max_length(kMaxBodyBytes);
   server.set_tcp_nodelay(true);

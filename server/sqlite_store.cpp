@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 #include <stdexcept>
 
 #include "model/json_text.h"
@@ -145,13 +146,26 @@ SqliteSessionStore::SqliteSessionStore(const std::string& path) : m_path(path) {
         " seq INTEGER PRIMARY KEY AUTOINCREMENT, session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,"
         " id TEXT NOT NULL, json TEXT NOT NULL);"
         "CREATE INDEX IF NOT EXISTS logs_by_session ON logs(session_id, seq);");
-    // Version 2: one vote per answer, kept with its session (a version-1 file gains the table, in one transaction).
-    Exec(
+    // Version 2: one vote per answer, kept with its session, and what the insights read: per-day counters (numbers
+    // only, kept when a session is deleted) and one row of facts per turn (its question and nearest section, deleted
+    // with its session). A version-1 file gains the tables, in one transaction; its earlier turns are not counted.
+    if (found < 2) Exec(
         "BEGIN IMMEDIATE;"
         "CREATE TABLE IF NOT EXISTS feedback ("
         " message_id TEXT PRIMARY KEY, session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,"
-        " rating TEXT NOT NULL, json TEXT NOT NULL);"
+        " day TEXT NOT NULL, rating TEXT NOT NULL, json TEXT NOT NULL);"
         "CREATE INDEX IF NOT EXISTS feedback_by_session ON feedback(session_id);"
+        "CREATE INDEX IF NOT EXISTS feedback_by_rating_day ON feedback(rating, day);"
+        "CREATE TABLE IF NOT EXISTS insights_daily ("
+        " day TEXT NOT NULL, agent TEXT NOT NULL, strategy TEXT NOT NULL, outcome TEXT NOT NULL,"
+        " cached INTEGER NOT NULL, bucket INTEGER NOT NULL, turns INTEGER NOT NULL, tokens INTEGER NOT NULL,"
+        " cost REAL NOT NULL, PRIMARY KEY (day, agent, strategy, outcome, cached, bucket)) WITHOUT ROWID;"
+        "CREATE TABLE IF NOT EXISTS turn_facts ("
+        " message_id TEXT PRIMARY KEY, session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,"
+        " day TEXT NOT NULL, agent TEXT NOT NULL, strategy TEXT NOT NULL, outcome TEXT NOT NULL,"
+        " question TEXT NOT NULL, source TEXT NOT NULL, heading TEXT NOT NULL, chunk_id INTEGER NOT NULL);"
+        "CREATE INDEX IF NOT EXISTS turn_facts_by_session ON turn_facts(session_id);"
+        "CREATE INDEX IF NOT EXISTS turn_facts_by_outcome_day ON turn_facts(outcome, day);"
         "DELETE FROM schema_version;"
         "INSERT INTO schema_version(version) VALUES (2);"
         "COMMIT;");
@@ -240,17 +254,21 @@ service::FeedbackOutcome SqliteSessionStore::SetFeedback(const std::string& sess
                                                          const Feedback& feedback) {
   std::lock_guard<std::mutex> lock(m_mutex);
   if (!GetLocked(sessionId)) return service::FeedbackOutcome::NoSession;
+  std::string day;
   {
     Statement message(m_db, m_statements, "SELECT json FROM messages WHERE session_id = ? AND id = ?");
     message.Bind(1, sessionId).Bind(2, messageId);
     if (!message.Step()) return service::FeedbackOutcome::NoMessage;
-    if (Json::parse(message.Text(0)).at("role") != "assistant") return service::FeedbackOutcome::NotAnAnswer;
+    const Json answer = Json::parse(message.Text(0));
+    if (answer.at("role") != "assistant") return service::FeedbackOutcome::NotAnAnswer;
+    day = answer.at("timestamp").get<std::string>().substr(0, 10);
   }
-  // One statement, so one (durable) transaction of its own: a second vote replaces the first.
+  // One statement, so one (durable) transaction of its own: a second vote replaces the first. Counted on the day of
+  // the answer.
   Statement upsert(m_db, m_statements,
-                   "INSERT INTO feedback(message_id, session_id, rating, json) VALUES (?, ?, ?, ?) "
+                   "INSERT INTO feedback(message_id, session_id, day, rating, json) VALUES (?, ?, ?, ?, ?) "
                    "ON CONFLICT(message_id) DO UPDATE SET rating = excluded.rating, json = excluded.json");
-  upsert.Bind(1, messageId).Bind(2, sessionId).Bind(3, feedback.rating).Bind(4, Json(feedback).dump()).Step();
+  upsert.Bind(1, messageId).Bind(2, sessionId).Bind(3, day).Bind(4, feedback.rating).Bind(5, Json(feedback).dump()).Step();
   return service::FeedbackOutcome::Stored;
 }
 
@@ -336,7 +354,8 @@ void SqliteSessionStore::AppendTurnWithLogText(const std::string& id, const Mess
                                                const std::vector<std::string>& logJson) {
   // Serialized before joining the queue: JSON is most of a write's work, and other turns commit meanwhile. (The
   // logs' texts come made: the answer carries the same bytes.)
-  PendingTurn turn{&id, &user, &assistant, &logs, &logJson, {ToJsonText(user), ToJsonText(assistant)}};
+  PendingTurn turn{&id, &user, &assistant, &logs, &logJson, {ToJsonText(user), ToJsonText(assistant)},
+                   service::FactsOfTurn(id, user, assistant, logs)};
   // Group commit (group_commit.h): turns that arrive while a transaction commits share the next one. Nobody returns
   // before the transaction holding their turn has committed, so an acknowledged answer is on disk.
   m_group.Submit(turn, [this](const std::vector<PendingTurn*>& batch) { CommitBatch(batch); });
@@ -397,6 +416,86 @@ void SqliteSessionStore::WriteTurnLocked(const PendingTurn& turn) {
     Statement insert(m_db, m_statements, "INSERT INTO logs(session_id, id, json) VALUES (?, ?, ?)");
     insert.Bind(1, id).Bind(2, logs[i].id).Bind(3, (*turn.logJson)[i]).Step();
   }
+  const service::TurnFacts& f = turn.facts;
+  Statement daily(m_db, m_statements,
+                  "INSERT INTO insights_daily(day, agent, strategy, outcome, cached, bucket, turns, tokens, cost) "
+                  "VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?) ON CONFLICT(day, agent, strategy, outcome, cached, bucket) DO "
+                  "UPDATE SET turns = turns + 1, tokens = tokens + excluded.tokens, cost = cost + excluded.cost");
+  daily.Bind(1, f.day).Bind(2, f.agent).Bind(3, f.strategy).Bind(4, f.outcome).Bind(5, std::int64_t{f.cached})
+      .Bind(6, std::int64_t{f.latencyBucket}).Bind(7, f.tokens).Bind(8, f.cost).Step();
+  Statement facts(m_db, m_statements,
+                  "INSERT INTO turn_facts(message_id, session_id, day, agent, strategy, outcome, question, source, "
+                  "heading, chunk_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  facts.Bind(1, f.messageId).Bind(2, id).Bind(3, f.day).Bind(4, f.agent).Bind(5, f.strategy).Bind(6, f.outcome)
+      .Bind(7, f.question).Bind(8, f.source).Bind(9, f.heading).Bind(10, f.chunkId).Step();
+}
+
+service::InsightsData SqliteSessionStore::Insights(const service::InsightsRange& range) {
+  std::lock_guard<std::mutex> lock(m_mutex);
+  service::InsightsData out;
+  {
+    Statement daily(m_db, m_statements,
+                    "SELECT day, agent, strategy, outcome, cached, bucket, turns, tokens, cost FROM insights_daily "
+                    "WHERE day BETWEEN ? AND ?");
+    daily.Bind(1, range.from).Bind(2, range.to);
+    while (daily.Step()) {
+      service::RollupRow r;
+      r.key = {daily.Text(0), daily.Text(1), daily.Text(2), daily.Text(3), daily.Int(4) != 0, static_cast<int>(daily.Int(5))};
+      r.count = daily.Int(6);
+      r.tokens = daily.Int(7);
+      r.cost = daily.Real(8);
+      out.rollups.push_back(std::move(r));
+    }
+  }
+  for (const char* rating : {"up", "down"}) {
+    Statement votes(m_db, m_statements,
+                    "SELECT day, COUNT(*) FROM feedback WHERE rating = ? AND day BETWEEN ? AND ? GROUP BY day");
+    votes.Bind(1, std::string(rating)).Bind(2, range.from).Bind(3, range.to);
+    while (votes.Step()) out.votes.push_back(service::VoteRow{votes.Text(0), rating, votes.Int(1)});
+  }
+  // The gap candidates, newest first: declined questions, then answers with a thumbs down (once each).
+  std::set<std::string> seen;
+  const auto read = [&](Statement& s, bool voted) {
+    while (s.Step() && out.gaps.size() < service::kMaxGapRows) {
+      service::GapRow g;
+      g.facts.messageId = s.Text(0);
+      g.facts.sessionId = s.Text(1);
+      g.facts.day = s.Text(2);
+      g.facts.agent = s.Text(3);
+      g.facts.strategy = s.Text(4);
+      g.facts.outcome = s.Text(5);
+      g.facts.question = s.Text(6);
+      g.facts.source = s.Text(7);
+      g.facts.heading = s.Text(8);
+      g.facts.chunkId = s.Int(9);
+      if (voted) {
+        g.rating = "down";
+        g.reason = s.Text(10);
+      }
+      if (seen.insert(g.facts.messageId).second) out.gaps.push_back(std::move(g));
+    }
+  };
+  {
+    Statement down(m_db, m_statements,
+                   "SELECT t.message_id, t.session_id, t.day, t.agent, t.strategy, t.outcome, t.question, t.source, "
+                   "t.heading, t.chunk_id, COALESCE(json_extract(f.json, '$.reason'), '') FROM feedback f "
+                   "JOIN turn_facts t ON t.message_id = f.message_id WHERE f.rating = 'down' AND f.day BETWEEN ? AND ? "
+                   "ORDER BY f.day DESC, f.rowid DESC LIMIT 5000");
+    down.Bind(1, range.from).Bind(2, range.to);
+    read(down, true);
+  }
+  {
+    Statement declined(m_db, m_statements,
+                       "SELECT message_id, session_id, day, agent, strategy, outcome, question, source, heading, "
+                       "chunk_id FROM turn_facts WHERE outcome = 'declined' AND day BETWEEN ? AND ? "
+                       "ORDER BY day DESC, rowid DESC LIMIT 5000");
+    declined.Bind(1, range.from).Bind(2, range.to);
+    read(declined, false);
+  }
+  // Newest first across both kinds.
+  std::stable_sort(out.gaps.begin(), out.gaps.end(),
+                   [](const service::GapRow& a, const service::GapRow& b) { return a.facts.day > b.facts.day; });
+  return out;
 }
 
 std::uint64_t SqliteSessionStore::Transactions() {

@@ -39,6 +39,7 @@ class SqliteSessionStore final : public service::SessionStore {
                              const std::vector<RetrievalLog>& logs, const std::vector<std::string>& logTexts) override;
   service::FeedbackOutcome SetFeedback(const std::string& sessionId, const std::string& messageId,
                                        const Feedback& feedback) override;
+  service::InsightsData Insights(const service::InsightsRange& range) override;
   bool Delete(const std::string& id) override;
 
   // Transactions that wrote turns, since the store opened: fewer than the turns when they were grouped.
@@ -63,6 +64,7 @@ class SqliteSessionStore final : public service::SessionStore {
     const std::vector<RetrievalLog>* logs;
     const std::vector<std::string>* logJson;
     std::string messageJson[2];
+    service::TurnFacts facts;
     std::string error;  // why its transaction failed; empty when it committed
   };
 

@@ -15,6 +15,7 @@ namespace oai::local {
 namespace {
 
 constexpr const char* kSessionKeyPrefix = "orchestratai.local.session.";
+constexpr const char* kInsightsKey = "orchestratai.local.insights";
 
 app::HttpResponse ToHttpResponse(service::ApiResponse reply) {
   app::HttpResponse r;
@@ -91,6 +92,7 @@ void KeyValueSessionStore::AppendTurn(const std::string& id, const Message& user
   h.messages.push_back(assistant);
   h.logs.insert(h.logs.end(), logs.begin(), logs.end());
   service::ApplyTurnToSession(h.session, assistant);
+  UpdateInsights([&](service::InsightsLedger& l) { l.Record(service::FactsOfTurn(id, user, assistant, logs)); });
   if (h.messages.size() > kMaxStoredMessages) {
     // Drop the oldest turns and the logs that belonged to them.
     const std::size_t drop = h.messages.size() - kMaxStoredMessages;
@@ -109,13 +111,42 @@ service::FeedbackOutcome KeyValueSessionStore::SetFeedback(const std::string& se
   auto h = History(sessionId);
   if (!h) return service::FeedbackOutcome::NoSession;
   const service::FeedbackOutcome outcome = service::ApplyFeedback(h->messages, messageId, feedback);
-  if (outcome == service::FeedbackOutcome::Stored) Save(*h);
+  if (outcome == service::FeedbackOutcome::Stored) {
+    Save(*h);
+    UpdateInsights([&](service::InsightsLedger& l) { l.Vote(messageId, feedback.rating, feedback.reason.value_or("")); });
+  }
   return outcome;
+}
+
+service::InsightsLedger KeyValueSessionStore::LoadInsights() const {
+  service::InsightsLedger ledger;
+  if (auto text = m_storage ? m_storage->Get(kInsightsKey) : std::nullopt; text && !text->empty()) {
+    const Json j = ParseJsonOrDiscarded(*text);
+    try {
+      if (!j.is_discarded()) ledger = service::InsightsLedger::FromJson(j);
+    } catch (const std::exception&) {
+      // written by another version: the insights start over
+    }
+  }
+  ledger.LimitFacts(kMaxInsightFacts);
+  return ledger;
+}
+
+void KeyValueSessionStore::UpdateInsights(const std::function<void(service::InsightsLedger&)>& change) {
+  if (!m_storage) return;
+  service::InsightsLedger ledger = LoadInsights();
+  change(ledger);
+  m_storage->Set(kInsightsKey, ledger.ToJson().dump());
+}
+
+service::InsightsData KeyValueSessionStore::Insights(const service::InsightsRange& range) {
+  return LoadInsights().Read(range);
 }
 
 bool KeyValueSessionStore::Delete(const std::string& id) {
   if (!History(id)) return false;
   if (m_storage) m_storage->Set(kSessionKeyPrefix + id, "");
+  UpdateInsights([&](service::InsightsLedger& l) { l.ForgetSession(id); });
   return true;
 }
 

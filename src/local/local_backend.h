@@ -32,12 +32,16 @@ class KeyValueSessionStore final : public service::SessionStore {
                   const std::vector<RetrievalLog>& logs) override;
   service::FeedbackOutcome SetFeedback(const std::string& sessionId, const std::string& messageId,
                                        const Feedback& feedback) override;
+  service::InsightsData Insights(const service::InsightsRange& range) override;
   bool Delete(const std::string& id) override;
 
   static constexpr std::size_t kMaxStoredMessages = 200;  // older turns are dropped to stay within storage quotas
+  static constexpr std::size_t kMaxInsightFacts = 500;    // the questions behind the insights: the last 500 turns
 
  private:
   void Save(const SessionHistory& h);
+  service::InsightsLedger LoadInsights() const;
+  void UpdateInsights(const std::function<void(service::InsightsLedger&)>& change);
   app::KeyValueStore* m_storage;
 };
 

@@ -11,6 +11,7 @@
 #include "model/validation.h"
 #include "service/chat_service.h"
 #include "service/export.h"
+#include "service/insights.h"
 
 namespace oai::service {
 
@@ -93,6 +94,7 @@ std::string ApiResponse::Header(const std::string& name) const {
 const char* ErrorCodeForStatus(int status) {
   switch (status) {
     case 400: return "VALIDATION_ERROR";
+    case 401: return "UNAUTHORIZED";
     case 404: return "NOT_FOUND";
     case 405: return "METHOD_NOT_ALLOWED";
     case 408: return "REQUEST_TIMEOUT";
@@ -150,7 +152,7 @@ std::string DocumentIdOf(const std::string& path) {
 }  // namespace
 
 std::string AllowedMethods(const std::string& path) {
-  if (path == "/api/health" || path == "/api/agents" || path == "/api/documents") return "GET";
+  if (path == "/api/health" || path == "/api/agents" || path == "/api/documents" || path == "/api/insights") return "GET";
   if (!DocumentIdOf(path).empty()) return "GET";
   if (path == "/api/session" || path == "/api/feedback") return "POST";
   if (path == "/api/chat" || path == "/api/chat/stream" || path == "/api/chat/stream/initiate") return "POST";
@@ -193,6 +195,53 @@ ApiResponse Api::Handle(const ApiRequest& request) {
   return r;
 }
 
+namespace {
+// Compares every byte whatever the first difference, so the time taken does not tell how much of a guess was right.
+bool SameSecret(const std::string& a, const std::string& b) {
+  unsigned char diff = a.size() == b.size() ? 0 : 1;
+  for (std::size_t i = 0; i < a.size(); ++i) diff |= static_cast<unsigned char>(a[i] ^ (i < b.size() ? b[i] : 0));
+  return diff == 0;
+}
+}  // namespace
+
+ApiResponse Api::Insights(const ApiRequest& request, const std::string& query, const std::string& requestId) {
+  if (!m_options.insights) {
+    return ErrorResponseFor(404, "INSIGHTS_DISABLED", "insights are turned off on this server (--no-insights)", requestId);
+  }
+  if (!m_options.insightsToken.empty()) {
+    const std::string prefix = "Bearer ";
+    const std::string& header = request.authorization;
+    const bool ok = header.size() > prefix.size() && strncasecmp(header.c_str(), prefix.c_str(), prefix.size()) == 0 &&
+                    SameSecret(header.substr(prefix.size()), m_options.insightsToken);
+    if (!ok) {
+      ApiResponse r = ErrorResponseFor(401, "UNAUTHORIZED",
+                                       header.empty() ? "insights need the token: send Authorization: Bearer <token>"
+                                                      : "the insights token is not right",
+                                       requestId);
+      r.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"insights\"");
+      return r;
+    }
+  }
+  auto range = ParseInsightsRange(QueryParam(query, "from"), QueryParam(query, "to"), NowIso8601());
+  if (const auto* error = std::get_if<FieldError>(&range)) {
+    const ValidationError invalid{{*error}};
+    return ErrorResponseFor(400, "VALIDATION_ERROR", error->message, requestId, invalid.ToDetails());
+  }
+  const std::string format = QueryParam(query, "format").value_or("json");
+  if (format != "json" && format != "csv") return Invalid("format", "enum", "format must be json or csv", requestId);
+  const InsightsRange& r = std::get<InsightsRange>(range);
+  Json report = BuildInsights(m_store.Insights(r), r);
+  report["generated_at"] = NowIso8601();
+  if (format == "json") return JsonReply(200, report.dump());
+  ApiResponse csv;
+  csv.status = 200;
+  csv.contentType = "text/csv; charset=utf-8";
+  csv.body = GapsCsv(report);
+  csv.headers.emplace_back("Content-Disposition",
+                           "attachment; filename=\"orchestratai-content-gaps-" + r.from + "-to-" + r.to + ".csv\"");
+  return csv;
+}
+
 ApiResponse Api::Route(const ApiRequest& request, const std::string& path, const std::string& query,
                        const std::string& requestId) {
   const std::string& method = request.method;
@@ -233,6 +282,7 @@ ApiResponse Api::Route(const ApiRequest& request, const std::string& path, const
     return JsonReply(h.store_ok ? 200 : 503, Json(h).dump());
   }
   if (path == "/api/agents") return JsonReply(200, Json(m_engine.Agents()).dump());
+  if (path == "/api/insights") return Insights(request, query, requestId);
   if (path == "/api/documents") return JsonReply(200, Json(m_engine.Documents()).dump());
   if (const std::string id = DocumentIdOf(path); !id.empty()) {
     const std::optional<DocumentDetail> doc = m_engine.Document(id);

@@ -20,6 +20,13 @@ struct ApiRequest {
   std::string contentType;  // the Content-Type header
   std::string requestId;    // the incoming X-Request-Id; kept when it is sane, otherwise a new one is made
   std::string body;
+  std::string authorization;  // the Authorization header (GET /api/insights with a token)
+};
+
+// What the operator chose about the insights endpoint (server flags --no-insights and INSIGHTS_TOKEN).
+struct ApiOptions {
+  bool insights = true;
+  std::string insightsToken;  // empty: no token needed
 };
 
 struct ApiResponse {
@@ -52,15 +59,18 @@ std::variant<ChatRequest, ApiResponse> ParseChatBody(const ApiRequest& request, 
 
 class Api {
  public:
-  Api(engine::Engine& engine, SessionStore& store) : m_engine(engine), m_store(store) {}
+  Api(engine::Engine& engine, SessionStore& store, ApiOptions options = {})
+      : m_engine(engine), m_store(store), m_options(std::move(options)) {}
   // Never throws: failures are error envelopes (a 500 never names internals).
   ApiResponse Handle(const ApiRequest& request);
 
  private:
   ApiResponse Route(const ApiRequest& request, const std::string& path, const std::string& query,
                     const std::string& requestId);
+  ApiResponse Insights(const ApiRequest& request, const std::string& query, const std::string& requestId);
   engine::Engine& m_engine;
   SessionStore& m_store;
+  ApiOptions m_options;
 };
 
 }  // namespace oai::service

@@ -77,6 +77,7 @@ void MemorySessionStore::AppendTurn(const std::string& id, const Message& user, 
     it = m_sessions.emplace(id, std::move(h)).first;
   }
   SessionHistory& h = it->second;
+  m_insights.Record(FactsOfTurn(id, user, assistant, logs));
   h.messages.push_back(user);
   h.messages.push_back(assistant);
   h.logs.insert(h.logs.end(), logs.begin(), logs.end());
@@ -105,11 +106,19 @@ FeedbackOutcome MemorySessionStore::SetFeedback(const std::string& sessionId, co
   std::lock_guard<std::mutex> lock(m_mutex);
   auto it = m_sessions.find(sessionId);
   if (it == m_sessions.end()) return FeedbackOutcome::NoSession;
-  return ApplyFeedback(it->second.messages, messageId, feedback);
+  const FeedbackOutcome outcome = ApplyFeedback(it->second.messages, messageId, feedback);
+  if (outcome == FeedbackOutcome::Stored) m_insights.Vote(messageId, feedback.rating, feedback.reason.value_or(""));
+  return outcome;
+}
+
+InsightsData MemorySessionStore::Insights(const InsightsRange& range) {
+  std::lock_guard<std::mutex> lock(m_mutex);
+  return m_insights.Read(range);
 }
 
 bool MemorySessionStore::Delete(const std::string& id) {
   std::lock_guard<std::mutex> lock(m_mutex);
+  m_insights.ForgetSession(id);
   return m_sessions.erase(id) > 0;
 }
 

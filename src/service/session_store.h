@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "model/model.h"
+#include "service/insights.h"
 
 namespace oai::service {
 
@@ -49,7 +50,11 @@ class SessionStore {
   // on the message. Nothing is written unless the outcome is Stored.
   virtual FeedbackOutcome SetFeedback(const std::string& sessionId, const std::string& messageId,
                                       const Feedback& feedback) = 0;
-  // True when the session existed.
+  // What the insights report needs for a range of days: the per-day counters every turn adds to (AppendTurn), the
+  // votes by the day of their answer, and the gap candidates (declined questions, thumbs-down answers) of sessions
+  // that still exist. Read with indexed queries: the cost follows the days and the gaps, not the messages.
+  virtual InsightsData Insights(const InsightsRange& range) = 0;
+  // True when the session existed. Its turns stay in the counters (numbers only); its questions leave the insights.
   virtual bool Delete(const std::string& id) = 0;
   // The connection pool, for stores that have one (PostgreSQL); reported by /api/health.
   virtual std::optional<StorePool> Pool() const { return std::nullopt; }
@@ -70,11 +75,13 @@ class MemorySessionStore final : public SessionStore {
                   const std::vector<RetrievalLog>& logs) override;
   FeedbackOutcome SetFeedback(const std::string& sessionId, const std::string& messageId,
                               const Feedback& feedback) override;
+  InsightsData Insights(const InsightsRange& range) override;
   bool Delete(const std::string& id) override;
 
  private:
   std::mutex m_mutex;
   std::map<std::string, SessionHistory> m_sessions;
+  InsightsLedger m_insights;
 };
 
 // Sets the vote on the answer `messageId` among `messages` (a session's, in memory): NoMessage or NotAnAnswer when it

@@ -233,8 +233,10 @@ TEST(AppTest, DebugJsonDescribesTheConversation) {
   EXPECT_EQ(j["sending"], false);
   ASSERT_EQ(j["messages"].size(), 2u);
   EXPECT_EQ(j["messages"][0], Json({{"role", "user"}, {"content", "How much is Pro?"}, {"agent", nullptr},
-                                    {"pending", false}, {"streaming", false}}));
+                                    {"pending", false}, {"streaming", false}, {"id", "req-1-user"},
+                                    {"server_id", ""}, {"feedback", nullptr}, {"feedback_saving", false}}));
   EXPECT_EQ(j["messages"][1]["agent"], "billing");
+  EXPECT_EQ(j["messages"][1]["feedback"], nullptr);
   EXPECT_EQ(j["logs"], 4);
   EXPECT_TRUE(j["error"].is_null());
   EXPECT_EQ(j["connection"], "online");

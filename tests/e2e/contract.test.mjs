@@ -114,6 +114,11 @@ test('every server response is valid against the contract schema', async () => {
   check('SessionHistory', r.json, 'GET /api/session/{id}');
   assert.equal(r.json.messages.length, 2 * QUESTIONS.length);
   assert.equal(r.json.messages[1].feedback.reason, 'wrong');
+  r = await api('GET', '/api/insights');
+  assert.equal(r.status, 200, r.text);
+  check('InsightsReport', r.json, 'GET /api/insights');
+  assert.ok(r.json.totals.questions >= QUESTIONS.length);
+  assert.ok(r.json.totals.thumbs_down >= 1);
 
   for (const [method, p, body, status, headers] of [
     ['POST', '/api/chat', { message: '', session_id: 'nope' }, 400],
@@ -128,6 +133,7 @@ test('every server response is valid against the contract schema', async () => {
     ['POST', '/api/feedback', { session_id: SESSION, message_id: SESSION, rating: 'sideways' }, 400],
     ['POST', '/api/feedback', { session_id: SESSION, message_id: '00000000-0000-4000-8000-000000000000', rating: 'up' }, 404],
     ['GET', '/api/feedback', undefined, 405],
+    ['GET', '/api/insights?from=2026-13-01', undefined, 400],
     ['POST', '/api/chat', 'x'.repeat(70 * 1024), 413],
   ]) {
     const res = await fetch(server.base + p, {

@@ -48,6 +48,8 @@ int main() {
             {"comment", "Which plan does this apply to?"}}
            .dump());
   call("SessionHistory", "GET", "/api/session/" + session);
+  call("InsightsReport", "GET", "/api/insights");
+  call("ErrorResponse", "GET", "/api/insights?from=yesterday");
   call("ErrorResponse", "POST", "/api/feedback", Json{{"session_id", session}, {"message_id", answer}, {"rating", "meh"}}.dump());
   call("ErrorResponse", "POST", "/api/chat", R"({"message":"","session_id":"nope"})");
   call("ErrorResponse", "GET", "/api/session/not-a-uuid");

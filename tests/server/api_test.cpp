@@ -222,6 +222,76 @@ TEST_F(ApiTest, FeedbackOnAnAnswerIsStoredShownAndExported) {
   EXPECT_EQ(Body(c.Get("/api/session/" + session))["messages"][1]["feedback"]["rating"], "up");
 }
 
+// GET /api/insights over HTTP: today's turns and a vote are counted, a declined question is a content gap with its
+// nearest document; the range is checked; the gaps download as CSV.
+TEST(Insights, TheReportCountsTodaysTurnsVotesAndGaps) {
+  TestServer server;
+  auto c = server.Client();
+  const std::string session = NewUuidV4();
+  auto answer = c.Post("/api/chat", ChatBody("What is your refund policy?", session), "application/json");
+  ASSERT_EQ(answer->status, 200) << answer->body;
+  c.Post("/api/chat", ChatBody("hello there", session), "application/json");
+  auto declined = c.Post("/api/chat", ChatBody("Can I pay for the Enterprise plan in bitcoin?", session), "application/json");
+  ASSERT_EQ(declined->status, 200);
+  const bool wasDeclined = Body(declined)["logs"].back()["data"]["composer"] == "declined";
+  auto vote = c.Post("/api/feedback",
+                     Json{{"session_id", session}, {"message_id", answer->get_header_value("X-Message-Id")},
+                          {"rating", "down"}, {"reason", "incomplete"}}.dump(),
+                     "application/json");
+  ASSERT_EQ(vote->status, 200) << vote->body;
+
+  auto r = c.Get("/api/insights");
+  ASSERT_EQ(r->status, 200) << r->body;
+  const Json report = Body(r);
+  EXPECT_EQ(report["days"].size(), 30u);  // the last 30 days by default, today last
+  EXPECT_EQ(report["to"], NowIso8601().substr(0, 10));
+  EXPECT_EQ(report["totals"]["questions"], 3);
+  EXPECT_EQ(report["totals"]["small_talk"], 1);
+  EXPECT_EQ(report["totals"]["thumbs_down"], 1);
+  EXPECT_EQ(report["days"].back()["questions"], 3);
+  EXPECT_TRUE(report["definitions"]["resolution_rate"].is_string());
+  std::int64_t declinedInGaps = 0, downInGaps = 0;
+  for (const Json& g : report["gaps"]) {
+    declinedInGaps += g["declined"].get<std::int64_t>();
+    downInGaps += g["thumbs_down"].get<std::int64_t>();
+    ASSERT_FALSE(g["nearest"].is_null()) << g.dump();
+  }
+  EXPECT_EQ(declinedInGaps, wasDeclined ? 1 : 0);
+  EXPECT_EQ(downInGaps, 1);
+
+  auto csv = c.Get("/api/insights?format=csv");
+  ASSERT_EQ(csv->status, 200);
+  EXPECT_EQ(csv->get_header_value("Content-Type"), "text/csv; charset=utf-8");
+  EXPECT_EQ(csv->body.rfind("count,declined,thumbs_down,last_asked,example_1", 0), 0u) << csv->body;
+  EXPECT_NE(csv->body.find("What is your refund policy?"), std::string::npos) << csv->body;
+
+  ExpectEnvelope(c.Get("/api/insights?from=2026-02-30"), 400, "VALIDATION_ERROR");
+  ExpectEnvelope(c.Get("/api/insights?from=2026-12-02&to=2026-12-01"), 400, "VALIDATION_ERROR");
+  ExpectEnvelope(c.Get("/api/insights?from=2020-01-01&to=2026-01-01"), 400, "VALIDATION_ERROR");
+  ExpectEnvelope(c.Get("/api/insights?format=xml"), 400, "VALIDATION_ERROR");
+  ExpectEnvelope(c.Post("/api/insights", "{}", "application/json"), 405, "METHOD_NOT_ALLOWED");
+  const Json one = Body(c.Get("/api/insights?from=2026-01-01&to=2026-01-01"));
+  EXPECT_EQ(one["days"].size(), 1u);
+  EXPECT_EQ(one["totals"]["questions"], 0);
+}
+
+TEST(Insights, CanBeTurnedOffOrLimitedToAToken) {
+  TestServer off("", "", "", {}, 0, 32, {false, ""});
+  ExpectEnvelope(off.Client().Get("/api/insights"), 404, "INSIGHTS_DISABLED");
+
+  TestServer guarded("", "", "", {}, 0, 32, {true, "s3cret-token"});
+  auto c = guarded.Client();
+  auto none = c.Get("/api/insights");
+  ExpectEnvelope(none, 401, "UNAUTHORIZED");
+  EXPECT_EQ(none->get_header_value("WWW-Authenticate"), "Bearer realm=\"insights\"");
+  ExpectEnvelope(c.Get("/api/insights", {{"Authorization", "Bearer s3cret-tokeN"}}), 401, "UNAUTHORIZED");
+  ExpectEnvelope(c.Get("/api/insights", {{"Authorization", "Basic s3cret-token"}}), 401, "UNAUTHORIZED");
+  auto ok = c.Get("/api/insights", {{"Authorization", "Bearer s3cret-token"}});
+  ASSERT_EQ(ok->status, 200) << ok->body;
+  // The rest of the API needs no token.
+  EXPECT_EQ(c.Get("/api/health")->status, 200);
+}
+
 TEST_F(ApiTest, InvalidChatRequestsAreRejectedWithTheFieldAndRule) {
   const std::string s = std::string("\"session_id\":\"") + kSession + "\"";
   const std::vector<BadChat> cases = {

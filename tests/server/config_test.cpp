@@ -36,6 +36,18 @@ TEST(Config, FlagsOverrideEnvironment) {
   EXPECT_EQ(Parse({}, {{"ORCHESTRATAI_PORT", "7000"}}).config->port, 7000);
 }
 
+TEST(Config, InsightsCanBeTurnedOffOrGivenAToken) {
+  EXPECT_TRUE(Parse({}).config->insights);
+  EXPECT_FALSE(Parse({"--no-insights"}).config->insights);
+  EXPECT_FALSE(Parse({}, {{"ORCHESTRATAI_NO_INSIGHTS", "1"}}).config->insights);
+  EXPECT_TRUE(Parse({}, {{"ORCHESTRATAI_NO_INSIGHTS", "false"}}).config->insights);
+  const auto bad = Parse({}, {{"ORCHESTRATAI_NO_INSIGHTS", "maybe"}});
+  EXPECT_EQ(bad.exitCode, 2);
+  EXPECT_NE(bad.output.find("ORCHESTRATAI_NO_INSIGHTS"), std::string::npos) << bad.output;
+  EXPECT_EQ(Parse({}, {{"INSIGHTS_TOKEN", "abc"}}).config->insightsToken, "abc");
+  EXPECT_EQ(Parse({"--insights-token", "xyz"}, {{"INSIGHTS_TOKEN", "abc"}}).config->insightsToken, "xyz");
+}
+
 TEST(Config, HelpListsEveryFlagAndVariable) {
   const auto o = Parse({"--help"});
   EXPECT_FALSE(o.config);
@@ -43,7 +55,8 @@ TEST(Config, HelpListsEveryFlagAndVariable) {
   for (const char* name : {"--host", "ORCHESTRATAI_HOST", "--port", "ORCHESTRATAI_PORT", "--web-root", "--db",
                            "REDIS_URL", "--docs", "CORS_ORIGINS", "RATE_LIMIT", "LLM_BASE_URL", "LLM_MODEL",
                            "LLM_API_KEY", "--threads", "--database-url", "DATABASE_URL", "--session-ttl",
-                           "SESSION_TTL_DAYS"}) {
+                           "SESSION_TTL_DAYS", "--no-insights", "ORCHESTRATAI_NO_INSIGHTS", "--insights-token",
+                           "INSIGHTS_TOKEN"}) {
     EXPECT_NE(o.output.find(name), std::string::npos) << name;
   }
 }

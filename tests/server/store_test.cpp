@@ -12,6 +12,9 @@
 
 #include <fcntl.h>
 
+#include <map>
+#include <cmath>
+#include <algorithm>
 #include <atomic>
 #include <filesystem>
 #include <set>
@@ -27,6 +30,7 @@
 #include "server/postgres_store.h"
 #include "server/redis_store.h"
 #include "server/sqlite_store.h"
+#include "service/insights.h"
 #include "service/session_store.h"
 
 namespace oai::server {
@@ -209,6 +213,131 @@ TYPED_TEST(SessionStoreTest, FeedbackIsKeptOnTheAnswerAndASecondVoteReplacesTheF
   // Gone with the session.
   EXPECT_TRUE(this->store->Delete(id));
   EXPECT_EQ(this->store->SetFeedback(id, a.id, up), service::FeedbackOutcome::NoSession);
+}
+
+// The insights report against a seeded store: 120 turns over five days in ten sessions (four agents, answered,
+// declined and small talk, cache hits, four latencies) and votes on some answers. The test counts the true figures
+// itself from what it wrote; the report, read through the store, must match them.
+TYPED_TEST(SessionStoreTest, InsightsMatchTheFiguresOfASeededStore) {
+  using testing_samples::Routing;
+  const char* intents[] = {"billing", "technical", "policy", "greeting"};
+  const double latencies[] = {0.3, 1.5, 12.0, 240.0};
+  std::vector<std::string> sessions;
+  for (int s = 0; s < 10; ++s) sessions.push_back(NewUuidV4());
+  struct Truth {
+    std::int64_t questions = 0, answered = 0, declined = 0, smallTalk = 0, up = 0, down = 0, tokens = 0, cached = 0;
+    double cost = 0.0;
+  };
+  std::map<std::string, Truth> days;
+  std::map<std::string, std::int64_t> byAgent;
+  std::vector<double> allLatencies;
+  std::vector<std::pair<std::string, std::string>> declinedQuestions;  // session, question
+  for (int i = 0; i < 120; ++i) {
+    const std::string day = "2026-11-2" + std::to_string(i % 5);
+    const std::string intent = intents[i % 4];
+    const bool smallTalk = intent == "greeting";
+    const bool declined = !smallTalk && i % 7 == 0;
+    static const char* asked[] = {"How do I rotate an API key?", "What does the Pro plan cost?",
+                                  "Can I export my invoices as PDF?", "Is my data encrypted at rest?"};
+    static const char* offTopic[] = {"Who walked on the moon first?", "When was the moon landing?",
+                                     "How far away is the moon?"};
+    Message q = Msg(MessageRole::User, declined ? offTopic[i % 3] : asked[(i / 4) % 4]);
+    Message a = Msg(MessageRole::Assistant, "answer " + std::to_string(i));
+    q.timestamp = a.timestamp = day + "T10:00:00.000Z";
+    RoutingData routing = Routing(intent);
+    a.agent = declined ? AgentId::Orchestrator : routing.agent;
+    a.metrics = ChatMetrics{100 + i, 0.0001 * i, latencies[i % 4], i % 5 == 0 ? CacheStatus::Hit : CacheStatus::Miss};
+    std::vector<RetrievalLog> logs = {Log("routing")};
+    logs[0].data = routing;
+    if (!smallTalk) {
+      RetrievalLog search = Log("search");
+      search.data = testing_samples::Search(routing.agent);
+      DocumentChunk hit{40 + i % 3, "text", 0.3, "policy/moon.md", ChunkMetadata{"Moon > Landing", "Moon", 0, 10, 1.0}};
+      search.chunks = std::vector<DocumentChunk>{hit};
+      logs.push_back(search);
+      RetrievalLog docs = Log("documents");
+      DocumentsData d = testing_samples::Documents();
+      if (declined) {
+        d.citations.clear();
+        d.composer = "declined";
+      }
+      docs.data = d;
+      logs.push_back(docs);
+    }
+    const std::string& session = sessions[static_cast<std::size_t>(i % 10)];
+    this->store->AppendTurn(session, q, a, logs);
+    Truth& t = days[day];
+    ++t.questions;
+    (smallTalk ? t.smallTalk : declined ? t.declined : t.answered) += 1;
+    t.tokens += 100 + i;
+    t.cost += 0.0001 * i;
+    t.cached += i % 5 == 0;
+    byAgent[ToString(*a.agent)] += 1;
+    allLatencies.push_back(latencies[i % 4]);
+    if (declined) declinedQuestions.emplace_back(session, q.content);
+    // Votes: a thumbs down on every sixth answered turn (first a thumbs up, replaced), a thumbs up on every ninth.
+    if (!smallTalk && !declined && i % 6 == 0) {
+      ASSERT_EQ(this->store->SetFeedback(session, a.id, Feedback{"up", {}, {}, "x"}), service::FeedbackOutcome::Stored);
+      ASSERT_EQ(this->store->SetFeedback(session, a.id, Feedback{"down", "wrong", {}, "x"}), service::FeedbackOutcome::Stored);
+      ++t.down;
+    } else if (!smallTalk && !declined && i % 9 == 0) {
+      ASSERT_EQ(this->store->SetFeedback(session, a.id, Feedback{"up", {}, {}, "x"}), service::FeedbackOutcome::Stored);
+      ++t.up;
+    }
+  }
+  const service::InsightsRange range{"2026-11-19", "2026-11-25"};
+  const Json report = service::BuildInsights(this->store->Insights(range), range);
+  Truth all;
+  for (const Json& d : report.at("days")) {
+    const std::string day = d.at("day");
+    const Truth t = days.count(day) ? days[day] : Truth{};
+    EXPECT_EQ(d.at("questions"), t.questions) << day;
+    EXPECT_EQ(d.at("answered"), t.answered) << day;
+    EXPECT_EQ(d.at("declined"), t.declined) << day;
+    EXPECT_EQ(d.at("small_talk"), t.smallTalk) << day;
+    EXPECT_EQ(d.at("thumbs_up"), t.up) << day;
+    EXPECT_EQ(d.at("thumbs_down"), t.down) << day;
+    EXPECT_EQ(d.at("tokens"), t.tokens) << day;
+    EXPECT_NEAR(d.at("cost").get<double>(), t.cost, 1e-6) << day;
+    all.questions += t.questions, all.answered += t.answered, all.declined += t.declined, all.down += t.down;
+    all.cached += t.cached;
+  }
+  EXPECT_EQ(report.at("days").size(), 7u);  // every day of the range, the empty ones too
+  const Json& totals = report.at("totals");
+  EXPECT_EQ(totals.at("questions"), 120);
+  EXPECT_EQ(all.questions, 120);
+  EXPECT_NEAR(totals.at("resolution_rate").get<double>(),
+              static_cast<double>(all.answered - all.down) / static_cast<double>(all.answered + all.declined), 1e-4);
+  EXPECT_NEAR(totals.at("thumbs_down_rate").get<double>(), static_cast<double>(all.down) / all.answered, 1e-4);
+  EXPECT_NEAR(totals.at("cache_hit_rate").get<double>(), static_cast<double>(all.cached) / 120.0, 1e-4);
+  // p95 by nearest rank over the true latencies; the report's figure is its histogram bucket's upper edge.
+  std::sort(allLatencies.begin(), allLatencies.end());
+  const double p95 = allLatencies[static_cast<std::size_t>(std::ceil(0.95 * 120)) - 1];
+  EXPECT_GE(totals.at("latency_p95_ms").get<double>(), p95);
+  EXPECT_LE(totals.at("latency_p95_ms").get<double>(), p95 * 1.26);
+  for (const Json& a : report.at("agents"))
+    EXPECT_EQ(a.at("questions"), byAgent[a.at("agent").get<std::string>()]) << a.dump();
+  // The declined questions are one gap (same words, same nearest section), with every thumbs-down answer elsewhere.
+  const Json* found = nullptr;
+  for (const Json& g : report.at("gaps"))
+    if (!g.at("nearest").is_null() && g.at("nearest").at("document") == "policy/moon.md") found = &g;
+  ASSERT_NE(found, nullptr) << report.at("gaps").dump();
+  const Json& moon = *found;
+  EXPECT_EQ(moon.at("declined"), static_cast<std::int64_t>(declinedQuestions.size()));
+  EXPECT_EQ(moon.at("nearest").at("document"), "policy/moon.md");
+  EXPECT_EQ(moon.at("examples").size(), 3u);
+  std::int64_t down = 0;
+  for (const Json& g : report.at("gaps")) down += g.at("thumbs_down").get<std::int64_t>();
+  EXPECT_EQ(down, all.down);
+
+  // A narrower range counts only its days.
+  const service::InsightsRange one{"2026-11-21", "2026-11-21"};
+  EXPECT_EQ(service::BuildInsights(this->store->Insights(one), one).at("totals").at("questions"), days["2026-11-21"].questions);
+  // A deleted session's questions leave the gaps; the counters stay.
+  for (const std::string& s : sessions) this->store->Delete(s);
+  const Json after = service::BuildInsights(this->store->Insights(range), range);
+  EXPECT_TRUE(after.at("gaps").empty()) << after.at("gaps").dump();
+  EXPECT_EQ(after.at("totals").at("questions"), 120);
 }
 
 TYPED_TEST(SessionStoreTest, ConcurrentTurnsAreAllKept) {

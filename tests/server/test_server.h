@@ -46,11 +46,20 @@ class LoopbackServer {
   int m_port = 0;
 };
 
+// GET /api/insights as the operator set it (--no-insights, INSIGHTS_TOKEN).
+struct InsightsSettings {
+  bool on = true;
+  std::string token;
+};
+
 class TestServer {
  public:
   explicit TestServer(std::string webRoot = "", std::string llmBaseUrl = "", std::string llmModel = "",
-                      std::vector<std::string> corsOrigins = {}, int rateLimit = 0, std::size_t maxStreams = 32) {
+                      std::vector<std::string> corsOrigins = {}, int rateLimit = 0, std::size_t maxStreams = 32,
+                      InsightsSettings insights = {}) {
     m_services.maxStreams = maxStreams;
+    m_services.config.insights = insights.on;
+    m_services.config.insightsToken = std::move(insights.token);
     m_services.config.corsOrigins = std::move(corsOrigins);
     m_services.config.rateLimit = rateLimit;
     m_services.config.docsDir = std::string(OAI_DATA_DIR) + "/knowledge";
