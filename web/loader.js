@@ -83,7 +83,8 @@
                  : mod && key === '/' ? 5
                  : (mod || e.altKey) && e.code === 'Digit1' ? 1
                  : (mod || e.altKey) && e.code === 'Digit2' ? 2
-                 : (mod || e.altKey) && e.code === 'Digit3' ? 3 : 0;
+                 : (mod || e.altKey) && e.code === 'Digit3' ? 3
+                 : (mod || e.altKey) && e.code === 'Digit4' ? 7 : 0;
         if (code && Module['_orchestratai_shortcut']) {
           e.preventDefault();
           Module['_orchestratai_shortcut'](code);
@@ -92,7 +93,7 @@
       return;
     }
     // Keys the browser would take for itself (the address bar, its own menus) go to the app instead.
-    if (e.type === 'keydown' && ((mod && (key === 'l' || key === '/')) || (e.altKey && /^Digit[123]$/.test(e.code)))) {
+    if (e.type === 'keydown' && ((mod && (key === 'l' || key === '/')) || (e.altKey && /^Digit[1234]$/.test(e.code)))) {
       e.preventDefault();
     }
     if (e.type !== 'keydown' || field.hidden) return;

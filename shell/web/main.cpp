@@ -436,7 +436,8 @@ extern "C" EMSCRIPTEN_KEEPALIVE void orchestratai_field_scroll(double y) {
 extern "C" EMSCRIPTEN_KEEPALIVE void orchestratai_field_submit() { DispatchNow(oai::app::SubmitDraft{}); }
 
 // Shortcuts pressed while the text field has the focus (web/loader.js keeps those keys from Emscripten's GLFW):
-// 1, 2, 3 the panels; 4 clear the conversation (asks first); 5 the shortcut list; 6 Esc on an empty field.
+// 1, 2, 3 the panels; 4 clear the conversation (asks first); 5 the shortcut list; 6 Esc on an empty field; 7 the
+// insights.
 extern "C" EMSCRIPTEN_KEEPALIVE void orchestratai_shortcut(int code) {
   using namespace oai::app;
   switch (code) {
@@ -446,6 +447,7 @@ extern "C" EMSCRIPTEN_KEEPALIVE void orchestratai_shortcut(int code) {
     case 4: DispatchNow(ClearRequested{}); break;
     case 5: DispatchNow(ToggleShortcutHelp{}); break;
     case 6: DispatchNow(CloseOverlay{}); break;
+    case 7: DispatchNow(ShowPanel{Tab::Insights}); break;
     default: break;
   }
 }

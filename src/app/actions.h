@@ -160,6 +160,15 @@ struct FeedbackFailed {
   std::string messageId;
   ApiError error;
 };
+// The insights view: its report arrived or did not; the view asks for a fresh one; the content gaps as a CSV file.
+struct InsightsLoaded {
+  InsightsReport report;
+};
+struct InsightsFailed {
+  ApiError error;
+};
+struct RefreshInsights {};
+struct ExportGapsRequested {};
 struct ToggleDetails {
   std::string messageId;  // shows or hides the answer's metrics
 };
@@ -183,7 +192,8 @@ using Action = std::variant<SendRequested, ChatSucceeded, ChatFailed, StreamStat
                             InputFocusChanged, InputScrolled, SubmitDraft, FocusInputHandled, RequestInputFocus, SelectMessage, SelectText, ToggleDetails, ToggleShortcutHelp, CloseOverlay,
                             ClearInput, ClearRequested, ClearConfirmed, ShowPanel, SetLogFilter, TogglePanel, SelectTab,
                             OpenDocument, DocumentLoaded, DocumentLoadFailed, ConversationsLoaded, SwitchConversation,
-                            ExportRequested, ExportReady, ExportFailed, RateAnswer, FeedbackSaved, FeedbackFailed>;
+                            ExportRequested, ExportReady, ExportFailed, RateAnswer, FeedbackSaved, FeedbackFailed,
+                            InsightsLoaded, InsightsFailed, RefreshInsights, ExportGapsRequested>;
 
 // [SECTION] Effects: commands the App executes after reducing (network, storage)
 
@@ -196,6 +206,8 @@ struct PostFeedback {
   std::string messageId;  // the page's id of the answer, for the reply
   FeedbackRequest request;
 };
+struct LoadInsights {};
+struct FetchGapsCsv {};
 struct LoadSession {
   std::string sessionId;
 };
@@ -225,6 +237,7 @@ struct SaveDownload {
 };
 
 using Effect = std::variant<PostChat, LoadSession, CheckHealth, SaveSessionId, LoadAgents, DeleteSession, LoadDocument,
-                            SaveConversations, FetchExport, SaveDownload, PostFeedback>;
+                            SaveConversations, FetchExport, SaveDownload, PostFeedback, LoadInsights,
+                            FetchGapsCsv>;
 
 }  // namespace oai::app

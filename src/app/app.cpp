@@ -201,6 +201,18 @@ struct App::EffectRunner {
       else inbox->Push(ExportFailed{std::move(r.error)});
     });
   }
+  void operator()(const LoadInsights&) const {
+    app.m_client.GetInsights([inbox = inbox](ApiResult<InsightsReport> r) {
+      if (r.ok()) inbox->Push(InsightsLoaded{std::move(*r.value)});
+      else inbox->Push(InsightsFailed{std::move(r.error)});
+    });
+  }
+  void operator()(const FetchGapsCsv&) const {
+    app.m_client.GetInsightsCsv([inbox = inbox](ApiResult<std::string> r) {
+      if (r.ok()) inbox->Push(ExportReady{"orchestratai-content-gaps.csv", "text/csv", std::move(*r.value)});
+      else inbox->Push(ExportFailed{std::move(r.error)});
+    });
+  }
   void operator()(const SaveDownload& download) const {
     if (app.m_services.saveFile) app.m_services.saveFile(download.filename, download.mime, download.content);
   }
@@ -275,6 +287,7 @@ void App::HandleShortcuts(const panels::DrawContext& ctx) {
   if (pressed(ImGuiKey_1)) ctx.emit(ShowPanel{Tab::Agents});
   if (pressed(ImGuiKey_2)) ctx.emit(ShowPanel{Tab::Chat});
   if (pressed(ImGuiKey_3)) ctx.emit(ShowPanel{Tab::Logs});
+  if (pressed(ImGuiKey_4)) ctx.emit(ShowPanel{Tab::Insights});
 }
 
 // The dialogs: the shortcut list (Ctrl+/) and the confirmation before clearing the conversation (Ctrl+L).
@@ -296,7 +309,7 @@ void App::DrawOverlays(const panels::DrawContext& ctx) {
         {"Esc", "close this dialog, else clear the input"},
         {"Ctrl/Cmd+K", "type a question"},
         {"Ctrl/Cmd+L", "clear the conversation (asks first)"},
-        {"Ctrl+1 / 2 / 3", "agents, chat, retrieval log (Alt+1/2/3 in a browser)"},
+        {"Ctrl+1 / 2 / 3 / 4", "agents, chat, retrieval log, insights (Alt+1..4 in a browser)"},
         {"Ctrl/Cmd+C", "copy the selected text"},
         {"Ctrl/Cmd+/", "this list"},
     };
@@ -356,7 +369,8 @@ void App::DrawWide(const panels::DrawContext& ctx, float bodyHeight) {
 
   ImGui::SameLine();
   ImGui::BeginChild("##chat_column", ImVec2(center, bodyHeight), ImGuiChildFlags_Border);
-  panels::DrawChatPanel(ctx);
+  if (view.activeTab == Tab::Insights) panels::DrawInsightsPanel(ctx);
+  else panels::DrawChatPanel(ctx);
   ImGui::EndChild();
 
   ImGui::SameLine();
@@ -385,11 +399,13 @@ void App::DrawNarrow(const panels::DrawContext& ctx, float bodyHeight) {
   };
   const TabDef tabs[] = {{Tab::Chat, "Chat", &panels::DrawChatPanel},
                          {Tab::Agents, "Agents", &panels::DrawAgentPanel},
-                         {Tab::Logs, "Logs", &panels::DrawRetrievalPanel}};
+                         {Tab::Logs, "Logs", &panels::DrawRetrievalPanel},
+                         {Tab::Insights, "Insights", &panels::DrawInsightsPanel}};
   for (const TabDef& t : tabs) {
     // The state's tab wins (it may come from the URL hash); a click asks the reducer to change it.
     const ImGuiTabItemFlags flags = m_state.view.activeTab == t.tab ? ImGuiTabItemFlags_SetSelected : 0;
     const bool open = ImGui::BeginTabItem(t.label, nullptr, flags);
+    panels::RememberTarget(ctx, std::string("tab:") + t.label);
     if (ImGui::IsItemClicked() && m_state.view.activeTab != t.tab) emit(SelectTab{t.tab});
     if (open) {
       const float used = ImGui::GetCursorPosY() - top;
@@ -444,7 +460,22 @@ std::string App::DebugJson() const {
                                     {"loaded", m_state.domain.documents.count(m_state.view.documentView.id) > 0},
                                     {"error", m_state.view.documentView.error}}
                              : Json(nullptr)},
-            {"tab", m_state.view.activeTab == Tab::Agents ? "agents" : m_state.view.activeTab == Tab::Logs ? "logs" : "chat"},
+            {"tab", m_state.view.activeTab == Tab::Agents     ? "agents"
+                    : m_state.view.activeTab == Tab::Logs     ? "logs"
+                    : m_state.view.activeTab == Tab::Insights ? "insights"
+                                                              : "chat"},
+            {"insights", d.insights ? Json{{"questions", d.insights->totals.questions},
+                                           {"thumbs_down", d.insights->totals.thumbs_down},
+                                           {"declined", d.insights->totals.declined},
+                                           {"gaps", d.insights->gaps.size()},
+                                           {"gap_documents", [&] {
+                                              Json docs = Json::array();
+                                              for (const ContentGap& g : d.insights->gaps)
+                                                docs.push_back(g.document ? Json(*g.document) : Json(nullptr));
+                                              return docs;
+                                            }()},
+                                           {"loading", d.insightsLoading}}
+                                    : Json{{"loading", d.insightsLoading}, {"error", d.insightsError}}},
             {"agents_collapsed", m_state.view.agentsCollapsed},
             {"pipeline", [&] {
                Json steps = Json::array();

@@ -582,7 +582,34 @@ void Apply(State& s, const TogglePanel& a, Effects&) {
   bool& collapsed = a.panel == Panel::Agents ? s.view.agentsCollapsed : s.view.logsCollapsed;
   collapsed = !collapsed;
 }
-void Apply(State& s, const SelectTab& a, Effects&) { s.view.activeTab = a.tab; }
+// The insights view asks for its report the first time it is shown (and on Refresh); one request at a time.
+void AskForInsights(State& s, Effects& fx, bool fresh) {
+  DomainState& d = s.domain;
+  if (d.insightsLoading || (!fresh && d.insights)) return;
+  d.insightsLoading = true;
+  d.insightsError.clear();
+  fx.push_back(LoadInsights{});
+}
+
+void Apply(State& s, const SelectTab& a, Effects& fx) {
+  s.view.activeTab = a.tab;
+  if (a.tab == Tab::Insights) AskForInsights(s, fx, false);
+}
+void Apply(State& s, const RefreshInsights&, Effects& fx) { AskForInsights(s, fx, true); }
+void Apply(State& s, const InsightsLoaded& a, Effects&) {
+  s.domain.insights = a.report;
+  s.domain.insightsLoading = false;
+  s.domain.insightsError.clear();
+}
+void Apply(State& s, const InsightsFailed& a, Effects&) {
+  s.domain.insightsLoading = false;
+  s.domain.insightsError = a.error.status == 404 ? "Insights are turned off on this server."
+                           : a.error.status == 401 ? "Insights need a token on this server (INSIGHTS_TOKEN)."
+                                                   : a.error.message;
+}
+void Apply(State& s, const ExportGapsRequested&, Effects& fx) {
+  if (s.domain.insights) fx.push_back(FetchGapsCsv{});
+}
 
 void Apply(State& s, const ToggleShortcutHelp&, Effects&) {
   s.view.overlay = s.view.overlay == ViewState::Overlay::Shortcuts ? ViewState::Overlay::None
@@ -611,8 +638,9 @@ void Apply(State& s, const ClearConfirmed& a, Effects& fx) {
       fx.push_back(SaveConversations{s.domain.conversations});
   }
 }
-void Apply(State& s, const ShowPanel& a, Effects&) {
+void Apply(State& s, const ShowPanel& a, Effects& fx) {
   s.view.activeTab = a.tab;
+  if (a.tab == Tab::Insights) AskForInsights(s, fx, false);
   if (a.tab == Tab::Agents) s.view.agentsCollapsed = false;
   if (a.tab == Tab::Logs) s.view.logsCollapsed = false;
   if (a.tab == Tab::Chat) s.view.focusInputRequested = true;

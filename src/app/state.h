@@ -104,6 +104,10 @@ struct DomainState {
   BackendKind backendKind = BackendKind::Unknown;  // who answered the last health check
   bool historyLoading = false;
   std::map<std::string, DocumentDetail> documents;
+  // The insights view (GET /api/insights): the last report, whether one is on its way, why the last one failed.
+  std::optional<InsightsReport> insights;
+  bool insightsLoading = false;
+  std::string insightsError;
   std::vector<ConversationEntry> conversations;  // newest first, at most kMaxConversations  // opened in the viewer, by id (kept for the page's lifetime)
 
   AgentCard& Card(AgentId id) { return agents[static_cast<std::size_t>(id)]; }
@@ -114,7 +118,7 @@ struct DomainState {
 // [SECTION] View
 
 enum class Panel { Agents, Logs };
-enum class Tab { Chat, Agents, Logs };  // narrow layout
+enum class Tab { Chat, Agents, Logs, Insights };  // narrow layout (Insights replaces the chat column when wide)
 
 // The input's caret, selection and input-method composition as byte offsets into the draft (UTF-8). A collapsed
 // selection is the caret; composition is [compositionStart, compositionEnd) or -1 when nothing is being composed.

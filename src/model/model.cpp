@@ -449,4 +449,54 @@ void from_json(const Json& j, StreamErrorEvent& v) {
   j.at("retryable").get_to(v.retryable);
 }
 
+void from_json(const Json& j, InsightsReport& v) {
+  j.at("from").get_to(v.from);
+  j.at("to").get_to(v.to);
+  j.at("definitions").at("resolution_rate").get_to(v.resolution_definition);
+  const Json& t = j.at("totals");
+  InsightsTotals& o = v.totals;
+  t.at("questions").get_to(o.questions);
+  t.at("answered").get_to(o.answered);
+  t.at("declined").get_to(o.declined);
+  t.at("small_talk").get_to(o.small_talk);
+  t.at("thumbs_up").get_to(o.thumbs_up);
+  t.at("thumbs_down").get_to(o.thumbs_down);
+  t.at("tokens").get_to(o.tokens);
+  t.at("resolution_rate").get_to(o.resolution_rate);
+  t.at("thumbs_down_rate").get_to(o.thumbs_down_rate);
+  t.at("cache_hit_rate").get_to(o.cache_hit_rate);
+  t.at("latency_p50_ms").get_to(o.latency_p50_ms);
+  t.at("latency_p95_ms").get_to(o.latency_p95_ms);
+  t.at("cost").get_to(o.cost);
+  v.days.clear();
+  for (const Json& d : j.at("days")) {
+    v.days.push_back(InsightsDay{d.at("day"), d.at("questions"), d.at("answered"), d.at("declined"),
+                                 d.at("small_talk"), d.at("thumbs_down")});
+  }
+  v.agents.clear();
+  for (const Json& a : j.at("agents")) {
+    v.agents.push_back(InsightsAgent{a.at("agent").get<AgentId>(), a.at("questions"), a.at("share"),
+                                     a.at("latency_p50_ms"), a.at("latency_p95_ms")});
+  }
+  v.strategies.clear();
+  for (const Json& s : j.at("strategies")) {
+    v.strategies.push_back(InsightsStrategy{s.at("strategy").get<Strategy>(), s.at("questions"), s.at("share")});
+  }
+  v.gaps.clear();
+  for (const Json& g : j.at("gaps")) {
+    ContentGap gap;
+    g.at("count").get_to(gap.count);
+    g.at("declined").get_to(gap.declined);
+    g.at("thumbs_down").get_to(gap.thumbs_down);
+    g.at("examples").get_to(gap.examples);
+    g.at("last_asked").get_to(gap.last_asked);
+    if (const Json& n = g.at("nearest"); !n.is_null()) {
+      gap.document = n.at("document").get<std::string>();
+      n.at("heading").get_to(gap.heading);
+      n.at("chunk_id").get_to(gap.chunk_id);
+    }
+    v.gaps.push_back(std::move(gap));
+  }
+}
+
 }  // namespace oai

@@ -471,6 +471,52 @@ struct ErrorResponse {
   bool operator==(const ErrorResponse&) const = default;
 };
 
+// GET /api/insights, as the page's insights view reads it (contract "InsightsReport"; the server builds it in
+// service/insights.cpp).
+struct InsightsTotals {
+  std::int64_t questions = 0, answered = 0, declined = 0, small_talk = 0, thumbs_up = 0, thumbs_down = 0, tokens = 0;
+  double resolution_rate = 0.0, thumbs_down_rate = 0.0, cache_hit_rate = 0.0;
+  double latency_p50_ms = 0.0, latency_p95_ms = 0.0, cost = 0.0;
+  bool operator==(const InsightsTotals&) const = default;
+};
+struct InsightsDay {
+  std::string day;
+  std::int64_t questions = 0, answered = 0, declined = 0, small_talk = 0, thumbs_down = 0;
+  bool operator==(const InsightsDay&) const = default;
+};
+struct InsightsAgent {
+  AgentId agent = AgentId::Orchestrator;
+  std::int64_t questions = 0;
+  double share = 0.0, latency_p50_ms = 0.0, latency_p95_ms = 0.0;
+  bool operator==(const InsightsAgent&) const = default;
+};
+struct InsightsStrategy {
+  Strategy strategy = Strategy::Orchestration;
+  std::int64_t questions = 0;
+  double share = 0.0;
+  bool operator==(const InsightsStrategy&) const = default;
+};
+struct ContentGap {
+  std::int64_t count = 0, declined = 0, thumbs_down = 0;
+  std::vector<std::string> examples;
+  std::string last_asked;
+  std::optional<std::string> document;  // the nearest document section, when one is known
+  std::string heading;
+  std::int64_t chunk_id = 0;
+  bool operator==(const ContentGap&) const = default;
+};
+struct InsightsReport {
+  std::string from, to;
+  std::string resolution_definition;
+  InsightsTotals totals;
+  std::vector<InsightsDay> days;
+  std::vector<InsightsAgent> agents;
+  std::vector<InsightsStrategy> strategies;
+  std::vector<ContentGap> gaps;
+  bool operator==(const InsightsReport&) const = default;
+};
+void from_json(const Json& j, InsightsReport& v);
+
 // GET /api/session/{id}
 struct SessionHistory {
   ChatSession session;

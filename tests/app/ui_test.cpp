@@ -503,6 +503,79 @@ TEST_F(UiTest, CopyButtonsPutTheAnswerWithItsSourcesAndTheWholeChatOnTheClipboar
 
 // Conversations: each answered one is kept (titled by its first question, in storage); the header's menu switches
 // back to one (its history comes from the server); Export downloads the transcript.
+// A report as GET /api/insights writes it (two days, one content gap with its nearest document).
+std::string InsightsFixture() {
+  Json agents = Json::array();
+  for (const char* a : {"orchestrator", "billing", "technical", "policy"})
+    agents.push_back({{"agent", a}, {"questions", std::string(a) == "billing" ? 6 : 1}, {"share", 0.5},
+                      {"latency_p50_ms", 1.0}, {"latency_p95_ms", 12.59}});
+  Json strategies = Json::array();
+  for (const char* s : {"orchestration", "pure_cag", "pure_rag", "hybrid"})
+    strategies.push_back({{"strategy", s}, {"questions", 3}, {"share", 0.25}});
+  return Json{{"from", "2026-11-30"}, {"to", "2026-12-01"}, {"generated_at", "2026-12-01T10:00:00.000Z"},
+              {"definitions", {{"resolution_rate", "answered without a thumbs down / answered + declined"},
+                               {"thumbs_down_rate", "x"}, {"cache_hit_rate", "x"}, {"latency", "x"}, {"content_gaps", "x"}}},
+              {"totals", {{"questions", 12}, {"answered", 9}, {"declined", 2}, {"small_talk", 1}, {"thumbs_up", 3},
+                          {"thumbs_down", 1}, {"resolution_rate", 0.7273}, {"thumbs_down_rate", 0.1111},
+                          {"cache_hit_rate", 0.25}, {"latency_p50_ms", 1.0}, {"latency_p95_ms", 12.59}, {"tokens", 4000},
+                          {"cost", 0.0}}},
+              {"days", {{{"day", "2026-11-30"}, {"questions", 4}, {"answered", 3}, {"declined", 1}, {"small_talk", 0},
+                         {"thumbs_up", 1}, {"thumbs_down", 0}, {"tokens", 1000}, {"cost", 0.0}},
+                        {{"day", "2026-12-01"}, {"questions", 8}, {"answered", 6}, {"declined", 1}, {"small_talk", 1},
+                         {"thumbs_up", 2}, {"thumbs_down", 1}, {"tokens", 3000}, {"cost", 0.0}}}},
+              {"agents", agents},
+              {"strategies", strategies},
+              {"gaps", {{{"count", 2}, {"declined", 2}, {"thumbs_down", 0}, {"terms", {"bitcoin"}},
+                         {"examples", {"Can I pay in bitcoin?", "Do you take crypto?"}}, {"last_asked", "2026-12-01"},
+                         {"nearest", {{"document", "billing/pricing-plans.md"}, {"heading", "Pricing plans > Payment"},
+                                      {"chunk_id", 3}}}}}}}
+      .dump();
+}
+
+// The insights view from the header: the figures, the charts' labels, a content gap with its examples; its document
+// opens in the viewer; the gaps download as CSV; the chat comes back.
+TEST_F(UiTest, TheInsightsViewShowsTheFiguresAndOpensAGapsDocument) {
+  transport.On("GET /api/insights", JsonResponse(200, InsightsFixture()));
+  transport.On("GET /api/insights?format=csv", JsonResponse(200, "count,declined\r\n2,2\r\n", {{"Content-Type", "text/csv"}}));
+  transport.On("GET /api/documents/billing/pricing-plans.md", JsonResponse(200, ReadFixture("document_pricing_plans.json")));
+  std::vector<std::string> saved;
+  HeadlessUi ui(app);
+  ui.SetDisplaySize(ImVec2(1600, 1400));
+  ui.Frame(3);
+  ui.Click("Insights");
+  ui.Hover(ImVec2(2, 2));
+  EXPECT_EQ(transport.RequestsTo("GET", "/api/insights").size(), 1u);
+  for (const char* text : {"Resolution rate", "73%", "Thumbs down", "11%", "Cache hits", "25%", "Latency p95",
+                           "Questions per day", "2026-11-30", "Content gaps (1)", "2 questions", "2 declined",
+                           "Can I pay in bitcoin?", "Do you take crypto?", "Nearest: Pricing plans > Payment"})
+    EXPECT_TRUE(ui.HasText(text)) << text << "\n" << ui.ScreenText();
+  ui.Click("Download gaps (CSV)");
+  EXPECT_EQ(transport.RequestsTo("GET", "/api/insights?format=csv").size(), 1u);
+  ui.Click("Open billing/pricing-plans.md");
+  ui.Frame(2);
+  EXPECT_EQ(app.GetState().view.overlay, ViewState::Overlay::Document);
+  EXPECT_EQ(app.GetState().view.documentView.id, "billing/pricing-plans.md");
+  ui.PressKey(ImGuiKey_Escape);
+  ui.Click("Back to chat");
+  EXPECT_EQ(app.GetState().view.activeTab, Tab::Chat);
+  EXPECT_TRUE(ui.HasItem("Send"));
+  // Shown again: the report it has, no new request; Refresh asks again.
+  ui.PressCtrl(ImGuiKey_4);
+  EXPECT_EQ(transport.RequestsTo("GET", "/api/insights").size(), 1u);
+  ui.Click("Refresh");
+  EXPECT_EQ(transport.RequestsTo("GET", "/api/insights").size(), 2u);
+}
+
+TEST_F(UiTest, InsightsTurnedOffOnTheServerSaySo) {
+  transport.On("GET /api/insights", JsonResponse(404, R"({"error":{"code":"INSIGHTS_DISABLED","message":"off",)"
+                                                      R"("timestamp":"2026-11-24T10:00:00.000Z","requestId":"r"}})"));
+  HeadlessUi ui(app);
+  ui.Frame(2);
+  ui.Click("Insights");
+  ui.Hover(ImVec2(2, 2));
+  EXPECT_TRUE(ui.HasText("Insights are turned off on this server.")) << ui.ScreenText();
+}
+
 TEST(UiConversations, AnsweredConversationsAreKeptSwitchedBetweenAndExported) {
   FakeTransport transport;
   transport.On("GET /api/health", JsonResponse(200, ReadFixture("health.json")));

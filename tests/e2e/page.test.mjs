@@ -490,3 +490,94 @@ test('a vote on an answer: thumbs down with a reason, kept by the server, shown 
     await context.close();
   }
 });
+
+// 200 questions through the API in 20 conversations (answered, declined, small talk) with votes on some answers:
+// what the insights view then shows for people who run the assistant.
+async function seedInsights() {
+  const answered = ['What is your refund policy?', 'How do I rotate my API key?', 'How much does the Pro plan cost?',
+    'What are the API rate limits?', 'Can I export my invoices?', 'How do I verify a webhook signature?',
+    'Do you have a mobile app?', 'What payment methods do you accept?'];
+  const offTopic = ['Will it rain in Paris tomorrow?', 'What is the weather in Paris?', 'Who won the football match yesterday?',
+    'Can you book me a flight to Berlin?', 'Recommend a good pizza place nearby'];
+  const sessions = Array.from({ length: 20 }, () => crypto.randomUUID());
+  for (let i = 0; i < 200; i++) {
+    const message = i % 10 === 9 ? 'hello!' : i % 7 === 3 ? offTopic[i % offTopic.length] : answered[i % answered.length];
+    const r = await fetch(`${server.base}/api/chat`, {
+      method: 'POST', headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ message, session_id: sessions[i % 20] }),
+    });
+    assert.equal(r.status, 200);
+    if (i % 10 < 9 && i % 7 !== 3 && i % 4 === 0) {
+      const vote = { session_id: sessions[i % 20], message_id: r.headers.get('x-message-id'),
+        ...(i % 8 === 0 ? { rating: 'down', reason: 'incomplete' } : { rating: 'up' }) };
+      const v = await fetch(`${server.base}/api/feedback`, {
+        method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(vote) });
+      assert.equal(v.status, 200, await v.text());
+    }
+  }
+}
+
+test('insights: a vote and a declined question are counted, a gap opens its document; the phone has an Insights tab', async () => {
+  await seedInsights();
+  for (const layout of ['desktop', 'phone']) {
+    const phone = layout === 'phone';
+    const { context, page, errors } = await open(phone
+      ? { viewport: { width: 375, height: 812 }, isMobile: true, hasTouch: true }
+      : {});
+    const press = async (name) => {
+      const at = await target(page, name);
+      if (phone) await page.touchscreen.tap(at.x, at.y);
+      else await page.mouse.click(at.x, at.y);
+    };
+    const before = await (await fetch(`${server.base}/api/insights`)).json();
+    // A thumbs down on an answer and a question the documents do not cover, from the page.
+    const answered = await ask(page, 'How do I rotate my API key?', 2, { touch: phone });
+    await press(`not-helpful:${answered.messages[1].id}`);
+    await waitFor(page, (s) => s.messages[1].feedback?.rating === 'down' && !s.messages[1].feedback_saving,
+      { what: 'the thumbs down saved' });
+    await ask(page, 'Can you book me a train to Lyon?', 4, { touch: phone });
+
+    await press(phone ? 'tab:Insights' : 'Insights');
+    const shown = await waitFor(page, (s) => s.tab === 'insights' && s.insights.questions !== undefined,
+      { what: 'the insights view with its report' });
+    assert.equal(shown.insights.questions, before.totals.questions + 2);
+    assert.equal(shown.insights.thumbs_down, before.totals.thumbs_down + 1, 'the vote is counted');
+    assert.equal(shown.insights.declined, before.totals.declined + 1, 'the declined question is counted');
+    assert.ok(shown.insights.gaps >= 1, 'content gaps are listed');
+    await page.mouse.move(1, 1);
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: path.join(ARTIFACTS, `insights-${layout}.png`), fullPage: false });
+
+    // The first gap with a nearest document opens it in the viewer.
+    const index = shown.insights.gap_documents.findIndex((d) => d);
+    assert.ok(index >= 0, JSON.stringify(shown.insights));
+    if (phone) {
+      // Scrolled into view by a finger: drag the list up until the gap's button is on the screen.
+      for (let i = 0; i < 12; i++) {
+        const st = await appState(page);
+        const t = st.targets[`open-gap:${index}`];
+        if (t && t[1] + t[3] < 760) break;
+        const cdp = await context.newCDPSession(page);
+        await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: [{ x: 180, y: 600 }] });
+        for (let y = 600; y >= 300; y -= 50) {
+          await cdp.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: [{ x: 180, y }] });
+        }
+        await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+        await page.waitForTimeout(400);
+      }
+    } else {
+      for (let i = 0; i < 20; i++) {
+        const t = (await appState(page)).targets[`open-gap:${index}`];
+        if (t && t[1] + t[3] < 850) break;
+        await page.mouse.move(700, 500);
+        await page.mouse.wheel(0, 400);
+        await page.waitForTimeout(150);
+      }
+    }
+    await press(`open-gap:${index}`);
+    const viewer = await waitFor(page, (s) => s.document && s.document.loaded, { what: 'the gap\'s document' });
+    assert.equal(viewer.document.id, shown.insights.gap_documents[index]);
+    assert.deepEqual(errors, []);
+    await context.close();
+  }
+});

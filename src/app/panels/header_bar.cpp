@@ -149,8 +149,10 @@ void DrawHeaderBar(const DrawContext& ctx) {
     return ImGui::CalcTextSize(label).x + style.FramePadding.x * 2.0f + style.ItemSpacing.x;
   };
   const float badge = ImGui::CalcTextSize(connection).x + style.FramePadding.x * 2.0f + style.ItemSpacing.x;
+  const bool insights = ctx.state.view.activeTab == Tab::Insights;
+  const char* insightsLabel = insights ? "Back to chat" : "Insights";
   const float full = badge + (canExport ? buttonWidth("Export") : 0.0f) +
-                     (hasList ? buttonWidth("Conversations") : 0.0f) + buttonWidth("New chat");
+                     (hasList ? buttonWidth("Conversations") : 0.0f) + buttonWidth(insightsLabel) + buttonWidth("New chat");
   // A phone's width has no room for three buttons: they go into one menu.
   const bool compact = ImGui::GetContentRegionAvail().x < full + 40.0f * ctx.scale;
   const float right = compact ? badge + buttonWidth("Menu") : full;
@@ -164,6 +166,8 @@ void DrawHeaderBar(const DrawContext& ctx) {
     if (ImGui::BeginPopup("##menu")) {
       if (ImGui::MenuItem("New chat")) ctx.emit(NewChat{});
       RememberTarget(ctx, "New chat");
+      if (ImGui::MenuItem(insightsLabel)) ctx.emit(SelectTab{insights ? Tab::Chat : Tab::Insights});
+      RememberTarget(ctx, insightsLabel);
       const bool conversations = hasList && ImGui::BeginMenu("Conversations");
       RememberTarget(ctx, "Conversations");
       if (conversations) {
@@ -199,6 +203,11 @@ void DrawHeaderBar(const DrawContext& ctx) {
       }
       ImGui::SameLine();
     }
+    // Insights: the figures for the people who run the assistant, in place of the chat.
+    if (ImGui::Button(insightsLabel)) ctx.emit(SelectTab{insights ? Tab::Chat : Tab::Insights});
+    RememberTarget(ctx, insightsLabel);
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Questions, resolution, feedback and content gaps (Ctrl+4)");
+    ImGui::SameLine();
     if (ImGui::Button("New chat")) ctx.emit(NewChat{});
     RememberTarget(ctx, "New chat");
   }

@@ -64,6 +64,7 @@ void DrawAgentPanel(const DrawContext& ctx);     // agent_panel.cpp: the four ag
 void DrawChatPanel(const DrawContext& ctx);      // chat_panel.cpp: bubbles, typing indicator, error banner, input
 void DrawRetrievalPanel(const DrawContext& ctx); // retrieval_panel.cpp: log cards per turn, filters
 void DrawStatusFooter(const DrawContext& ctx);   // status_footer.cpp: last turn, session totals, backend
-void DrawDocumentViewer(const DrawContext& ctx); // document_viewer.cpp: a cited document, its section highlighted
+void DrawDocumentViewer(const DrawContext& ctx);
+void DrawInsightsPanel(const DrawContext& ctx);  // insights_panel.cpp: figures, charts and content gaps // document_viewer.cpp: a cited document, its section highlighted
 
 }  // namespace oai::app::panels

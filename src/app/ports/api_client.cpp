@@ -317,6 +317,25 @@ void ApiClient::GetExport(const std::string& sessionId, bool json, std::function
   });
 }
 
+void ApiClient::GetInsights(std::function<void(ApiResult<InsightsReport>)> onDone) {
+  m_transport->Send(MakeRequest("GET", "/api/insights"), [onDone = std::move(onDone)](HttpResponse r) {
+    if (r.status < 200 || r.status >= 300) return onDone(ApiResult<InsightsReport>::Failure(ClassifyFailure(r)));
+    std::string error;
+    auto report = TryConvert<InsightsReport>(ParseJsonOrDiscarded(r.body), &error);
+    if (!report) return onDone(ApiResult<InsightsReport>::Failure(InvalidResponseError(r, error)));
+    onDone(ApiResult<InsightsReport>::Success(std::move(*report)));
+  });
+}
+
+void ApiClient::GetInsightsCsv(std::function<void(ApiResult<std::string>)> onDone) {
+  HttpRequest req = MakeRequest("GET", "/api/insights?format=csv");
+  req.headers = {{"Accept", "text/csv"}};
+  m_transport->Send(req, [onDone = std::move(onDone)](HttpResponse r) {
+    if (r.status < 200 || r.status >= 300) return onDone(ApiResult<std::string>::Failure(ClassifyFailure(r)));
+    onDone(ApiResult<std::string>::Success(std::move(r.body)));
+  });
+}
+
 void ApiClient::DeleteSession(const std::string& sessionId, std::function<void(ApiResult<bool>)> onDone) {
   HttpRequest req = MakeRequest("DELETE", "/api/session/" + sessionId);
   m_transport->Send(req, [onDone = std::move(onDone)](HttpResponse r) {

@@ -62,6 +62,9 @@ class ApiClient {
   void GetExport(const std::string& sessionId, bool json, std::function<void(ApiResult<std::string>)> onDone);
   // POST /api/feedback: a vote on an answer; the stored vote back.
   void PostFeedback(const FeedbackRequest& request, std::function<void(ApiResult<FeedbackRecord>)> onDone);
+  // GET /api/insights (the last 30 days) and GET /api/insights?format=csv (its content gaps as a file).
+  void GetInsights(std::function<void(ApiResult<InsightsReport>)> onDone);
+  void GetInsightsCsv(std::function<void(ApiResult<std::string>)> onDone);
   // DELETE /api/session/{id}: the conversation is gone from the store (a missing one counts as deleted).
   void DeleteSession(const std::string& sessionId, std::function<void(ApiResult<bool>)> onDone);
 

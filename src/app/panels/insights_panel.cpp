@@ -1,0 +1,238 @@
+// The insights view: the numbers at the top, questions per day, latency and share per agent, and the content gaps
+// with the document to write or fix (GET /api/insights). In place of the chat on a wide screen, a tab on a phone.
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <string>
+
+#include "app/panels/panels.h"
+#include "app/panels/widgets.h"
+#include "app/theme.h"
+#include "imgui.h"
+
+namespace oai::app::panels {
+
+namespace {
+
+// Muted text that wraps at the panel's edge (a phone's width): TextDisabled does not.
+void Muted(const std::string& text) {
+  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyle().Colors[ImGuiCol_TextDisabled]);
+  ImGui::TextWrapped("%s", text.c_str());
+  ImGui::PopStyleColor();
+}
+
+std::string Percent(double share) {
+  char buf[16];
+  if (share > 0.0 && share < 0.01) std::snprintf(buf, sizeof buf, "<1%%");
+  else std::snprintf(buf, sizeof buf, "%.0f%%", share * 100.0);
+  return buf;
+}
+
+// One figure as a small card: its label above, the value large. Cards flow left to right and wrap.
+void Figure(const DrawContext& ctx, const char* label, const std::string& value, const char* hint, float width,
+            bool first) {
+  const ImGuiStyle& style = ImGui::GetStyle();
+  if (!first) {
+    const float right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
+    if (ImGui::GetItemRectMax().x + style.ItemSpacing.x + width <= right) ImGui::SameLine();
+  }
+  ImGui::BeginGroup();
+  widgets::BeginCard(label, width);
+  {
+    widgets::FontScope small(Type::Small);
+    ImGui::TextDisabled("%s", label);
+  }
+  {
+    widgets::FontScope title(Type::Title);
+    ImGui::TextUnformatted(value.c_str());
+  }
+  widgets::EndCard(colors::kPanel, colors::kBorder);
+  ImGui::EndGroup();
+  if (ImGui::IsItemHovered() && hint) ImGui::SetTooltip("%s", hint);
+  (void)ctx;
+}
+
+// Questions per day as bars: answered (cyan) with the declined part on top (amber); the first and last day below.
+void DayBars(const DrawContext& ctx, const InsightsReport& r, float width) {
+  const float height = 90.0f * ctx.scale;
+  const ImVec2 origin = ImGui::GetCursorScreenPos();
+  ImGui::Dummy(ImVec2(width, height));
+  std::int64_t most = 1;
+  for (const InsightsDay& d : r.days) most = std::max(most, d.questions);
+  ImDrawList* draw = ImGui::GetWindowDrawList();
+  const float slot = width / static_cast<float>(std::max<std::size_t>(1, r.days.size()));
+  const float bar = std::max(1.0f, slot * 0.7f);
+  for (std::size_t i = 0; i < r.days.size(); ++i) {
+    const InsightsDay& d = r.days[i];
+    const float x = origin.x + slot * static_cast<float>(i) + (slot - bar) * 0.5f;
+    const float total = height * static_cast<float>(d.questions) / static_cast<float>(most);
+    const float declined = height * static_cast<float>(d.declined) / static_cast<float>(most);
+    const float bottom = origin.y + height;
+    if (d.questions == 0) {
+      draw->AddLine(ImVec2(x, bottom - 0.5f), ImVec2(x + bar, bottom - 0.5f), ImGui::GetColorU32(colors::kBorder));
+      continue;
+    }
+    draw->AddRectFilled(ImVec2(x, bottom - total), ImVec2(x + bar, bottom), ImGui::GetColorU32(colors::kCyan), 2.0f * ctx.scale);
+    if (declined > 0.0f)
+      draw->AddRectFilled(ImVec2(x, bottom - total), ImVec2(x + bar, bottom - total + declined),
+                          ImGui::GetColorU32(colors::kWarning), 2.0f * ctx.scale);
+    if (ImGui::IsMouseHoveringRect(ImVec2(x, origin.y), ImVec2(x + bar, bottom)))
+      ImGui::SetTooltip("%s: %lld questions, %lld declined, %lld thumbs down", d.day.c_str(),
+                        static_cast<long long>(d.questions), static_cast<long long>(d.declined),
+                        static_cast<long long>(d.thumbs_down));
+  }
+  widgets::FontScope small(Type::Small);
+  if (!r.days.empty()) {
+    ImGui::TextDisabled("%s", r.days.front().day.c_str());
+    const float w = ImGui::CalcTextSize(r.days.back().day.c_str()).x;
+    ImGui::SameLine(std::max(0.0f, ImGui::GetCursorPosX() + width - w - ImGui::GetItemRectSize().x - 1.0f));
+    ImGui::TextDisabled("%s", r.days.back().day.c_str());
+  }
+  Muted("cyan: answered or small talk, amber: declined");
+}
+
+// A row per agent: its name, a bar for its share of the questions, and its p50 / p95 latency.
+void AgentRows(const DrawContext& ctx, const InsightsReport& r, float width) {
+  const DomainState& d = ctx.state.domain;
+  float nameWidth = 0.0f;
+  for (const InsightsAgent& a : r.agents) nameWidth = std::max(nameWidth, ImGui::CalcTextSize(d.Card(a.agent).agent.name.c_str()).x);
+  const float barWidth = std::max(40.0f * ctx.scale, std::min(220.0f * ctx.scale, width - nameWidth - 200.0f * ctx.scale));
+  for (const InsightsAgent& a : r.agents) {
+    const Agent& agent = d.Card(a.agent).agent;
+    const ImVec4 hue = HexColor(agent.color);
+    ImGui::PushStyleColor(ImGuiCol_Text, CardTextColor(hue));
+    ImGui::TextUnformatted(agent.name.c_str());
+    ImGui::PopStyleColor();
+    ImGui::SameLine(nameWidth + ImGui::GetStyle().ItemSpacing.x * 2.0f);
+    widgets::MeterBar(static_cast<float>(a.share), barWidth, hue);
+    ImGui::SameLine();
+    if (a.questions == 0) {
+      ImGui::TextDisabled("no questions");
+      continue;
+    }
+    ImGui::Text("%s  ·  p50 %s, p95 %s", Percent(a.share).c_str(), widgets::FormatLatency(a.latency_p50_ms).c_str(),
+                widgets::FormatLatency(a.latency_p95_ms).c_str());
+  }
+}
+
+void GapCard(const DrawContext& ctx, const ContentGap& g, std::size_t index, float width) {
+  ImGui::PushID(static_cast<int>(index));
+  widgets::BeginCard("##gap", width);
+  {
+    widgets::FontScope strong(Type::Strong);
+    ImGui::Text("%lld question%s", static_cast<long long>(g.count), g.count == 1 ? "" : "s");
+  }
+  ImGui::SameLine();
+  std::string detail;
+  if (g.declined > 0) detail += std::to_string(g.declined) + " declined";
+  if (g.thumbs_down > 0) detail += (detail.empty() ? "" : ", ") + std::to_string(g.thumbs_down) + " thumbs down";
+  detail += (detail.empty() ? "last asked " : "  ·  last asked ") + g.last_asked;
+  Muted(detail);
+  for (const std::string& example : g.examples) {
+    ImGui::Bullet();
+    ImGui::TextWrapped("%s", example.c_str());
+  }
+  if (g.document) {
+    widgets::FontScope small(Type::Small);
+    Muted("Nearest: " + (g.heading.empty() ? *g.document : g.heading));
+    ImGui::PushStyleColor(ImGuiCol_Text, colors::kCyan);
+    if (ImGui::SmallButton(("Open " + *g.document).c_str())) ctx.emit(OpenDocument{*g.document, g.chunk_id, 0.0});
+    ImGui::PopStyleColor();
+    RememberTarget(ctx, "open-gap:" + std::to_string(index));
+  } else {
+    Muted("No document is near: a new one may be needed.");
+  }
+  widgets::EndCard(colors::kPanel, colors::kBorder, &colors::kWarning);
+  ImGui::PopID();
+}
+
+}  // namespace
+
+void DrawInsightsPanel(const DrawContext& ctx) {
+  const DomainState& d = ctx.state.domain;
+  const ImGuiStyle& style = ImGui::GetStyle();
+  {
+    widgets::FontScope title(Type::Title);
+    ImGui::TextUnformatted("Insights");
+  }
+  ImGui::SameLine();
+  if (d.insights) ImGui::TextDisabled("%s to %s", d.insights->from.c_str(), d.insights->to.c_str());
+  // The buttons follow on the same line when they fit (a phone puts them on the next).
+  const float buttons = ImGui::CalcTextSize("Refresh").x + ImGui::CalcTextSize("Download gaps (CSV)").x +
+                        style.FramePadding.x * 4.0f + style.ItemSpacing.x * 3.0f;
+  if (ImGui::GetItemRectMax().x + buttons < ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x)
+    ImGui::SameLine();
+  ImGui::BeginDisabled(d.insightsLoading);
+  if (ImGui::SmallButton(d.insightsLoading ? "Loading..." : "Refresh")) ctx.emit(RefreshInsights{});
+  ImGui::EndDisabled();
+  RememberTarget(ctx, "Refresh insights");
+  if (d.insights && !d.insights->gaps.empty()) {
+    ImGui::SameLine();
+    if (ImGui::SmallButton("Download gaps (CSV)")) ctx.emit(ExportGapsRequested{});
+    RememberTarget(ctx, "Download gaps (CSV)");
+  }
+  ImGui::Separator();
+  ImGui::BeginChild("##insights_body", ImVec2(0, 0));
+  const float width = ImGui::GetContentRegionAvail().x - style.ScrollbarSize;
+  if (!d.insightsError.empty()) {
+    ImGui::PushStyleColor(ImGuiCol_Text, CardTextColor(colors::kError));
+    ImGui::TextWrapped("%s", d.insightsError.c_str());
+    ImGui::PopStyleColor();
+  }
+  if (!d.insights) {
+    if (d.insightsError.empty()) ImGui::TextDisabled("Loading the last 30 days...");
+    ImGui::EndChild();
+    return;
+  }
+  const InsightsReport& r = *d.insights;
+  const InsightsTotals& t = r.totals;
+  if (t.questions == 0) ImGui::TextWrapped("No questions in these 30 days yet: the figures fill in as customers ask.");
+
+  const float card = std::max(120.0f * ctx.scale, std::min(170.0f * ctx.scale, (width - style.ItemSpacing.x * 4.0f) / 5.0f));
+  Figure(ctx, "Questions", std::to_string(t.questions), "every turn, small talk included", card, true);
+  Figure(ctx, "Resolution rate", Percent(t.resolution_rate), r.resolution_definition.c_str(), card, false);
+  Figure(ctx, "Thumbs down", Percent(t.thumbs_down_rate), "thumbs-down votes per answered question", card, false);
+  Figure(ctx, "Cache hits", Percent(t.cache_hit_rate), "turns answered from the response cache", card, false);
+  Figure(ctx, "Latency p95", widgets::FormatLatency(t.latency_p95_ms),
+         "95% of turns took at most this long (p50: the median)", card, false);
+  {
+    widgets::FontScope small(Type::Small);
+    Muted(std::to_string(t.answered) + " answered, " + std::to_string(t.declined) + " declined, " +
+          std::to_string(t.small_talk) + " small talk; " + std::to_string(t.thumbs_up) + " thumbs up, " +
+          std::to_string(t.thumbs_down) + " down; " + widgets::FormatTokens(t.tokens) + " tokens, " +
+          (t.cost > 0.0 ? widgets::FormatCost(t.cost) : std::string("free (no priced model)")));
+  }
+
+  ImGui::Spacing();
+  {
+    widgets::FontScope strong(Type::Strong);
+    ImGui::TextUnformatted("Questions per day");
+  }
+  DayBars(ctx, r, width);
+
+  ImGui::Spacing();
+  {
+    widgets::FontScope strong(Type::Strong);
+    ImGui::TextUnformatted("Agents: share of the questions and latency");
+  }
+  AgentRows(ctx, r, width);
+  {
+    widgets::FontScope small(Type::Small);
+    std::string strategies;
+    for (const InsightsStrategy& s : r.strategies)
+      if (s.questions > 0) strategies += (strategies.empty() ? "" : ", ") + std::string(DisplayName(s.strategy)) + " " + Percent(s.share);
+    if (!strategies.empty()) Muted("Strategies: " + strategies);
+  }
+
+  ImGui::Spacing();
+  {
+    widgets::FontScope strong(Type::Strong);
+    ImGui::Text("Content gaps (%zu)", r.gaps.size());
+  }
+  Muted("Questions the assistant declined or that got a thumbs down, grouped by what they ask.");
+  if (r.gaps.empty()) Muted("None in these days.");
+  for (std::size_t i = 0; i < r.gaps.size(); ++i) GapCard(ctx, r.gaps[i], i, width);
+  ImGui::EndChild();
+}
+
+}  // namespace oai::app::panels
