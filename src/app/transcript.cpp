@@ -22,6 +22,30 @@ std::vector<Citation> CitationsOf(const DomainState& d, const ChatMessage& messa
   return out;
 }
 
+std::vector<std::string> SuggestionsOf(const DomainState& d, const ChatMessage& message) {
+  std::vector<std::string> out;
+  if (message.role != MessageRole::Assistant || message.id.empty()) return out;
+  const auto lower = [](std::string s) {
+    for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return s;
+  };
+  // The answer's turn is near the end: looked for from there.
+  for (auto turn = d.logTurns.rbegin(); turn != d.logTurns.rend() && out.empty(); ++turn) {
+    if (!turn->messageId.empty() && turn->messageId != message.id) continue;
+    for (const LogEntry& e : turn->entries) {
+      const auto* docs = std::get_if<DocumentsData>(&e.log.data);
+      if (e.messageId != message.id || !docs || !docs->suggestions) continue;
+      for (const std::string& s : *docs->suggestions) {
+        const bool asked = std::any_of(d.messages.begin(), d.messages.end(), [&](const ChatMessage& m) {
+          return m.role == MessageRole::User && lower(m.content) == lower(s);
+        });
+        if (!asked) out.push_back(s);
+      }
+    }
+  }
+  return out;
+}
+
 int CitationAt(const std::string& text, int offset) {
   if (offset < 0 || offset > static_cast<int>(text.size())) return 0;
   // The marker's '[' is at most four bytes before the click ("[12]" clicked on its ']').

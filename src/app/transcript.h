@@ -17,6 +17,9 @@ std::string SourcesText(const DomainState& d, const ChatMessage& message);
 // The citations of an assistant message (from its documents log), in citation order.
 std::vector<Citation> CitationsOf(const DomainState& d, const ChatMessage& message);
 
+// The questions the answer suggests asking next (its documents log), less those already asked in this conversation.
+std::vector<std::string> SuggestionsOf(const DomainState& d, const ChatMessage& message);
+
 // The citation number n of a "[n]" marker at byte `offset` of `text` (the click fell on the marker), else 0.
 int CitationAt(const std::string& text, int offset);
 

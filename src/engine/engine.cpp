@@ -5,8 +5,10 @@
 #include "engine/engine.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <mutex>
+#include <set>
 #include <stdexcept>
 
 #include "engine/chunking.h"
@@ -30,6 +32,58 @@ constexpr double kAbstainBelow = 0.15;
 constexpr double kOrchestratorAnswersAbove = 0.35;
 // An out-of-scope question with this much probability of small talk is answered as small talk when nothing covers it.
 constexpr double kSmallTalkShare = 0.2;
+
+// A heading as a question a customer could ask next: "How refunds are paid" stays a question, "Annual plans" becomes
+// "Tell me about annual plans".
+std::string QuestionFromHeading(const std::string& heading) {
+  static const char* kQuestionWords[] = {"how", "what", "can", "do", "does", "is", "are", "why", "when", "where",
+                                         "which", "who", "will", "should"};
+  static const char* kTimeWords[] = {"after", "before", "during", "while", "once", "until", "if"};
+  std::string first = heading.substr(0, heading.find(' '));
+  for (char& c : first) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (const char* w : kQuestionWords)
+    if (first == w) return heading.back() == '?' ? heading : heading + "?";
+  std::string text = heading;
+  // "Annual plans" → "annual plans"; "API keys" keeps its capitals.
+  if (text.size() > 1 && std::isupper(static_cast<unsigned char>(text[0])) && std::islower(static_cast<unsigned char>(text[1])))
+    text[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(text[0])));
+  for (const char* w : kTimeWords)
+    if (first == w) return "What happens " + text + "?";  // "After cancellation" → "What happens after cancellation?"
+  return "Tell me about " + text;
+}
+
+// Up to three questions to ask next: the headings of the sections next to the cited ones (after, then before, in the
+// same document) that are not cited themselves and whose words the customer has not already asked about.
+std::vector<std::string> SuggestNext(const Corpus& corpus, const std::vector<Citation>& cited, const TurnInput& input) {
+  std::set<std::string> asked;
+  const auto addWords = [&asked](const std::string& text) {
+    for (std::string& w : ContentTerms(text)) asked.insert(std::move(w));
+  };
+  addWords(input.question);
+  for (const Message& m : input.history)
+    if (m.role == MessageRole::User) addWords(m.content);
+  std::set<std::int64_t> citedIds;
+  for (const Citation& c : cited) citedIds.insert(c.chunk_id);
+  std::vector<std::string> out;
+  std::set<std::string> seen;
+  for (const Citation& c : cited) {
+    for (const std::int64_t offset : {1, -1, 2, -2}) {
+      const std::int64_t id = c.chunk_id + offset;
+      if (id < 1 || id > static_cast<std::int64_t>(corpus.chunks.size()) || citedIds.count(id)) continue;
+      const Chunk& near = corpus.chunks[static_cast<std::size_t>(id - 1)];
+      if (near.document != c.source) continue;
+      const std::size_t last = near.headingPath.rfind(" > ");
+      if (last == std::string::npos) continue;  // the document's own title: its introduction, not a topic
+      const std::string heading = near.headingPath.substr(last + 3);
+      const std::vector<std::string> words = ContentTerms(heading);
+      const bool known = std::all_of(words.begin(), words.end(), [&](const std::string& w) { return asked.count(w) > 0; });
+      if (words.empty() || known || !seen.insert(heading).second) continue;
+      out.push_back(QuestionFromHeading(heading));
+      if (out.size() == 3) return out;
+    }
+  }
+  return out;
+}
 
 class OrchestrationEngine final : public Engine {
  public:
@@ -179,6 +233,7 @@ class OrchestrationEngine final : public Engine {
         docs.composer = "cache";
         docs.model = SpecOf(reply.agent).model;
         docs.tokens_estimated = false;
+        if (auto next = SuggestNext(m_corpus, docs.citations, turn.input); !next.empty()) docs.suggestions = std::move(next);
         const std::size_t n = docs.citations.size();
         turn.Log(std::to_string(n) + (n == 1 ? " source cited" : " sources cited") + " (from the cache)",
                  std::move(docs));
@@ -251,6 +306,7 @@ class OrchestrationEngine final : public Engine {
       docs.citations.push_back({static_cast<std::int64_t>(i + 1), c.document, c.title, c.headingPath, c.id,
                                 h.similarity});
     }
+    if (auto next = SuggestNext(m_corpus, docs.citations, turn.input); !next.empty()) docs.suggestions = std::move(next);
     const std::size_t n = docs.citations.size();
     std::string title = std::to_string(n) + (n == 1 ? " source cited" : " sources cited");
     if (docs.llm_error) title += " (LLM unavailable: answered extractively)";

@@ -186,6 +186,8 @@ struct DocumentsData {
   std::optional<double> evidence;               // share of the question's words (by rarity) the best passage covers
   std::optional<double> evidence_threshold;     // below it the assistant declines
   std::vector<std::string> warnings;             // e.g. a model missing from the pricing table
+  // Questions the customer may ask next: the headings beside the cited sections not asked about yet (at most 3).
+  std::optional<std::vector<std::string>> suggestions;
   bool operator==(const DocumentsData&) const = default;
 };
 
@@ -285,6 +287,7 @@ void Fields(DocumentsData& v, F&& f) {
   f("evidence", v.evidence);
   f("evidence_threshold", v.evidence_threshold);
   f("warnings", v.warnings);
+  f("suggestions", v.suggestions);
 }
 template <class T, class F>
 void Fields(const T& v, F&& f) {

@@ -503,6 +503,30 @@ TEST_F(UiTest, CopyButtonsPutTheAnswerWithItsSourcesAndTheWholeChatOnTheClipboar
 
 // Conversations: each answered one is kept (titled by its first question, in storage); the header's menu switches
 // back to one (its history comes from the server); Export downloads the transcript.
+// The last answer suggests questions to ask next (from its documents log); a click sends one; an earlier answer's and
+// an already asked question's chips are not shown.
+TEST_F(UiTest, TheLastAnswerSuggestsWhatToAskNextAndAChipSendsIt) {
+  Json answer = Json::parse(ReadFixture("chat_response_billing.json"));
+  for (Json& log : answer["logs"])
+    if (log["type"] == "documents")
+      log["data"]["suggestions"] = {"Tell me about annual billing", "How much does the Pro plan cost?"};
+  transport.On("POST /api/chat", JsonResponse(200, answer.dump()));
+  app.Dispatch(SendRequested{"How much does the Pro plan cost?", ""});
+  HeadlessUi ui(app);
+  ui.SetDisplaySize(ImVec2(1600, 1400));
+  ui.Frame(3);
+  EXPECT_TRUE(ui.HasText("Ask next:")) << ui.ScreenText();
+  ASSERT_TRUE(ui.HasItem("Tell me about annual billing"));
+  EXPECT_FALSE(ui.HasItem("How much does the Pro plan cost?")) << "already asked";
+  ui.Click("Tell me about annual billing");
+  ui.Frame(3);
+  EXPECT_EQ(transport.ChatMessagesSent(),
+            (std::vector<std::string>{"How much does the Pro plan cost?", "Tell me about annual billing"}));
+  // Asked now: no chip offers it again, under the new answer or the earlier one.
+  EXPECT_TRUE(ui.FindItems("Tell me about annual billing").empty());
+  EXPECT_FALSE(ui.HasText("Ask next:"));
+}
+
 // A report as GET /api/insights writes it (two days, one content gap with its nearest document).
 std::string InsightsFixture() {
   Json agents = Json::array();

@@ -486,6 +486,11 @@ test('a vote on an answer: thumbs down with a reason, kept by the server, shown 
     history = await stored(answered.session_id);
     assert.equal(history.messages[1].feedback.rating, 'up');
     assert.equal(history.messages[1].feedback.reason, undefined);
+    // The answer suggests what to ask next: a chip sends it, and the documents answer it.
+    await press('suggestion:0');
+    const next = await waitFor(page, (s) => !s.sending && s.messages.length === 4, { what: 'the suggested question answered' });
+    assert.ok(next.messages[2].content.length > 5, next.messages[2].content);
+    assert.doesNotMatch(next.messages[3].content, /couldn't find/, next.messages[3].content);
     assert.deepEqual(errors, []);
     await context.close();
   }

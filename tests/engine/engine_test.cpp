@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "knowledge_files.h"
 
 #include <regex>
@@ -129,6 +131,41 @@ TEST_F(EngineTest, GeneralGuidesAreReachableFromASpecialistsTurn) {
   const auto& citations = std::get<DocumentsData>(docs->data).citations;
   ASSERT_FALSE(citations.empty()) << r.message;
   EXPECT_EQ(citations[0].source, "general/mobile-apps.md") << r.message;
+}
+
+// After an answer, up to three questions from the sections beside the cited ones; each is a question the assistant
+// then answers from the documents (not declined), and a topic the customer already asked about is not suggested.
+TEST_F(EngineTest, AnAnswerSuggestsQuestionsTheDocumentsAnswer) {
+  const auto suggestions = [](const ChatResponse& r) {
+    for (const RetrievalLog& l : r.logs)
+      if (const auto* d = std::get_if<DocumentsData>(&l.data)) return d->suggestions.value_or(std::vector<std::string>{});
+    return std::vector<std::string>{};
+  };
+  std::size_t total = 0;
+  for (const char* q : {"What is your refund policy?", "How do I rotate my API key?", "How much does the Pro plan cost?",
+                        "What are the API rate limits?"}) {
+    const ChatResponse r = s_engine->Answer({q, "s-next", {}});
+    const std::vector<std::string> next = suggestions(r);
+    EXPECT_LE(next.size(), 3u) << q;
+    total += next.size();
+    for (const std::string& s : next) {
+      EXPECT_NE(s, q);
+      const ChatResponse follow = s_engine->Answer({s, "s-next-2", {}});
+      const auto* docs = std::get_if<DocumentsData>(&follow.logs.back().data);
+      ASSERT_NE(docs, nullptr) << s;
+      EXPECT_NE(docs->composer, "declined") << q << " suggested \"" << s << "\", which is declined";
+      EXPECT_FALSE(docs->citations.empty()) << s;
+    }
+  }
+  EXPECT_GE(total, 6u) << "most answers suggest something";
+  // A greeting suggests nothing; a topic already asked about is left out.
+  EXPECT_TRUE(suggestions(s_engine->Answer({"hello", "s-next", {}})).empty());
+  const std::vector<std::string> first = suggestions(s_engine->Answer({"What is your refund policy?", "s-next-3", {}}));
+  ASSERT_FALSE(first.empty());
+  Message earlier{"m1", MessageRole::User, first.front(), "2026-12-01T10:00:00.000Z"};
+  const std::vector<std::string> again =
+      suggestions(s_engine->Answer({"What is your refund policy?", "s-next-3", {earlier}}));
+  EXPECT_EQ(std::count(again.begin(), again.end(), first.front()), 0) << first.front();
 }
 
 TEST_F(EngineTest, RoutingLogExplainsTheDecision) {

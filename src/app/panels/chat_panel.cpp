@@ -198,6 +198,28 @@ void DrawFeedback(const DrawContext& ctx, const ChatMessage& m, float right) {
   ImGui::PopID();
 }
 
+void DrawSuggestions(const DrawContext& ctx, const ChatMessage& m, float right) {
+  const std::vector<std::string> next = SuggestionsOf(ctx.state.domain, m);
+  if (next.empty()) return;
+  const ImGuiStyle& style = ImGui::GetStyle();
+  widgets::FontScope small(Type::Small);
+  ImGui::TextDisabled("Ask next:");
+  ImGui::PushID("suggestions");
+  for (std::size_t i = 0; i < next.size(); ++i) {
+    // Shortened to fit a phone's bubble; the whole question is sent.
+    const std::string label = widgets::Truncate(next[i], 44);
+    const float w = ImGui::CalcTextSize(label.c_str()).x + style.FramePadding.x * 2.0f + style.ItemSpacing.x;
+    if (ImGui::GetItemRectMax().x + w < right) ImGui::SameLine();
+    ImGui::PushID(static_cast<int>(i));
+    ImGui::PushStyleColor(ImGuiCol_Text, colors::kCyan);
+    if (ImGui::SmallButton(label.c_str())) ctx.emit(SendRequested{next[i], ""});
+    ImGui::PopStyleColor();
+    ImGui::PopID();
+    RememberTarget(ctx, "suggestion:" + std::to_string(i));
+  }
+  ImGui::PopID();
+}
+
 // The line above a message's text, all on one line: "You · 10:27 PM" or the agent's pill, "92% confident" and the
 // time; the confidence goes first when the bubble is too narrow for all three.
 float SenderLineWidth(const DrawContext& ctx, const ChatMessage& m, bool withConfidence) {
@@ -287,6 +309,9 @@ void DrawBubble(const DrawContext& ctx, const ChatMessage& m, float avail) {
       if (ImGui::SmallButton(showing ? "Hide details" : "Details")) ctx.emit(ToggleDetails{m.id});
     }
     if (!m.serverId.empty()) DrawFeedback(ctx, m, rowRight);
+    // The last answer suggests what to ask next: a chip sends it.
+    const DomainState& d = ctx.state.domain;
+    if (!d.messages.empty() && &d.messages.back() == &m && !d.sending) DrawSuggestions(ctx, m, rowRight);
     if (showing) {
       const ChatMetrics& mt = *m.metrics;
       const std::string model = ctx.state.domain.Card(m.agent.value_or(AgentId::Orchestrator)).agent.model;
