@@ -152,20 +152,16 @@ struct RateAnswer {
   std::string rating;
   std::optional<std::string> reason;
 };
-struct FeedbackSaved {
+// The server's reply to a vote: the stored vote, or why not.
+struct FeedbackReceived {
   std::string messageId;
-  FeedbackRecord record;
-};
-struct FeedbackFailed {
-  std::string messageId;
-  ApiError error;
+  std::optional<FeedbackRecord> record;
+  ApiError error;  // when there is no record
 };
 // The insights view: its report arrived or did not; the view asks for a fresh one; the content gaps as a CSV file.
-struct InsightsLoaded {
-  InsightsReport report;
-};
-struct InsightsFailed {
-  ApiError error;
+struct InsightsReceived {
+  std::optional<InsightsReport> report;
+  ApiError error;  // when there is no report
 };
 struct RefreshInsights {};
 struct ExportGapsRequested {};
@@ -192,8 +188,8 @@ using Action = std::variant<SendRequested, ChatSucceeded, ChatFailed, StreamStat
                             InputFocusChanged, InputScrolled, SubmitDraft, FocusInputHandled, RequestInputFocus, SelectMessage, SelectText, ToggleDetails, ToggleShortcutHelp, CloseOverlay,
                             ClearInput, ClearRequested, ClearConfirmed, ShowPanel, SetLogFilter, TogglePanel, SelectTab,
                             OpenDocument, DocumentLoaded, DocumentLoadFailed, ConversationsLoaded, SwitchConversation,
-                            ExportRequested, ExportReady, ExportFailed, RateAnswer, FeedbackSaved, FeedbackFailed,
-                            InsightsLoaded, InsightsFailed, RefreshInsights, ExportGapsRequested>;
+                            ExportRequested, ExportReady, ExportFailed, RateAnswer, FeedbackReceived,
+                            InsightsReceived, RefreshInsights, ExportGapsRequested>;
 
 // [SECTION] Effects: commands the App executes after reducing (network, storage)
 
@@ -206,8 +202,9 @@ struct PostFeedback {
   std::string messageId;  // the page's id of the answer, for the reply
   FeedbackRequest request;
 };
-struct LoadInsights {};
-struct FetchGapsCsv {};
+struct LoadInsights {
+  bool csv = false;  // the content gaps as a file to save, instead of the report
+};
 struct LoadSession {
   std::string sessionId;
 };
@@ -237,7 +234,6 @@ struct SaveDownload {
 };
 
 using Effect = std::variant<PostChat, LoadSession, CheckHealth, SaveSessionId, LoadAgents, DeleteSession, LoadDocument,
-                            SaveConversations, FetchExport, SaveDownload, PostFeedback, LoadInsights,
-                            FetchGapsCsv>;
+                            SaveConversations, FetchExport, SaveDownload, PostFeedback, LoadInsights>;
 
 }  // namespace oai::app

@@ -165,8 +165,7 @@ struct App::EffectRunner {
   }
   void operator()(const PostFeedback& post) const {
     app.m_client.PostFeedback(post.request, [inbox = inbox, id = post.messageId](ApiResult<FeedbackRecord> r) {
-      if (r.ok()) inbox->Push(FeedbackSaved{id, std::move(*r.value)});
-      else inbox->Push(FeedbackFailed{id, std::move(r.error)});
+      inbox->Push(FeedbackReceived{id, std::move(r.value), std::move(r.error)});
     });
   }
   void operator()(const LoadSession& load) const {
@@ -201,13 +200,13 @@ struct App::EffectRunner {
       else inbox->Push(ExportFailed{std::move(r.error)});
     });
   }
-  void operator()(const LoadInsights&) const {
-    app.m_client.GetInsights([inbox = inbox](ApiResult<InsightsReport> r) {
-      if (r.ok()) inbox->Push(InsightsLoaded{std::move(*r.value)});
-      else inbox->Push(InsightsFailed{std::move(r.error)});
-    });
-  }
-  void operator()(const FetchGapsCsv&) const {
+  void operator()(const LoadInsights& load) const {
+    if (!load.csv) {
+      app.m_client.GetInsights([inbox = inbox](ApiResult<InsightsReport> r) {
+        inbox->Push(InsightsReceived{std::move(r.value), std::move(r.error)});
+      });
+      return;
+    }
     app.m_client.GetInsightsCsv([inbox = inbox](ApiResult<std::string> r) {
       if (r.ok()) inbox->Push(ExportReady{"orchestratai-content-gaps.csv", "text/csv", std::move(*r.value)});
       else inbox->Push(ExportFailed{std::move(r.error)});
@@ -420,19 +419,39 @@ void App::DrawNarrow(const panels::DrawContext& ctx, float bodyHeight) {
 
 // [SECTION] State queries
 
+namespace {
+// The insights view's state for the end-to-end tests: the report's counts and each gap's nearest document.
+Json InsightsJson(const DomainState& d) {
+  Json j = Json::object();
+  j["loading"] = d.insightsLoading;
+  j["error"] = d.insightsError;
+  if (!d.insights) return j;
+  j["questions"] = d.insights->totals.questions;
+  j["thumbs_down"] = d.insights->totals.thumbs_down;
+  j["declined"] = d.insights->totals.declined;
+  j["gaps"] = d.insights->gaps.size();
+  Json docs = Json::array();
+  for (const ContentGap& g : d.insights->gaps) docs.push_back(g.document ? *g.document : std::string());
+  j["gap_documents"] = std::move(docs);
+  return j;
+}
+}  // namespace
+
 std::string App::DebugJson() const {
   const DomainState& d = m_state.domain;
   Json messages = Json::array();
   for (const auto& m : d.messages) {
-    messages.push_back({{"role", ToString(m.role)},
-                        {"content", m.content},
-                        {"agent", m.agent ? Json(ToString(*m.agent)) : Json(nullptr)},
-                        {"pending", m.pending},
-                        {"streaming", m.streaming},
-                        {"id", m.id},
-                        {"server_id", m.serverId},
-                        {"feedback", m.feedback ? Json(*m.feedback) : Json(nullptr)},
-                        {"feedback_saving", m.feedbackSaving}});
+    // Member by member: nlohmann's initializer lists cost the page more code than assignments.
+    Json& one = messages.emplace_back(Json::object());
+    one["role"] = ToString(m.role);
+    one["content"] = m.content;
+    one["agent"] = m.agent ? Json(ToString(*m.agent)) : Json(nullptr);
+    one["pending"] = m.pending;
+    one["streaming"] = m.streaming;
+    one["id"] = m.id;
+    one["server_id"] = m.serverId;
+    one["feedback"] = m.feedback ? Json(*m.feedback) : Json(nullptr);
+    one["feedback_saving"] = m.feedbackSaving;
   }
   Json j = {{"session_id", d.sessionId},
             {"sending", d.sending},
@@ -464,18 +483,7 @@ std::string App::DebugJson() const {
                     : m_state.view.activeTab == Tab::Logs     ? "logs"
                     : m_state.view.activeTab == Tab::Insights ? "insights"
                                                               : "chat"},
-            {"insights", d.insights ? Json{{"questions", d.insights->totals.questions},
-                                           {"thumbs_down", d.insights->totals.thumbs_down},
-                                           {"declined", d.insights->totals.declined},
-                                           {"gaps", d.insights->gaps.size()},
-                                           {"gap_documents", [&] {
-                                              Json docs = Json::array();
-                                              for (const ContentGap& g : d.insights->gaps)
-                                                docs.push_back(g.document ? Json(*g.document) : Json(nullptr));
-                                              return docs;
-                                            }()},
-                                           {"loading", d.insightsLoading}}
-                                    : Json{{"loading", d.insightsLoading}, {"error", d.insightsError}}},
+            {"insights", InsightsJson(d)},
             {"agents_collapsed", m_state.view.agentsCollapsed},
             {"pipeline", [&] {
                Json steps = Json::array();

@@ -530,26 +530,26 @@ void Apply(State& s, const RateAnswer& a, Effects& fx) {
   if (!m || m->role != MessageRole::Assistant || m->serverId.empty() || m->streaming) return;
   if (a.rating != "up" && a.rating != "down") return;
   if (m->feedback && m->feedback->rating == a.rating && m->feedback->reason == a.reason) return;  // the same vote again
-  // Shown at once; PostFeedback confirms it (or FeedbackFailed puts the previous vote back).
+  // Shown at once; the reply (FeedbackReceived) confirms it or puts the previous vote back.
   if (!m->feedbackSaving) m->feedbackBefore = m->feedback;
   m->feedback = Feedback{a.rating, a.reason, std::nullopt, ""};
   m->feedbackSaving = true;
   m->feedbackError.clear();
   fx.push_back(PostFeedback{m->id, FeedbackRequest{s.domain.sessionId, m->serverId, a.rating, a.reason, std::nullopt}});
 }
-void Apply(State& s, const FeedbackSaved& a, Effects&) {
+void Apply(State& s, const FeedbackReceived& a, Effects&) {
   ChatMessage* m = FindMessage(s.domain, a.messageId);
   if (!m) return;  // another conversation by now
-  // Votes sent one after another are answered in order: only the last one's reply settles the buttons.
-  if (m->feedback && (m->feedback->rating != a.record.feedback.rating || m->feedback->reason != a.record.feedback.reason))
+  if (a.record) {
+    // Votes sent one after another are answered in order: only the last one's reply settles the buttons.
+    const Feedback& f = a.record->feedback;
+    if (m->feedback && (m->feedback->rating != f.rating || m->feedback->reason != f.reason)) return;
+    m->feedback = f;
+    m->feedbackSaving = false;
+    m->feedbackBefore.reset();
     return;
-  m->feedback = a.record.feedback;
-  m->feedbackSaving = false;
-  m->feedbackBefore.reset();
-}
-void Apply(State& s, const FeedbackFailed& a, Effects&) {
-  ChatMessage* m = FindMessage(s.domain, a.messageId);
-  if (!m || !m->feedbackSaving) return;
+  }
+  if (!m->feedbackSaving) return;
   m->feedback = m->feedbackBefore;
   m->feedbackBefore.reset();
   m->feedbackSaving = false;
@@ -596,19 +596,19 @@ void Apply(State& s, const SelectTab& a, Effects& fx) {
   if (a.tab == Tab::Insights) AskForInsights(s, fx, false);
 }
 void Apply(State& s, const RefreshInsights&, Effects& fx) { AskForInsights(s, fx, true); }
-void Apply(State& s, const InsightsLoaded& a, Effects&) {
-  s.domain.insights = a.report;
+void Apply(State& s, const InsightsReceived& a, Effects&) {
   s.domain.insightsLoading = false;
   s.domain.insightsError.clear();
-}
-void Apply(State& s, const InsightsFailed& a, Effects&) {
-  s.domain.insightsLoading = false;
+  if (a.report) {
+    s.domain.insights = a.report;
+    return;
+  }
   s.domain.insightsError = a.error.status == 404 ? "Insights are turned off on this server."
                            : a.error.status == 401 ? "Insights need a token on this server (INSIGHTS_TOKEN)."
                                                    : a.error.message;
 }
 void Apply(State& s, const ExportGapsRequested&, Effects& fx) {
-  if (s.domain.insights) fx.push_back(FetchGapsCsv{});
+  if (s.domain.insights) fx.push_back(LoadInsights{true});
 }
 
 void Apply(State& s, const ToggleShortcutHelp&, Effects&) {

@@ -279,7 +279,10 @@ void from_json(const Json& j, DocumentDetail& v) {
 }
 
 void to_json(Json& j, const Feedback& v) {
-  j = Json{{"rating", v.rating}, {"updated_at", v.updated_at}};
+  // Member by member (here and below): nlohmann's initializer lists cost the page more code.
+  j = Json::object();
+  j["rating"] = v.rating;
+  j["updated_at"] = v.updated_at;
   if (v.reason) j["reason"] = *v.reason;
   if (v.comment) j["comment"] = *v.comment;
 }
@@ -290,7 +293,10 @@ void from_json(const Json& j, Feedback& v) {
   v.comment = j.contains("comment") ? std::optional<std::string>(j.at("comment").get<std::string>()) : std::nullopt;
 }
 void to_json(Json& j, const FeedbackRequest& v) {
-  j = Json{{"session_id", v.session_id}, {"message_id", v.message_id}, {"rating", v.rating}};
+  j = Json::object();
+  j["session_id"] = v.session_id;
+  j["message_id"] = v.message_id;
+  j["rating"] = v.rating;
   if (v.reason) j["reason"] = *v.reason;
   if (v.comment) j["comment"] = *v.comment;
 }
