@@ -200,6 +200,23 @@ if want engine; then
     printf '  %-16s %s instructions\n' "$name" "$total"
   done
   rm -f "$TMP"/growth.db* && rm -rf "$TMP"/kb-x*
+  # GET /api/insights for the last 30 days over a SQLite file with 10k and 1M messages (filled natively, then the
+  # report built once under callgrind).
+  echo "== insights report over the stored messages (callgrind)"
+  sizes="10000 1000000"
+  [ "$SMOKE" = 1 ] && sizes=2000
+  for n in $sizes; do
+    rm -f "$TMP"/insights.db*
+    "$BIN/oai_insights_bench" --db "$TMP/insights.db" --messages "$n" --prepare
+    valgrind --tool=callgrind --collect-atstart=no --instr-atstart=no --callgrind-out-file="$TMP/cg-insights-$n.out" \
+      "$BIN/oai_insights_bench" --db "$TMP/insights.db" --messages "$n" > "$TMP/insights-$n.txt" 2> "$TMP/cg-insights-$n.log"
+    callgrind_annotate "$TMP/cg-insights-$n.out" > "$TMP/cg-insights-$n.incl" 2>/dev/null
+    total=$(awk '/PROGRAM TOTALS/ { gsub(",", "", $1); print $1; exit }' "$TMP/cg-insights-$n.incl")
+    ms=$("$BIN/oai_insights_bench" --db "$TMP/insights.db" --messages "$n" | sed -n 's/.*: \([0-9.]*\) ms median.*/\1/p')
+    echo "{\"messages\": $n, \"total\": ${total:-0}, \"ms\": ${ms:-0}}" >> "$OUT/insights.jsonl"
+    printf '  %-9s messages: %s instructions, %s ms\n' "$n" "$total" "$ms"
+  done
+  rm -f "$TMP"/insights.db*
 fi
 
 if want page; then

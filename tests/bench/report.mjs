@@ -20,6 +20,7 @@ const server = read('server.jsonl');
 const engine = read('engine.json');
 const callgrind = read('callgrind.jsonl');
 const growth = read('growth.jsonl');
+const insights = read('insights.jsonl');
 const page = read('page.json');
 const smoke = meta.smoke === 1;
 
@@ -149,6 +150,14 @@ if (growth && callgrind) {
     row('Growth', `RAG turn with ${label[g.flag] ? label[g.flag](g.value) : g.name}`, `${mi(g.total)} instructions (×${f2(ratio)})`,
       judged ? '≤ 3× the base at 100×' : '', judged ? ratio <= 3 : null,
       g.flag === '--kb-scale' ? 'BM25 postings of the query words grow with the base' : '');
+  }
+}
+
+if (insights) {
+  for (const r of insights) {
+    row('Insights', `GET /api/insights for 30 days, SQLite holding ${n0(r.messages)} messages (90 days, 8% declined, votes on 10%)`,
+      `${mi(r.total)} instructions, ${r.ms} ms`, '', null,
+      'per-day counters plus at most 5,000 declined and 5,000 thumbs-down questions read and grouped: bounded, not per message');
   }
 }
 
