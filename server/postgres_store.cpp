@@ -364,16 +364,31 @@ std::optional<SessionHistory> PostgresSessionStore::History(const std::string& i
 service::FeedbackOutcome PostgresSessionStore::SetFeedback(const std::string& sessionId, const std::string& messageId,
                                                            const Feedback& feedback) {
   Lease db(*m_pool);
-  if (db.Run(kSelectSession, {sessionId}).Rows() == 0) return service::FeedbackOutcome::NoSession;
-  Result message = db.Run("SELECT role FROM messages WHERE session_id = $1 AND id = $2", {sessionId, messageId});
+  Transaction tx(db);
+  // The session's row lock: a DELETE of the session waits for the vote, or the vote finds the session gone.
+  if (db.Run("SELECT id FROM sessions WHERE id = $1 FOR UPDATE", {sessionId}).Rows() == 0)
+    return service::FeedbackOutcome::NoSession;
+  Result message = db.Run("SELECT role, substr(data->>'timestamp', 1, 10) FROM messages WHERE session_id = $1 AND id = $2",
+                          {sessionId, messageId});
   if (message.Rows() == 0) return service::FeedbackOutcome::NoMessage;
   if (message.Text(0, 0) != "assistant") return service::FeedbackOutcome::NotAnAnswer;
-  // Counted on the day of the answer. A session deleted in between: the insert fails its foreign key.
+  const std::string day = message.Text(0, 1);
+  Result facts = db.Run("SELECT outcome FROM turn_facts WHERE message_id = $1", {messageId});
+  const std::string outcome = facts.Rows() ? facts.Text(0, 0) : "answered";  // a turn stored before the insights
+  Result previous = db.Run("SELECT rating FROM feedback WHERE message_id = $1 FOR UPDATE", {messageId});
+  // The vote replaces an earlier one; the day's counters (kept when the session goes) move to the new rating.
   db.Run(
-      "INSERT INTO feedback(message_id, session_id, day, rating, data) "
-      "SELECT $2, $1, substr(data->>'timestamp', 1, 10), $3, $4::jsonb FROM messages WHERE session_id = $1 AND id = $2 "
+      "INSERT INTO feedback(message_id, session_id, day, rating, data) VALUES ($2, $1, $3, $4, $5::jsonb) "
       "ON CONFLICT (message_id) DO UPDATE SET rating = excluded.rating, data = excluded.data",
-      {sessionId, messageId, feedback.rating, Json(feedback).dump()});
+      {sessionId, messageId, day, feedback.rating, Json(feedback).dump()});
+  const auto count = [&](const std::string& rating, const char* delta) {
+    db.Run("INSERT INTO insights_votes(day, outcome, rating, votes) VALUES ($1, $2, $3, $4::bigint) "
+           "ON CONFLICT (day, outcome, rating) DO UPDATE SET votes = insights_votes.votes + excluded.votes",
+           {day, outcome, rating, delta});
+  };
+  if (previous.Rows() > 0) count(previous.Text(0, 0), "-1");
+  count(feedback.rating, "1");
+  tx.Commit();
   return service::FeedbackOutcome::Stored;
 }
 
@@ -457,8 +472,7 @@ service::InsightsData PostgresSessionStore::Insights(const service::InsightsRang
       "WHERE day BETWEEN $1 AND $2",
       {range.from, range.to});
   Result votes = db.Run(
-      "SELECT day, rating, COUNT(*) FROM feedback WHERE rating IN ('up', 'down') AND day BETWEEN $1 AND $2 "
-      "GROUP BY day, rating",
+      "SELECT day, outcome, rating, votes FROM insights_votes WHERE day BETWEEN $1 AND $2 AND votes > 0",
       {range.from, range.to});
   const char* columns = "t.message_id, t.session_id, t.day, t.agent, t.strategy, t.outcome, t.question, t.source, "
                         "t.heading, t.chunk_id";
@@ -481,7 +495,7 @@ service::InsightsData PostgresSessionStore::Insights(const service::InsightsRang
     out.rollups.push_back(std::move(r));
   }
   for (int i = 0; i < votes.Rows(); ++i)
-    out.votes.push_back(service::VoteRow{votes.Text(i, 0), votes.Text(i, 1), std::stoll(votes.Text(i, 2))});
+    out.votes.push_back(service::VoteRow{votes.Text(i, 0), votes.Text(i, 1), votes.Text(i, 2), std::stoll(votes.Text(i, 3))});
   std::set<std::string> seen;
   for (Result* r : {&down, &declined}) {
     for (int i = 0; i < r->Rows() && out.gaps.size() < service::kMaxGapRows; ++i) {

@@ -311,37 +311,53 @@ service::FeedbackOutcome RedisSessionStore::SetFeedback(const std::string& sessi
   std::string day;
   for (const Message& m : list)
     if (m.id == messageId) day = m.timestamp.substr(0, 10);
-  // The vote replaces an earlier one: the day's vote counters move from the old rating to the new.
-  auto before = m_redis->Command({"HGET", key + ":feedback", messageId});
-  std::string previous;
-  if (before->type == REDIS_REPLY_STRING) previous = Json::parse(std::string(before->str, before->len)).value("rating", "");
-  RedisConnection::Commands commands = {{"HSET", key + ":feedback", messageId, Json(feedback).dump()},
-                                        {"EXPIRE", key + ":feedback", std::to_string(kTtlSeconds)}};
-  if (!previous.empty()) commands.push_back({"HINCRBY", VotesKey(day), previous, "-1"});
-  commands.push_back({"HINCRBY", VotesKey(day), feedback.rating, "1"});
-  commands.push_back({"EXPIRE", VotesKey(day), std::to_string(kInsightsTtlSeconds)});
-  const std::string ref = sessionId + "|" + messageId;
-  if (feedback.rating == "down") {
-    commands.push_back({"ZADD", DownKey(day), NowMsText(), ref});
-    commands.push_back({"EXPIRE", DownKey(day), std::to_string(kInsightsTtlSeconds)});
-  } else {
-    commands.push_back({"ZREM", DownKey(day), ref});
-  }
-  m_redis->Transaction(commands);
+  // The answer's outcome (its facts), for the vote counters; a turn stored before the insights counts as answered.
+  std::string answerOutcome = "answered";
+  auto facts = m_redis->Command({"HGET", key + ":facts", messageId});
+  if (facts->type == REDIS_REPLY_STRING)
+    answerOutcome = service::FactsFromJson(Json::parse(std::string(facts->str, facts->len))).outcome;
+  // One script, so two votes at once cannot both miss the other, and a session that expired or was deleted meanwhile
+  // gets nothing written: the vote replaces an earlier one (its counter moves to the new rating) and lives exactly as
+  // long as its session.
+  static constexpr const char* kVote = R"lua(
+local ttl = redis.call('PTTL', KEYS[1])
+if ttl == -2 then return 0 end
+local old = redis.call('HGET', KEYS[2], ARGV[1])
+if old then
+  local ok, v = pcall(cjson.decode, old)
+  if ok and type(v) == 'table' and v['rating'] then redis.call('HINCRBY', KEYS[3], ARGV[4] .. '|' .. v['rating'], -1) end
+end
+redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
+if ttl > 0 then redis.call('PEXPIRE', KEYS[2], ttl) end
+redis.call('HINCRBY', KEYS[3], ARGV[4] .. '|' .. ARGV[3], 1)
+redis.call('EXPIRE', KEYS[3], ARGV[7])
+if ARGV[3] == 'down' then
+  redis.call('ZADD', KEYS[4], ARGV[6], ARGV[5])
+  redis.call('EXPIRE', KEYS[4], ARGV[7])
+else
+  redis.call('ZREM', KEYS[4], ARGV[5])
+end
+return 1
+)lua";
+  auto stored = m_redis->Command({"EVAL", kVote, "4", key, key + ":feedback", VotesKey(day), DownKey(day), messageId,
+                                  Json(feedback).dump(), feedback.rating, answerOutcome, sessionId + "|" + messageId,
+                                  NowMsText(), std::to_string(kInsightsTtlSeconds)});
+  if (stored->type == REDIS_REPLY_INTEGER && stored->integer == 0) return service::FeedbackOutcome::NoSession;
   return outcome;
 }
 
 service::InsightsData RedisSessionStore::Insights(const service::InsightsRange& range) {
   service::InsightsData out;
   // The range's days, one round trip for all their keys.
-  std::vector<std::string> days;
-  for (std::string day = range.from; day <= range.to; day = service::NextDay(day)) days.push_back(day);
+  const std::vector<std::string> days = service::DaysOf(range);
+  // Each day's newest gap references, so that the range's total stays near kMaxGapRows.
+  const std::size_t perDay = std::max<std::size_t>(20, service::kMaxGapRows / std::max<std::size_t>(1, days.size()));
   RedisConnection::Commands reads;
   for (const std::string& day : days) {
     reads.push_back({"HGETALL", DailyKey(day)});
     reads.push_back({"HGETALL", VotesKey(day)});
-    reads.push_back({"ZREVRANGE", DownKey(day), "0", std::to_string(service::kMaxGapRows - 1)});
-    reads.push_back({"ZREVRANGE", DeclinedKey(day), "0", std::to_string(service::kMaxGapRows - 1)});
+    reads.push_back({"ZREVRANGE", DownKey(day), "0", std::to_string(perDay - 1)});
+    reads.push_back({"ZREVRANGE", DeclinedKey(day), "0", std::to_string(perDay - 1)});
   }
   const auto str = [](const redisReply* r) { return std::string(r->str, r->len); };
   std::vector<RedisConnection::Reply> replies = m_redis->Pipeline(reads);
@@ -370,8 +386,11 @@ service::InsightsData RedisSessionStore::Insights(const service::InsightsRange& 
     }
     const redisReply* votes = replies[d * 4 + 1].get();
     for (std::size_t i = 0; i + 1 < votes->elements; i += 2) {
+      const std::string field = str(votes->element[i]);  // "answered|down"
       const std::int64_t n = std::stoll(str(votes->element[i + 1]));
-      if (n > 0) out.votes.push_back(service::VoteRow{days[d], str(votes->element[i]), n});
+      const auto bar = field.find('|');
+      if (n > 0 && bar != std::string::npos)
+        out.votes.push_back(service::VoteRow{days[d], field.substr(0, bar), field.substr(bar + 1), n});
     }
     for (int kind = 2; kind <= 3; ++kind) {
       const redisReply* list = replies[d * 4 + static_cast<std::size_t>(kind)].get();

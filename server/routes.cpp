@@ -96,7 +96,7 @@ void RegisterRoutes(httplib::Server& server, Services& services) {
       }
       res.status = 204;
       res.set_header("Access-Control-Allow-Methods", "GET, POST, DELETE, OPTIONS");
-      res.set_header("Access-Control-Allow-Headers", "Content-Type, X-Request-Id, Last-Event-ID");
+      res.set_header("Access-Control-Allow-Headers", "Content-Type, X-Request-Id, Last-Event-ID, Authorization");
       res.set_header("Access-Control-Max-Age", "600");
       return httplib::Server::HandlerResponse::Handled;
     }

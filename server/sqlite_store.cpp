@@ -156,6 +156,9 @@ SqliteSessionStore::SqliteSessionStore(const std::string& path) : m_path(path) {
         " day TEXT NOT NULL, rating TEXT NOT NULL, json TEXT NOT NULL);"
         "CREATE INDEX IF NOT EXISTS feedback_by_session ON feedback(session_id);"
         "CREATE INDEX IF NOT EXISTS feedback_by_rating_day ON feedback(rating, day);"
+        "CREATE TABLE IF NOT EXISTS insights_votes ("
+        " day TEXT NOT NULL, outcome TEXT NOT NULL, rating TEXT NOT NULL, votes INTEGER NOT NULL,"
+        " PRIMARY KEY (day, outcome, rating)) WITHOUT ROWID;"
         "CREATE TABLE IF NOT EXISTS insights_daily ("
         " day TEXT NOT NULL, agent TEXT NOT NULL, strategy TEXT NOT NULL, outcome TEXT NOT NULL,"
         " cached INTEGER NOT NULL, bucket INTEGER NOT NULL, turns INTEGER NOT NULL, tokens INTEGER NOT NULL,"
@@ -263,12 +266,36 @@ service::FeedbackOutcome SqliteSessionStore::SetFeedback(const std::string& sess
     if (answer.at("role") != "assistant") return service::FeedbackOutcome::NotAnAnswer;
     day = answer.at("timestamp").get<std::string>().substr(0, 10);
   }
-  // One statement, so one (durable) transaction of its own: a second vote replaces the first. Counted on the day of
-  // the answer.
-  Statement upsert(m_db, m_statements,
-                   "INSERT INTO feedback(message_id, session_id, day, rating, json) VALUES (?, ?, ?, ?, ?) "
-                   "ON CONFLICT(message_id) DO UPDATE SET rating = excluded.rating, json = excluded.json");
-  upsert.Bind(1, messageId).Bind(2, sessionId).Bind(3, day).Bind(4, feedback.rating).Bind(5, Json(feedback).dump()).Step();
+  // One transaction: the vote replaces an earlier one, and the day's vote counters (by the answer's outcome) move
+  // from the old rating to the new. The counters stay when the session is deleted, as its turns' counters do.
+  std::string outcome = "answered";  // a turn stored before the insights
+  {
+    Statement facts(m_db, m_statements, "SELECT outcome FROM turn_facts WHERE message_id = ?");
+    facts.Bind(1, messageId);
+    if (facts.Step()) outcome = facts.Text(0);
+  }
+  Transaction tx(m_db);
+  std::string previous;
+  {
+    Statement old(m_db, m_statements, "SELECT rating FROM feedback WHERE message_id = ?");
+    old.Bind(1, messageId);
+    if (old.Step()) previous = old.Text(0);
+  }
+  {
+    Statement upsert(m_db, m_statements,
+                     "INSERT INTO feedback(message_id, session_id, day, rating, json) VALUES (?, ?, ?, ?, ?) "
+                     "ON CONFLICT(message_id) DO UPDATE SET rating = excluded.rating, json = excluded.json");
+    upsert.Bind(1, messageId).Bind(2, sessionId).Bind(3, day).Bind(4, feedback.rating).Bind(5, Json(feedback).dump()).Step();
+  }
+  const auto count = [&](const std::string& rating, std::int64_t delta) {
+    Statement votes(m_db, m_statements,
+                    "INSERT INTO insights_votes(day, outcome, rating, votes) VALUES (?, ?, ?, ?) "
+                    "ON CONFLICT(day, outcome, rating) DO UPDATE SET votes = votes + excluded.votes");
+    votes.Bind(1, day).Bind(2, outcome).Bind(3, rating).Bind(4, delta).Step();
+  };
+  if (!previous.empty()) count(previous, -1);
+  count(feedback.rating, 1);
+  tx.Commit();
   return service::FeedbackOutcome::Stored;
 }
 
@@ -447,11 +474,11 @@ service::InsightsData SqliteSessionStore::Insights(const service::InsightsRange&
       out.rollups.push_back(std::move(r));
     }
   }
-  for (const char* rating : {"up", "down"}) {
+  {
     Statement votes(m_db, m_statements,
-                    "SELECT day, COUNT(*) FROM feedback WHERE rating = ? AND day BETWEEN ? AND ? GROUP BY day");
-    votes.Bind(1, std::string(rating)).Bind(2, range.from).Bind(3, range.to);
-    while (votes.Step()) out.votes.push_back(service::VoteRow{votes.Text(0), rating, votes.Int(1)});
+                    "SELECT day, outcome, rating, votes FROM insights_votes WHERE day BETWEEN ? AND ? AND votes > 0");
+    votes.Bind(1, range.from).Bind(2, range.to);
+    while (votes.Step()) out.votes.push_back(service::VoteRow{votes.Text(0), votes.Text(1), votes.Text(2), votes.Int(3)});
   }
   // The gap candidates, newest first: declined questions, then answers with a thumbs down (once each).
   std::set<std::string> seen;

@@ -8,6 +8,14 @@ CREATE TABLE feedback (
 );
 CREATE INDEX feedback_by_session ON feedback (session_id);
 CREATE INDEX feedback_by_rating_day ON feedback (rating, day);
+-- Votes counted per day of their answer and its outcome: kept when a session is deleted, like the turn counters.
+CREATE TABLE insights_votes (
+  day     text NOT NULL,
+  outcome text NOT NULL,
+  rating  text NOT NULL,
+  votes   bigint NOT NULL,
+  PRIMARY KEY (day, outcome, rating)
+);
 
 -- What GET /api/insights reads. Per-day counters: numbers only, kept when a session is deleted; a range costs its
 -- days, not its messages.

@@ -155,6 +155,7 @@ struct RateAnswer {
 // The server's reply to a vote: the stored vote, or why not.
 struct FeedbackReceived {
   std::string messageId;
+  int seq = 0;  // the vote it answers (ChatMessage::feedbackSeq when it was sent)
   std::optional<FeedbackRecord> record;
   ApiError error;  // when there is no record
 };
@@ -200,6 +201,7 @@ struct PostChat {
 };
 struct PostFeedback {
   std::string messageId;  // the page's id of the answer, for the reply
+  int seq = 0;
   FeedbackRequest request;
 };
 struct LoadInsights {

@@ -164,8 +164,8 @@ struct App::EffectRunner {
     app.m_client.StreamChat(ChatRequest{post.text, post.sessionId}, std::move(handlers));
   }
   void operator()(const PostFeedback& post) const {
-    app.m_client.PostFeedback(post.request, [inbox = inbox, id = post.messageId](ApiResult<FeedbackRecord> r) {
-      inbox->Push(FeedbackReceived{id, std::move(r.value), std::move(r.error)});
+    app.m_client.PostFeedback(post.request, [inbox = inbox, id = post.messageId, seq = post.seq](ApiResult<FeedbackRecord> r) {
+      inbox->Push(FeedbackReceived{id, seq, std::move(r.value), std::move(r.error)});
     });
   }
   void operator()(const LoadSession& load) const {

@@ -377,7 +377,7 @@ void Apply(State& s, const SessionLoaded& a, Effects&) {
     c.metrics = m.metrics;
     c.logIds = m.log_ids;
     if (m.role == MessageRole::Assistant) c.serverId = m.id;
-    c.feedback = m.feedback;
+    c.feedback = c.feedbackConfirmed = m.feedback;
     if (m.role == MessageRole::User) {
       c.turn = ++turn;
       question = m.content;
@@ -530,28 +530,26 @@ void Apply(State& s, const RateAnswer& a, Effects& fx) {
   if (!m || m->role != MessageRole::Assistant || m->serverId.empty() || m->streaming) return;
   if (a.rating != "up" && a.rating != "down") return;
   if (m->feedback && m->feedback->rating == a.rating && m->feedback->reason == a.reason) return;  // the same vote again
-  // Shown at once; the reply (FeedbackReceived) confirms it or puts the previous vote back.
-  if (!m->feedbackSaving) m->feedbackBefore = m->feedback;
+  // Shown at once; the reply (FeedbackReceived) confirms it or puts back the vote the server has.
   m->feedback = Feedback{a.rating, a.reason, std::nullopt, ""};
   m->feedbackSaving = true;
   m->feedbackError.clear();
-  fx.push_back(PostFeedback{m->id, FeedbackRequest{s.domain.sessionId, m->serverId, a.rating, a.reason, std::nullopt}});
+  fx.push_back(PostFeedback{m->id, ++m->feedbackSeq,
+                            FeedbackRequest{s.domain.sessionId, m->serverId, a.rating, a.reason, std::nullopt}});
 }
 void Apply(State& s, const FeedbackReceived& a, Effects&) {
   ChatMessage* m = FindMessage(s.domain, a.messageId);
   if (!m) return;  // another conversation by now
+  const bool latest = a.seq == m->feedbackSeq;  // replies to earlier votes only tell what the server has
   if (a.record) {
-    // Votes sent one after another are answered in order: only the last one's reply settles the buttons.
-    const Feedback& f = a.record->feedback;
-    if (m->feedback && (m->feedback->rating != f.rating || m->feedback->reason != f.reason)) return;
-    m->feedback = f;
+    m->feedbackConfirmed = a.record->feedback;
+    if (!latest) return;
+    m->feedback = a.record->feedback;
     m->feedbackSaving = false;
-    m->feedbackBefore.reset();
     return;
   }
-  if (!m->feedbackSaving) return;
-  m->feedback = m->feedbackBefore;
-  m->feedbackBefore.reset();
+  if (!latest || !m->feedbackSaving) return;
+  m->feedback = m->feedbackConfirmed;
   m->feedbackSaving = false;
   m->feedbackError = a.error.message.empty() ? "Your vote was not saved. Try again." : a.error.message;
 }

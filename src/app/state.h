@@ -34,8 +34,9 @@ struct ChatMessage {
   std::string serverId;
   std::optional<Feedback> feedback;
   bool feedbackSaving = false;     // sent, not yet confirmed (the buttons show the new vote meanwhile)
-  std::string feedbackError;       // why the last vote was not saved (the buttons show the previous one)
-  std::optional<Feedback> feedbackBefore;  // the vote to go back to if the one being saved fails
+  std::string feedbackError;       // why the last vote was not saved (the buttons show the one the server has)
+  std::optional<Feedback> feedbackConfirmed;  // the last vote the server confirmed
+  int feedbackSeq = 0;                        // votes sent on this answer: a reply names the one it answers
 };
 
 // One retrieval log with the turn and the answer it belongs to.

@@ -338,12 +338,15 @@ class OrchestrationEngine final : public Engine {
     reply.declined = true;
     reply.agent = AgentId::Orchestrator;
     reply.confidenceFactor = std::max(0.05, evidence);
+    std::string reason = "not_covered";
     if (routing.intent == "about") {
+      reason = "about";
       // A question about the assistant that its own page does not cover: it describes itself.
       reply.answer = OrchestratorAnswer("about");
     } else if (query.total <= 0.0 || (routing.intent == "out_of_scope" && routing.smallTalk >= kSmallTalkShare)) {
       // Nothing to look up ("ok bye!", "who am I talking to?"), or small talk around a question the documents do not
       // answer ("Hi! What can you help me with?"): the orchestrator introduces itself.
+      reason = "small_talk";
       reply.confidenceFactor = 1.0;
       reply.answer = OrchestratorAnswer(routing.intent == "thanks" ? "thanks" : "greeting");
     } else {
@@ -365,6 +368,7 @@ class OrchestrationEngine final : public Engine {
     }
     DocumentsData docs;
     docs.composer = "declined";
+    docs.decline_reason = reason;
     docs.model = kExtractiveModel;
     docs.prompt_tokens = EstimateTokens(turn.input.question);
     docs.completion_tokens = EstimateTokens(reply.answer);

@@ -188,6 +188,9 @@ struct DocumentsData {
   std::vector<std::string> warnings;             // e.g. a model missing from the pricing table
   // Questions the customer may ask next: the headings beside the cited sections not asked about yet (at most 3).
   std::optional<std::vector<std::string>> suggestions;
+  // composer "declined": why — "not_covered" (the documents do not answer it), "small_talk" (nothing to look up, so
+  // the orchestrator introduced itself) or "about" (a question about the assistant its page does not cover).
+  std::optional<std::string> decline_reason;
   bool operator==(const DocumentsData&) const = default;
 };
 
@@ -288,6 +291,7 @@ void Fields(DocumentsData& v, F&& f) {
   f("evidence_threshold", v.evidence_threshold);
   f("warnings", v.warnings);
   f("suggestions", v.suggestions);
+  f("decline_reason", v.decline_reason);
 }
 template <class T, class F>
 void Fields(const T& v, F&& f) {

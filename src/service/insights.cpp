@@ -67,6 +67,14 @@ double Round(double v, double unit) { return std::round(v / unit) * unit; }
 
 std::string NextDay(const std::string& day) { return DayString(DayNumber(day).value_or(0) + 1); }
 
+std::vector<std::string> DaysOf(const InsightsRange& range) {
+  std::vector<std::string> days;
+  const auto from = DayNumber(range.from), to = DayNumber(range.to);
+  if (!from || !to || *to - *from >= kMaxInsightsDays) return days;
+  for (long n = *from; n <= *to; ++n) days.push_back(DayString(n));
+  return days;
+}
+
 int LatencyBucket(double ms) {
   if (!(ms > 0.1)) return 0;
   const int b = static_cast<int>(std::ceil(10.0 * std::log10(ms / 0.1) - 1e-9));
@@ -91,7 +99,7 @@ TurnFacts FactsOfTurn(const std::string& sessionId, const Message& user, const M
     f.cost = assistant.metrics->cost;
   }
   std::string intent;
-  bool searched = false, declined = false;
+  bool searched = false, declined = false, notCovered = true;
   const DocumentChunk* best = nullptr;
   for (const RetrievalLog& log : logs) {
     if (const auto* r = std::get_if<RoutingData>(&log.data)) {
@@ -104,6 +112,7 @@ TurnFacts FactsOfTurn(const std::string& sessionId, const Message& user, const M
           if (!best || c.similarity > best->similarity) best = &c;
     } else if (const auto* d = std::get_if<DocumentsData>(&log.data)) {
       declined = d->composer == "declined";
+      if (d->decline_reason) notCovered = *d->decline_reason == "not_covered";
       if (!d->citations.empty()) {
         f.source = d->citations.front().source;
         f.heading = d->citations.front().heading;
@@ -116,9 +125,10 @@ TurnFacts FactsOfTurn(const std::string& sessionId, const Message& user, const M
     f.heading = best->metadata ? best->metadata->heading : "";
     f.chunkId = best->id;
   }
-  // A greeting or a question about the assistant is small talk, answered or not; a question the documents could not
-  // answer (it was searched for) is declined; the rest were answered.
-  if (IsSmallTalkIntent(intent) || (declined && !searched)) f.outcome = "small_talk";
+  // A greeting or a question about the assistant is small talk, answered or not, and so is a decline in which the
+  // orchestrator only introduced itself; a question the documents could not answer (it was searched for) is
+  // declined; the rest were answered.
+  if (IsSmallTalkIntent(intent) || (declined && (!searched || !notCovered))) f.outcome = "small_talk";
   else f.outcome = declined ? "declined" : "answered";
   return f;
 }
@@ -160,6 +170,7 @@ std::variant<InsightsRange, FieldError> ParseInsightsRange(const std::optional<s
     fromN = std::get<long>(r);
   }
   if (fromN > toN) return FieldError{"from", "range", "from must not be after to"};
+  if (toN > todayN + 1) return FieldError{"to", "range", "to must not be after tomorrow (" + DayString(todayN + 1) + ")"};
   if (toN - fromN + 1 > kMaxInsightsDays)
     return FieldError{"to", "range", "the range may span at most " + std::to_string(kMaxInsightsDays) + " days"};
   return InsightsRange{DayString(fromN), DayString(toN)};
@@ -229,7 +240,7 @@ Json BuildInsights(const InsightsData& data, const InsightsRange& range) {
     double cost = 0.0;
   };
   std::map<std::string, DayTotals> days;
-  for (long n = *DayNumber(range.from), end = *DayNumber(range.to); n <= end; ++n) days[DayString(n)];
+  for (const std::string& day : DaysOf(range)) days[day];
   std::map<std::string, std::array<std::int64_t, kLatencyBuckets>> latencyByAgent;
   std::array<std::int64_t, kLatencyBuckets> latencyAll{};
   std::map<std::string, std::int64_t> byAgent, byStrategy;
@@ -251,10 +262,12 @@ Json BuildInsights(const InsightsData& data, const InsightsRange& range) {
     h[bucket] += r.count;
     latencyAll[bucket] += r.count;
   }
+  std::int64_t downOnAnswers = 0;  // thumbs down on answered questions: what the resolution rate subtracts
   for (const VoteRow& v : data.votes) {
     auto it = days.find(v.day);
-    if (it == days.end()) continue;
+    if (it == days.end() || v.count <= 0) continue;
     (v.rating == "up" ? it->second.up : it->second.down) += v.count;
+    if (v.rating == "down" && v.outcome == "answered") downOnAnswers += v.count;
   }
   Json perDay = Json::array();
   for (const auto& [day, d] : days) {
@@ -271,7 +284,7 @@ Json BuildInsights(const InsightsData& data, const InsightsRange& range) {
                       {"tokens", d.tokens}, {"cost", Round(d.cost, 1e-6)}});
   }
   const std::int64_t asked = all.answered + all.declined;  // questions that asked for information
-  const std::int64_t resolved = std::max<std::int64_t>(0, all.answered - all.down);
+  const std::int64_t resolved = std::max<std::int64_t>(0, all.answered - downOnAnswers);
   Json totals = {{"questions", all.questions},
                  {"answered", all.answered},
                  {"declined", all.declined},
@@ -279,7 +292,7 @@ Json BuildInsights(const InsightsData& data, const InsightsRange& range) {
                  {"thumbs_up", all.up},
                  {"thumbs_down", all.down},
                  {"resolution_rate", Round(Ratio(resolved, asked), 1e-4)},
-                 {"thumbs_down_rate", Round(Ratio(all.down, all.answered), 1e-4)},
+                 {"thumbs_down_rate", Round(Ratio(std::min(downOnAnswers, all.answered), all.answered), 1e-4)},
                  {"cache_hit_rate", Round(Ratio(cachedTurns, all.questions), 1e-4)},
                  {"latency_p50_ms", Percentile(latencyAll, 0.50)},
                  {"latency_p95_ms", Percentile(latencyAll, 0.95)},
@@ -335,7 +348,8 @@ Json BuildInsights(const InsightsData& data, const InsightsRange& range) {
            {{"resolution_rate",
              "answered questions without a thumbs down, divided by the questions that asked for information "
              "(answered + declined; greetings and questions about the assistant are small talk and not counted)"},
-            {"thumbs_down_rate", "thumbs-down votes divided by answered questions"},
+            {"thumbs_down_rate", "answered questions with a thumbs down, divided by answered questions (votes on declined "
+                                 "answers and small talk count in the daily figures and the content gaps, not here)"},
             {"cache_hit_rate", "turns answered from the response cache, divided by all turns"},
             {"latency", "p50 and p95 of the measured turn latency, read from a histogram with ten buckets per decade: "
                         "each figure is the upper edge of the bucket holding the percentile (within 26%)"},
@@ -376,24 +390,41 @@ std::string GapsCsv(const Json& report) {
 // InsightsLedger
 // ---------------------------------------------------------------------------------------------------------------------
 
+void InsightsLedger::DropOldCounts(const std::string& today) {
+  // Counts older than the longest range a report can ask for (and then some) are of no use.
+  const std::string oldest = DayString(DayNumber(today).value_or(0) - 2 * kMaxInsightsDays);
+  std::erase_if(m_rollups, [&](const auto& r) { return r.first.day < oldest; });
+  std::erase_if(m_voteCounts, [&](const auto& v) { return std::get<0>(v.first) < oldest; });
+}
+
 void InsightsLedger::Record(const TurnFacts& facts) {
+  if (!m_rollups.empty() && facts.day > m_rollups.rbegin()->first.day) DropOldCounts(facts.day);
   RollupRow& row = m_rollups[RollupKeyOf(facts)];
   row.key = RollupKeyOf(facts);
   row.count += 1;
   row.tokens += facts.tokens;
   row.cost += facts.cost;
   m_facts.push_back(facts);
-  if (m_facts.size() > m_maxFacts) m_facts.erase(m_facts.begin(), m_facts.begin() + static_cast<std::ptrdiff_t>(m_facts.size() - m_maxFacts));
+  if (m_facts.size() > m_maxFacts) {
+    const auto drop = static_cast<std::ptrdiff_t>(m_facts.size() - m_maxFacts);
+    for (auto it = m_facts.begin(); it != m_facts.begin() + drop; ++it) m_votes.erase(it->messageId);
+    m_facts.erase(m_facts.begin(), m_facts.begin() + drop);
+  }
 }
 
 void InsightsLedger::Vote(const std::string& messageId, const std::string& rating, const std::string& reason) {
-  m_votes[messageId] = {rating, reason};
+  const auto facts = std::find_if(m_facts.rbegin(), m_facts.rend(), [&](const TurnFacts& f) { return f.messageId == messageId; });
+  if (facts == m_facts.rend()) return;  // a turn this ledger no longer holds (the browser keeps its last ones)
+  auto& vote = m_votes[messageId];
+  if (!vote.first.empty()) --m_voteCounts[{facts->day, facts->outcome, vote.first}];
+  ++m_voteCounts[{facts->day, facts->outcome, rating}];
+  vote = {rating, reason};
 }
 
 void InsightsLedger::ForgetSession(const std::string& sessionId) {
   std::erase_if(m_facts, [&](const TurnFacts& f) {
     if (f.sessionId != sessionId) return false;
-    m_votes.erase(f.messageId);
+    m_votes.erase(f.messageId);  // the vote itself goes; its count stays
     return true;
   });
 }
@@ -402,17 +433,18 @@ InsightsData InsightsLedger::Read(const InsightsRange& range) const {
   InsightsData out;
   for (const auto& [key, row] : m_rollups)
     if (key.day >= range.from && key.day <= range.to) out.rollups.push_back(row);
-  std::map<std::pair<std::string, std::string>, std::int64_t> votes;
+  for (const auto& [key, n] : m_voteCounts) {
+    const auto& [day, outcome, rating] = key;
+    if (day >= range.from && day <= range.to && n > 0) out.votes.push_back(VoteRow{day, outcome, rating, n});
+  }
   for (auto it = m_facts.rbegin(); it != m_facts.rend(); ++it) {
     const TurnFacts& f = *it;
     if (f.day < range.from || f.day > range.to) continue;
     const auto vote = m_votes.find(f.messageId);
-    if (vote != m_votes.end()) ++votes[{f.day, vote->second.first}];
     const bool down = vote != m_votes.end() && vote->second.first == "down";
     if ((f.outcome == "declined" || down) && out.gaps.size() < kMaxGapRows)
       out.gaps.push_back(GapRow{f, down ? "down" : "", down ? vote->second.second : ""});
   }
-  for (const auto& [key, n] : votes) out.votes.push_back(VoteRow{key.first, key.second, n});
   return out;
 }
 
@@ -424,21 +456,26 @@ Json InsightsLedger::ToJson() const {
   for (const TurnFacts& f : m_facts) facts.push_back(FactsToJson(f));
   Json votes = Json::object();
   for (const auto& [id, v] : m_votes) votes[id] = {v.first, v.second};
-  return {{"rollups", rollups}, {"facts", facts}, {"votes", votes}};
+  Json counts = Json::array();
+  for (const auto& [k, n] : m_voteCounts) counts.push_back({std::get<0>(k), std::get<1>(k), std::get<2>(k), n});
+  return {{"rollups", rollups}, {"facts", facts}, {"votes", votes}, {"vote_counts", counts}};
 }
 
 InsightsLedger InsightsLedger::FromJson(const Json& j) {
   InsightsLedger l;
+  // .at() throughout: a ledger of another shape throws (and the caller starts over) instead of reading past an end.
   for (const Json& r : j.at("rollups")) {
     RollupRow row;
-    row.key = RollupKey{r[0], r[1], r[2], r[3], r[4].get<bool>(), r[5].get<int>()};
-    row.count = r[6];
-    row.tokens = r[7];
-    row.cost = r[8];
+    row.key = RollupKey{r.at(0), r.at(1), r.at(2), r.at(3), r.at(4).get<bool>(), r.at(5).get<int>()};
+    row.count = r.at(6);
+    row.tokens = r.at(7);
+    row.cost = r.at(8);
     l.m_rollups[row.key] = row;
   }
   for (const Json& f : j.at("facts")) l.m_facts.push_back(FactsFromJson(f));
-  for (const auto& [id, v] : j.at("votes").items()) l.m_votes[id] = {v[0], v[1]};
+  for (const auto& [id, v] : j.at("votes").items()) l.m_votes[id] = {v.at(0), v.at(1)};
+  if (j.contains("vote_counts"))
+    for (const Json& c : j.at("vote_counts")) l.m_voteCounts[{c.at(0), c.at(1), c.at(2)}] = c.at(3).get<std::int64_t>();
   return l;
 }
 

@@ -75,8 +75,11 @@ struct GapRow {
   std::string rating;       // the vote on the answer, if any ("down" for thumbs-down gaps)
   std::string reason;
 };
+// Votes counted per day of their answer and the answer's outcome. Kept apart from the votes themselves: a deleted
+// session's votes stay counted, as its turns do.
 struct VoteRow {
-  std::string day;  // the answer's day
+  std::string day;      // the answer's day
+  std::string outcome;  // the answer's outcome ("answered", "declined", "small_talk"; "answered" when unknown)
   std::string rating;
   std::int64_t count = 0;
 };
@@ -88,11 +91,14 @@ struct InsightsData {
 };
 inline constexpr std::size_t kMaxGapRows = 5000;
 
-// GET /api/insights?from=&to= (ISO dates, at most kMaxInsightsDays apart; both default around `today`).
+// GET /api/insights?from=&to= (ISO dates, at most kMaxInsightsDays apart, `to` at most tomorrow; both default around
+// `today`).
 inline constexpr int kMaxInsightsDays = 366;
 struct InsightsRange {
   std::string from, to;
 };
+// The days of a range, in order (none for a range that is not two valid dates in order).
+std::vector<std::string> DaysOf(const InsightsRange& range);
 // The range, or the field and why not.
 std::variant<InsightsRange, FieldError> ParseInsightsRange(const std::optional<std::string>& from,
                                                            const std::optional<std::string>& to,
@@ -117,8 +123,9 @@ std::vector<GapGroup> GroupGaps(const std::vector<GapRow>& gaps);
 class InsightsLedger {
  public:
   void Record(const TurnFacts& facts);
+  // A vote on the answer `messageId` (whose facts this ledger holds), replacing an earlier one in the counts.
   void Vote(const std::string& messageId, const std::string& rating, const std::string& reason);
-  void ForgetSession(const std::string& sessionId);
+  void ForgetSession(const std::string& sessionId);  // its questions and votes go; the counts stay
   InsightsData Read(const InsightsRange& range) const;
   Json ToJson() const;
   static InsightsLedger FromJson(const Json& j);
@@ -126,9 +133,11 @@ class InsightsLedger {
   void LimitFacts(std::size_t max) { m_maxFacts = max; }
 
  private:
+  void DropOldCounts(const std::string& today);
   std::map<RollupKey, RollupRow> m_rollups;
   std::vector<TurnFacts> m_facts;  // oldest first
   std::map<std::string, std::pair<std::string, std::string>> m_votes;  // message id → rating, reason
+  std::map<std::tuple<std::string, std::string, std::string>, std::int64_t> m_voteCounts;  // day, outcome, rating
   std::size_t m_maxFacts = SIZE_MAX;
 };
 

@@ -149,11 +149,11 @@ TEST_F(ReducerTest, AVoteOnAnAnswerIsShownAtOncePostedAndSettledByTheReply) {
   // The reason follows while the first vote is on its way; the first reply does not undo it.
   fx = Reduce(state, RateAnswer{answer, "down", std::string("incomplete")});
   ASSERT_EQ(fx.size(), 1u);
-  Reduce(state, FeedbackReceived{answer, FeedbackRecord{kSession, "5f8e2a1c-3b4d-4e6f-8a9b-0c1d2e3f4a5b", Feedback{"down", {}, {}, "t1"}}, {}});
+  Reduce(state, FeedbackReceived{answer, 1, FeedbackRecord{kSession, "5f8e2a1c-3b4d-4e6f-8a9b-0c1d2e3f4a5b", Feedback{"down", {}, {}, "t1"}}, {}});
   EXPECT_EQ(m.feedback->reason, "incomplete");
   EXPECT_TRUE(m.feedbackSaving);
-  Reduce(state, FeedbackReceived{answer, FeedbackRecord{kSession, "5f8e2a1c-3b4d-4e6f-8a9b-0c1d2e3f4a5b",
-                                                         Feedback{"down", "incomplete", {}, "2026-11-24T10:00:05.000Z"}},
+  Reduce(state, FeedbackReceived{answer, 2, FeedbackRecord{kSession, "5f8e2a1c-3b4d-4e6f-8a9b-0c1d2e3f4a5b",
+                                                            Feedback{"down", "incomplete", {}, "2026-11-24T10:00:05.000Z"}},
                                  {}});
   EXPECT_FALSE(m.feedbackSaving);
   EXPECT_EQ(m.feedback->updated_at, "2026-11-24T10:00:05.000Z");
@@ -162,10 +162,21 @@ TEST_F(ReducerTest, AVoteOnAnAnswerIsShownAtOncePostedAndSettledByTheReply) {
   // A vote that fails puts the saved one back and says why.
   Reduce(state, RateAnswer{answer, "up", std::nullopt});
   EXPECT_EQ(m.feedback->rating, "up");
-  Reduce(state, FeedbackReceived{answer, std::nullopt, NetworkFailure()});
+  Reduce(state, FeedbackReceived{answer, 3, std::nullopt, NetworkFailure()});
   EXPECT_EQ(m.feedback->rating, "down");
   EXPECT_EQ(m.feedback->reason, "incomplete");
   EXPECT_EQ(m.feedbackError, NetworkFailure().message);
+
+  // Two votes on their way: the first is saved, the second fails. The buttons show what the server has: the first.
+  Reduce(state, RateAnswer{answer, "up", std::nullopt});                           // 4
+  Reduce(state, RateAnswer{answer, "down", std::string("wrong")});                  // 5
+  Reduce(state, FeedbackReceived{answer, 4, FeedbackRecord{kSession, "5f8e2a1c-3b4d-4e6f-8a9b-0c1d2e3f4a5b",
+                                                            Feedback{"up", {}, {}, "2026-11-24T10:00:09.000Z"}},
+                                 {}});
+  EXPECT_EQ(m.feedback->rating, "down") << "the second vote still shows while it is on its way";
+  Reduce(state, FeedbackReceived{answer, 5, std::nullopt, NetworkFailure()});
+  EXPECT_EQ(m.feedback->rating, "up");
+  EXPECT_FALSE(m.feedbackSaving);
 }
 
 TEST_F(ReducerTest, RestoredAnswersKeepTheirIdsAndVotes) {

@@ -58,14 +58,26 @@ void Prepare(const std::string& path, std::int64_t messages) {
   const char* offTopic[] = {"Can I pay with bitcoin number %d?", "Do you have an office in city %d?",
                             "Will it rain in Paris on day %d?", "Can you book me flight %d to Berlin?",
                             "Is there a discount code %d?"};
-  sqlite3_stmt *session, *message, *facts, *feedback;
-  sqlite3_prepare_v2(db, "INSERT OR IGNORE INTO sessions(id, start_time, last_activity, message_count) VALUES (?, ?, ?, 20)", -1, &session, nullptr);
-  sqlite3_prepare_v2(db, "INSERT INTO messages(session_id, id, json) VALUES (?, ?, ?)", -1, &message, nullptr);
-  sqlite3_prepare_v2(db, "INSERT INTO turn_facts(message_id, session_id, day, agent, strategy, outcome, question, source, heading, chunk_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", -1, &facts, nullptr);
-  sqlite3_prepare_v2(db, "INSERT INTO feedback(message_id, session_id, day, rating, json) VALUES (?, ?, ?, ?, ?)", -1, &feedback, nullptr);
+  const auto prepare = [db](const char* sql) {
+    sqlite3_stmt* st = nullptr;
+    if (sqlite3_prepare_v2(db, sql, -1, &st, nullptr) != SQLITE_OK) {
+      std::fprintf(stderr, "oai_insights_bench: %s\n", sqlite3_errmsg(db));
+      std::exit(1);
+    }
+    return st;
+  };
+  sqlite3_stmt* session = prepare("INSERT OR IGNORE INTO sessions(id, start_time, last_activity, message_count) VALUES (?, ?, ?, 20)");
+  sqlite3_stmt* message = prepare("INSERT INTO messages(session_id, id, json) VALUES (?, ?, ?)");
+  sqlite3_stmt* facts = prepare("INSERT INTO turn_facts(message_id, session_id, day, agent, strategy, outcome, question, source, heading, chunk_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  sqlite3_stmt* feedback = prepare("INSERT INTO feedback(message_id, session_id, day, rating, json) VALUES (?, ?, ?, ?, ?)");
+  sqlite3_stmt* votes = prepare("INSERT INTO insights_votes(day, outcome, rating, votes) VALUES (?, ?, ?, 1) "
+                                "ON CONFLICT(day, outcome, rating) DO UPDATE SET votes = votes + 1");
   const auto text = [](sqlite3_stmt* st, int i, const std::string& v) { sqlite3_bind_text(st, i, v.c_str(), static_cast<int>(v.size()), SQLITE_TRANSIENT); };
-  const auto step = [](sqlite3_stmt* st) {
-    sqlite3_step(st);
+  const auto step = [db](sqlite3_stmt* st) {
+    if (sqlite3_step(st) != SQLITE_DONE) {  // the store's schema changed under the bench: say so, measure nothing
+      std::fprintf(stderr, "oai_insights_bench: %s\n", sqlite3_errmsg(db));
+      std::exit(1);
+    }
     sqlite3_reset(st);
   };
   std::map<service::RollupKey, service::RollupRow> rollups;
@@ -104,6 +116,8 @@ void Prepare(const std::string& path, std::int64_t messages) {
       text(feedback, 1, answerId), text(feedback, 2, sessionId), text(feedback, 3, day), text(feedback, 4, rating);
       text(feedback, 5, R"({"rating":")" + rating + R"(","updated_at":")" + stamp + "\"}");
       step(feedback);
+      text(votes, 1, day), text(votes, 2, declined ? "declined" : a == 3 ? "small_talk" : "answered"), text(votes, 3, rating);
+      step(votes);
     }
     service::TurnFacts f;
     f.day = day, f.agent = declined ? "orchestrator" : agents[a], f.strategy = declined ? "orchestration" : strategies[a];
@@ -115,9 +129,9 @@ void Prepare(const std::string& path, std::int64_t messages) {
     row.count += 1;
     row.tokens += 300;
   }
-  sqlite3_stmt* daily = nullptr;
-  sqlite3_prepare_v2(db, "INSERT INTO insights_daily(day, agent, strategy, outcome, cached, bucket, turns, tokens, cost) VALUES (?, ?, ?, ?, 0, ?, ?, ?, 0) "
-                     "ON CONFLICT(day, agent, strategy, outcome, cached, bucket) DO UPDATE SET turns = turns + excluded.turns, tokens = tokens + excluded.tokens", -1, &daily, nullptr);
+  sqlite3_stmt* daily = prepare(
+      "INSERT INTO insights_daily(day, agent, strategy, outcome, cached, bucket, turns, tokens, cost) VALUES (?, ?, ?, ?, 0, ?, ?, ?, 0) "
+      "ON CONFLICT(day, agent, strategy, outcome, cached, bucket) DO UPDATE SET turns = turns + excluded.turns, tokens = tokens + excluded.tokens");
   for (const auto& [k, r] : rollups) {
     text(daily, 1, k.day), text(daily, 2, k.agent), text(daily, 3, k.strategy), text(daily, 4, k.outcome);
     sqlite3_bind_int(daily, 5, k.bucket);
@@ -125,14 +139,16 @@ void Prepare(const std::string& path, std::int64_t messages) {
     sqlite3_bind_int64(daily, 7, r.tokens);
     step(daily);
   }
-  for (sqlite3_stmt* st : {session, message, facts, feedback, daily}) sqlite3_finalize(st);
+  for (sqlite3_stmt* st : {session, message, facts, feedback, votes, daily}) sqlite3_finalize(st);
   Exec(db, "COMMIT");
   sqlite3_close(db);
 }
 
 // The measured part: what GET /api/insights does for the last 30 days.
-__attribute__((noinline)) std::size_t BenchInsights(service::SessionStore& store, const service::InsightsRange& range) {
-  return service::BuildInsights(store.Insights(range), range).dump().size();
+__attribute__((noinline)) Json BenchInsights(service::SessionStore& store, const service::InsightsRange& range) {
+  Json report = service::BuildInsights(store.Insights(range), range);
+  report["bytes"] = report.dump().size();
+  return report;
 }
 
 }  // namespace
@@ -158,12 +174,18 @@ int main(int argc, char** argv) {
   if (prepareOnly) return 0;
   server::SqliteSessionStore store(db);
   const auto range = std::get<service::InsightsRange>(service::ParseInsightsRange(std::nullopt, std::nullopt, NowIso8601()));
-  BenchInsights(store, range);  // warm: the file's pages in the cache, as on a server that has been running
+  // Warm (the file's pages in the cache, as on a server that has been running), and a check that it measures a report
+  // with something in it.
+  const Json warm = BenchInsights(store, range);
+  if (warm.at("totals").at("questions").get<std::int64_t>() == 0 || warm.at("gaps").empty()) {
+    std::fprintf(stderr, "oai_insights_bench: the report is empty: %s\n", warm.at("totals").dump().c_str());
+    return 1;
+  }
   std::vector<double> ms;
   std::size_t bytes = 0;
   for (int run = 0; run < 5; ++run) {
     const auto start = std::chrono::steady_clock::now();
-    bytes = BenchInsights(store, range);
+    bytes = BenchInsights(store, range).at("bytes").get<std::size_t>();
     ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
   }
   std::sort(ms.begin(), ms.end());

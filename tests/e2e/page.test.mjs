@@ -579,6 +579,14 @@ test('insights: a vote and a declined question are counted, a gap opens its docu
         await page.waitForTimeout(150);
       }
     }
+    // A finger's scroll glides on: tap once the button has stopped moving.
+    let last = '';
+    for (let i = 0; i < 40; i++) {
+      const now = JSON.stringify((await appState(page)).targets[`open-gap:${index}`]);
+      if (now === last) break;
+      last = now;
+      await page.waitForTimeout(250);
+    }
     await press(`open-gap:${index}`);
     const viewer = await waitFor(page, (s) => s.document && s.document.loaded, { what: 'the gap\'s document' });
     assert.equal(viewer.document.id, shown.insights.gap_documents[index]);

@@ -266,6 +266,7 @@ TEST(Insights, TheReportCountsTodaysTurnsVotesAndGaps) {
   EXPECT_NE(csv->body.find("What is your refund policy?"), std::string::npos) << csv->body;
 
   ExpectEnvelope(c.Get("/api/insights?from=2026-02-30"), 400, "VALIDATION_ERROR");
+  ExpectEnvelope(c.Get("/api/insights?from=9999-12-31&to=9999-12-31"), 400, "VALIDATION_ERROR");
   ExpectEnvelope(c.Get("/api/insights?from=2026-12-02&to=2026-12-01"), 400, "VALIDATION_ERROR");
   ExpectEnvelope(c.Get("/api/insights?from=2020-01-01&to=2026-01-01"), 400, "VALIDATION_ERROR");
   ExpectEnvelope(c.Get("/api/insights?format=xml"), 400, "VALIDATION_ERROR");

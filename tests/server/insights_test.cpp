@@ -101,6 +101,12 @@ TEST(Insights, TheRangeIsCheckedAndDefaultsToTheLast30Days) {
   EXPECT_EQ(field(ParseInsightsRange("2026-12-02", "2026-12-01", "2026-12-02")), "from/range");
   EXPECT_EQ(field(ParseInsightsRange("2025-01-01", "2026-01-02", "2026-12-02")), "to/range");
   EXPECT_EQ(field(ParseInsightsRange("2025-01-02", "2026-01-02", "2026-12-02")), "ok");  // 366 days
+  // Nothing after tomorrow (a far-future range once walked the days of the calendar without end).
+  EXPECT_EQ(field(ParseInsightsRange("9999-12-31", "9999-12-31", "2026-12-02")), "to/range");
+  EXPECT_EQ(field(ParseInsightsRange(std::nullopt, "2026-12-03", "2026-12-02")), "ok");
+  EXPECT_EQ(field(ParseInsightsRange(std::nullopt, "2026-12-04", "2026-12-02")), "to/range");
+  EXPECT_TRUE(DaysOf({"9999-12-31", "10000-01-01"}).empty());
+  EXPECT_EQ(DaysOf({"2026-12-30", "2027-01-01"}), (std::vector<std::string>{"2026-12-30", "2026-12-31", "2027-01-01"}));
 }
 
 TEST(Insights, TheCsvQuotesWhatItMustAndDisarmsFormulas) {

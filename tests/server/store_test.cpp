@@ -226,6 +226,7 @@ TYPED_TEST(SessionStoreTest, InsightsMatchTheFiguresOfASeededStore) {
   for (int s = 0; s < 10; ++s) sessions.push_back(NewUuidV4());
   struct Truth {
     std::int64_t questions = 0, answered = 0, declined = 0, smallTalk = 0, up = 0, down = 0, tokens = 0, cached = 0;
+    std::int64_t downOnDeclined = 0;
     double cost = 0.0;
   };
   std::map<std::string, Truth> days;
@@ -275,8 +276,13 @@ TYPED_TEST(SessionStoreTest, InsightsMatchTheFiguresOfASeededStore) {
     byAgent[ToString(*a.agent)] += 1;
     allLatencies.push_back(latencies[i % 4]);
     if (declined) declinedQuestions.emplace_back(session, q.content);
-    // Votes: a thumbs down on every sixth answered turn (first a thumbs up, replaced), a thumbs up on every ninth.
-    if (!smallTalk && !declined && i % 6 == 0) {
+    // Votes: a thumbs down on every sixth answered turn (first a thumbs up, replaced), a thumbs up on every ninth, and
+    // a thumbs down on some declined answers (counted per day and in the gaps, not in the resolution rate).
+    if (declined && i % 2 == 0) {
+      ASSERT_EQ(this->store->SetFeedback(session, a.id, Feedback{"down", {}, {}, "x"}), service::FeedbackOutcome::Stored);
+      ++t.down;
+      ++t.downOnDeclined;
+    } else if (!smallTalk && !declined && i % 6 == 0) {
       ASSERT_EQ(this->store->SetFeedback(session, a.id, Feedback{"up", {}, {}, "x"}), service::FeedbackOutcome::Stored);
       ASSERT_EQ(this->store->SetFeedback(session, a.id, Feedback{"down", "wrong", {}, "x"}), service::FeedbackOutcome::Stored);
       ++t.down;
@@ -300,15 +306,17 @@ TYPED_TEST(SessionStoreTest, InsightsMatchTheFiguresOfASeededStore) {
     EXPECT_EQ(d.at("tokens"), t.tokens) << day;
     EXPECT_NEAR(d.at("cost").get<double>(), t.cost, 1e-6) << day;
     all.questions += t.questions, all.answered += t.answered, all.declined += t.declined, all.down += t.down;
-    all.cached += t.cached;
+    all.cached += t.cached, all.downOnDeclined += t.downOnDeclined;
   }
   EXPECT_EQ(report.at("days").size(), 7u);  // every day of the range, the empty ones too
   const Json& totals = report.at("totals");
   EXPECT_EQ(totals.at("questions"), 120);
   EXPECT_EQ(all.questions, 120);
+  ASSERT_GT(all.downOnDeclined, 0);
+  const std::int64_t downOnAnswers = all.down - all.downOnDeclined;
   EXPECT_NEAR(totals.at("resolution_rate").get<double>(),
-              static_cast<double>(all.answered - all.down) / static_cast<double>(all.answered + all.declined), 1e-4);
-  EXPECT_NEAR(totals.at("thumbs_down_rate").get<double>(), static_cast<double>(all.down) / all.answered, 1e-4);
+              static_cast<double>(all.answered - downOnAnswers) / static_cast<double>(all.answered + all.declined), 1e-4);
+  EXPECT_NEAR(totals.at("thumbs_down_rate").get<double>(), static_cast<double>(downOnAnswers) / all.answered, 1e-4);
   EXPECT_NEAR(totals.at("cache_hit_rate").get<double>(), static_cast<double>(all.cached) / 120.0, 1e-4);
   // p95 by nearest rank over the true latencies; the report's figure is its histogram bucket's upper edge.
   std::sort(allLatencies.begin(), allLatencies.end());
@@ -338,6 +346,8 @@ TYPED_TEST(SessionStoreTest, InsightsMatchTheFiguresOfASeededStore) {
   const Json after = service::BuildInsights(this->store->Insights(range), range);
   EXPECT_TRUE(after.at("gaps").empty()) << after.at("gaps").dump();
   EXPECT_EQ(after.at("totals").at("questions"), 120);
+  EXPECT_EQ(after.at("totals").at("thumbs_down"), all.down) << "votes stay counted, like the turns";
+  EXPECT_EQ(after.at("totals").at("resolution_rate"), totals.at("resolution_rate"));
 }
 
 TYPED_TEST(SessionStoreTest, ConcurrentTurnsAreAllKept) {
