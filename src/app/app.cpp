@@ -453,45 +453,51 @@ std::string App::DebugJson() const {
     one["feedback"] = m.feedback ? Json(*m.feedback) : Json(nullptr);
     one["feedback_saving"] = m.feedbackSaving;
   }
-  Json j = {{"session_id", d.sessionId},
-            {"sending", d.sending},
-            {"draft", m_state.view.draft},
-            {"messages", messages},
-            {"logs", d.LogCount()},
-            {"error", d.error ? Json(d.error->message) : Json(nullptr)},
-            {"connection", ToString(d.connection)},
-            {"backend", d.backend ? Json(d.backend->store_kind) : Json(nullptr)},
-            {"backend_kind", ToString(d.backendKind)},
-            {"chat_scroll", std::lround(m_panelMemory->chatScrollY)},
-            {"overlay", m_state.view.overlay == ViewState::Overlay::Shortcuts      ? "shortcuts"
-                        : m_state.view.overlay == ViewState::Overlay::ConfirmClear ? "confirm_clear"
-                        : m_state.view.overlay == ViewState::Overlay::Document     ? "document"
-                                                                                   : "none"},
-            {"conversations", [&] {
-               Json list = Json::array();
-               for (const auto& c : d.conversations) list.push_back({{"id", c.id}, {"title", c.title}});
-               return list;
-             }()},
-            {"document", m_state.view.overlay == ViewState::Overlay::Document
-                             ? Json{{"id", m_state.view.documentView.id},
-                                    {"chunk_id", m_state.view.documentView.chunkId},
-                                    {"loading", m_state.view.documentView.loading},
-                                    {"loaded", m_state.domain.documents.count(m_state.view.documentView.id) > 0},
-                                    {"error", m_state.view.documentView.error}}
-                             : Json(nullptr)},
-            {"tab", m_state.view.activeTab == Tab::Agents     ? "agents"
-                    : m_state.view.activeTab == Tab::Logs     ? "logs"
-                    : m_state.view.activeTab == Tab::Insights ? "insights"
-                                                              : "chat"},
-            {"insights", InsightsJson(d)},
-            {"agents_collapsed", m_state.view.agentsCollapsed},
-            {"pipeline", [&] {
-               Json steps = Json::array();
-               for (const PipelineStep& s : Pipeline(d)) steps.push_back(ToString(s.state));
-               return steps;
-             }()},
-            {"targets", m_panelMemory->targets},
-            {"logs_collapsed", m_state.view.logsCollapsed}};
+  // Member by member: nlohmann's initializer lists cost the page more code than assignments.
+  Json j = Json::object();
+  j["session_id"] = d.sessionId;
+  j["sending"] = d.sending;
+  j["draft"] = m_state.view.draft;
+  j["messages"] = std::move(messages);
+  j["logs"] = d.LogCount();
+  j["error"] = d.error ? Json(d.error->message) : Json(nullptr);
+  j["connection"] = ToString(d.connection);
+  j["backend"] = d.backend ? Json(d.backend->store_kind) : Json(nullptr);
+  j["backend_kind"] = ToString(d.backendKind);
+  j["chat_scroll"] = std::lround(m_panelMemory->chatScrollY);
+  const ViewState::Overlay overlay = m_state.view.overlay;
+  j["overlay"] = overlay == ViewState::Overlay::Shortcuts      ? "shortcuts"
+                 : overlay == ViewState::Overlay::ConfirmClear ? "confirm_clear"
+                 : overlay == ViewState::Overlay::Document     ? "document"
+                                                               : "none";
+  Json conversations = Json::array();
+  for (const auto& c : d.conversations) {
+    Json& one = conversations.emplace_back(Json::object());
+    one["id"] = c.id;
+    one["title"] = c.title;
+  }
+  j["conversations"] = std::move(conversations);
+  j["document"] = nullptr;
+  if (overlay == ViewState::Overlay::Document) {
+    const DocumentView& v = m_state.view.documentView;
+    Json& doc = j["document"] = Json::object();
+    doc["id"] = v.id;
+    doc["chunk_id"] = v.chunkId;
+    doc["loading"] = v.loading;
+    doc["loaded"] = m_state.domain.documents.count(v.id) > 0;
+    doc["error"] = v.error;
+  }
+  j["tab"] = m_state.view.activeTab == Tab::Agents     ? "agents"
+             : m_state.view.activeTab == Tab::Logs     ? "logs"
+             : m_state.view.activeTab == Tab::Insights ? "insights"
+                                                       : "chat";
+  j["insights"] = InsightsJson(d);
+  j["agents_collapsed"] = m_state.view.agentsCollapsed;
+  Json steps = Json::array();
+  for (const PipelineStep& step : Pipeline(d)) steps.push_back(ToString(step.state));
+  j["pipeline"] = std::move(steps);
+  j["targets"] = m_panelMemory->targets;
+  j["logs_collapsed"] = m_state.view.logsCollapsed;
   return j.dump();
 }
 
