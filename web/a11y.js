@@ -1,7 +1,8 @@
 // The screen-reader mirror: an offscreen DOM copy of what the canvas shows, drawn from the app's own state
 // (App::AccessibleJson, pushed through Module.oaiMirror whenever the content changes). The transcript is a list
 // (who, when, text, sources); each new answer and each error is announced through a polite live region; the agents'
-// statuses and the retrieval log are text (the log collapsed).
+// statuses and the retrieval log are text (the log collapsed). What can be pressed under an answer (the vote, the next
+// questions) and the insights view are buttons that act as the canvas's do.
 (function () {
   'use strict';
   var transcript = document.getElementById('a11y-transcript');
@@ -10,6 +11,7 @@
   var logCount = document.getElementById('a11y-log-count');
   var status = document.getElementById('a11y-status');
   var live = document.getElementById('a11y-live');
+  var insightsBox = document.getElementById('a11y-insights');
   var seen = null;  // ids of the messages already in the transcript (null until the first update)
   var lastError = null;
   var rendered = {};  // id → the key its <li> was drawn for
@@ -27,6 +29,21 @@
     return e;
   }
 
+  // The app acts on the mirror's buttons as on the canvas's (shell/web/main.cpp, orchestratai_mirror_action).
+  function act(kind, a, b) {
+    if (window.Module && Module.ccall) Module.ccall('orchestratai_mirror_action', null, ['string', 'string', 'string'], [kind, a, b || '']);
+  }
+
+  function button(text, kind, a, b, pressed) {
+    var e = el('button', text);
+    e.type = 'button';
+    if (pressed !== undefined) e.setAttribute('aria-pressed', pressed ? 'true' : 'false');
+    e.addEventListener('click', function () { act(kind, a, b); });
+    return e;
+  }
+
+  var REASONS = [['wrong', 'Wrong'], ['incomplete', 'Incomplete'], ['not_what_i_asked', 'Not what I asked']];
+
   function messageItem(m) {
     var li = el('li');
     li.dataset.id = m.id;
@@ -39,7 +56,71 @@
       m.sources.forEach(function (s) { ul.appendChild(el('li', s)); });
       li.appendChild(ul);
     }
+    if (m.votable) {
+      // The vote, as on the canvas: Helpful / Not helpful, then why and a comment (typed in the message field).
+      var vote = el('div');
+      vote.setAttribute('role', 'group');
+      vote.setAttribute('aria-label', 'Was this answer helpful?');
+      vote.appendChild(button('Helpful', 'vote', m.id, 'up', m.vote === 'up'));
+      vote.appendChild(button('Not helpful', 'vote', m.id, 'down', m.vote === 'down'));
+      if (m.vote === 'down') {
+        REASONS.forEach(function (r) { vote.appendChild(button(r[1], 'reason', m.id, r[0], m.reason === r[0])); });
+        if (m.comment) vote.appendChild(el('p', 'Your comment: ' + m.comment));
+        vote.appendChild(button(m.comment ? 'Edit comment' : 'Add a comment', 'comment', m.id));
+      }
+      if (m.vote_error) vote.appendChild(el('p', m.vote_error));
+      li.appendChild(vote);
+    }
+    if (m.next && m.next.length) {
+      var next = el('div');
+      next.setAttribute('role', 'group');
+      next.setAttribute('aria-label', 'Ask next');
+      m.next.forEach(function (q) { next.appendChild(button(q, 'ask', q)); });
+      li.appendChild(next);
+    }
     return li;
+  }
+
+  function pct(v) { return Math.round(v * 100) + '%'; }
+  function ms(v) { return v >= 1000 ? (v / 1000).toFixed(2) + ' s' : v >= 10 ? Math.round(v) + ' ms' : v.toFixed(1) + ' ms'; }
+
+  var insightsKey = null;
+  // The insights view as text and buttons: the figures, each chart's values, the content gaps with their documents.
+  function drawInsights(state) {
+    var r = state.insights || {};
+    var key = JSON.stringify([state.insights_open, r]);
+    if (key === insightsKey) return;
+    insightsKey = key;
+    insightsBox.textContent = '';
+    insightsBox.appendChild(button(state.insights_open ? 'Back to the chat' : 'Show insights', 'insights',
+                                   state.insights_open ? '0' : '1'));
+    if (!state.insights_open) return;
+    if (r.loading) insightsBox.appendChild(el('p', 'Loading the insights'));
+    if (r.error) insightsBox.appendChild(el('p', r.error));
+    if (r.questions === undefined) return;
+    var lines = el('ul');
+    [r.from + ' to ' + r.to + ': ' + r.questions + ' questions, ' + r.answered + ' answered, ' + r.declined +
+       ' declined, ' + r.small_talk + ' small talk.',
+     'Resolution rate ' + pct(r.resolution_rate) + ' (' + r.definition + '). Thumbs down ' + pct(r.thumbs_down_rate) +
+       ', cache hits ' + pct(r.cache_hit_rate) + ', latency p95 ' + ms(r.p95_ms) + '.'
+    ].concat(r.agents.map(function (a) {
+      return a.name + ': ' + pct(a.share) + ' of the questions, latency p50 ' + ms(a.p50_ms) + ', p95 ' + ms(a.p95_ms) + '.';
+    }), r.days.map(function (d) {
+      return d.day + ': ' + d.questions + ' questions, ' + d.declined + ' declined, ' + d.thumbs_down + ' thumbs down.';
+    })).forEach(function (t) { lines.appendChild(el('li', t)); });
+    insightsBox.appendChild(lines);
+    insightsBox.appendChild(el('h3', 'Content gaps: ' + r.gaps.length));
+    var gaps = el('ol');
+    r.gaps.forEach(function (g) {
+      var li = el('li', g.count + (g.count === 1 ? ' question' : ' questions') + ', last asked ' + g.last_asked +
+                        (g.heading ? '. Nearest section: ' + g.heading : '. No document is near: a new one may be needed.'));
+      var ex = el('ul');
+      g.examples.forEach(function (q) { ex.appendChild(el('li', q)); });
+      li.appendChild(ex);
+      if (g.document) li.appendChild(button('Open ' + g.document, 'open', g.document, String(g.chunk)));
+      gaps.appendChild(li);
+    });
+    insightsBox.appendChild(gaps);
   }
 
   function update(state) {
@@ -81,6 +162,10 @@
       log.appendChild(li);
     });
     logCount.textContent = entries + ' entries';
+
+    drawInsights(state);
+    status.textContent = state.commenting ? 'The message field holds your comment on the answer: Enter sends it, Escape leaves it.'
+                                          : status.textContent;
 
     if (fresh.length) {
       var m = fresh[fresh.length - 1];

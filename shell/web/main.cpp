@@ -59,6 +59,11 @@ void oai_save_file(const char* name, const char* mime, const char* content, int 
 void oai_clipboard_write(const char* text);
 void oai_mirror_update(const char* json);
 void oai_font_request_page(int page);
+
+// The page's only sscanf callers are Dear ImGui's .ini readers, and it reads no .ini (io.IniFilename is null, nothing
+// calls LoadIniSettingsFromMemory). This one reads nothing (EOF, as for empty input, which ImGui's callers check), so
+// libc's scanf family (about 1 KB of the gzip budget) stays out of the download.
+int sscanf(const char*, const char*, ...) { return EOF; }
 }
 
 namespace {
@@ -450,6 +455,21 @@ extern "C" EMSCRIPTEN_KEEPALIVE void orchestratai_shortcut(int code) {
     case 7: DispatchNow(ShowPanel{Tab::Insights}); break;
     default: break;
   }
+}
+
+// A button of the screen-reader mirror (web/a11y.js) was pressed: what the same button on the canvas does.
+// "vote" (answer id, up|down), "reason" (answer id, reason), "comment" (answer id), "ask" (question),
+// "open" (document, chunk id), "insights" (1 shows them, 0 goes back to the chat).
+extern "C" EMSCRIPTEN_KEEPALIVE void orchestratai_mirror_action(const char* kind, const char* a, const char* b) {
+  using namespace oai::app;
+  if (!kind || !a || !b) return;
+  const std::string k = kind;
+  if (k == "vote") DispatchNow(RateAnswer{a, b, std::nullopt});
+  else if (k == "reason") DispatchNow(RateAnswer{a, "down", std::string(b)});
+  else if (k == "comment") DispatchNow(CommentOnAnswer{a});
+  else if (k == "ask") DispatchNow(SendRequested{a, ""});
+  else if (k == "open") DispatchNow(OpenDocument{a, std::atoll(b), std::nullopt});
+  else if (k == "insights") DispatchNow(ShowPanel{*a == '1' ? Tab::Insights : Tab::Chat});
 }
 
 // The in-page engine module answered a request (shell/web/library_oai.js, oai_engine_send). The strings are the

@@ -152,6 +152,11 @@ struct RateAnswer {
   std::string rating;
   std::optional<std::string> reason;
 };
+// A comment on a thumbs down: the chat input holds it until Enter sends it with the vote ("" leaves, keeping the
+// question that was being typed).
+struct CommentOnAnswer {
+  std::string messageId;
+};
 // The server's reply to a vote: the stored vote, or why not.
 struct FeedbackReceived {
   std::string messageId;
@@ -189,7 +194,7 @@ using Action = std::variant<SendRequested, ChatSucceeded, ChatFailed, StreamStat
                             InputFocusChanged, InputScrolled, SubmitDraft, FocusInputHandled, RequestInputFocus, SelectMessage, SelectText, ToggleDetails, ToggleShortcutHelp, CloseOverlay,
                             ClearInput, ClearRequested, ClearConfirmed, ShowPanel, SetLogFilter, TogglePanel, SelectTab,
                             OpenDocument, DocumentLoaded, DocumentLoadFailed, ConversationsLoaded, SwitchConversation,
-                            ExportRequested, ExportReady, ExportFailed, RateAnswer, FeedbackReceived,
+                            ExportRequested, ExportReady, ExportFailed, RateAnswer, CommentOnAnswer, FeedbackReceived,
                             InsightsReceived, RefreshInsights, ExportGapsRequested>;
 
 // [SECTION] Effects: commands the App executes after reducing (network, storage)

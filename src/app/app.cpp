@@ -421,18 +421,56 @@ void App::DrawNarrow(const panels::DrawContext& ctx, float bodyHeight) {
 
 namespace {
 // The insights view's state for the end-to-end tests: the report's counts and each gap's nearest document.
+// The insights as the page's tests and its screen-reader mirror (web/a11y.js, which words them) read them.
 Json InsightsJson(const DomainState& d) {
   Json j = Json::object();
   j["loading"] = d.insightsLoading;
   j["error"] = d.insightsError;
   if (!d.insights) return j;
-  j["questions"] = d.insights->totals.questions;
-  j["thumbs_down"] = d.insights->totals.thumbs_down;
-  j["declined"] = d.insights->totals.declined;
-  j["gaps"] = d.insights->gaps.size();
-  Json docs = Json::array();
-  for (const ContentGap& g : d.insights->gaps) docs.push_back(g.document ? *g.document : std::string());
-  j["gap_documents"] = std::move(docs);
+  const InsightsReport& r = *d.insights;
+  const InsightsTotals& t = r.totals;
+  j["from"] = r.from;
+  j["to"] = r.to;
+  j["definition"] = r.resolution_definition;
+  j["questions"] = t.questions;
+  j["answered"] = t.answered;
+  j["declined"] = t.declined;
+  j["small_talk"] = t.small_talk;
+  j["thumbs_down"] = t.thumbs_down;
+  j["resolution_rate"] = t.resolution_rate;
+  j["thumbs_down_rate"] = t.thumbs_down_rate;
+  j["cache_hit_rate"] = t.cache_hit_rate;
+  j["p95_ms"] = t.latency_p95_ms;
+  Json agents = Json::array();
+  for (const InsightsAgent& a : r.agents) {
+    Json& one = agents.emplace_back(Json::object());
+    one["name"] = d.Card(a.agent).agent.name;
+    one["share"] = a.share;
+    one["p50_ms"] = a.latency_p50_ms;
+    one["p95_ms"] = a.latency_p95_ms;
+  }
+  j["agents"] = std::move(agents);
+  Json days = Json::array();
+  for (const InsightsDay& day : r.days) {
+    if (day.questions == 0) continue;
+    Json& one = days.emplace_back(Json::object());
+    one["day"] = day.day;
+    one["questions"] = day.questions;
+    one["declined"] = day.declined;
+    one["thumbs_down"] = day.thumbs_down;
+  }
+  j["days"] = std::move(days);
+  Json gaps = Json::array();
+  for (const ContentGap& g : r.gaps) {
+    Json& one = gaps.emplace_back(Json::object());
+    one["count"] = g.count;
+    one["last_asked"] = g.last_asked;
+    one["heading"] = g.heading;
+    one["examples"] = g.examples;
+    one["document"] = g.document.value_or("");
+    one["chunk"] = g.chunk_id;
+  }
+  j["gaps"] = std::move(gaps);
   return j;
 }
 }  // namespace
@@ -531,34 +569,48 @@ std::string App::AccessibleJson() const {
     if (!user && m.confidence)
       who += ", " + std::to_string(static_cast<int>(std::lround(*m.confidence * 100.0))) + "% confident";
     const auto found = sources.find(m.id);
-    messages.push_back({{"id", m.id.empty() ? m.timestamp : m.id},
-                        {"role", ToString(m.role)},
-                        {"who", who},
-                        {"time", localTime(m.timestamp)},
-                        {"text", m.content},
-                        {"pending", m.pending},
-                        {"sources", found != sources.end() ? found->second : Json::array()}});
+    // Member by member: nlohmann's initializer lists cost the page more code than assignments.
+    Json& one = messages.emplace_back(Json::object());
+    one["id"] = m.id.empty() ? m.timestamp : m.id;
+    one["role"] = ToString(m.role);
+    one["who"] = std::move(who);
+    one["time"] = localTime(m.timestamp);
+    one["text"] = m.content;
+    one["pending"] = m.pending;
+    one["sources"] = found != sources.end() ? found->second : Json::array();
+    // What the canvas offers under an answer, as buttons: the vote (with its reason and comment), the next questions.
+    one["votable"] = !user && !m.serverId.empty() && !m.streaming;
+    one["vote"] = m.feedback ? m.feedback->rating : "";
+    one["reason"] = m.feedback ? m.feedback->reason.value_or("") : "";
+    one["comment"] = m.feedback ? m.feedback->comment.value_or("") : "";
+    one["vote_error"] = m.feedbackError;
+    one["next"] = !user && !d.sending && &m == &d.messages.back() ? SuggestionsOf(d, m) : std::vector<std::string>();
   }
   Json agents = Json::array();
   std::string status;
   for (const AgentCard& card : d.agents) {
-    agents.push_back({{"name", card.agent.name},
-                      {"status", ToString(card.agent.status)},
-                      {"model", card.agent.model},
-                      {"detail", widgets::FormatTokens(card.sessionTokens) + " tokens, " +
-                                     widgets::FormatCost(card.sessionCost) + " this session"}});
+    Json& one = agents.emplace_back(Json::object());
+    one["name"] = card.agent.name;
+    one["status"] = ToString(card.agent.status);
+    one["model"] = card.agent.model;
+    one["detail"] = widgets::FormatTokens(card.sessionTokens) + " tokens, " + widgets::FormatCost(card.sessionCost) +
+                    " this session";
     if (card.agent.status == AgentStatus::Routing) status = card.agent.name + " is routing your question";
     if (card.agent.status == AgentStatus::Active) status = card.agent.name + " is answering";
   }
   if (!d.sending) status.clear();
-  return Json{{"messages", std::move(messages)},
-              {"status", status},
-              {"agents", std::move(agents)},
-              {"logs", std::move(logs)},
-              {"error", d.error ? Json(d.error->message) : Json(nullptr)},
-              {"connection", ToString(d.connection)},
-              {"backend", ToString(d.backendKind)}}
-      .dump();
+  Json j = Json::object();
+  j["messages"] = std::move(messages);
+  j["status"] = status;
+  j["agents"] = std::move(agents);
+  j["logs"] = std::move(logs);
+  j["error"] = d.error ? Json(d.error->message) : Json(nullptr);
+  j["connection"] = ToString(d.connection);
+  j["backend"] = ToString(d.backendKind);
+  j["commenting"] = !m_state.view.commentOn.empty();
+  j["insights_open"] = m_state.view.activeTab == Tab::Insights;
+  j["insights"] = InsightsJson(d);
+  return j.dump();
 }
 
 bool App::IsAnimating() const { return m_state.domain.sending; }

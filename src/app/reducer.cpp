@@ -446,6 +446,8 @@ void Apply(State& s, const NewChat& a, Effects& fx) {
   d.totals = {};
   d.historyLoading = false;
   ClearDraft(s.view);
+  s.view.commentOn.clear();
+  s.view.questionAside.clear();
   s.view.selectedMessageId.clear();
   s.view.textSelection = {};
   s.view.detailsOpen.clear();
@@ -505,7 +507,9 @@ void Apply(State& s, const DraftChanged& a, Effects&) {
 }
 void Apply(State& s, const InputFocusChanged& a, Effects&) { s.view.inputFocused = a.focused; }
 void Apply(State& s, const InputScrolled& a, Effects&) { s.view.inputScrollY = a.y > 0.0f ? a.y : 0.0f; }
+void SubmitComment(State& s, Effects& fx);
 void Apply(State& s, const SubmitDraft& a, Effects& fx) {
+  if (!s.view.commentOn.empty()) return SubmitComment(s, fx);  // a comment does not wait for a reply
   // Only sending waits for a pending reply: the draft stays (and stays editable) until it can go.
   if (s.domain.sending) return;
   StartSend(s, s.view.draft, a.timestamp, fx);
@@ -523,6 +527,21 @@ ChatMessage* FindMessage(DomainState& d, const std::string& id) {
     if (!id.empty() && m.id == id) return &m;
   return nullptr;
 }
+// The input goes back to the question that was being typed.
+void LeaveComment(ViewState& v) {
+  v.commentOn.clear();
+  SetDraft(v, std::move(v.questionAside));
+  v.questionAside.clear();
+  v.focusInputRequested = true;
+}
+// A vote is shown at once; the reply (FeedbackReceived) confirms it or puts back the vote the server has.
+void PostVote(State& s, ChatMessage& m, Feedback vote, Effects& fx) {
+  fx.push_back(PostFeedback{m.id, ++m.feedbackSeq,
+                            FeedbackRequest{s.domain.sessionId, m.serverId, vote.rating, vote.reason, vote.comment}});
+  m.feedback = std::move(vote);
+  m.feedbackSaving = true;
+  m.feedbackError.clear();
+}
 }  // namespace
 
 void Apply(State& s, const RateAnswer& a, Effects& fx) {
@@ -530,12 +549,38 @@ void Apply(State& s, const RateAnswer& a, Effects& fx) {
   if (!m || m->role != MessageRole::Assistant || m->serverId.empty() || m->streaming) return;
   if (a.rating != "up" && a.rating != "down") return;
   if (m->feedback && m->feedback->rating == a.rating && m->feedback->reason == a.reason) return;  // the same vote again
-  // Shown at once; the reply (FeedbackReceived) confirms it or puts back the vote the server has.
-  m->feedback = Feedback{a.rating, a.reason, std::nullopt, ""};
-  m->feedbackSaving = true;
-  m->feedbackError.clear();
-  fx.push_back(PostFeedback{m->id, ++m->feedbackSeq,
-                            FeedbackRequest{s.domain.sessionId, m->serverId, a.rating, a.reason, std::nullopt}});
+  // A thumbs down keeps its comment when its reason changes; a thumbs up has none (and ends one being written).
+  std::optional<std::string> comment;
+  if (a.rating == "down" && m->feedback) comment = m->feedback->comment;
+  if (a.rating == "up" && s.view.commentOn == m->id) LeaveComment(s.view);
+  PostVote(s, *m, Feedback{a.rating, a.reason, std::move(comment), ""}, fx);
+}
+void Apply(State& s, const CommentOnAnswer& a, Effects&) {
+  if (a.messageId == s.view.commentOn) return;
+  const ChatMessage* m = FindMessage(s.domain, a.messageId);
+  if (!a.messageId.empty() && !(m && m->feedback && m->feedback->rating == "down")) return;  // only a thumbs down
+  if (!s.view.commentOn.empty()) LeaveComment(s.view);
+  if (!m) return;
+  // The question being typed waits aside; the input holds the comment (the one already given, to edit).
+  s.view.questionAside = s.view.draft;
+  s.view.commentOn = m->id;
+  SetDraft(s.view, m->feedback->comment.value_or(""));
+  s.view.focusInputRequested = true;
+}
+// Enter (or Send) while the input holds a comment: the vote goes again with it. A blank comment removes the one given.
+void SubmitComment(State& s, Effects& fx) {
+  ChatMessage* m = FindMessage(s.domain, s.view.commentOn);
+  if (!m || !m->feedback || m->feedback->rating != "down") return LeaveComment(s.view);
+  std::string text = s.view.draft;
+  for (char& ch : text)  // what a text field can hold but a comment may not: control characters other than lines
+    if ((static_cast<unsigned char>(ch) < 0x20 && ch != '\n' && ch != '\t') || ch == 0x7F) ch = ' ';
+  text = std::string(Trim(text));
+  if (!IsValidUtf8(text) || Utf8Length(text) > kMaxFeedbackCommentChars) return;  // the input's counter says why
+  Feedback vote = *m->feedback;
+  vote.comment = text.empty() ? std::nullopt : std::optional<std::string>(std::move(text));
+  LeaveComment(s.view);
+  if (vote.comment == m->feedback->comment && m->feedbackError.empty()) return;  // nothing changed
+  PostVote(s, *m, std::move(vote), fx);
 }
 void Apply(State& s, const FeedbackReceived& a, Effects&) {
   ChatMessage* m = FindMessage(s.domain, a.messageId);
@@ -620,7 +665,8 @@ void Apply(State& s, const CloseOverlay&, Effects&) {
   }
 }
 void Apply(State& s, const ClearInput&, Effects&) {
-  if (!s.view.draft.empty()) ClearDraft(s.view);
+  if (!s.view.commentOn.empty()) LeaveComment(s.view);  // Esc leaves a comment unsent
+  else if (!s.view.draft.empty()) ClearDraft(s.view);
 }
 void Apply(State& s, const ClearRequested&, Effects&) {
   if (!s.domain.messages.empty() && !s.domain.sending) s.view.overlay = ViewState::Overlay::ConfirmClear;

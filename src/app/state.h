@@ -156,6 +156,10 @@ struct ViewState {
   bool inputFocused = false;  // the host-owned field has the keyboard focus
   float inputScrollY = 0.0f;  // the host-owned field's scroll offset, CSS pixels
   int draftGeneration = 0;  // bumped whenever the draft is replaced from outside the input widget
+  // The answer whose thumbs down the input is commenting on ("" when it holds a question), and the question that was
+  // being typed, put back when the comment is sent or left.
+  std::string commentOn;
+  std::string questionAside;
   bool focusInputRequested = true;  // focus the input when the page opens
   std::string selectedMessageId;
   // Each selection's number and where it was made: the other panel scrolls to it once (PanelMemory keeps which).

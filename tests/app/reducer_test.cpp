@@ -179,6 +179,57 @@ TEST_F(ReducerTest, AVoteOnAnAnswerIsShownAtOncePostedAndSettledByTheReply) {
   EXPECT_FALSE(m.feedbackSaving);
 }
 
+// A comment on a thumbs down is written in the chat input: the question being typed waits aside and comes back; Enter
+// sends the vote again with the comment (even while a reply is pending); a new reason keeps it; Esc leaves unsent.
+TEST_F(ReducerTest, ACommentOnAThumbsDownIsWrittenInTheInputAndSentWithTheVote) {
+  Send("How much is Pro?");
+  const std::string server = "5f8e2a1c-3b4d-4e6f-8a9b-0c1d2e3f4a5b";
+  Reduce(state, ChatSucceeded{LastRequestId(), BillingAnswer(), "2026-11-24T10:00:01.000Z", server});
+  const std::string answer = state.domain.messages[1].id;
+  Reduce(state, CommentOnAnswer{answer});
+  EXPECT_EQ(state.view.commentOn, "") << "no comment before a thumbs down";
+  Reduce(state, RateAnswer{answer, "down", std::string("wrong")});
+  Reduce(state, DraftChanged{"And what about Teams", std::nullopt});
+  Send("Another question, pending");  // a reply is on its way: the comment does not wait for it
+  Reduce(state, DraftChanged{"And what about Teams", std::nullopt});
+  ASSERT_TRUE(state.domain.sending);
+
+  Reduce(state, CommentOnAnswer{answer});
+  EXPECT_EQ(state.view.commentOn, answer);
+  EXPECT_EQ(state.view.draft, "") << "the input holds the comment";
+  Reduce(state, DraftChanged{std::string("  The price is for a year,\tnot a month.\x01 ") + std::string(3, ' '), std::nullopt});
+  auto fx = Reduce(state, SubmitDraft{"2026-11-24T10:00:02.000Z"});
+  ASSERT_EQ(fx.size(), 1u);
+  const auto& post = std::get<PostFeedback>(fx[0]);
+  EXPECT_EQ(post.request, (FeedbackRequest{kSession, server, "down", std::string("wrong"),
+                                           std::string("The price is for a year,\tnot a month.")}));
+  EXPECT_EQ(state.view.commentOn, "");
+  EXPECT_EQ(state.view.draft, "And what about Teams") << "the question being typed is back";
+  EXPECT_EQ(state.domain.messages.size(), 3u) << "no message was sent";
+  const ChatMessage& m = state.domain.messages[1];
+  EXPECT_EQ(m.feedback->comment, "The price is for a year,\tnot a month.");
+
+  // Another reason keeps the comment; a thumbs up drops it.
+  fx = Reduce(state, RateAnswer{answer, "down", std::string("incomplete")});
+  EXPECT_EQ(std::get<PostFeedback>(fx[0]).request.comment, "The price is for a year,\tnot a month.");
+  // Editing: the input starts from the comment; too long is not sent; Esc leaves it as it was.
+  Reduce(state, CommentOnAnswer{answer});
+  EXPECT_EQ(state.view.draft, "The price is for a year,\tnot a month.");
+  Reduce(state, DraftChanged{std::string(kMaxFeedbackCommentChars + 1, 'x'), std::nullopt});
+  EXPECT_TRUE(Reduce(state, SubmitDraft{"t"}).empty());
+  EXPECT_EQ(state.view.commentOn, answer) << "still writing: the counter says it is too long";
+  Reduce(state, ClearInput{});
+  EXPECT_EQ(state.view.commentOn, "");
+  EXPECT_EQ(state.view.draft, "And what about Teams");
+  EXPECT_EQ(m.feedback->comment, "The price is for a year,\tnot a month.");
+  // A thumbs up while writing ends the comment.
+  Reduce(state, CommentOnAnswer{answer});
+  fx = Reduce(state, RateAnswer{answer, "up", std::nullopt});
+  EXPECT_EQ(std::get<PostFeedback>(fx[0]).request.comment, std::nullopt);
+  EXPECT_EQ(state.view.commentOn, "");
+  EXPECT_EQ(state.view.draft, "And what about Teams");
+}
+
 TEST_F(ReducerTest, RestoredAnswersKeepTheirIdsAndVotes) {
   SessionHistory h = RecordedHistory();
   ASSERT_GE(h.messages.size(), 2u);

@@ -392,6 +392,34 @@ TEST_F(UiTest, AnAnswerCanBeRatedAndAThumbsDownAsksWhatWentWrong) {
   EXPECT_TRUE(ui.HasText("Thanks, this helps us improve."));
   EXPECT_EQ(app.GetState().domain.messages[1].feedback->reason, "not_what_i_asked");
 
+  // A comment in the customer's words: the chat input takes it (its placeholder and hint say so), Enter sends it with
+  // the vote, and the answer shows it.
+  ui.Click("Add a comment");
+  ui.Frame(2);
+  ui.Hover(ImVec2(2, 2));
+  EXPECT_TRUE(ui.HasText("Your comment on the answer")) << ui.ScreenText();
+  EXPECT_TRUE(ui.HasText("Enter sends the comment with your vote, Esc leaves it"));
+  EXPECT_TRUE(ui.HasText("0 / 500"));
+  transport.On("POST /api/feedback", JsonResponse(200, Json(FeedbackRecord{kSession, "5f8e2a1c-3b4d-4e6f-8a9b-0c1d2e3f4a5b",
+                                                                         Feedback{"down", "not_what_i_asked",
+                                                                                  "I asked about the Teams plan",
+                                                                                  "2026-12-02T10:00:01.000Z"}})
+                                                           .dump()));
+  ui.Type("I asked about the Teams plan");
+  ui.PressKey(ImGuiKey_Enter);
+  ui.Frame(2);
+  ui.Hover(ImVec2(2, 2));
+  votes.clear();
+  for (const HttpRequest& r : transport.requests)
+    if (r.url == "/api/feedback") votes.push_back(Json::parse(r.body));
+  ASSERT_EQ(votes.size(), 3u);
+  EXPECT_EQ(votes[2]["comment"], "I asked about the Teams plan");
+  EXPECT_EQ(votes[2]["reason"], "not_what_i_asked");
+  EXPECT_EQ(app.GetState().domain.messages.size(), 2u) << "the comment is not sent as a question";
+  EXPECT_TRUE(ui.HasText("Your comment: I asked about the Teams plan")) << ui.ScreenText();
+  EXPECT_TRUE(ui.HasItem("Edit comment"));
+  EXPECT_TRUE(ui.HasText("Enter to send, Shift+Enter for a new line")) << "the input takes questions again";
+
   // The fixture's plain answer has no X-Message-Id: no buttons under it.
   transport.On("POST /api/chat", JsonResponse(200, ReadFixture("chat_response_billing.json")));
   app.Dispatch(SendRequested{"and annual?", ""});
@@ -571,7 +599,8 @@ TEST_F(UiTest, TheInsightsViewShowsTheFiguresAndOpensAGapsDocument) {
   EXPECT_EQ(transport.RequestsTo("GET", "/api/insights").size(), 1u);
   for (const char* text : {"Resolution rate", "73%", "Thumbs down", "11%", "Cache hits", "25%", "Latency p95",
                            "Questions per day", "2026-11-30", "Content gaps (1)", "2 questions", "2 declined",
-                           "Can I pay in bitcoin?", "Do you take crypto?", "Nearest: Pricing plans > Payment"})
+                           "Can I pay in bitcoin?", "Do you take crypto?", "Nearest: Pricing plans > Payment",
+                           "Share of the questions per agent", "Latency per agent", "p50 1.0 ms, p95 13 ms"})
     EXPECT_TRUE(ui.HasText(text)) << text << "\n" << ui.ScreenText();
   ui.Click("Download gaps (CSV)");
   EXPECT_EQ(transport.RequestsTo("GET", "/api/insights?format=csv").size(), 1u);

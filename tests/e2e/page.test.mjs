@@ -274,6 +274,70 @@ test('screen readers get the transcript, each answer announced, and the user\'s 
   await context.close();
 });
 
+// What a sighted user presses on the canvas, a screen reader presses in the mirror: real keyboard focus and Enter on
+// the mirror's buttons (it shows itself as a panel while a button in it has the focus).
+test('screen readers vote, comment, ask next and read the insights through the mirror\'s buttons', async () => {
+  const { context, page, errors } = await open();
+  await page.keyboard.type('What is your refund policy?', { delay: 5 });
+  await page.keyboard.press('Enter');
+  await waitFor(page, (s) => !s.sending && s.messages.length === 2 && s.messages[1].server_id, { what: 'the answer' });
+  const mirror = page.locator('#a11y');
+  const pressButton = async (name, scope = mirror) => {
+    const b = scope.getByRole('button', { name, exact: true });
+    await b.focus();
+    await page.keyboard.press('Enter');
+  };
+  await pressButton('Not helpful');
+  await waitFor(page, (s) => s.messages[1].feedback?.rating === 'down' && !s.messages[1].feedback_saving,
+    { what: 'the thumbs down from the mirror' });
+  await page.waitForFunction(() => document.querySelector('#a11y-transcript button[aria-pressed="true"]')?.textContent === 'Not helpful');
+  await pressButton('Wrong');
+  await waitFor(page, (s) => s.messages[1].feedback?.reason === 'wrong' && !s.messages[1].feedback_saving,
+    { what: 'the reason from the mirror' });
+  await pressButton('Add a comment');
+  await page.waitForFunction(() => document.activeElement?.id === 'chat-input');
+  assert.match(await page.locator('#a11y-status').textContent(), /holds your comment/);
+  await page.keyboard.type('The answer cites the wrong plan.', { delay: 5 });
+  await page.keyboard.press('Enter');
+  const saved = await waitFor(page, (s) => s.messages[1].feedback?.comment === 'The answer cites the wrong plan.' &&
+    !s.messages[1].feedback_saving, { what: 'the comment from the field' });
+  assert.equal(saved.messages.length, 2);
+  await page.waitForFunction(() => document.getElementById('a11y-transcript').textContent.includes('Your comment: The answer cites the wrong plan.'));
+  const tree = await mirror.ariaSnapshot();
+  assert.match(tree, /group "Was this answer helpful\?"/);
+  assert.match(tree, /group "Ask next"/);
+  await page.screenshot({ path: path.join(ARTIFACTS, 'mirror-focused.png') });
+
+  // A next question from the mirror is asked and answered.
+  const next = mirror.getByRole('group', { name: 'Ask next' }).getByRole('button').first();
+  const question = await next.textContent();
+  await next.focus();
+  await page.keyboard.press('Enter');
+  const asked = await waitFor(page, (s) => !s.sending && s.messages.length === 4, { what: 'the next question answered' });
+  assert.equal(asked.messages[2].content, question);
+
+  // The insights, read as text; a gap's document opens from its button (the thumbs down above is a gap).
+  await pressButton('Show insights');
+  await waitFor(page, (s) => s.tab === 'insights' && s.insights.questions !== undefined, { what: 'the insights' });
+  await page.waitForFunction(() => document.getElementById('a11y-insights').textContent.includes('Resolution rate'));
+  const insights = await page.locator('#a11y-insights').textContent();
+  assert.match(insights, /\d+ questions, \d+ answered, \d+ declined/);
+  assert.match(insights, /Policy Agent: \d+% of the questions, latency p50 [\d.]+ m?s, p95/);
+  assert.match(insights, /Content gaps: [1-9]/);
+  assert.ok(insights.includes('What is your refund policy?'), 'the thumbs-down question is listed as a gap');
+  const opener = page.locator('#a11y-insights').getByRole('button', { name: /^Open / }).first();
+  const doc = (await opener.textContent()).slice('Open '.length);
+  await opener.focus();
+  await page.keyboard.press('Enter');
+  const viewer = await waitFor(page, (s) => s.document && s.document.loaded, { what: 'the gap\'s document' });
+  assert.equal(viewer.document.id, doc);
+  await page.keyboard.press('Escape');
+  await pressButton('Back to the chat');
+  await waitFor(page, (s) => s.tab === 'chat', { what: 'the chat again' });
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('desktop at 2x: the field sits over the drawn input and the page draws crisply', async () => {
   const { context, page, errors } = await open({ deviceScaleFactor: 2 });
   const field = await fieldBox(page);
@@ -387,17 +451,24 @@ async function ask(page, question, n, { touch = false } = {}) {
   return waitFor(page, (s) => !s.sending && s.messages.length === n, { what: `the answer to "${question}"` });
 }
 
+// The page in a layout (a 1440 px desktop with a mouse, or a 375 px phone with touch), and `press`: a click or a tap
+// on a control where the app drew it.
+async function openLayout(layout, options = {}) {
+  const phone = layout === 'phone';
+  const opened = await open(phone ? { viewport: { width: 375, height: 812 }, isMobile: true, hasTouch: true, ...options }
+                                  : options);
+  opened.phone = phone;
+  opened.press = async (name) => {
+    const at = await target(opened.page, name);
+    if (phone) await opened.page.touchscreen.tap(at.x, at.y);
+    else await opened.page.mouse.click(at.x, at.y);
+  };
+  return opened;
+}
+
 test('export downloads Markdown and JSON, and a past conversation reopens from the list (desktop and phone)', async () => {
   for (const layout of ['desktop', 'phone']) {
-    const phone = layout === 'phone';
-    const { context, page, errors } = await open(phone
-      ? { viewport: { width: 375, height: 812 }, isMobile: true, hasTouch: true, acceptDownloads: true }
-      : { acceptDownloads: true });
-    const press = async (name) => {
-      const at = await target(page, name);
-      if (phone) await page.touchscreen.tap(at.x, at.y);
-      else await page.mouse.click(at.x, at.y);
-    };
+    const { context, page, errors, phone, press } = await openLayout(layout, { acceptDownloads: true });
     // On a phone the header's buttons are one menu.
     const header = async (name) => {
       if (phone) await press('Menu');
@@ -444,15 +515,7 @@ test('export downloads Markdown and JSON, and a past conversation reopens from t
 
 test('a vote on an answer: thumbs down with a reason, kept by the server, shown again after a reload (desktop and phone)', async () => {
   for (const layout of ['desktop', 'phone']) {
-    const phone = layout === 'phone';
-    const { context, page, errors } = await open(phone
-      ? { viewport: { width: 375, height: 812 }, isMobile: true, hasTouch: true }
-      : {});
-    const press = async (name) => {
-      const at = await target(page, name);
-      if (phone) await page.touchscreen.tap(at.x, at.y);
-      else await page.mouse.click(at.x, at.y);
-    };
+    const { context, page, errors, phone, press } = await openLayout(layout);
     const answered = await ask(page, 'What is your refund policy?', 2, { touch: phone });
     const answer = answered.messages[1];
     assert.match(answer.server_id, /^[0-9a-f-]{36}$/, 'the page knows the id the server stored the answer under');
@@ -469,6 +532,28 @@ test('a vote on an answer: thumbs down with a reason, kept by the server, shown 
     let history = await stored(answered.session_id);
     assert.equal(history.messages[1].id, answer.server_id);
     assert.deepEqual([history.messages[1].feedback.rating, history.messages[1].feedback.reason], ['down', 'incomplete']);
+
+    // A comment in the customer's words goes through the page's own text field (the phone's keyboard, paste, IME):
+    // what was being typed waits aside and comes back.
+    await page.locator('#chat-input').focus();
+    await page.keyboard.type('And for annual plans?', { delay: 5 });
+    await press(`comment:${answer.id}`);
+    await waitFor(page, (s) => s.draft === '', { what: 'the input given to the comment' });
+    const comment = 'It does not say how long a refund takes — ça prend combien de jours ?';
+    await page.keyboard.type(comment, { delay: 5 });
+    await waitFor(page, (s) => s.draft === comment, { what: 'the comment typed' });
+    if (phone) {
+      const field = await fieldBox(page);
+      await page.touchscreen.tap(field.right + 20, (field.top + field.bottom) / 2);  // Send
+    } else {
+      await page.keyboard.press('Enter');
+    }
+    const commented = await waitFor(page,
+      (s) => s.messages[1].feedback?.comment === comment && !s.messages[1].feedback_saving && s.draft === 'And for annual plans?',
+      { what: 'the comment saved and the question back in the input' });
+    assert.equal(commented.messages.length, 2, 'the comment was not sent as a question');
+    history = await stored(answered.session_id);
+    assert.deepEqual([history.messages[1].feedback.reason, history.messages[1].feedback.comment], ['incomplete', comment]);
     await page.mouse.move(1, 1);
     await page.waitForTimeout(300);
     await page.screenshot({ path: path.join(ARTIFACTS, `feedback-${layout}.png`) });
@@ -480,6 +565,7 @@ test('a vote on an answer: thumbs down with a reason, kept by the server, shown 
       (s) => s.session_id === answered.session_id && s.messages.length === 2 && s.messages[1].feedback,
       { what: 'the conversation restored with its vote' });
     assert.equal(restored.messages[1].feedback.reason, 'incomplete');
+    assert.equal(restored.messages[1].feedback.comment, comment);
     await press(`helpful:${restored.messages[1].id}`);
     await waitFor(page, (s) => s.messages[1].feedback?.rating === 'up' && !s.messages[1].feedback_saving,
       { what: 'the thumbs up saved' });
@@ -525,15 +611,7 @@ async function seedInsights() {
 test('insights: a vote and a declined question are counted, a gap opens its document; the phone has an Insights tab', async () => {
   await seedInsights();
   for (const layout of ['desktop', 'phone']) {
-    const phone = layout === 'phone';
-    const { context, page, errors } = await open(phone
-      ? { viewport: { width: 375, height: 812 }, isMobile: true, hasTouch: true }
-      : {});
-    const press = async (name) => {
-      const at = await target(page, name);
-      if (phone) await page.touchscreen.tap(at.x, at.y);
-      else await page.mouse.click(at.x, at.y);
-    };
+    const { context, page, errors, phone, press } = await openLayout(layout);
     const before = await (await fetch(`${server.base}/api/insights`)).json();
     // A thumbs down on an answer and a question the documents do not cover, from the page.
     const answered = await ask(page, 'How do I rotate my API key?', 2, { touch: phone });
@@ -548,13 +626,13 @@ test('insights: a vote and a declined question are counted, a gap opens its docu
     assert.equal(shown.insights.questions, before.totals.questions + 2);
     assert.equal(shown.insights.thumbs_down, before.totals.thumbs_down + 1, 'the vote is counted');
     assert.equal(shown.insights.declined, before.totals.declined + 1, 'the declined question is counted');
-    assert.ok(shown.insights.gaps >= 1, 'content gaps are listed');
+    assert.ok(shown.insights.gaps.length >= 1, 'content gaps are listed');
     await page.mouse.move(1, 1);
     await page.waitForTimeout(300);
     await page.screenshot({ path: path.join(ARTIFACTS, `insights-${layout}.png`), fullPage: false });
 
     // The first gap with a nearest document opens it in the viewer.
-    const index = shown.insights.gap_documents.findIndex((d) => d);
+    const index = shown.insights.gaps.findIndex((g) => g.document);
     assert.ok(index >= 0, JSON.stringify(shown.insights));
     if (phone) {
       // Scrolled into view by a finger: drag the list up until the gap's button is on the screen.
@@ -589,7 +667,7 @@ test('insights: a vote and a declined question are counted, a gap opens its docu
     }
     await press(`open-gap:${index}`);
     const viewer = await waitFor(page, (s) => s.document && s.document.loaded, { what: 'the gap\'s document' });
-    assert.equal(viewer.document.id, shown.insights.gap_documents[index]);
+    assert.equal(viewer.document.id, shown.insights.gaps[index].document);
     assert.deepEqual(errors, []);
     await context.close();
   }

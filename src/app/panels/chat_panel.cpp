@@ -41,6 +41,7 @@ constexpr Starter kStarters[] = {
 bool IsBlank(std::string_view s) { return s.find_first_not_of(" \t\r\n\f\v") == std::string_view::npos; }
 
 bool CanSend(const State& s, const std::string& text) {
+  if (!s.view.commentOn.empty()) return Utf8Length(text) <= kMaxFeedbackCommentChars;  // blank: removes the comment
   return !s.domain.sending && !IsBlank(text) && Utf8Length(text) <= kMaxMessageChars;
 }
 
@@ -187,6 +188,20 @@ void DrawFeedback(const DrawContext& ctx, const ChatMessage& m, float right) {
       if (ToggleButton(label, on, colors::kWarning)) ctx.emit(RateAnswer{m.id, "down", std::string(reason)});
       RememberTarget(ctx, std::string("reason:") + reason + ":" + m.id);
     }
+    // In its own words: the chat input takes the comment (the browser's text field: paste, IME, a phone's keyboard).
+    const bool writing = ctx.state.view.commentOn == m.id;
+    if (m.feedback->comment && !writing) {
+      ImGui::PushStyleColor(ImGuiCol_Text, colors::kTextMuted);
+      ImGui::TextWrapped("Your comment: %s", m.feedback->comment->c_str());
+      ImGui::PopStyleColor();
+    }
+    const char* label = writing ? "Writing below..." : m.feedback->comment ? "Edit comment" : "Add a comment";
+    const float w = ImGui::CalcTextSize(label).x + style.FramePadding.x * 2.0f + style.ItemSpacing.x;
+    if (!m.feedback->comment && ImGui::GetItemRectMax().x + w < right) ImGui::SameLine();
+    ImGui::BeginDisabled(writing);
+    if (ImGui::SmallButton(label)) ctx.emit(CommentOnAnswer{m.id});
+    ImGui::EndDisabled();
+    RememberTarget(ctx, "comment:" + m.id);
   }
   if (!m.feedbackError.empty()) {
     ImGui::PushStyleColor(ImGuiCol_Text, CardTextColor(colors::kError));
@@ -414,7 +429,8 @@ void DrawHostField(const DrawContext& ctx, ImVec2 size) {
   const std::string& text = s.view.draft;
   if (text.empty()) {
     draw->AddText(font, fontSize, ImVec2(left, top), ImGui::GetColorU32(ImGuiCol_TextDisabled),
-                  "Ask about billing, the API or our policies");
+                  s.view.commentOn.empty() ? "Ask about billing, the API or our policies"
+                                           : "What was wrong with the answer?");
   }
   const std::vector<widgets::TextLine> lines = widgets::WrapText(font, fontSize, text, size.x - style.FramePadding.x * 2.0f);
   const InputCaret& c = s.view.caret;
@@ -470,7 +486,8 @@ void DrawImGuiField(const DrawContext& ctx, ImVec2 size, std::string& text) {
   const bool entered = ImGui::InputTextMultiline("##chat_input", &text, size, flags);
   if (text != s.view.draft) ctx.emit(DraftChanged{text, std::nullopt});
   if (entered) {
-    if (CanSend(s, text)) ctx.emit(SendRequested{text, ""});
+    if (!s.view.commentOn.empty()) ctx.emit(SubmitDraft{});
+    else if (CanSend(s, text)) ctx.emit(SendRequested{text, ""});
     ctx.emit(RequestInputFocus{});  // Enter deactivated the widget; keep typing where the user was
   }
   ImGui::PopID();
@@ -479,7 +496,17 @@ void DrawImGuiField(const DrawContext& ctx, ImVec2 size, std::string& text) {
 void DrawInput(const DrawContext& ctx) {
   const State& s = ctx.state;
   const ImGuiStyle& style = ImGui::GetStyle();
-  const bool sending = s.domain.sending;
+  const bool commenting = !s.view.commentOn.empty();
+  const bool sending = s.domain.sending && !commenting;
+  if (commenting) {
+    // The input holds a comment on a thumbs down until it is sent or left.
+    ImGui::PushStyleColor(ImGuiCol_Text, colors::kWarning);
+    ImGui::TextUnformatted("Your comment on the answer");
+    ImGui::PopStyleColor();
+    ImGui::SameLine();
+    if (ImGui::SmallButton("Cancel comment")) ctx.emit(CommentOnAnswer{""});
+    RememberTarget(ctx, "Cancel comment");
+  }
 
   const float sendWidth = ImGui::CalcTextSize("Send").x + style.FramePadding.x * 4.0f;
   const float inputHeight = ImGui::GetTextLineHeight() * 3.0f + style.FramePadding.y * 2.0f;
@@ -492,21 +519,24 @@ void DrawInput(const DrawContext& ctx) {
   ImGui::SameLine();
   ImGui::BeginDisabled(!CanSend(s, text));
   if (ImGui::Button("Send##send", ImVec2(sendWidth, inputHeight))) {
-    if (ctx.textField) ctx.emit(SubmitDraft{});
+    if (ctx.textField || commenting) ctx.emit(SubmitDraft{});
     else ctx.emit(SendRequested{text, ""});
   }
   ImGui::EndDisabled();
 
   const std::size_t length = Utf8Length(text);
-  const std::string hint = sending          ? std::string("Waiting for the answer; you can type the next question")
+  const std::string hint = commenting ? std::string("Enter sends the comment with your vote, Esc leaves it")
+                           : sending    ? std::string("Waiting for the answer; you can type the next question")
                            : ctx.textField ? ctx.textField->Hint()
                                            : std::string("Enter to send, Shift+Enter for a new line");
   ImGui::TextDisabled("%s", hint.c_str());
-  if (length >= kCounterFrom) {
+  // The counter shows near the limit: 2,000 characters for a question, 500 for a comment (shown from the start).
+  const std::size_t limit = commenting ? kMaxFeedbackCommentChars : kMaxMessageChars;
+  if (length >= (commenting ? 0 : kCounterFrom)) {
     char counter[48];
-    std::snprintf(counter, sizeof counter, "%zu / %zu", length, kMaxMessageChars);
+    std::snprintf(counter, sizeof counter, "%zu / %zu", length, limit);
     ImGui::SameLine(std::max(0.0f, ImGui::GetWindowContentRegionMax().x - ImGui::CalcTextSize(counter).x));
-    ImGui::PushStyleColor(ImGuiCol_Text, length > kMaxMessageChars ? colors::kError : colors::kTextMuted);
+    ImGui::PushStyleColor(ImGuiCol_Text, length > limit ? colors::kError : colors::kTextMuted);
     ImGui::TextUnformatted(counter);
     ImGui::PopStyleColor();
   }
@@ -541,7 +571,10 @@ void DrawChatPanel(const DrawContext& ctx) {
     ImGui::Spacing();
   }
 
-  const float inputArea = ImGui::GetTextLineHeight() * 4.0f + style.FramePadding.y * 2.0f + style.ItemSpacing.y * 3.0f;
+  // The input, its hint below, and the line above it while it holds a comment on an answer.
+  const float commentLine = ctx.state.view.commentOn.empty() ? 0.0f : ImGui::GetFrameHeightWithSpacing();
+  const float inputArea =
+      ImGui::GetTextLineHeight() * 4.0f + style.FramePadding.y * 2.0f + style.ItemSpacing.y * 3.0f + commentLine;
   ImGui::BeginChild("##messages", ImVec2(0, std::max(60.0f, ImGui::GetContentRegionAvail().y - inputArea)));
   const float avail = ImGui::GetContentRegionAvail().x;
   if (d.messages.empty() && !d.historyLoading) DrawEmptyState(ctx);

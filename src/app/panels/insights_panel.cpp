@@ -91,12 +91,12 @@ void DayBars(const DrawContext& ctx, const InsightsReport& r, float width) {
   Muted("cyan: answered or small talk, amber: declined");
 }
 
-// A row per agent: its name, a bar for its share of the questions, and its p50 / p95 latency.
-void AgentRows(const DrawContext& ctx, const InsightsReport& r, float width) {
+// The agents' names in their colours, one per row, with what `draw` puts beside each (at the same x on every row).
+template <typename Beside>
+void AgentRows(const DrawContext& ctx, const InsightsReport& r, Beside beside) {
   const DomainState& d = ctx.state.domain;
   float nameWidth = 0.0f;
   for (const InsightsAgent& a : r.agents) nameWidth = std::max(nameWidth, ImGui::CalcTextSize(d.Card(a.agent).agent.name.c_str()).x);
-  const float barWidth = std::max(40.0f * ctx.scale, std::min(220.0f * ctx.scale, width - nameWidth - 200.0f * ctx.scale));
   for (const InsightsAgent& a : r.agents) {
     const Agent& agent = d.Card(a.agent).agent;
     const ImVec4 hue = HexColor(agent.color);
@@ -104,15 +104,51 @@ void AgentRows(const DrawContext& ctx, const InsightsReport& r, float width) {
     ImGui::TextUnformatted(agent.name.c_str());
     ImGui::PopStyleColor();
     ImGui::SameLine(nameWidth + ImGui::GetStyle().ItemSpacing.x * 2.0f);
-    widgets::MeterBar(static_cast<float>(a.share), barWidth, hue);
-    ImGui::SameLine();
-    if (a.questions == 0) {
-      ImGui::TextDisabled("no questions");
-      continue;
-    }
-    ImGui::Text("%s  ·  p50 %s, p95 %s", Percent(a.share).c_str(), widgets::FormatLatency(a.latency_p50_ms).c_str(),
-                widgets::FormatLatency(a.latency_p95_ms).c_str());
+    beside(a, hue);
   }
+}
+
+float BarWidth(const DrawContext& ctx, float width) {
+  return std::max(40.0f * ctx.scale, std::min(240.0f * ctx.scale, width * 0.45f));
+}
+
+// Each agent's share of the questions as a bar.
+void ShareChart(const DrawContext& ctx, const InsightsReport& r, float width) {
+  const float bar = BarWidth(ctx, width);
+  AgentRows(ctx, r, [&](const InsightsAgent& a, const ImVec4& hue) {
+    widgets::MeterBar(static_cast<float>(a.share), bar, hue);
+    ImGui::SameLine();
+    ImGui::Text("%s (%lld)", Percent(a.share).c_str(), static_cast<long long>(a.questions));
+  });
+}
+
+// Each agent's latency on one scale: the bar reaches its median (p50), the thin line beyond it its p95.
+void LatencyChart(const DrawContext& ctx, const InsightsReport& r, float width) {
+  const float bar = BarWidth(ctx, width);
+  double most = 1.0;
+  for (const InsightsAgent& a : r.agents) most = std::max(most, a.latency_p95_ms);
+  AgentRows(ctx, r, [&](const InsightsAgent& a, const ImVec4& hue) {
+    const float h = ImGui::GetTextLineHeight();
+    const ImVec2 o = ImGui::GetCursorScreenPos();
+    ImGui::Dummy(ImVec2(bar, h));
+    if (a.questions == 0) {
+      ImGui::SameLine();
+      ImGui::TextDisabled("no questions");
+      return;
+    }
+    const auto x = [&](double ms) { return o.x + bar * static_cast<float>(std::min(1.0, ms / most)); };
+    ImDrawList* draw = ImGui::GetWindowDrawList();
+    const float mid = o.y + h * 0.5f;
+    draw->AddRectFilled(ImVec2(o.x, o.y + h * 0.2f), ImVec2(std::max(o.x + 1.0f, x(a.latency_p50_ms)), o.y + h * 0.8f),
+                        ImGui::GetColorU32(hue), 2.0f * ctx.scale);
+    draw->AddLine(ImVec2(x(a.latency_p50_ms), mid), ImVec2(x(a.latency_p95_ms), mid), ImGui::GetColorU32(hue),
+                  std::max(1.0f, 2.0f * ctx.scale));
+    draw->AddLine(ImVec2(x(a.latency_p95_ms), o.y + h * 0.25f), ImVec2(x(a.latency_p95_ms), o.y + h * 0.75f),
+                  ImGui::GetColorU32(hue), std::max(1.0f, 2.0f * ctx.scale));
+    ImGui::SameLine();
+    ImGui::Text("p50 %s, p95 %s", widgets::FormatLatency(a.latency_p50_ms).c_str(),
+                widgets::FormatLatency(a.latency_p95_ms).c_str());
+  });
 }
 
 void GapCard(const DrawContext& ctx, const ContentGap& g, std::size_t index, float width) {
@@ -213,15 +249,26 @@ void DrawInsightsPanel(const DrawContext& ctx) {
   ImGui::Spacing();
   {
     widgets::FontScope strong(Type::Strong);
-    ImGui::TextUnformatted("Agents: share of the questions and latency");
+    ImGui::TextUnformatted("Share of the questions per agent");
   }
-  AgentRows(ctx, r, width);
+  ShareChart(ctx, r, width);
   {
     widgets::FontScope small(Type::Small);
     std::string strategies;
     for (const InsightsStrategy& s : r.strategies)
       if (s.questions > 0) strategies += (strategies.empty() ? "" : ", ") + std::string(DisplayName(s.strategy)) + " " + Percent(s.share);
     if (!strategies.empty()) Muted("Strategies: " + strategies);
+  }
+
+  ImGui::Spacing();
+  {
+    widgets::FontScope strong(Type::Strong);
+    ImGui::TextUnformatted("Latency per agent");
+  }
+  LatencyChart(ctx, r, width);
+  {
+    widgets::FontScope small(Type::Small);
+    Muted("bar: the median turn (p50); line: 95% of turns (p95)");
   }
 
   ImGui::Spacing();
