@@ -21,6 +21,19 @@ std::optional<E> ParseName(const std::string& s, std::initializer_list<E> all) {
 }
 }  // namespace
 
+namespace {
+// An optional member of the contract: read when the key is there, else none.
+template <class T>
+std::optional<T> OptionalAt(const Json& j, const char* key) {
+  return j.contains(key) ? std::optional<T>(j.at(key).get<T>()) : std::nullopt;
+}
+// Written only when set.
+template <class T>
+void PutOptional(Json& j, const char* key, const std::optional<T>& v) {
+  if (v) j[key] = *v;
+}
+}  // namespace
+
 const char* ToString(AgentId v) {
   switch (v) {
     case AgentId::Orchestrator: return "orchestrator";
@@ -283,29 +296,29 @@ void to_json(Json& j, const Feedback& v) {
   j = Json::object();
   j["rating"] = v.rating;
   j["updated_at"] = v.updated_at;
-  if (v.reason) j["reason"] = *v.reason;
-  if (v.comment) j["comment"] = *v.comment;
+  PutOptional(j, "reason", v.reason);
+  PutOptional(j, "comment", v.comment);
 }
 void from_json(const Json& j, Feedback& v) {
   j.at("rating").get_to(v.rating);
   j.at("updated_at").get_to(v.updated_at);
-  v.reason = j.contains("reason") ? std::optional<std::string>(j.at("reason").get<std::string>()) : std::nullopt;
-  v.comment = j.contains("comment") ? std::optional<std::string>(j.at("comment").get<std::string>()) : std::nullopt;
+  v.reason = OptionalAt<std::string>(j, "reason");
+  v.comment = OptionalAt<std::string>(j, "comment");
 }
 void to_json(Json& j, const FeedbackRequest& v) {
   j = Json::object();
   j["session_id"] = v.session_id;
   j["message_id"] = v.message_id;
   j["rating"] = v.rating;
-  if (v.reason) j["reason"] = *v.reason;
-  if (v.comment) j["comment"] = *v.comment;
+  PutOptional(j, "reason", v.reason);
+  PutOptional(j, "comment", v.comment);
 }
 void from_json(const Json& j, FeedbackRequest& v) {
   j.at("session_id").get_to(v.session_id);
   j.at("message_id").get_to(v.message_id);
   j.at("rating").get_to(v.rating);
-  v.reason = j.contains("reason") ? std::optional<std::string>(j.at("reason").get<std::string>()) : std::nullopt;
-  v.comment = j.contains("comment") ? std::optional<std::string>(j.at("comment").get<std::string>()) : std::nullopt;
+  v.reason = OptionalAt<std::string>(j, "reason");
+  v.comment = OptionalAt<std::string>(j, "comment");
 }
 void to_json(Json& j, const FeedbackRecord& v) {
   j = v.feedback;
@@ -331,11 +344,11 @@ void from_json(const Json& j, Message& v) {
   j.at("role").get_to(v.role);
   j.at("content").get_to(v.content);
   j.at("timestamp").get_to(v.timestamp);
-  v.agent = j.contains("agent") ? std::optional<AgentId>(j.at("agent").get<AgentId>()) : std::nullopt;
-  v.confidence = j.contains("confidence") ? std::optional<double>(j.at("confidence").get<double>()) : std::nullopt;
-  v.metrics = j.contains("metrics") ? std::optional<ChatMetrics>(j.at("metrics").get<ChatMetrics>()) : std::nullopt;
+  v.agent = OptionalAt<AgentId>(j, "agent");
+  v.confidence = OptionalAt<double>(j, "confidence");
+  v.metrics = OptionalAt<ChatMetrics>(j, "metrics");
   v.log_ids = j.contains("log_ids") ? j.at("log_ids").get<std::vector<std::string>>() : std::vector<std::string>{};
-  v.feedback = j.contains("feedback") ? std::optional<Feedback>(j.at("feedback").get<Feedback>()) : std::nullopt;
+  v.feedback = OptionalAt<Feedback>(j, "feedback");
 }
 
 void to_json(Json& j, const ChatSession& v) {

@@ -611,7 +611,7 @@ async function seedInsights() {
 test('insights: a vote and a declined question are counted, a gap opens its document; the phone has an Insights tab', async () => {
   await seedInsights();
   for (const layout of ['desktop', 'phone']) {
-    const { context, page, errors, phone, press } = await openLayout(layout);
+    const { context, page, errors, phone, press } = await openLayout(layout, { acceptDownloads: true });
     const before = await (await fetch(`${server.base}/api/insights`)).json();
     // A thumbs down on an answer and a question the documents do not cover, from the page.
     const answered = await ask(page, 'How do I rotate my API key?', 2, { touch: phone });
@@ -630,6 +630,16 @@ test('insights: a vote and a declined question are counted, a gap opens its docu
     await page.mouse.move(1, 1);
     await page.waitForTimeout(300);
     await page.screenshot({ path: path.join(ARTIFACTS, `insights-${layout}.png`), fullPage: false });
+
+    // The gaps download as a CSV file a spreadsheet opens: a header, then one row per group with its examples.
+    const download = page.waitForEvent('download');
+    await press('Download gaps (CSV)');
+    const file = await download;
+    assert.match(file.suggestedFilename(), /\.csv$/);
+    const csv = fs.readFileSync(await file.path(), 'utf8').split('\r\n').filter((l) => l);
+    assert.match(csv[0], /^count,/);
+    assert.equal(csv.length - 1, shown.insights.gaps.length, csv.join('\n'));
+    assert.ok(csv.some((l) => l.includes('Can you book me a train to Lyon?')), 'the declined question is in the file');
 
     // The first gap with a nearest document opens it in the viewer.
     const index = shown.insights.gaps.findIndex((g) => g.document);
