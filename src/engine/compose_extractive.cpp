@@ -79,8 +79,8 @@ bool HasDuration(const std::vector<std::string>& words, std::string_view s) {
 struct Candidate {
   std::size_t hit;      // which retrieved section
   std::size_t index;    // position in the section's passages
-  Passage passage;
-  std::vector<std::string> words;
+  const Passage& passage;  // the section's reading (Corpus::Reading), held for the composition
+  const std::vector<std::string>& words;
   double covered = 0.0;  // weight of the question's words it contains (with the section's heading: half)
   double score = 0.0;
 };
@@ -301,21 +301,23 @@ Composition ComposeExtractive(Turn& turn, const Corpus& corpus, const std::vecto
   // Every passage of the retrieved sections, scored by how much of the question it covers, what the question's type
   // asks for, and how well its section matched.
   std::vector<std::vector<Candidate>> sections(hits.size());
-  std::vector<std::set<std::string>> headings(hits.size());
+  std::vector<std::shared_ptr<const ChunkReading>> readings(hits.size());  // worked out when the base was loaded
+  static const std::set<std::string> kNoHeading;
+  const auto heading = [&](std::size_t h) -> const std::set<std::string>& { return readings[h]->heading; };
   const Candidate* lead = nullptr;
   for (std::size_t h = 0; h < hits.size(); ++h) {
     const Chunk& c = corpus.chunks[hits[h].chunk];
     contextTokens += EstimateTokens(c.text);
-    for (auto& t : Tokenize(c.headingPath)) headings[h].insert(std::move(t));
-    std::vector<Passage> passages = SplitPassages(c.text);
-    for (std::size_t i = 0; i < passages.size(); ++i) {
-      Candidate cand{h, i, std::move(passages[i]), {}, 0.0, 0.0};
-      cand.words = Tokenize(cand.passage.text);
+    readings[h] = corpus.Reading(hits[h].chunk);
+    const ChunkReading& reading = *readings[h];
+    sections[h].reserve(reading.passages.size());
+    for (std::size_t i = 0; i < reading.passages.size(); ++i) {
+      Candidate cand{h, i, reading.passages[i], reading.words[i], 0.0, 0.0};
       if (cand.passage.text.size() < 12 && cand.words.size() > 1) {
-        sections[h].push_back(std::move(cand));
+        sections[h].push_back(cand);
         continue;
       }
-      cand.covered = Coverage(query, cand.words, headings[h], nullptr);
+      cand.covered = Coverage(query, cand.words, heading(h), nullptr);
       const double share = query.total > 0.0 ? cand.covered / query.total : 0.0;
       const double lengthPenalty = cand.passage.text.size() > 320 ? 0.85 : 1.0;
       const double aboutPenalty = IsAboutThePage(cand.words) ? kAboutThePage : 1.0;
@@ -330,7 +332,7 @@ Composition ComposeExtractive(Turn& turn, const Corpus& corpus, const std::vecto
       const bool essential = type == QuestionType::Place || type == QuestionType::List || type == QuestionType::Steps;
       const double unfit = essential && fit == 0.0 ? kUnfitWeight : 1.0;
       cand.score = (share + kTypeFitBonus * fit) * rank * lengthPenalty * aboutPenalty * unfit;
-      sections[h].push_back(std::move(cand));
+      sections[h].push_back(cand);
     }
   }
   for (const auto& section : sections) {
@@ -399,7 +401,7 @@ Composition ComposeExtractive(Turn& turn, const Corpus& corpus, const std::vecto
     // of "a 401 or a 403" is the next row of the same table), for the words asked now; then the other sections, for
     // any word, the earlier question's too ("and on starter?" after a question about support hours).
     std::set<std::string> found;
-    for (const Candidate* c : chosen) Coverage(query, c->words, headings[c->hit], &found);
+    for (const Candidate* c : chosen) Coverage(query, c->words, heading(c->hit), &found);
     const auto isContext = [&](const std::string& w) {
       return std::find(query.context.begin(), query.context.end(), w) != query.context.end();
     };
@@ -419,7 +421,7 @@ Composition ComposeExtractive(Turn& turn, const Corpus& corpus, const std::vecto
           for (const auto& cand : sections[h]) {
             if (std::find(chosen.begin(), chosen.end(), &cand) != chosen.end()) continue;
             std::set<std::string> adds;
-            Coverage(query, cand.words, pass == 0 ? std::set<std::string>{} : headings[h], &adds);
+            Coverage(query, cand.words, pass == 0 ? kNoHeading : heading(h), &adds);
             bool fills = false;
             for (const auto& a : adds) fills |= !found.count(a) && (pass == 1 || !isContext(a));
             if (fills && cand.score > 0.0 && (!second || cand.score > second->score)) second = &cand;
@@ -434,8 +436,8 @@ Composition ComposeExtractive(Turn& turn, const Corpus& corpus, const std::vecto
   // plan."): that passage leads.
   if (lead && query.total > 0.0) {
     const std::vector<Candidate>& section = sections[lead->hit];
-    std::vector<std::string> headingWords(headings[lead->hit].begin(), headings[lead->hit].end());
-    const double headingShare = Coverage(query, headingWords, {}, nullptr) / query.total;
+    const std::vector<std::string> headingWords(heading(lead->hit).begin(), heading(lead->hit).end());
+    const double headingShare = Coverage(query, headingWords, kNoHeading, nullptr) / query.total;
     if (headingShare >= kHeadingIsTheQuestion && !section.empty() && &section.front() != chosen.front() &&
         section.front().passage.kind == PassageKind::Prose && section.front().passage.text.size() <= 80 &&
         std::find(chosen.begin(), chosen.end(), &section.front()) == chosen.end()) {
@@ -444,7 +446,7 @@ Composition ComposeExtractive(Turn& turn, const Corpus& corpus, const std::vecto
   }
   std::string answer;
   if (type == QuestionType::YesNo && lead && !chosen.empty() && query.total > 0.0) {
-    const std::vector<std::string> opening = Tokenize(chosen.front()->passage.text);
+    const std::vector<std::string>& opening = chosen.front()->words;
     const bool says = !opening.empty() && (opening[0] == "yes" || opening[0] == "no");
     const Polarity p = says ? Polarity::Unsaid : PolarityOf(*lead, Tokenize(turn.input.question), lead->covered / query.total);
     if (p != Polarity::Unsaid) {

@@ -74,11 +74,24 @@ std::uint32_t Corpus::PhraseWordId(std::string_view word) const {
   return it == m_phraseVocabulary.end() ? kNoWord : it->second;
 }
 
+namespace {
+std::shared_ptr<ChunkReading> Read(const Chunk& c) {
+  auto r = std::make_shared<ChunkReading>();
+  for (auto& t : Tokenize(c.headingPath)) r->heading.insert(std::move(t));
+  r->passages = SplitPassages(c.text);
+  r->words.reserve(r->passages.size());
+  for (const Passage& p : r->passages) r->words.push_back(Tokenize(p.text));
+  return r;
+}
+}  // namespace
+
 void Corpus::BuildPhraseIndex() {
   m_phraseVocabulary.clear();
   m_phraseWords.assign(chunks.size(), {});
-  const auto add = [this](std::vector<std::uint32_t>& out, std::string_view text) {
-    for (const auto& w : Tokenize(text)) {
+  m_readings = std::make_unique<Readings>();
+  const bool keepAll = chunks.size() <= kKeptReadings;
+  const auto add = [this](std::vector<std::uint32_t>& out, const std::vector<std::string>& tokens) {
+    for (const auto& w : tokens) {
       const auto [it, inserted] =
           m_phraseVocabulary.emplace(std::string(Singular(w)), static_cast<std::uint32_t>(m_phraseVocabulary.size()));
       out.push_back(it->second);
@@ -86,13 +99,30 @@ void Corpus::BuildPhraseIndex() {
   };
   for (std::size_t c = 0; c < chunks.size(); ++c) {
     std::vector<std::uint32_t>& words = m_phraseWords[c];
-    add(words, chunks[c].headingPath);
+    add(words, Tokenize(chunks[c].headingPath));
     words.push_back(kNoWord);  // the heading's last word is not next to the text's first
     // The text as passages: a table row reads "Plan: Pro; Price per seat per month: $49", so a cell and its column's
     // header ("Pro plan") are near each other, as they are in the table.
-    for (const Passage& p : SplitPassages(chunks[c].text)) add(words, p.text);
+    if (keepAll) {
+      std::shared_ptr<ChunkReading> reading = Read(chunks[c]);
+      for (const auto& passage : reading->words) add(words, passage);
+      m_readings->byChunk.emplace(c, std::move(reading));
+    } else {
+      for (const Passage& p : SplitPassages(chunks[c].text)) add(words, Tokenize(p.text));
+    }
     words.shrink_to_fit();
   }
+}
+
+std::shared_ptr<const ChunkReading> Corpus::Reading(std::size_t chunk) const {
+  {
+    std::shared_lock lock(m_readings->mutex);
+    if (auto it = m_readings->byChunk.find(chunk); it != m_readings->byChunk.end()) return it->second;
+  }
+  std::shared_ptr<const ChunkReading> reading = Read(chunks.at(chunk));
+  std::unique_lock lock(m_readings->mutex);
+  if (m_readings->byChunk.size() < kKeptReadings) m_readings->byChunk.emplace(chunk, reading);
+  return reading;
 }
 
 DocumentChunk Corpus::ToDocumentChunk(const SearchHit& hit) const {

@@ -3,7 +3,10 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
+#include <set>
+#include <shared_mutex>
 #include <string_view>
 #include <unordered_map>
 #include <string>
@@ -14,6 +17,7 @@
 #include "engine/response_cache.h"
 #include "engine/routing.h"
 #include "engine/synonyms.h"
+#include "engine/text.h"
 #include "engine/turn.h"
 
 namespace oai::engine {
@@ -25,6 +29,16 @@ inline constexpr double kPhraseWeight = 1.0;    // score × (1 + w × share of t
 // with kPhraseWeight: source 0.835 → 0.850, follow-ups 9 → 11 of 13, facts unchanged.
 inline constexpr double kPhraseMinIdf = 1.6;
 inline constexpr double kSynonymWeight = 0.9;  // a synonym counts nearly as much as the customer's own word
+
+// A chunk as the extractive composer reads it: its passages, each passage's words, and the words of its heading path.
+struct ChunkReading {
+  std::vector<Passage> passages;
+  std::vector<std::vector<std::string>> words;  // Tokenize(passages[i].text)
+  std::set<std::string> heading;                // Tokenize(headingPath)
+};
+// Readings worked out when the knowledge base is loaded, for a base of up to this many chunks (the shipped one has
+// about 300); a larger one has its chunks read when first retrieved, the first this many kept.
+inline constexpr std::size_t kKeptReadings = 4096;
 
 // The knowledge base as the engine searches it: the chunks and their index.
 struct Corpus {
@@ -40,10 +54,17 @@ struct Corpus {
   void BuildPhraseIndex();
   const std::vector<std::uint32_t>& PhraseWords(std::size_t chunk) const { return m_phraseWords[chunk]; }
   std::uint32_t PhraseWordId(std::string_view word) const;  // UINT32_MAX for a word no chunk has
+  // The chunk's passages and words (ChunkReading): kept from the load, or read now. Safe from any thread.
+  std::shared_ptr<const ChunkReading> Reading(std::size_t chunk) const;
 
  private:
   std::unordered_map<std::string, std::uint32_t> m_phraseVocabulary;
   std::vector<std::vector<std::uint32_t>> m_phraseWords;
+  struct Readings {
+    std::shared_mutex mutex;
+    std::unordered_map<std::size_t, std::shared_ptr<const ChunkReading>> byChunk;
+  };
+  std::unique_ptr<Readings> m_readings = std::make_unique<Readings>();
 };
 
 // Looks the question up in `agent`'s part of the cache and logs the lookup (cache log).
