@@ -37,6 +37,7 @@
   function button(text, kind, a, b, pressed) {
     var e = el('button', text);
     e.type = 'button';
+    e.dataset.key = kind === 'insights' ? kind : kind + '|' + a + '|' + (b || '');  // to keep the focus on a redraw
     if (pressed !== undefined) e.setAttribute('aria-pressed', pressed ? 'true' : 'false');
     e.addEventListener('click', function () { act(kind, a, b); });
     return e;
@@ -124,6 +125,17 @@
   }
 
   function update(state) {
+    // A pressed button is redrawn with what it changed: the focus stays on its new copy.
+    var active = document.activeElement;
+    var focusedKey = active && active.closest && active.closest('#a11y') && active.dataset ? active.dataset.key : null;
+    updateContent(state);
+    if (focusedKey && !document.getElementById('a11y').contains(document.activeElement)) {
+      var again = document.querySelector('#a11y button[data-key="' + CSS.escape(focusedKey) + '"]');
+      if (again) again.focus();
+    }
+  }
+
+  function updateContent(state) {
     // Transcript: keyed by message id; only changed items are redrawn.
     var keep = {};
     var first = seen === null;

@@ -73,9 +73,9 @@
         e.preventDefault();
         if (Module.oaiFieldSubmit) Module.oaiFieldSubmit();
       } else if (key === 'escape' && field.value) {
+        // The app clears the field (or, when it holds a comment on an answer, puts back the question being typed).
         e.preventDefault();
-        field.value = '';
-        field.dispatchEvent(new Event('input'));
+        if (Module['_orchestratai_shortcut']) Module['_orchestratai_shortcut'](8);
       } else {
         // The app's shortcuts, which Emscripten's GLFW does not see from here (App::HandleShortcuts has the list).
         var code = key === 'escape' ? 6
@@ -90,6 +90,11 @@
           Module['_orchestratai_shortcut'](code);
         }
       }
+      return;
+    }
+    // The screen-reader mirror's buttons (web/a11y.js) are the browser's: Tab, Enter and Space move and press there.
+    if (e.target && e.target.closest && e.target.closest('#a11y')) {
+      e.stopImmediatePropagation();
       return;
     }
     // Keys the browser would take for itself (the address bar, its own menus) go to the app instead.

@@ -60,9 +60,11 @@ void oai_clipboard_write(const char* text);
 void oai_mirror_update(const char* json);
 void oai_font_request_page(int page);
 
-// The page's only sscanf callers are Dear ImGui's .ini readers, and it reads no .ini (io.IniFilename is null, nothing
-// calls LoadIniSettingsFromMemory). This one reads nothing (EOF, as for empty input, which ImGui's callers check), so
-// libc's scanf family (about 1 KB of the gzip budget) stays out of the download.
+// Dear ImGui calls sscanf in its .ini readers (the page reads no .ini: io.IniFilename is null, nothing calls
+// LoadIniSettingsFromMemory) and in widgets this app does not use (InputInt/InputFloat, typing into a Drag or Slider,
+// ColorEdit's hex field, the debug log window); nothing else in the page does (tests/web/no_scanf.sh checks the
+// sources). This one reads nothing (EOF, as for empty input, which those callers check), so libc's scanf family
+// (about 4 KB of the gzip budget) stays out of the download.
 int sscanf(const char*, const char*, ...) { return EOF; }
 }
 
@@ -442,7 +444,7 @@ extern "C" EMSCRIPTEN_KEEPALIVE void orchestratai_field_submit() { DispatchNow(o
 
 // Shortcuts pressed while the text field has the focus (web/loader.js keeps those keys from Emscripten's GLFW):
 // 1, 2, 3 the panels; 4 clear the conversation (asks first); 5 the shortcut list; 6 Esc on an empty field; 7 the
-// insights.
+// insights; 8 Esc on a field with text (clears it, or leaves a comment for the question being typed).
 extern "C" EMSCRIPTEN_KEEPALIVE void orchestratai_shortcut(int code) {
   using namespace oai::app;
   switch (code) {
@@ -453,6 +455,7 @@ extern "C" EMSCRIPTEN_KEEPALIVE void orchestratai_shortcut(int code) {
     case 5: DispatchNow(ToggleShortcutHelp{}); break;
     case 6: DispatchNow(CloseOverlay{}); break;
     case 7: DispatchNow(ShowPanel{Tab::Insights}); break;
+    case 8: DispatchNow(ClearInput{}); break;
     default: break;
   }
 }

@@ -129,8 +129,12 @@ bool App::Update() {
                             std::holds_alternative<ToggleShortcutHelp>(action) ||
                             std::holds_alternative<CloseOverlay>(action) || std::holds_alternative<ClearInput>(action) ||
                             std::holds_alternative<ClearRequested>(action) || std::holds_alternative<ShowPanel>(action);
+      // What the screen-reader mirror shows of the view: the insights or the chat, and whether the input holds a comment.
+      const Tab tab = m_state.view.activeTab;
+      const bool commenting = !m_state.view.commentOn.empty();
       for (const Effect& effect : Reduce(m_state, action)) RunEffect(effect);
-      if (!viewOnly) ++m_contentRevision;
+      if (!viewOnly || tab != m_state.view.activeTab || commenting != !m_state.view.commentOn.empty())
+        ++m_contentRevision;
       changed = true;
     }
   }
@@ -273,7 +277,7 @@ void App::HandleShortcuts(const panels::DrawContext& ctx) {
   const auto pressed = [](ImGuiKey key) { return ImGui::IsKeyPressed(key, false); };
   if (pressed(ImGuiKey_Escape)) {
     if (m_state.view.overlay != ViewState::Overlay::None) ctx.emit(CloseOverlay{});
-    else if (!io.WantTextInput) ctx.emit(ClearInput{});
+    else if (!io.WantTextInput || !m_state.view.commentOn.empty()) ctx.emit(ClearInput{});  // leaves a comment
   }
   if (!mod && !io.KeyAlt) return;
   if (mod && pressed(ImGuiKey_C) && !io.WantTextInput) {  // copies the text selected in a message

@@ -91,7 +91,8 @@ void StartSend(State& s, const std::string& rawText, const std::string& timestam
   d.error.reset();
   ResetAgentActivity(d);
   d.Card(AgentId::Orchestrator).agent.status = AgentStatus::Routing;
-  ClearDraft(s.view);
+  // A question sent another way (a suggestion, Retry) while the input holds a comment leaves the comment there.
+  if (s.view.commentOn.empty()) ClearDraft(s.view);
   fx.push_back(PostChat{text, d.sessionId, requestId});
 }
 
@@ -308,7 +309,12 @@ void Apply(State& s, const ChatFailed& a, Effects&) {
   else if (a.error.status != 0) d.connection = ConnectionState::Online;
   // The text goes back into the input, unless the user has typed the next question meanwhile (that stays; the
   // banner's Retry still has the failed one).
-  if (Trim(s.view.draft).empty()) SetDraft(s.view, failedText);
+  // While the input holds a comment, the question waits aside with the one set aside there.
+  std::string& question = s.view.commentOn.empty() ? s.view.draft : s.view.questionAside;
+  if (Trim(question).empty()) {
+    if (s.view.commentOn.empty()) SetDraft(s.view, failedText);
+    else question = failedText;
+  }
   s.view.focusInputRequested = true;
 }
 
@@ -594,9 +600,22 @@ void Apply(State& s, const FeedbackReceived& a, Effects&) {
     return;
   }
   if (!latest || !m->feedbackSaving) return;
+  const Feedback sent = *m->feedback;
   m->feedback = m->feedbackConfirmed;
   m->feedbackSaving = false;
   m->feedbackError = a.error.message.empty() ? "Your vote was not saved. Try again." : a.error.message;
+  // A comment that was not saved is not lost: the input takes it again (over the question being typed, which waits),
+  // with the thumbs down it came with, so Enter sends both again.
+  if (sent.comment && s.view.commentOn.empty() && sent.rating == "down") {
+    m->feedback = Feedback{sent.rating, sent.reason, std::nullopt, ""};
+    s.view.questionAside = s.view.draft;
+    s.view.commentOn = m->id;
+    SetDraft(s.view, *sent.comment);
+    s.view.focusInputRequested = true;
+  } else if (s.view.commentOn == m->id && !(m->feedback && m->feedback->rating == "down")) {
+    // The thumbs down being commented on was not saved: the comment being written keeps it shown, to go with it.
+    m->feedback = Feedback{sent.rating, sent.reason, std::nullopt, ""};
+  }
 }
 
 void Apply(State& s, const ToggleDetails& a, Effects&) {
@@ -662,6 +681,8 @@ void Apply(State& s, const CloseOverlay&, Effects&) {
   if (s.view.overlay != ViewState::Overlay::None) {
     s.view.overlay = ViewState::Overlay::None;
     s.view.focusInputRequested = true;
+  } else if (!s.view.commentOn.empty()) {
+    LeaveComment(s.view);  // Esc in an empty comment: back to the question
   }
 }
 void Apply(State& s, const ClearInput&, Effects&) {

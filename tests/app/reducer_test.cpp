@@ -230,6 +230,49 @@ TEST_F(ReducerTest, ACommentOnAThumbsDownIsWrittenInTheInputAndSentWithTheVote) 
   EXPECT_EQ(state.view.draft, "And what about Teams");
 }
 
+// While the input holds a comment, what else happens leaves it alone: a question sent another way (a suggestion), a
+// failed question (it waits aside, not in the comment), Esc on an empty comment (back to the question); and a comment
+// the server did not take comes back into the input to be sent again.
+TEST_F(ReducerTest, ACommentBeingWrittenSurvivesOtherSendsFailuresAndAFailedSave) {
+  Send("How much is Pro?");
+  const std::string server = "5f8e2a1c-3b4d-4e6f-8a9b-0c1d2e3f4a5b";
+  Reduce(state, ChatSucceeded{LastRequestId(), BillingAnswer(), "2026-11-24T10:00:01.000Z", server});
+  const std::string answer = state.domain.messages[1].id;
+  Reduce(state, RateAnswer{answer, "down", std::nullopt});
+  Reduce(state, FeedbackReceived{answer, 1, FeedbackRecord{kSession, server, Feedback{"down", {}, {}, "t1"}}, {}});
+  Reduce(state, CommentOnAnswer{answer});
+  Reduce(state, DraftChanged{"Half a comm", std::nullopt});
+
+  Reduce(state, SendRequested{"Tell me about annual billing", "2026-11-24T10:00:02.000Z"});  // a suggestion chip
+  EXPECT_EQ(state.view.draft, "Half a comm") << "the comment stays in the input";
+  EXPECT_EQ(state.view.commentOn, answer);
+  Reduce(state, ChatFailed{LastRequestId(), NetworkFailure()});
+  EXPECT_EQ(state.view.draft, "Half a comm");
+  EXPECT_EQ(state.view.questionAside, "Tell me about annual billing") << "the failed question waits for the input";
+
+  // The comment is sent; the server refuses it: the input takes it again, with the thumbs down, to retry.
+  Reduce(state, DraftChanged{"Half a comment", std::nullopt});
+  auto fx = Reduce(state, SubmitDraft{"t"});
+  ASSERT_EQ(fx.size(), 1u);
+  EXPECT_EQ(state.view.draft, "Tell me about annual billing");
+  Reduce(state, FeedbackReceived{answer, std::get<PostFeedback>(fx[0]).seq, std::nullopt, NetworkFailure()});
+  EXPECT_EQ(state.view.commentOn, answer);
+  EXPECT_EQ(state.view.draft, "Half a comment");
+  EXPECT_EQ(state.domain.messages[1].feedback->rating, "down");
+  EXPECT_FALSE(state.domain.messages[1].feedbackError.empty());
+  fx = Reduce(state, SubmitDraft{"t"});
+  ASSERT_EQ(fx.size(), 1u);
+  EXPECT_EQ(std::get<PostFeedback>(fx[0]).request.comment, "Half a comment");
+  EXPECT_EQ(state.view.draft, "Tell me about annual billing");
+
+  // Esc on an empty comment (the page's field sends CloseOverlay then) goes back to the question.
+  Reduce(state, CommentOnAnswer{answer});
+  Reduce(state, DraftChanged{"", std::nullopt});
+  Reduce(state, CloseOverlay{});
+  EXPECT_EQ(state.view.commentOn, "");
+  EXPECT_EQ(state.view.draft, "Tell me about annual billing");
+}
+
 TEST_F(ReducerTest, RestoredAnswersKeepTheirIdsAndVotes) {
   SessionHistory h = RecordedHistory();
   ASSERT_GE(h.messages.size(), 2u);

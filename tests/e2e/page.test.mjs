@@ -291,6 +291,12 @@ test('screen readers vote, comment, ask next and read the insights through the m
   await waitFor(page, (s) => s.messages[1].feedback?.rating === 'down' && !s.messages[1].feedback_saving,
     { what: 'the thumbs down from the mirror' });
   await page.waitForFunction(() => document.querySelector('#a11y-transcript button[aria-pressed="true"]')?.textContent === 'Not helpful');
+  // The focus stays on the pressed button when the answer is redrawn, and Tab moves on to the reasons.
+  assert.equal(await page.evaluate(() => document.activeElement.textContent), 'Not helpful');
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement.textContent), 'Wrong');
+  await page.keyboard.press('Shift+Tab');
+  assert.equal(await page.evaluate(() => document.activeElement.textContent), 'Not helpful');
   await pressButton('Wrong');
   await waitFor(page, (s) => s.messages[1].feedback?.reason === 'wrong' && !s.messages[1].feedback_saving,
     { what: 'the reason from the mirror' });
@@ -334,6 +340,8 @@ test('screen readers vote, comment, ask next and read the insights through the m
   await page.keyboard.press('Escape');
   await pressButton('Back to the chat');
   await waitFor(page, (s) => s.tab === 'chat', { what: 'the chat again' });
+  await page.waitForFunction(() => document.querySelector('#a11y-insights button')?.textContent === 'Show insights');
+  assert.ok(!(await page.locator('#a11y-insights').textContent()).includes('Resolution rate'), 'the mirror left the insights');
   assert.deepEqual(errors, []);
   await context.close();
 });
@@ -539,6 +547,14 @@ test('a vote on an answer: thumbs down with a reason, kept by the server, shown 
     await page.keyboard.type('And for annual plans?', { delay: 5 });
     await press(`comment:${answer.id}`);
     await waitFor(page, (s) => s.draft === '', { what: 'the input given to the comment' });
+    if (!phone) {
+      // Esc leaves a comment unsent: the question comes back.
+      await page.keyboard.type('Never mind', { delay: 5 });
+      await page.keyboard.press('Escape');
+      await waitFor(page, (s) => s.draft === 'And for annual plans?', { what: 'the question back after Esc' });
+      await press(`comment:${answer.id}`);
+      await waitFor(page, (s) => s.draft === '', { what: 'the input given to the comment again' });
+    }
     const comment = 'It does not say how long a refund takes — ça prend combien de jours ?';
     await page.keyboard.type(comment, { delay: 5 });
     await waitFor(page, (s) => s.draft === comment, { what: 'the comment typed' });

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 #include <string>
+#include <vector>
 
 #include "app/panels/panels.h"
 #include "app/panels/widgets.h"
@@ -91,12 +92,17 @@ void DayBars(const DrawContext& ctx, const InsightsReport& r, float width) {
   Muted("cyan: answered or small talk, amber: declined");
 }
 
+float NameWidth(const DrawContext& ctx, const InsightsReport& r) {
+  float w = 0.0f;
+  for (const InsightsAgent& a : r.agents) w = std::max(w, ImGui::CalcTextSize(ctx.state.domain.Card(a.agent).agent.name.c_str()).x);
+  return w;
+}
+
 // The agents' names in their colours, one per row, with what `draw` puts beside each (at the same x on every row).
 template <typename Beside>
 void AgentRows(const DrawContext& ctx, const InsightsReport& r, Beside beside) {
   const DomainState& d = ctx.state.domain;
-  float nameWidth = 0.0f;
-  for (const InsightsAgent& a : r.agents) nameWidth = std::max(nameWidth, ImGui::CalcTextSize(d.Card(a.agent).agent.name.c_str()).x);
+  const float nameWidth = NameWidth(ctx, r);
   for (const InsightsAgent& a : r.agents) {
     const Agent& agent = d.Card(a.agent).agent;
     const ImVec4 hue = HexColor(agent.color);
@@ -108,32 +114,46 @@ void AgentRows(const DrawContext& ctx, const InsightsReport& r, Beside beside) {
   }
 }
 
-float BarWidth(const DrawContext& ctx, float width) {
-  return std::max(40.0f * ctx.scale, std::min(240.0f * ctx.scale, width * 0.45f));
+// The bars' width: what the names and the widest figures beside the bars leave of the row (a phone's too).
+float BarWidth(const DrawContext& ctx, const InsightsReport& r, float width, const std::vector<std::string>& labels) {
+  float text = 0.0f;
+  for (const std::string& l : labels) text = std::max(text, ImGui::CalcTextSize(l.c_str()).x);
+  const float room = width - NameWidth(ctx, r) - text - ImGui::GetStyle().ItemSpacing.x * 4.0f;
+  return std::max(40.0f * ctx.scale, std::min(240.0f * ctx.scale, room));
 }
 
 // Each agent's share of the questions as a bar.
 void ShareChart(const DrawContext& ctx, const InsightsReport& r, float width) {
-  const float bar = BarWidth(ctx, width);
+  std::vector<std::string> labels;
+  for (const InsightsAgent& a : r.agents) labels.push_back(Percent(a.share) + " (" + std::to_string(a.questions) + ")");
+  const float bar = BarWidth(ctx, r, width, labels);
+  std::size_t i = 0;
   AgentRows(ctx, r, [&](const InsightsAgent& a, const ImVec4& hue) {
     widgets::MeterBar(static_cast<float>(a.share), bar, hue);
     ImGui::SameLine();
-    ImGui::Text("%s (%lld)", Percent(a.share).c_str(), static_cast<long long>(a.questions));
+    ImGui::TextUnformatted(labels[i++].c_str());
   });
 }
 
 // Each agent's latency on one scale: the bar reaches its median (p50), the thin line beyond it its p95.
 void LatencyChart(const DrawContext& ctx, const InsightsReport& r, float width) {
-  const float bar = BarWidth(ctx, width);
+  std::vector<std::string> labels;
+  for (const InsightsAgent& a : r.agents)
+    labels.push_back(a.questions == 0 ? "no questions"
+                                      : "p50 " + widgets::FormatLatency(a.latency_p50_ms) + ", p95 " +
+                                            widgets::FormatLatency(a.latency_p95_ms));
+  const float bar = BarWidth(ctx, r, width, labels);
+  std::size_t i = 0;
   double most = 1.0;
   for (const InsightsAgent& a : r.agents) most = std::max(most, a.latency_p95_ms);
   AgentRows(ctx, r, [&](const InsightsAgent& a, const ImVec4& hue) {
     const float h = ImGui::GetTextLineHeight();
     const ImVec2 o = ImGui::GetCursorScreenPos();
     ImGui::Dummy(ImVec2(bar, h));
+    const std::string& label = labels[i++];
     if (a.questions == 0) {
       ImGui::SameLine();
-      ImGui::TextDisabled("no questions");
+      ImGui::TextDisabled("%s", label.c_str());
       return;
     }
     const auto x = [&](double ms) { return o.x + bar * static_cast<float>(std::min(1.0, ms / most)); };
@@ -146,8 +166,7 @@ void LatencyChart(const DrawContext& ctx, const InsightsReport& r, float width) 
     draw->AddLine(ImVec2(x(a.latency_p95_ms), o.y + h * 0.25f), ImVec2(x(a.latency_p95_ms), o.y + h * 0.75f),
                   ImGui::GetColorU32(hue), std::max(1.0f, 2.0f * ctx.scale));
     ImGui::SameLine();
-    ImGui::Text("p50 %s, p95 %s", widgets::FormatLatency(a.latency_p50_ms).c_str(),
-                widgets::FormatLatency(a.latency_p95_ms).c_str());
+    ImGui::TextUnformatted(label.c_str());
   });
 }
 
