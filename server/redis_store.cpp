@@ -301,21 +301,26 @@ service::FeedbackOutcome RedisSessionStore::SetFeedback(const std::string& sessi
   auto exists = m_redis->Command({"EXISTS", key});
   if (exists->type != REDIS_REPLY_INTEGER || exists->integer == 0) return service::FeedbackOutcome::NoSession;
   // The vote is kept beside the messages (a hash by message id, under the session's TTL), not in the message list.
-  auto messages = m_redis->Command({"LRANGE", key + ":messages", "0", "-1"});
-  std::vector<Message> list;
-  for (std::size_t i = 0; i < messages->elements; ++i) {
-    list.push_back(Json::parse(std::string(messages->element[i]->str, messages->element[i]->len)).get<Message>());
-  }
-  const service::FeedbackOutcome outcome = service::ApplyFeedback(list, messageId, feedback);
-  if (outcome != service::FeedbackOutcome::Stored) return outcome;
+  // An answer has facts (one per answer, with its day and outcome): one lookup, not a read of the whole session. Only
+  // an id without facts (a question, an unknown id, a turn stored before the insights) reads the message list.
   std::string day;
-  for (const Message& m : list)
-    if (m.id == messageId) day = m.timestamp.substr(0, 10);
-  // The answer's outcome (its facts), for the vote counters; a turn stored before the insights counts as answered.
-  std::string answerOutcome = "answered";
+  std::string answerOutcome = "answered";  // a turn stored before the insights counts as answered
   auto facts = m_redis->Command({"HGET", key + ":facts", messageId});
-  if (facts->type == REDIS_REPLY_STRING)
-    answerOutcome = service::FactsFromJson(Json::parse(std::string(facts->str, facts->len))).outcome;
+  if (facts->type == REDIS_REPLY_STRING) {
+    const service::TurnFacts f = service::FactsFromJson(Json::parse(std::string(facts->str, facts->len)));
+    day = f.day;
+    answerOutcome = f.outcome;
+  } else {
+    auto messages = m_redis->Command({"LRANGE", key + ":messages", "0", "-1"});
+    std::vector<Message> list;
+    for (std::size_t i = 0; i < messages->elements; ++i) {
+      list.push_back(Json::parse(std::string(messages->element[i]->str, messages->element[i]->len)).get<Message>());
+    }
+    if (const auto found = service::ApplyFeedback(list, messageId, feedback); found != service::FeedbackOutcome::Stored)
+      return found;
+    for (const Message& m : list)
+      if (m.id == messageId) day = m.timestamp.substr(0, 10);
+  }
   // One script, so two votes at once cannot both miss the other, and a session that expired or was deleted meanwhile
   // gets nothing written: the vote replaces an earlier one (its counter moves to the new rating) and lives exactly as
   // long as its session.
@@ -343,7 +348,7 @@ return 1
                                   Json(feedback).dump(), feedback.rating, answerOutcome, sessionId + "|" + messageId,
                                   NowMsText(), std::to_string(kInsightsTtlSeconds)});
   if (stored->type == REDIS_REPLY_INTEGER && stored->integer == 0) return service::FeedbackOutcome::NoSession;
-  return outcome;
+  return service::FeedbackOutcome::Stored;
 }
 
 service::InsightsData RedisSessionStore::Insights(const service::InsightsRange& range) {

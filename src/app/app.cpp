@@ -612,8 +612,9 @@ std::string App::AccessibleJson() const {
   j["connection"] = ToString(d.connection);
   j["backend"] = ToString(d.backendKind);
   j["commenting"] = !m_state.view.commentOn.empty();
-  j["insights_open"] = m_state.view.activeTab == Tab::Insights;
-  j["insights"] = InsightsJson(d);
+  const bool insightsOpen = m_state.view.activeTab == Tab::Insights;
+  j["insights_open"] = insightsOpen;
+  j["insights"] = insightsOpen ? InsightsJson(d) : Json::object();  // read out only while the view is open
   return j.dump();
 }
 
