@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <iterator>
+#include <optional>
 #include <string_view>
 
 #include "engine/text.h"
@@ -60,14 +61,15 @@ Routing RouteTurn(Turn& turn, const IntentRouter& router) {
   // A follow-up is read together with the previous question; the combined reading wins when it is more confident
   // about a specialist than the question alone.
   if (const Message* previous = PreviousUserMessage(turn.input.history); previous && LooksLikeFollowUp(question)) {
-    RouteDecision combined = router.Classify(previous->content + " " + question);
     const IntentScore& alone = decision.ranked.front();
     const bool smallTalk = IsSmallTalkIntent(alone.intent) && alone.probability >= kSmallTalkConfidence;
-    const bool better = !smallTalk && IsSpecialistIntent(combined.ranked.front().intent) &&
-                        (combined.ranked.front().probability > alone.probability || !IsSpecialistIntent(alone.intent));
+    std::optional<RouteDecision> combined;  // confident small talk ("thanks!") is never read with the question before
+    if (!smallTalk) combined = router.Classify(previous->content + " " + question);
+    const bool better = combined && IsSpecialistIntent(combined->ranked.front().intent) &&
+                        (combined->ranked.front().probability > alone.probability || !IsSpecialistIntent(alone.intent));
     followUp = FollowUp{previous->content, better};
     if (better) {
-      decision = std::move(combined);
+      decision = std::move(*combined);
       r.retrievalQuery = question + " " + previous->content;
     }
   }

@@ -626,6 +626,42 @@ TEST(SqliteSessionStore, ATurnThatFailsInASharedTransactionFailsAlone) {
   for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(file.string() + suffix);
 }
 
+// A turn written alone (no savepoint: its transaction is its own) that fails leaves nothing behind: the session's
+// earlier turn and totals are as they were, the memory of recent messages too, and the next turn is written.
+TEST(SqliteSessionStore, ATurnThatFailsAloneLeavesTheSessionAsItWas) {
+  const fs::path file = TempPath("alone.db");
+  SqliteSessionStore store(file.string());
+  sqlite3* other = nullptr;
+  ASSERT_EQ(sqlite3_open(file.string().c_str(), &other), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(other,
+                         "CREATE TRIGGER refuse BEFORE INSERT ON logs WHEN NEW.json LIKE '%poison%' "
+                         "BEGIN SELECT RAISE(ABORT, 'refused'); END",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(other);
+  const std::string id = NewUuidV4();
+  const Message q1 = Msg(MessageRole::User, "q1");
+  const Message a1 = Msg(MessageRole::Assistant, "a1", 3);
+  store.AppendTurn(id, q1, a1, {Log("routing")});
+  EXPECT_THROW(store.AppendTurn(id, Msg(MessageRole::User, "q2"), Msg(MessageRole::Assistant, "a2", 5), {Log("poison")}),
+               service::StoreUnavailable);
+  auto h = store.History(id);
+  ASSERT_TRUE(h);
+  EXPECT_EQ(h->messages, (std::vector<Message>{q1, a1}));
+  EXPECT_EQ(h->logs.size(), 1u);
+  EXPECT_EQ(h->session.message_count, 2);
+  EXPECT_EQ(h->session.total_tokens, 3);
+  EXPECT_EQ(store.RecentMessages(id, 2), (std::vector<Message>{q1, a1}));
+  const Message q3 = Msg(MessageRole::User, "q3");
+  const Message a3 = Msg(MessageRole::Assistant, "a3", 4);
+  store.AppendTurn(id, q3, a3, {Log("routing")});
+  h = store.History(id);
+  ASSERT_TRUE(h);
+  EXPECT_EQ(h->messages, (std::vector<Message>{q1, a1, q3, a3}));
+  EXPECT_EQ(h->session.total_tokens, 7);
+  for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(file.string() + suffix);
+}
+
 // The next turn's history (the last two messages) comes from memory, kept in step with every commit; what it returns
 // is what the file holds, and a deleted session is forgotten.
 TEST(SqliteSessionStore, RecentMessagesComeFromMemoryAndMatchTheFile) {
