@@ -85,24 +85,38 @@ struct Candidate {
   double score = 0.0;
 };
 
-// The share of the question's weight `words` (and, at half weight, the heading) contain.
-double Coverage(const QueryWords& q, const std::vector<std::string>& words, const std::set<std::string>& heading,
+// The share of the question's weight `words` (and, at half weight, the heading) contain: for each asked word, the
+// weight of its best form found (the word itself or an expansion).
+double Coverage(const QueryWords& q, const std::vector<std::string>& words, const std::set<std::string, std::less<>>& heading,
                 std::set<std::string>* found) {
+  // This runs for every passage of every retrieved section: the best weights live on the stack for a question of up
+  // to 16 content words, and a form that could not beat its word's best so far is not looked for.
+  constexpr std::size_t kOnStack = 16;
+  double onStack[kOnStack] = {};
+  std::vector<double> onHeap;
+  double* best = onStack;
+  if (q.asked.size() > kOnStack) {
+    onHeap.assign(q.asked.size(), 0.0);
+    best = onHeap.data();
+  }
+  const auto firstAsked = [&q](std::string_view word) {
+    return static_cast<std::size_t>(std::find(q.asked.begin(), q.asked.end(), word) - q.asked.begin());
+  };
+  for (const auto& [form, weight] : q.words) {
+    // "word" or "word~form": views, no copies.
+    const std::string_view f = form;
+    const std::size_t sep = f.find('~');
+    const std::size_t a = firstAsked(f.substr(0, sep));
+    if (a == q.asked.size() || weight <= best[a]) continue;
+    const std::string_view shown = sep == std::string_view::npos ? f : f.substr(sep + 1);
+    if (std::find(words.begin(), words.end(), shown) != words.end()) best[a] = weight;
+    else if (weight * 0.5 > best[a] && !heading.empty() && heading.count(shown)) best[a] = weight * 0.5;
+  }
   double covered = 0.0;
   for (const auto& asked : q.asked) {
-    double best = 0.0;
-    for (const auto& [form, weight] : q.words) {
-      // "word" or "word~form": views, no copies (this runs for every passage of every retrieved section).
-      const std::string_view f = form;
-      const std::size_t sep = f.find('~');
-      const std::string_view root = f.substr(0, sep);
-      const std::string_view shown = sep == std::string_view::npos ? f : f.substr(sep + 1);
-      if (root != asked) continue;
-      if (std::find(words.begin(), words.end(), shown) != words.end()) best = std::max(best, weight);
-      else if (!heading.empty() && heading.count(std::string(shown))) best = std::max(best, weight * 0.5);
-    }
-    if (best > 0.0 && found) found->insert(asked);
-    covered += best;
+    const double b = best[firstAsked(asked)];
+    if (b > 0.0 && found) found->insert(asked);
+    covered += b;
   }
   return covered;
 }
@@ -302,8 +316,8 @@ Composition ComposeExtractive(Turn& turn, const Corpus& corpus, const std::vecto
   // asks for, and how well its section matched.
   std::vector<std::vector<Candidate>> sections(hits.size());
   std::vector<std::shared_ptr<const ChunkReading>> readings(hits.size());  // worked out when the base was loaded
-  static const std::set<std::string> kNoHeading;
-  const auto heading = [&](std::size_t h) -> const std::set<std::string>& { return readings[h]->heading; };
+  static const std::set<std::string, std::less<>> kNoHeading;
+  const auto heading = [&](std::size_t h) -> const std::set<std::string, std::less<>>& { return readings[h]->heading; };
   const Candidate* lead = nullptr;
   for (std::size_t h = 0; h < hits.size(); ++h) {
     const Chunk& c = corpus.chunks[hits[h].chunk];

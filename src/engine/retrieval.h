@@ -34,7 +34,7 @@ inline constexpr double kSynonymWeight = 0.9;  // a synonym counts nearly as muc
 struct ChunkReading {
   std::vector<Passage> passages;
   std::vector<std::vector<std::string>> words;  // Tokenize(passages[i].text)
-  std::set<std::string> heading;                // Tokenize(headingPath)
+  std::set<std::string, std::less<>> heading;   // Tokenize(headingPath), looked up by string_view
 };
 // Readings worked out when the knowledge base is loaded, for a base of up to this many chunks (the shipped one has
 // about 300); a larger one has its chunks read when first retrieved, the first this many kept.

@@ -134,9 +134,9 @@ bool IsStopWord(const std::string& folded) { return StopWords().count(folded) > 
 
 std::vector<std::string> ContentTerms(std::string_view text) {
   std::vector<std::string> out;
-  for (auto& t : Tokenize(text)) {
-    if (!IsStopWord(t)) out.push_back(std::move(t));
-  }
+  ForEachToken(text, [&out](const std::string& t) {
+    if (!IsStopWord(t)) out.push_back(t);
+  });
   return out;
 }
 

@@ -2,6 +2,8 @@
 #include "model/json_text.h"
 
 #include <algorithm>
+#include <array>
+#include <charconv>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
@@ -41,12 +43,12 @@ class Writer {
     m_first = true;
   }
   void End() { m_out += '}'; }
-  void Key(const char* key) {
+  void Key(std::string_view key) {  // keys are ASCII literals without anything to escape (their length is known)
     if (!m_first) m_out += ',';
     m_first = false;
     m_out += '"';
-    m_out += key;  // keys are ASCII literals without anything to escape
-    m_out += "\":";
+    m_out.append(key.data(), key.size());
+    m_out.append("\":", 2);
   }
 
   void String(std::string_view s) {
@@ -99,7 +101,11 @@ class Writer {
     m_out += name;
     m_out += '"';
   }
-  void Int(std::int64_t v) { m_out += std::to_string(v); }
+  void Int(std::int64_t v) {
+    char buf[24];
+    const auto written = std::to_chars(buf, buf + sizeof buf, v);
+    m_out.append(buf, static_cast<std::size_t>(written.ptr - buf));
+  }
   void Double(double v) {
     if (!std::isfinite(v)) {
       m_out += "null";
@@ -140,34 +146,61 @@ struct IsOptional<std::optional<T>> : std::true_type {};
 template <class T>
 void AppendValue(std::string& out, const T& v);
 
-// An object's members in sorted key order (as nlohmann's std::map orders them); an empty optional is left out.
+// An object's members in sorted key order (as nlohmann's std::map orders them); an empty optional is left out. The
+// order is worked out once per type (Fields() visits a type's members in the same order every time).
+constexpr std::size_t kMaxFields = 32;
+
+template <class T>
+const std::array<std::uint8_t, kMaxFields>& SortedFieldOrder(const T& v, std::size_t* count) {
+  struct Order {
+    std::array<std::uint8_t, kMaxFields> index{};
+    std::size_t count = 0;
+  };
+  static const Order order = [&v] {
+    Order o;
+    const char* keys[kMaxFields];
+    Fields(v, [&](const char* key, const auto&) {
+      if (o.count == kMaxFields) throw std::logic_error("AppendFields: more members than kMaxFields");
+      keys[o.count] = key;
+      o.index[o.count] = static_cast<std::uint8_t>(o.count);
+      ++o.count;
+    });
+    std::sort(o.index.begin(), o.index.begin() + static_cast<std::ptrdiff_t>(o.count),
+              [&keys](std::uint8_t a, std::uint8_t b) { return std::strcmp(keys[a], keys[b]) < 0; });
+    return o;
+  }();
+  *count = order.count;
+  return order.index;
+}
+
 template <class T>
 void AppendFields(std::string& out, const T& v) {
   struct Slot {
     const char* key;
-    const void* member;
+    const void* member;  // null: an empty optional
     void (*write)(std::string&, const void*);
   };
-  constexpr std::size_t kMaxFields = 32;
+  std::size_t count = 0;
+  const std::array<std::uint8_t, kMaxFields>& order = SortedFieldOrder(v, &count);
   Slot slots[kMaxFields];
   std::size_t n = 0;
   Fields(v, [&](const char* key, const auto& member) {
     using M = std::decay_t<decltype(member)>;
-    if (n == kMaxFields) throw std::logic_error("AppendFields: more members than kMaxFields");
     if constexpr (IsOptional<M>::value) {
-      if (!member) return;
       using V = typename M::value_type;
-      slots[n++] = {key, &*member, [](std::string& o, const void* p) { AppendValue(o, *static_cast<const V*>(p)); }};
+      slots[n++] = {key, member ? &*member : nullptr,
+                    [](std::string& o, const void* p) { AppendValue(o, *static_cast<const V*>(p)); }};
     } else {
       slots[n++] = {key, &member, [](std::string& o, const void* p) { AppendValue(o, *static_cast<const M*>(p)); }};
     }
   });
-  std::sort(slots, slots + n, [](const Slot& a, const Slot& b) { return std::strcmp(a.key, b.key) < 0; });
   Writer w(out);
   w.Begin();
-  for (std::size_t i = 0; i < n; ++i) {
-    w.Key(slots[i].key);
-    slots[i].write(out, slots[i].member);
+  for (std::size_t i = 0; i < count; ++i) {
+    const Slot& slot = slots[order[i]];
+    if (!slot.member) continue;
+    w.Key(slot.key);
+    slot.write(out, slot.member);
   }
   w.End();
 }
