@@ -77,6 +77,21 @@ class Statement {
   sqlite3_stmt* m_stmt = nullptr;
 };
 
+// "[a,b,...]" from texts that are each one JSON value.
+std::string JsonArrayOf(const std::vector<std::string>& texts) {
+  std::size_t size = 2;
+  for (const auto& t : texts) size += t.size() + 1;
+  std::string out;
+  out.reserve(size);
+  out += '[';
+  for (std::size_t i = 0; i < texts.size(); ++i) {
+    if (i > 0) out += ',';
+    out += texts[i];
+  }
+  out += ']';
+  return out;
+}
+
 ChatSession ReadSession(const Statement& s) {
   ChatSession c;
   c.id = s.Text(0);
@@ -257,7 +272,15 @@ std::optional<SessionHistory> SqliteSessionStore::History(const std::string& id)
   while (messages.Step()) h.messages.push_back(Json::parse(messages.Text(0)).get<Message>());
   Statement logs(m_db, m_statements, "SELECT json FROM logs WHERE session_id = ? ORDER BY seq");
   logs.Bind(1, id);
-  while (logs.Step()) h.logs.push_back(Json::parse(logs.Text(0)).get<RetrievalLog>());
+  while (logs.Step()) {
+    // A row holds a turn's logs as an array; a file written before 2026-12 has a row per log.
+    const Json row = Json::parse(logs.Text(0));
+    if (!row.is_array()) {
+      h.logs.push_back(row.get<RetrievalLog>());
+      continue;
+    }
+    for (const Json& log : row) h.logs.push_back(log.get<RetrievalLog>());
+  }
   std::map<std::string, Feedback> votes;
   Statement feedback(m_db, m_statements, "SELECT message_id, json FROM feedback WHERE session_id = ?");
   feedback.Bind(1, id);
@@ -395,7 +418,7 @@ void SqliteSessionStore::AppendTurnWithLogText(const std::string& id, const Mess
                                                const std::vector<std::string>& logJson) {
   // Serialized before joining the queue: JSON is most of a write's work, and other turns commit meanwhile. (The
   // logs' texts come made: the answer carries the same bytes.)
-  PendingTurn turn{&id, &user, &assistant, &logs, &logJson, {ToJsonText(user), ToJsonText(assistant)},
+  PendingTurn turn{&id, &user, &assistant, &logs, {ToJsonText(user), ToJsonText(assistant)}, JsonArrayOf(logJson),
                    service::FactsOfTurn(id, user, assistant, logs)};
   // Group commit (group_commit.h): turns that arrive while a transaction commits share the next one. Nobody returns
   // before the transaction holding their turn has committed, so an acknowledged answer is on disk.
@@ -457,10 +480,9 @@ void SqliteSessionStore::WriteTurnLocked(const PendingTurn& turn) {
     Statement insert(m_db, m_statements, "INSERT INTO messages(session_id, id, json) VALUES (?, ?, ?)");
     insert.Bind(1, id).Bind(2, messages[i]->id).Bind(3, turn.messageJson[i]).Step();
   }
-  const std::vector<RetrievalLog>& logs = *turn.logs;
-  for (std::size_t i = 0; i < logs.size(); ++i) {
+  if (!turn.logs->empty()) {  // one row for the turn's logs (under the first one's id): one insert, one index entry
     Statement insert(m_db, m_statements, "INSERT INTO logs(session_id, id, json) VALUES (?, ?, ?)");
-    insert.Bind(1, id).Bind(2, logs[i].id).Bind(3, (*turn.logJson)[i]).Step();
+    insert.Bind(1, id).Bind(2, turn.logs->front().id).Bind(3, turn.logsJson).Step();
   }
   const service::TurnFacts& f = turn.facts;
   Statement daily(m_db, m_statements,

@@ -62,8 +62,8 @@ class SqliteSessionStore final : public service::SessionStore {
     const Message* user;
     const Message* assistant;
     const std::vector<RetrievalLog>* logs;
-    const std::vector<std::string>* logJson;
     std::string messageJson[2];
+    std::string logsJson;  // the turn's logs as one JSON array (one row)
     service::TurnFacts facts;
     std::string error;  // why its transaction failed; empty when it committed
   };

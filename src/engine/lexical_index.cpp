@@ -187,6 +187,18 @@ double LexicalIndex::AddTermScores(std::uint32_t termId, double weight, Scores& 
   return idf;
 }
 
+void LexicalIndex::AddToTouched(std::uint32_t termId, Scores& scores) const {
+  const auto& postings = m_postings[termId];
+  const double n = static_cast<double>(m_docLength.size());
+  const double df = static_cast<double>(postings.size());
+  const double idf = std::log(1.0 + (n - df + 0.5) / (df + 0.5));
+  if (!(idf > 0.0)) return;
+  for (const Posting& p : postings) {
+    double& score = scores.value[p.chunk];
+    if (score != 0.0) score += idf * p.weight;
+  }
+}
+
 LexicalIndex::Result LexicalIndex::Search(const std::vector<std::string>& queryTerms, std::size_t k,
                                           const std::vector<std::string>& domains,
                                           const std::vector<std::string>& preferred,
@@ -218,12 +230,22 @@ LexicalIndex::Result LexicalIndex::Search(const std::vector<std::string>& queryT
   } reset{scores, covered, coverage};
   double queryIdf = 0.0;
   std::unordered_set<std::string> querySet(terms.begin(), terms.end());
+  // The content words first, then the stop words. With kCoverageWeight 1 a chunk's score is scaled by the share of
+  // the content words it holds, so a chunk that only stop words reach scores 0 and is never listed: once a content
+  // word has been found, a stop word adds to the chunks already touched and no others (at a large base, "how" or
+  // "are" reach most chunks, and touching them all was most of a search). Without a content word found, the stop
+  // words rank the chunks by themselves, as before.
+  static_assert(kCoverageWeight == 1.0, "chunks only stop words reach would score: score them (AddTermScores)");
+  std::stable_partition(terms.begin(), terms.end(), [](const std::string& t) { return !IsStopWord(t); });
   for (const auto& term : terms) {
     const bool stop = IsStopWord(term);
-    double termIdf = 0.0;
-    if (auto it = m_termIds.find(term); it != m_termIds.end()) {
-      termIdf = AddTermScores(it->second, 1.0, scores, stop ? nullptr : &coverage);
+    const auto it = m_termIds.find(term);
+    if (stop && queryIdf > 0.0) {
+      if (it != m_termIds.end()) AddToTouched(it->second, scores);
+      continue;
     }
+    double termIdf = 0.0;
+    if (it != m_termIds.end()) termIdf = AddTermScores(it->second, 1.0, scores, stop ? nullptr : &coverage);
     if (stop) continue;
     for (const TermExpansion& e : Expand(term)) {
       if (querySet.count(e.matched)) continue;  // already scored as a query term

@@ -72,6 +72,8 @@ class LexicalIndex {
   };
   // Adds the term's BM25 contribution to `scores`, records weight × idf in `coverage` (when given); returns the idf.
   double AddTermScores(std::uint32_t termId, double weight, Scores& scores, Coverage* coverage) const;
+  // A stop word's BM25 contribution to the chunks already scored, and to no other.
+  void AddToTouched(std::uint32_t termId, Scores& scores) const;
 
   std::unordered_map<std::string, std::uint32_t> m_termIds;
   std::vector<std::string> m_terms;

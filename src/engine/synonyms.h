@@ -4,6 +4,7 @@
 
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -24,6 +25,7 @@ class Synonyms {
 
  private:
   std::vector<std::pair<std::vector<std::string>, std::vector<std::string>>> m_entries;
+  std::unordered_map<std::string, std::vector<std::size_t>> m_byFirstWord;  // entries by their phrase's first word
 };
 
 }  // namespace oai::engine

@@ -709,6 +709,7 @@ TEST(SqliteSessionStore, UpgradesAVersionOneFileAndRefusesANewerOne) {
   const std::string id = NewUuidV4();
   const Message q = Msg(MessageRole::User, "How much is Pro?");
   const Message a = Msg(MessageRole::Assistant, "$49 [1].", 7);
+  const std::vector<RetrievalLog> oldLogs = {Log("routing"), Log("search")};
   {
     sqlite3* db = nullptr;
     ASSERT_EQ(sqlite3_open(file.string().c_str(), &db), SQLITE_OK);
@@ -724,6 +725,11 @@ TEST(SqliteSessionStore, UpgradesAVersionOneFileAndRefusesANewerOne) {
         "INSERT INTO messages(session_id, id, json) VALUES ('" + id + "', '" + q.id + "', '" + Json(q).dump() + "');"
         "INSERT INTO messages(session_id, id, json) VALUES ('" + id + "', '" + a.id + "', '" + Json(a).dump() + "');";
     ASSERT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
+    for (const RetrievalLog& l : oldLogs) {  // a row per log, as the first servers wrote them
+      const std::string insert = "INSERT INTO logs(session_id, id, json) VALUES ('" + id + "', '" + l.id + "', '" +
+                                 Json(l).dump() + "');";
+      ASSERT_EQ(sqlite3_exec(db, insert.c_str(), nullptr, nullptr, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
+    }
     sqlite3_close(db);
   }
   {
@@ -732,7 +738,17 @@ TEST(SqliteSessionStore, UpgradesAVersionOneFileAndRefusesANewerOne) {
     ASSERT_TRUE(h);
     ASSERT_EQ(h->messages.size(), 2u);
     EXPECT_EQ(h->messages[1], a);
+    EXPECT_EQ(h->logs, oldLogs);
     EXPECT_EQ(store.SetFeedback(id, a.id, Feedback{"up", {}, {}, "2026-12-02T10:00:00.000Z"}), service::FeedbackOutcome::Stored);
+    // A turn written now keeps its logs in one row; the history reads both kinds, in order.
+    const std::vector<RetrievalLog> newLogs = {Log("routing"), Log("search"), Log("documents")};
+    store.AppendTurn(id, Msg(MessageRole::User, "And Enterprise?"), Msg(MessageRole::Assistant, "Ask sales [1].", 5), newLogs);
+    h = store.History(id);
+    ASSERT_TRUE(h);
+    EXPECT_EQ(h->messages.size(), 4u);
+    std::vector<RetrievalLog> all = oldLogs;
+    all.insert(all.end(), newLogs.begin(), newLogs.end());
+    EXPECT_EQ(h->logs, all);
   }
   {
     SqliteSessionStore reopened(file.string());
