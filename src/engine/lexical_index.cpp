@@ -172,17 +172,21 @@ double LexicalIndex::AddTermScores(std::uint32_t termId, double weight, Scores& 
   const double idf = std::log(1.0 + (n - df + 0.5) / (df + 0.5));
   const double factor = weight * idf;
   if (!(factor > 0.0)) return idf;  // adds nothing (and a score that stays 0 is never listed as touched)
-  for (const Posting& p : postings) {
+  if (!coverage) {
+    for (const Posting& p : postings) {
+      double& score = scores.value[p.chunk];
+      if (score == 0.0) scores.touched.push_back(p.chunk);
+      score += factor * p.weight;
+    }
+    return idf;
+  }
+  for (const Posting& p : postings) {  // one pass for both
     double& score = scores.value[p.chunk];
     if (score == 0.0) scores.touched.push_back(p.chunk);
     score += factor * p.weight;
-  }
-  if (coverage) {
-    for (const Posting& p : postings) {
-      double& best = coverage->best[p.chunk];
-      if (best == 0.0) coverage->touched.push_back(p.chunk);
-      best = std::max(best, factor);
-    }
+    double& best = coverage->best[p.chunk];
+    if (best == 0.0) coverage->touched.push_back(p.chunk);
+    best = std::max(best, factor);
   }
   return idf;
 }
@@ -267,24 +271,22 @@ LexicalIndex::Result LexicalIndex::Search(const std::vector<std::string>& queryT
     }
     coverage.touched.clear();
   }
-  if (queryIdf > 0.0) {
-    for (std::uint32_t i : scores.touched) {
-      double& score = scores.value[i];
-      if (score > 0.0) score *= 1.0 - kCoverageWeight + kCoverageWeight * std::min(1.0, covered[i] / queryIdf);
+  std::uint64_t boosted = 0;
+  for (const auto& d : preferred) {
+    for (std::size_t id = 0; id < m_domainNames.size(); ++id) {
+      if (m_domainNames[id] == d) boosted |= std::uint64_t{1} << id;
     }
   }
-  if (!preferred.empty()) {
-    std::uint64_t boosted = 0;
-    for (const auto& d : preferred) {
-      for (std::size_t id = 0; id < m_domainNames.size(); ++id) {
-        if (m_domainNames[id] == d) boosted |= std::uint64_t{1} << id;
-      }
+  // The share of the query's words each chunk holds, then the preferred domains' boost (one pass).
+  for (std::uint32_t i : scores.touched) {
+    double& score = scores.value[i];
+    if (queryIdf > 0.0 && score > 0.0) {
+      score *= 1.0 - kCoverageWeight + kCoverageWeight * std::min(1.0, covered[i] / queryIdf);
     }
-    for (std::uint32_t i : scores.touched) {
-      if (boosted >> m_domain[i] & 1) scores.value[i] *= kPreferredDomainBoost;
-    }
+    if (boosted >> m_domain[i] & 1) score *= kPreferredDomainBoost;
   }
-  // Top k in one pass: a min-heap of the best k so far (worst on top), then sorted best first.
+  // Top k in one pass: a min-heap of the best k so far (worst on top), then sorted best first. (A separate pass: the
+  // two merged cost 3% more instructions at a 100x base.)
   std::uint64_t allowed = domains.empty() ? ~std::uint64_t{0} : 0;
   for (const auto& d : domains) {
     for (std::size_t id = 0; id < m_domainNames.size(); ++id) {
@@ -297,7 +299,7 @@ LexicalIndex::Result LexicalIndex::Search(const std::vector<std::string>& queryT
   if (k > 0 && allowed != 0) {
     for (std::uint32_t i : scores.touched) {
       const double s = scores.value[i];
-      if (s <= 0.0 || !(allowed >> m_domain[i] & 1)) continue;
+      if (s <= 0.0 || (top.size() == k && s < top.front().score) || !(allowed >> m_domain[i] & 1)) continue;
       const SearchHit hit{i, s, 0.0};
       if (top.size() == k) {
         // top.front() is the worst kept hit (an equal score: the later chunk); the touched chunks come in any order.

@@ -81,6 +81,16 @@ bool IsValidUtf8Text(std::string_view s) {
 }
 
 void FoldWordInto(std::string_view word, std::string& out) {
+  // Most words are ASCII: copied whole, then lower-cased in place.
+  std::size_t ascii = 0;
+  while (ascii < word.size() && static_cast<unsigned char>(word[ascii]) < 0x80) ++ascii;
+  if (ascii == word.size()) {
+    out.assign(word.data(), word.size());
+    for (char& ch : out) {
+      if (ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch + ('a' - 'A'));  // whatever the locale
+    }
+    return;
+  }
   out.clear();
   for (std::size_t i = 0; i < word.size();) {
     const auto c = static_cast<unsigned char>(word[i]);
@@ -126,6 +136,7 @@ bool IsSeparator(unsigned cp) {
 
 std::vector<std::string> Tokenize(std::string_view text) {
   std::vector<std::string> tokens;
+  tokens.reserve(text.size() / 8 + 1);  // prose has a word per six bytes or so: few reallocations
   ForEachToken(text, [&tokens](const std::string& t) { tokens.push_back(t); });
   return tokens;
 }
