@@ -3,10 +3,13 @@
 // transaction has committed: an answer the client received is on disk even if the process is killed right after.
 #pragma once
 
+#include <atomic>
+#include <condition_variable>
 #include <cstdint>
 #include <list>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <unordered_map>
 #include <vector>
 
@@ -46,6 +49,11 @@ class SqliteSessionStore final : public service::SessionStore {
   std::uint64_t Transactions();
   // RecentMessages answered from memory, not from the file, since the store opened.
   std::uint64_t RecentFromMemory();
+  // Checkpoints the store's own thread has made (see StartCheckpointer in the .cpp).
+  std::uint64_t BackgroundCheckpoints();
+  static constexpr int kCheckpointPages = 4096;  // 4 MB of 1 KB pages in the WAL: the thread copies them
+  static constexpr int kCheckpointTail = 512;    // what is left then, the committing thread copies
+  static constexpr int kWalPagesMax = 65536;     // and beyond 64 MB, whatever is left
 
   // The last messages of the most recently used sessions are kept in memory (this process is the file's only
   // writer): the next turn's history is read without a query or a JSON parse.
@@ -69,6 +77,10 @@ class SqliteSessionStore final : public service::SessionStore {
   };
 
   void FinalizeStatements();
+  void StartCheckpointer();
+  void StopCheckpointer();
+  void CheckpointLoop();
+  static int OnWalCommit(void* self, sqlite3* db, const char* name, int pages);
   std::optional<ChatSession> GetLocked(const std::string& id);
   void Exec(const char* sql);
   void CommitBatch(const std::vector<PendingTurn*>& batch);
@@ -90,6 +102,16 @@ class SqliteSessionStore final : public service::SessionStore {
   };
   void RememberLocked(const std::string& id, std::vector<Message> messages);  // m_mutex held
   void AppendRecentLocked(const std::string& id, const Message& user, const Message& assistant);  // m_mutex held
+  // The checkpoint thread and its connection (none for a file that is not in WAL mode).
+  std::thread m_checkpointer;
+  sqlite3* m_checkpointDb = nullptr;
+  std::mutex m_checkpointMutex;
+  std::condition_variable m_checkpointWake;
+  bool m_checkpointWanted = false;  // guarded by m_checkpointMutex
+  bool m_stopping = false;          // guarded by m_checkpointMutex
+  std::uint64_t m_checkpoints = 0;  // guarded by m_checkpointMutex
+  std::atomic<int> m_walPagesCopied{0};  // by the thread's last checkpoint, of the WAL as it was then
+
   std::mutex m_recentMutex;
   std::unordered_map<std::string, Recent> m_recent;  // guarded by m_recentMutex
   std::list<std::string> m_recentUse;                // most recently used first

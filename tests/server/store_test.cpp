@@ -662,6 +662,34 @@ TEST(SqliteSessionStore, ATurnThatFailsAloneLeavesTheSessionAsItWas) {
   for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(file.string() + suffix);
 }
 
+// Checkpoints run on the store's own thread: once the WAL holds kCheckpointPages pages, the thread copies them into
+// the database file (which, in WAL mode, only checkpoints write) while turns go on committing, and the WAL stays
+// bounded. Every turn is still there.
+TEST(SqliteSessionStore, CheckpointsRunOnTheStoresOwnThread) {
+  const fs::path file = TempPath("checkpoint.db");
+  SqliteSessionStore store(file.string());
+  const auto before = fs::file_size(file);
+  const std::string text(3000, 'x');  // about three 1 KB pages a message
+  std::vector<std::string> ids;
+  for (int i = 0; i < 800; ++i) {  // about 8,000 pages of WAL
+    ids.push_back(NewUuidV4());
+    store.AppendTurn(ids.back(), Msg(MessageRole::User, text), Msg(MessageRole::Assistant, text, 1), {Log("routing")});
+  }
+  for (int wait = 0; wait < 600 && store.BackgroundCheckpoints() == 0; ++wait) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_GE(store.BackgroundCheckpoints(), 1u);
+  EXPECT_GT(fs::file_size(file), before + 1024 * 1024);  // pages copied into the database file
+  EXPECT_LE(fs::file_size(file.string() + "-wal"),
+            static_cast<std::uintmax_t>(SqliteSessionStore::kWalPagesMax) * (1024 + 24) + 32);
+  for (const std::string& id : {ids.front(), ids[400], ids.back()}) {
+    const auto h = store.History(id);
+    ASSERT_TRUE(h);
+    EXPECT_EQ(h->messages.size(), 2u);
+  }
+  for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(file.string() + suffix);
+}
+
 // The next turn's history (the last two messages) comes from memory, kept in step with every commit; what it returns
 // is what the file holds, and a deleted session is forgotten.
 TEST(SqliteSessionStore, RecentMessagesComeFromMemoryAndMatchTheFile) {
