@@ -200,6 +200,9 @@ SqliteSessionStore::SqliteSessionStore(const std::string& path) : m_path(path) {
         "DELETE FROM schema_version;"
         "INSERT INTO schema_version(version) VALUES (2);"
         "COMMIT;");
+    // Version 3: a turn's logs in one row (a JSON array). Rows written before, one log each, are read as they are;
+    // the number tells an older server, which would misread the new rows, to refuse the file.
+    if (found < 3) Exec("BEGIN IMMEDIATE; DELETE FROM schema_version; INSERT INTO schema_version(version) VALUES (3); COMMIT;");
     StartCheckpointer();
   } catch (const service::StoreUnavailable& e) {
     FinalizeStatements();
@@ -218,10 +221,11 @@ SqliteSessionStore::SqliteSessionStore(const std::string& path) : m_path(path) {
 // that turn, and every turn queued behind the store's lock, waits while a few hundred pages are copied and the file is
 // synced (under wrk -c32 these stalls set the p99, and the chat served ~2,400 turns/s with them, ~4,400 without). Here
 // a commit that leaves kCheckpointPages or more in the WAL wakes a thread with a connection of its own, which copies
-// the pages with a PASSIVE checkpoint while turns go on committing. Once it has copied all but a tail of at most
-// kCheckpointTail pages, the committing thread copies that tail itself (a few ms at most), so the next write starts
-// the WAL over; past kWalPagesMax pages it does so whatever the thread's progress, so the WAL stays bounded. A file
-// that is not in WAL mode (":memory:") keeps SQLite's own checkpoints.
+// the pages with a PASSIVE checkpoint while turns go on committing (one run at a time; a commit wakes it only when it
+// is idle). Once it has copied all but a tail of at most kCheckpointTail pages, the committing thread copies that tail
+// itself (a few ms at most), so the next write starts the WAL over; past kWalPagesMax pages it does so whatever the
+// thread's progress (waiting for the thread's run to end), so the WAL stays bounded. A file that is not in WAL mode
+// (":memory:") keeps SQLite's own checkpoints.
 void SqliteSessionStore::StartCheckpointer() {
   std::string mode;
   {
@@ -252,18 +256,26 @@ void SqliteSessionStore::StartCheckpointer() {
 }
 
 int SqliteSessionStore::OnWalCommit(void* self, sqlite3* db, const char*, int pages) {
+  // Runs in a commit, with the store's lock held: no other write can start until it returns.
   auto* store = static_cast<SqliteSessionStore*>(self);
+  if (pages < store->m_hookLastPages) store->m_walGeneration.fetch_add(1);  // the WAL has started over
+  store->m_hookLastPages = pages;
   if (pages < kCheckpointPages) return SQLITE_OK;
-  int copied = store->m_walPagesCopied.load();
-  if (copied > pages) copied = 0;  // copied from a WAL that has started over since
+  // What the thread copied counts only for the WAL it copied from.
+  const std::uint64_t progress = store->m_walProgress.load();
+  const int copied = static_cast<std::uint32_t>(progress >> 32) == store->m_walGeneration.load()
+                         ? static_cast<int>(progress & 0xffffffffu)
+                         : 0;
   if (pages - copied <= kCheckpointTail || pages >= kWalPagesMax) {
-    // The store's lock is held (this runs in the commit): no write can start meanwhile, so the WAL starts over at the
-    // next one. Busy (the thread is copying): the next commit tries again.
+    // The tail (or, past the bound, whatever is left): copied here, after the thread's run if one is under way, so
+    // the whole WAL is in the file and the next write starts it over.
+    std::lock_guard<std::mutex> run(store->m_checkpointRun);
     sqlite3_wal_checkpoint_v2(db, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
     return SQLITE_OK;
   }
   {
     std::lock_guard<std::mutex> lock(store->m_checkpointMutex);
+    if (store->m_checkpointRunning || store->m_checkpointWanted) return SQLITE_OK;  // the next commit looks again
     store->m_checkpointWanted = true;
   }
   store->m_checkpointWake.notify_one();
@@ -276,12 +288,19 @@ void SqliteSessionStore::CheckpointLoop() {
     m_checkpointWake.wait(lock, [this] { return m_checkpointWanted || m_stopping; });
     if (m_stopping) return;
     m_checkpointWanted = false;
+    m_checkpointRunning = true;
     lock.unlock();
+    const std::uint32_t generation = m_walGeneration.load();
     int walPages = 0;
     int copied = 0;
-    const int rc = sqlite3_wal_checkpoint_v2(m_checkpointDb, nullptr, SQLITE_CHECKPOINT_PASSIVE, &walPages, &copied);
-    if (rc == SQLITE_OK && copied >= 0) m_walPagesCopied.store(copied);
+    int rc = SQLITE_OK;
+    {
+      std::lock_guard<std::mutex> run(m_checkpointRun);
+      rc = sqlite3_wal_checkpoint_v2(m_checkpointDb, nullptr, SQLITE_CHECKPOINT_PASSIVE, &walPages, &copied);
+    }
+    if (rc == SQLITE_OK && copied >= 0) m_walProgress.store(std::uint64_t{generation} << 32 | static_cast<std::uint32_t>(copied));
     lock.lock();
+    m_checkpointRunning = false;
     if (rc == SQLITE_OK) ++m_checkpoints;
   }
 }

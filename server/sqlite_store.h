@@ -60,7 +60,8 @@ class SqliteSessionStore final : public service::SessionStore {
   static constexpr std::size_t kRecentKept = 2;
   static constexpr std::size_t kRecentSessions = 256;  // about 1 MB; more than the conversations a server has under way
 
-  static constexpr int kSchemaVersion = 2;  // 2: votes on answers (feedback); a version-1 file is upgraded
+  // 2: votes on answers (feedback); 3: a turn's logs in one row. An older file is upgraded.
+  static constexpr int kSchemaVersion = 3;
   using StatementCache = std::unordered_map<const char*, sqlite3_stmt*>;
 
  private:
@@ -107,10 +108,14 @@ class SqliteSessionStore final : public service::SessionStore {
   sqlite3* m_checkpointDb = nullptr;
   std::mutex m_checkpointMutex;
   std::condition_variable m_checkpointWake;
-  bool m_checkpointWanted = false;  // guarded by m_checkpointMutex
-  bool m_stopping = false;          // guarded by m_checkpointMutex
-  std::uint64_t m_checkpoints = 0;  // guarded by m_checkpointMutex
-  std::atomic<int> m_walPagesCopied{0};  // by the thread's last checkpoint, of the WAL as it was then
+  bool m_checkpointWanted = false;   // guarded by m_checkpointMutex
+  bool m_checkpointRunning = false;  // guarded by m_checkpointMutex
+  bool m_stopping = false;           // guarded by m_checkpointMutex
+  std::uint64_t m_checkpoints = 0;   // guarded by m_checkpointMutex
+  std::mutex m_checkpointRun;        // held by whoever checkpoints (the thread, or a commit copying the tail)
+  int m_hookLastPages = 0;                    // the WAL's pages at the last commit (m_mutex held)
+  std::atomic<std::uint32_t> m_walGeneration{0};  // how many times the WAL has started over
+  std::atomic<std::uint64_t> m_walProgress{0};    // the thread's last run: generation << 32 | pages copied
 
   std::mutex m_recentMutex;
   std::unordered_map<std::string, Recent> m_recent;  // guarded by m_recentMutex

@@ -793,7 +793,7 @@ TEST(SqliteSessionStore, UpgradesAVersionOneFileAndRefusesANewerOne) {
     FAIL() << "expected an error";
   } catch (const std::runtime_error& e) {
     const std::string what = e.what();
-    EXPECT_NE(what.find("has schema version 99, newer than this server's 2"), std::string::npos) << what;
+    EXPECT_NE(what.find("has schema version 99, newer than this server's 3"), std::string::npos) << what;
     EXPECT_EQ(what.find('\n'), std::string::npos);
   }
   for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(file.string() + suffix);
