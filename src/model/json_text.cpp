@@ -368,8 +368,23 @@ std::string FieldsText(const T& v) {
 }  // namespace
 
 std::string ToJsonText(const DocumentChunk& v) { return Text(v); }
-std::string ToJsonText(const RetrievalLog& v) { return Text(v); }
-std::string ToJsonText(const Message& v) { return Text(v); }
+std::string ToJsonText(const RetrievalLog& v) {
+  // One allocation for the usual log: its sections' texts and a little more for the rest.
+  std::size_t size = 1024;
+  if (v.chunks) {
+    for (const DocumentChunk& c : *v.chunks) size += c.content.size() + c.source.size() + 384;
+  }
+  std::string out;
+  out.reserve(size);
+  Append(out, v);
+  return out;
+}
+std::string ToJsonText(const Message& v) {
+  std::string out;
+  out.reserve(1024 + v.content.size() + v.content.size() / 8);  // the text, a little escaping, and the rest
+  Append(out, v);
+  return out;
+}
 std::string ToJsonText(const ChatResponse& v) {
   std::string out;
   Append(out, v, nullptr);
@@ -382,13 +397,21 @@ std::string ToJsonText(const DoneEvent& v) {
 }
 std::string ToJsonText(const AgentStatusEvent& v) { return FieldsText(v); }
 std::string ToJsonText(const MessageChunkEvent& v) { return FieldsText(v); }
+// The logs' texts are most of an answer's JSON: reserved at once, with room for the rest.
+static std::size_t AnswerSize(const ChatResponse& v, const std::vector<std::string>& logTexts) {
+  std::size_t size = 2048 + v.message.size() * 2;
+  for (const auto& t : logTexts) size += t.size() + 1;
+  return size;
+}
 std::string ToJsonText(const ChatResponse& v, const std::vector<std::string>& logTexts) {
   std::string out;
+  out.reserve(AnswerSize(v, logTexts));
   Append(out, v, nullptr, &logTexts);
   return out;
 }
 std::string ToJsonText(const DoneEvent& v, const std::vector<std::string>& logTexts) {
   std::string out;
+  out.reserve(AnswerSize(v.response, logTexts));
   Append(out, v.response, &v.message_id, &logTexts);
   return out;
 }
