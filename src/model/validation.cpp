@@ -301,8 +301,133 @@ void CheckTyped(const Json& value, const std::string& path, Read&& read, std::ve
 // [SECTION] Requests
 // ---------------------------------------------------------------------------------------------------------------------
 
+namespace {
+
+// A chat request's two fields, checked the same way whichever reader found them.
+void CheckChatMessage(const std::string& text, ChatRequest& req, std::vector<FieldError>& errs) {
+  const std::size_t chars = Utf8Length(text);
+  if (text.empty()) {
+    errs.push_back({"message", "min_length", "message must not be empty"});
+  } else if (text.find_first_not_of(" \t\r\n\f\v") == std::string::npos) {
+    errs.push_back({"message", "blank", "message must contain more than white space"});
+  } else if (chars > kMaxMessageChars) {
+    errs.push_back({"message", "max_length",
+                    "message must be at most " + std::to_string(kMaxMessageChars) + " characters (got " +
+                        std::to_string(chars) + ")"});
+  } else if (std::any_of(text.begin(), text.end(), [](char c) {
+               const auto u = static_cast<unsigned char>(c);
+               return (u < 0x20 && c != '\n' && c != '\r' && c != '\t') || u == 0x7F;
+             })) {
+    errs.push_back({"message", "characters", "message must not contain control characters"});
+  } else {
+    req.message = text;
+  }
+}
+
+void CheckChatSessionId(const std::string& id, ChatRequest& req, std::vector<FieldError>& errs) {
+  if (!IsUuid(id)) {
+    errs.push_back({"session_id", "format", "session_id must be a UUID like 3f2b8c1e-9d4a-4b7e-8f00-2a1c5d6e7f80"});
+  } else {
+    req.session_id = NormalizeUuid(id);
+  }
+}
+
+// The usual body, {"message": "...", "session_id": "..."} (either order) and nothing else, read without building a
+// JSON tree. Anything else (another key, a key twice, a value that is not a string, a \u escape, a control byte in a
+// string, text after the object) is left to the general reader, which reads the same bodies the same way and words
+// every error: this one only answers the common case sooner.
+class PlainChatReader {
+ public:
+  explicit PlainChatReader(std::string_view body) : m_s(body) {}
+
+  bool Read(std::string& message, std::string& sessionId) {
+    bool haveMessage = false, haveSession = false;
+    Space();
+    if (!Eat('{')) return false;
+    for (int field = 0; field < 2; ++field) {
+      Space();
+      std::string key;
+      if (!String(key)) return false;
+      Space();
+      if (!Eat(':')) return false;
+      Space();
+      if (key == "message" && !haveMessage) {
+        if (!String(message)) return false;
+        haveMessage = true;
+      } else if (key == "session_id" && !haveSession) {
+        if (!String(sessionId)) return false;
+        haveSession = true;
+      } else {
+        return false;
+      }
+      Space();
+      if (!Eat(field == 0 ? ',' : '}')) return false;
+    }
+    Space();
+    return m_i == m_s.size();
+  }
+
+ private:
+  void Space() {
+    while (m_i < m_s.size() && (m_s[m_i] == ' ' || m_s[m_i] == '\t' || m_s[m_i] == '\n' || m_s[m_i] == '\r')) ++m_i;
+  }
+  bool Eat(char c) {
+    if (m_i >= m_s.size() || m_s[m_i] != c) return false;
+    ++m_i;
+    return true;
+  }
+  bool String(std::string& out) {
+    if (!Eat('"')) return false;
+    out.clear();
+    std::size_t run = m_i;
+    while (m_i < m_s.size()) {
+      const auto c = static_cast<unsigned char>(m_s[m_i]);
+      if (c == '"') {
+        out.append(m_s.data() + run, m_i - run);
+        ++m_i;
+        return true;
+      }
+      if (c < 0x20) return false;
+      if (c != '\\') {
+        ++m_i;
+        continue;
+      }
+      out.append(m_s.data() + run, m_i - run);
+      if (++m_i >= m_s.size()) return false;
+      switch (m_s[m_i]) {
+        case '"': out += '"'; break;
+        case '\\': out += '\\'; break;
+        case '/': out += '/'; break;
+        case 'b': out += '\b'; break;
+        case 'f': out += '\f'; break;
+        case 'n': out += '\n'; break;
+        case 'r': out += '\r'; break;
+        case 't': out += '\t'; break;
+        default: return false;  // \u and anything unknown: the general reader
+      }
+      run = ++m_i;
+    }
+    return false;
+  }
+
+  std::string_view m_s;
+  std::size_t m_i = 0;
+};
+
+}  // namespace
+
 Result<ChatRequest> ParseChatRequest(std::string_view body) {
   std::vector<FieldError> errs;
+  ChatRequest req;
+  if (IsValidUtf8(body)) {
+    std::string message, sessionId;
+    if (PlainChatReader(body).Read(message, sessionId)) {
+      CheckChatMessage(message, req, errs);
+      CheckChatSessionId(sessionId, req, errs);
+      if (!errs.empty()) return ValidationError{errs};
+      return req;
+    }
+  }
   if (body.find_first_not_of(" \t\r\n") == std::string_view::npos) {
     return ValidationError{{{"", "required", "request body must be a JSON object with message and session_id"}}};
   }
@@ -313,41 +438,20 @@ Result<ChatRequest> ParseChatRequest(std::string_view body) {
     errs.back().message = "request body must be a JSON object (got " + std::string(TypeName(j)) + ")";
     return ValidationError{errs};
   }
-  ChatRequest req;
   if (j.contains("message")) {
     const Json& m = j.at("message");
     if (!m.is_string()) {
       TypeError(errs, "message", "a string", m);
     } else {
-      const auto& text = m.get_ref<const std::string&>();
-      const std::size_t chars = Utf8Length(text);
-      if (text.empty()) {
-        errs.push_back({"message", "min_length", "message must not be empty"});
-      } else if (text.find_first_not_of(" \t\r\n\f\v") == std::string::npos) {
-        errs.push_back({"message", "blank", "message must contain more than white space"});
-      } else if (chars > kMaxMessageChars) {
-        errs.push_back({"message", "max_length",
-                        "message must be at most " + std::to_string(kMaxMessageChars) + " characters (got " +
-                            std::to_string(chars) + ")"});
-      } else if (std::any_of(text.begin(), text.end(), [](char c) {
-                   const auto u = static_cast<unsigned char>(c);
-                   return (u < 0x20 && c != '\n' && c != '\r' && c != '\t') || u == 0x7F;
-                 })) {
-        errs.push_back({"message", "characters", "message must not contain control characters"});
-      } else {
-        req.message = text;
-      }
+      CheckChatMessage(m.get_ref<const std::string&>(), req, errs);
     }
   }
   if (j.contains("session_id")) {
     const Json& s = j.at("session_id");
     if (!s.is_string()) {
       TypeError(errs, "session_id", "a string", s);
-    } else if (!IsUuid(s.get_ref<const std::string&>())) {
-      errs.push_back({"session_id", "format",
-                      "session_id must be a UUID like 3f2b8c1e-9d4a-4b7e-8f00-2a1c5d6e7f80"});
     } else {
-      req.session_id = NormalizeUuid(s.get_ref<const std::string&>());
+      CheckChatSessionId(s.get_ref<const std::string&>(), req, errs);
     }
   }
   if (!errs.empty()) return ValidationError{errs};

@@ -117,6 +117,41 @@ TEST(Validation, AcceptsValidRequestsAndNormalizesTheSessionId) {
   EXPECT_TRUE(ParseChatRequest(Req("emoji 👋 ok")).ok());
 }
 
+// The usual body is read without a JSON tree; every body must still read exactly as a JSON parser reads it.
+TEST(Validation, ChatBodiesReadAsJsonReadsThem) {
+  const std::string id = std::string("\"") + kId + "\"";
+  const std::vector<std::string> bodies = {
+      R"({"message":"plain","session_id":)" + id + "}",
+      " {\n\t\"session_id\" : " + id + " ,\r\n \"message\" : \"order swapped\" } \n",
+      R"({"message":"quote \" slash \/ back \\ tab \t line \n end","session_id":)" + id + "}",
+      R"({"message":"caf\u00e9 \ud83d\udc4b","session_id":)" + id + "}",
+      R"({"message":"first","message":"second","session_id":)" + id + "}",
+      R"({"message":"ends with a back slash \\","session_id":)" + id + "}",
+      "{\"message\":\"caf\xC3\xA9 raw\",\"session_id\":" + id + "}",
+  };
+  for (const std::string& body : bodies) {
+    const auto r = ParseChatRequest(body);
+    ASSERT_TRUE(r.ok()) << body << ": " << r.error().Summary();
+    EXPECT_EQ(r.value().message, Json::parse(body)["message"].get<std::string>()) << body;
+    EXPECT_EQ(r.value().session_id, kId) << body;
+  }
+  // Near misses of the usual shape get the general reader's errors.
+  const std::vector<std::pair<std::string, std::string>> bad = {
+      {R"({"message":"hi","session_id":)" + id + R"(,"extra":1})", "extra is not an allowed field"},
+      {R"({"message":"hi","session_id":)" + id + "} x", "body is not valid JSON"},
+      {R"({"message":"hi","session_id":)" + id, "body is not valid JSON"},
+      {"{\"message\":\"tab\there\",\"session_id\":" + id + "}", "body is not valid JSON"},
+      {R"({"message":"bad \q escape","session_id":)" + id + "}", "body is not valid JSON"},
+      {R"({"message":"","session_id":)" + id + "}", "message must not be empty"},
+      {R"({"message":"hi","session_id":"nope"})", "session_id must be a UUID"},
+  };
+  for (const auto& [body, want] : bad) {
+    const auto r = ParseChatRequest(body);
+    ASSERT_FALSE(r.ok()) << body;
+    EXPECT_NE(r.error().Summary().find(want), std::string::npos) << body << ": " << r.error().Summary();
+  }
+}
+
 // POST /api/feedback: each bad vote names its field and rule; a good one comes back normalized.
 TEST(Validation, FeedbackRequests) {
   static constexpr const char* kAnswer = "9a1b2c3d-4e5f-4a6b-8c7d-8e9f0a1b2c3d";
