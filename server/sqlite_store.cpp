@@ -196,13 +196,16 @@ SqliteSessionStore::SqliteSessionStore(const std::string& path) : m_path(path) {
         " day TEXT NOT NULL, agent TEXT NOT NULL, strategy TEXT NOT NULL, outcome TEXT NOT NULL,"
         " question TEXT NOT NULL, source TEXT NOT NULL, heading TEXT NOT NULL, chunk_id INTEGER NOT NULL);"
         "CREATE INDEX IF NOT EXISTS turn_facts_by_session ON turn_facts(session_id);"
-        "CREATE INDEX IF NOT EXISTS turn_facts_by_outcome_day ON turn_facts(outcome, day);"
         "DELETE FROM schema_version;"
         "INSERT INTO schema_version(version) VALUES (2);"
         "COMMIT;");
     // Version 3: a turn's logs in one row (a JSON array). Rows written before, one log each, are read as they are;
     // the number tells an older server, which would misread the new rows, to refuse the file.
     if (found < 3) Exec("BEGIN IMMEDIATE; DELETE FROM schema_version; INSERT INTO schema_version(version) VALUES (3); COMMIT;");
+    // The gaps read declined turns by day, and only those: an index of just them costs the other turns nothing (a
+    // turn's facts row is its most expensive insert). Files from before it lose the index of every turn by outcome.
+    Exec("BEGIN IMMEDIATE; DROP INDEX IF EXISTS turn_facts_by_outcome_day;"
+         "CREATE INDEX IF NOT EXISTS turn_facts_declined_by_day ON turn_facts(day) WHERE outcome = 'declined'; COMMIT;");
     StartCheckpointer();
   } catch (const service::StoreUnavailable& e) {
     FinalizeStatements();
@@ -405,21 +408,31 @@ service::FeedbackOutcome SqliteSessionStore::SetFeedback(const std::string& sess
   std::lock_guard<std::mutex> lock(m_mutex);
   if (!GetLocked(sessionId)) return service::FeedbackOutcome::NoSession;
   std::string day;
+  std::int64_t seq = 0;
+  Message answer;
   {
-    Statement message(m_db, m_statements, "SELECT json FROM messages WHERE session_id = ? AND id = ?");
+    Statement message(m_db, m_statements, "SELECT seq, json FROM messages WHERE session_id = ? AND id = ?");
     message.Bind(1, sessionId).Bind(2, messageId);
     if (!message.Step()) return service::FeedbackOutcome::NoMessage;
-    const Json answer = Json::parse(message.Text(0));
-    if (answer.at("role") != "assistant") return service::FeedbackOutcome::NotAnAnswer;
-    day = answer.at("timestamp").get<std::string>().substr(0, 10);
+    seq = message.Int(0);
+    answer = Json::parse(message.Text(1)).get<Message>();
+    if (answer.role != MessageRole::Assistant) return service::FeedbackOutcome::NotAnAnswer;
+    day = answer.timestamp.substr(0, 10);
   }
   // One transaction: the vote replaces an earlier one, and the day's vote counters (by the answer's outcome) move
   // from the old rating to the new. The counters stay when the session is deleted, as its turns' counters do.
-  std::string outcome = "answered";  // a turn stored before the insights
+  // A declined turn has its facts row from the turn itself; any other gets it with its first vote, made from the
+  // turn's stored messages and logs (only the gaps of voted answers read it).
+  std::optional<service::TurnFacts> newFacts;
+  std::string outcome;
   {
     Statement facts(m_db, m_statements, "SELECT outcome FROM turn_facts WHERE message_id = ?");
     facts.Bind(1, messageId);
     if (facts.Step()) outcome = facts.Text(0);
+  }
+  if (outcome.empty()) {
+    newFacts = StoredTurnFactsLocked(sessionId, seq, answer);
+    outcome = newFacts->outcome;
   }
   Transaction tx(m_db, m_statements);
   std::string previous;
@@ -443,6 +456,7 @@ service::FeedbackOutcome SqliteSessionStore::SetFeedback(const std::string& sess
   };
   if (!previous.empty()) count(previous, -1);
   count(feedback.rating, 1);
+  if (newFacts) InsertFactsLocked(*newFacts);
   tx.Commit();
   return service::FeedbackOutcome::Stored;
 }
@@ -602,11 +616,41 @@ void SqliteSessionStore::WriteTurnLocked(const PendingTurn& turn) {
                   "UPDATE SET turns = turns + 1, tokens = tokens + excluded.tokens, cost = cost + excluded.cost");
   daily.Bind(1, f.day).Bind(2, f.agent).Bind(3, f.strategy).Bind(4, f.outcome).Bind(5, std::int64_t{f.cached})
       .Bind(6, std::int64_t{f.latencyBucket}).Bind(7, f.tokens).Bind(8, f.cost).Step();
+  if (f.outcome == "declined") InsertFactsLocked(f);  // the gaps read it; other turns get theirs with a vote
+}
+
+void SqliteSessionStore::InsertFactsLocked(const service::TurnFacts& f) {
   Statement facts(m_db, m_statements,
-                  "INSERT INTO turn_facts(message_id, session_id, day, agent, strategy, outcome, question, source, "
-                  "heading, chunk_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-  facts.Bind(1, f.messageId).Bind(2, id).Bind(3, f.day).Bind(4, f.agent).Bind(5, f.strategy).Bind(6, f.outcome)
-      .Bind(7, f.question).Bind(8, f.source).Bind(9, f.heading).Bind(10, f.chunkId).Step();
+                  "INSERT OR IGNORE INTO turn_facts(message_id, session_id, day, agent, strategy, outcome, question, "
+                  "source, heading, chunk_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  facts.Bind(1, f.messageId).Bind(2, f.sessionId).Bind(3, f.day).Bind(4, f.agent).Bind(5, f.strategy)
+      .Bind(6, f.outcome).Bind(7, f.question).Bind(8, f.source).Bind(9, f.heading).Bind(10, f.chunkId).Step();
+}
+
+service::TurnFacts SqliteSessionStore::StoredTurnFactsLocked(const std::string& sessionId, std::int64_t seq,
+                                                             const Message& answer) {
+  Message user;  // the question before the answer (none: a session cut short by hand)
+  {
+    Statement before(m_db, m_statements,
+                     "SELECT json FROM messages WHERE session_id = ? AND seq < ? ORDER BY seq DESC LIMIT 1");
+    before.Bind(1, sessionId).Bind(2, seq);
+    if (before.Step()) user = Json::parse(before.Text(0)).get<Message>();
+    if (user.role != MessageRole::User) user = Message{};
+  }
+  std::vector<RetrievalLog> logs;
+  std::set<std::string> found;
+  for (const std::string& logId : answer.log_ids) {
+    if (found.count(logId)) continue;
+    Statement row(m_db, m_statements, "SELECT json FROM logs WHERE session_id = ? AND id = ?");
+    row.Bind(1, sessionId).Bind(2, logId);
+    if (!row.Step()) continue;
+    const Json j = Json::parse(row.Text(0));  // the turn's logs as an array, or (before 2026-12) one log
+    for (const Json& log : j.is_array() ? j : Json::array({j})) {
+      logs.push_back(log.get<RetrievalLog>());
+      found.insert(logs.back().id);
+    }
+  }
+  return service::FactsOfTurn(sessionId, user, answer, logs);
 }
 
 service::InsightsData SqliteSessionStore::Insights(const service::InsightsRange& range) {

@@ -86,6 +86,8 @@ class SqliteSessionStore final : public service::SessionStore {
   void Exec(const char* sql);
   void CommitBatch(const std::vector<PendingTurn*>& batch);
   void WriteTurnLocked(const PendingTurn& turn);
+  void InsertFactsLocked(const service::TurnFacts& facts);
+  service::TurnFacts StoredTurnFactsLocked(const std::string& sessionId, std::int64_t seq, const Message& answer);
 
   std::mutex m_mutex;  // the connection
   sqlite3* m_db = nullptr;

@@ -265,6 +265,7 @@ TYPED_TEST(SessionStoreTest, InsightsMatchTheFiguresOfASeededStore) {
       docs.data = d;
       logs.push_back(docs);
     }
+    for (const RetrievalLog& log : logs) a.log_ids.push_back(log.id);  // as the chat service links them
     const std::string& session = sessions[static_cast<std::size_t>(i % 10)];
     this->store->AppendTurn(session, q, a, logs);
     Truth& t = days[day];
@@ -337,6 +338,20 @@ TYPED_TEST(SessionStoreTest, InsightsMatchTheFiguresOfASeededStore) {
   std::int64_t down = 0;
   for (const Json& g : report.at("gaps")) down += g.at("thumbs_down").get<std::int64_t>();
   EXPECT_EQ(down, all.down);
+  // A group of answers voted down only still names its questions and their nearest section, as the turn found them.
+  int votedOnly = 0;
+  for (const Json& g : report.at("gaps")) {
+    if (g.at("declined") != 0) continue;
+    ++votedOnly;
+    ASSERT_FALSE(g.at("nearest").is_null()) << g.dump();
+    EXPECT_EQ(g.at("nearest").at("document"), testing_samples::Documents().citations.front().source) << g.dump();
+    ASSERT_FALSE(g.at("examples").empty()) << g.dump();
+    const std::string example = g.at("examples")[0].is_string() ? g.at("examples")[0].get<std::string>()
+                                                                 : g.at("examples")[0].at("question").get<std::string>();
+    EXPECT_NE(std::string("How do I rotate an API key? What does the Pro plan cost? Can I export my invoices as PDF? "
+                          "Is my data encrypted at rest?").find(example), std::string::npos) << g.dump();
+  }
+  EXPECT_GT(votedOnly, 0);
 
   // A narrower range counts only its days.
   const service::InsightsRange one{"2026-11-21", "2026-11-21"};
