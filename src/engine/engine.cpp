@@ -54,31 +54,54 @@ std::string QuestionFromHeading(const std::string& heading) {
 
 // Up to three questions to ask next: the headings of the sections next to the cited ones (after, then before, in the
 // same document) that are not cited themselves and whose words the customer has not already asked about.
-std::vector<std::string> SuggestNext(const Corpus& corpus, const std::vector<Citation>& cited, const TurnInput& input) {
-  std::set<std::string> asked;
+// A section's topic for the "Ask next" questions: the last part of its heading path and that part's content words,
+// worked out once when the knowledge base is loaded. A document's own title (its introduction) is no topic.
+struct Topic {
+  std::string heading;
+  std::vector<std::string> words;  // sorted, each once
+};
+
+std::vector<Topic> TopicsOf(const std::vector<Chunk>& chunks) {
+  std::vector<Topic> topics(chunks.size());
+  for (std::size_t i = 0; i < chunks.size(); ++i) {
+    const std::size_t last = chunks[i].headingPath.rfind(" > ");
+    if (last == std::string::npos) continue;
+    topics[i].heading = chunks[i].headingPath.substr(last + 3);
+    topics[i].words = ContentTerms(topics[i].heading);
+    std::sort(topics[i].words.begin(), topics[i].words.end());
+    topics[i].words.erase(std::unique(topics[i].words.begin(), topics[i].words.end()), topics[i].words.end());
+  }
+  return topics;
+}
+
+std::vector<std::string> SuggestNext(const Corpus& corpus, const std::vector<Topic>& topics,
+                                     const std::vector<Citation>& cited, const TurnInput& input) {
+  std::vector<std::string> asked;
   const auto addWords = [&asked](const std::string& text) {
-    for (std::string& w : ContentTerms(text)) asked.insert(std::move(w));
+    for (std::string& w : ContentTerms(text)) asked.push_back(std::move(w));
   };
   addWords(input.question);
   for (const Message& m : input.history)
     if (m.role == MessageRole::User) addWords(m.content);
-  std::set<std::int64_t> citedIds;
-  for (const Citation& c : cited) citedIds.insert(c.chunk_id);
+  std::sort(asked.begin(), asked.end());
+  const auto isCited = [&cited](std::int64_t id) {
+    return std::any_of(cited.begin(), cited.end(), [id](const Citation& c) { return c.chunk_id == id; });
+  };
   std::vector<std::string> out;
-  std::set<std::string> seen;
+  std::vector<const std::string*> seen;
   for (const Citation& c : cited) {
     for (const std::int64_t offset : {1, -1, 2, -2}) {
       const std::int64_t id = c.chunk_id + offset;
-      if (id < 1 || id > static_cast<std::int64_t>(corpus.chunks.size()) || citedIds.count(id)) continue;
-      const Chunk& near = corpus.chunks[static_cast<std::size_t>(id - 1)];
-      if (near.document != c.source) continue;
-      const std::size_t last = near.headingPath.rfind(" > ");
-      if (last == std::string::npos) continue;  // the document's own title: its introduction, not a topic
-      const std::string heading = near.headingPath.substr(last + 3);
-      const std::vector<std::string> words = ContentTerms(heading);
-      const bool known = std::all_of(words.begin(), words.end(), [&](const std::string& w) { return asked.count(w) > 0; });
-      if (words.empty() || known || !seen.insert(heading).second) continue;
-      out.push_back(QuestionFromHeading(heading));
+      if (id < 1 || id > static_cast<std::int64_t>(corpus.chunks.size()) || isCited(id)) continue;
+      const auto at = static_cast<std::size_t>(id - 1);
+      if (corpus.chunks[at].document != c.source) continue;
+      const Topic& topic = topics[at];
+      if (topic.words.empty()) continue;  // a document's title, or a heading of no content words
+      const bool known = std::includes(asked.begin(), asked.end(), topic.words.begin(), topic.words.end());
+      const bool again = std::any_of(seen.begin(), seen.end(), [&](const std::string* h) { return *h == topic.heading; });
+      if (known || again) continue;
+      seen.push_back(&topic.heading);
+      out.push_back(QuestionFromHeading(topic.heading));
       if (out.size() == 3) return out;
     }
   }
@@ -115,6 +138,7 @@ class OrchestrationEngine final : public Engine {
     if (!m_cache) m_cache = std::make_shared<MemoryResponseCache>();
     m_corpus.index.Build(m_corpus.chunks);
     m_corpus.BuildPhraseIndex();
+    m_topics = TopicsOf(m_corpus.chunks);
     m_corpus.synonyms.Load(config.synonymsTsv);
     std::vector<BackgroundText> background;
     for (const Chunk& c : m_corpus.chunks) {
@@ -150,7 +174,7 @@ class OrchestrationEngine final : public Engine {
     } else {
       reply = FromKnowledge(turn, routing, /*allowCache=*/routing.strategy == Strategy::PureCag);
     }
-    turn.response.message = reply.answer;
+    turn.response.message = std::move(reply.answer);
     turn.response.agent = reply.agent;
     turn.response.confidence = std::clamp(routing.confidence * reply.confidenceFactor, 0.0, 1.0);
     turn.response.metrics.tokensUsed = turn.tokens;
@@ -163,7 +187,7 @@ class OrchestrationEngine final : public Engine {
     Agent& answered = m_agents[static_cast<std::size_t>(reply.agent)];
     answered.tokensUsed += turn.tokens;
     answered.cost += turn.cost;
-    return turn.response;
+    return std::move(turn.response);  // a member: not moved by itself
   }
 
   std::vector<Agent> Agents() const override {
@@ -233,7 +257,7 @@ class OrchestrationEngine final : public Engine {
         docs.composer = "cache";
         docs.model = SpecOf(reply.agent).model;
         docs.tokens_estimated = false;
-        if (auto next = SuggestNext(m_corpus, docs.citations, turn.input); !next.empty()) docs.suggestions = std::move(next);
+        if (auto next = SuggestNext(m_corpus, m_topics, docs.citations, turn.input); !next.empty()) docs.suggestions = std::move(next);
         const std::size_t n = docs.citations.size();
         turn.Log(std::to_string(n) + (n == 1 ? " source cited" : " sources cited") + " (from the cache)",
                  std::move(docs));
@@ -306,7 +330,7 @@ class OrchestrationEngine final : public Engine {
       docs.citations.push_back({static_cast<std::int64_t>(i + 1), c.document, c.title, c.headingPath, c.id,
                                 h.similarity});
     }
-    if (auto next = SuggestNext(m_corpus, docs.citations, turn.input); !next.empty()) docs.suggestions = std::move(next);
+    if (auto next = SuggestNext(m_corpus, m_topics, docs.citations, turn.input); !next.empty()) docs.suggestions = std::move(next);
     const std::size_t n = docs.citations.size();
     std::string title = std::to_string(n) + (n == 1 ? " source cited" : " sources cited");
     if (docs.llm_error) title += " (LLM unavailable: answered extractively)";
@@ -411,6 +435,7 @@ class OrchestrationEngine final : public Engine {
   }
 
   Corpus m_corpus;
+  std::vector<Topic> m_topics;  // per chunk, for the "Ask next" questions
   std::vector<DocumentDetail> m_documents;  // by id (path), for the document viewer
   IntentRouter m_router;
   std::shared_ptr<ResponseCache> m_cache;
