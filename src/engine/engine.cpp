@@ -52,13 +52,12 @@ std::string QuestionFromHeading(const std::string& heading) {
   return "Tell me about " + text;
 }
 
-// Up to three questions to ask next: the headings of the sections next to the cited ones (after, then before, in the
-// same document) that are not cited themselves and whose words the customer has not already asked about.
 // A section's topic for the "Ask next" questions: the last part of its heading path and that part's content words,
 // worked out once when the knowledge base is loaded. A document's own title (its introduction) is no topic.
 struct Topic {
   std::string heading;
-  std::vector<std::string> words;  // sorted, each once
+  std::string question;            // the heading asked as a question
+  std::vector<std::string> words;  // each once
 };
 
 std::vector<Topic> TopicsOf(const std::vector<Chunk>& chunks) {
@@ -70,10 +69,13 @@ std::vector<Topic> TopicsOf(const std::vector<Chunk>& chunks) {
     topics[i].words = ContentTerms(topics[i].heading);
     std::sort(topics[i].words.begin(), topics[i].words.end());
     topics[i].words.erase(std::unique(topics[i].words.begin(), topics[i].words.end()), topics[i].words.end());
+    topics[i].question = QuestionFromHeading(topics[i].heading);
   }
   return topics;
 }
 
+// Up to three questions to ask next: the headings of the sections next to the cited ones (after, then before, in the
+// same document) that are not cited themselves and whose words the customer has not already asked about.
 std::vector<std::string> SuggestNext(const Corpus& corpus, const std::vector<Topic>& topics,
                                      const std::vector<Citation>& cited, const TurnInput& input) {
   std::vector<std::string> asked;
@@ -83,7 +85,7 @@ std::vector<std::string> SuggestNext(const Corpus& corpus, const std::vector<Top
   addWords(input.question);
   for (const Message& m : input.history)
     if (m.role == MessageRole::User) addWords(m.content);
-  std::sort(asked.begin(), asked.end());
+  const auto wasAsked = [&asked](const std::string& w) { return std::find(asked.begin(), asked.end(), w) != asked.end(); };
   const auto isCited = [&cited](std::int64_t id) {
     return std::any_of(cited.begin(), cited.end(), [id](const Citation& c) { return c.chunk_id == id; });
   };
@@ -97,11 +99,11 @@ std::vector<std::string> SuggestNext(const Corpus& corpus, const std::vector<Top
       if (corpus.chunks[at].document != c.source) continue;
       const Topic& topic = topics[at];
       if (topic.words.empty()) continue;  // a document's title, or a heading of no content words
-      const bool known = std::includes(asked.begin(), asked.end(), topic.words.begin(), topic.words.end());
+      const bool known = std::all_of(topic.words.begin(), topic.words.end(), wasAsked);
       const bool again = std::any_of(seen.begin(), seen.end(), [&](const std::string* h) { return *h == topic.heading; });
       if (known || again) continue;
       seen.push_back(&topic.heading);
-      out.push_back(QuestionFromHeading(topic.heading));
+      out.push_back(topic.question);
       if (out.size() == 3) return out;
     }
   }

@@ -51,7 +51,8 @@ struct TurnInput {
 // Called synchronously, in order, from the thread that runs Answer(). Any member may be empty.
 struct TurnObserver {
   std::function<void(AgentId, AgentStatus)> onAgentStatus;
-  std::function<void(const RetrievalLog&)> onLog;
+  // chunksText: the log's chunks as JSON text already (ChunksJsonText), or null.
+  std::function<void(const RetrievalLog&, const std::string* chunksText)> onLog;
   std::function<void(const std::string&)> onMessageChunk;
 };
 

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "engine/text.h"
+#include "model/json_text.h"
 
 namespace oai::engine {
 
@@ -118,16 +119,17 @@ std::optional<CacheLookup> MemoryResponseCache::Lookup(const std::string& agent,
   ++m_hits;
   best->used = ++m_uses;
   m_lru.splice(m_lru.begin(), m_lru, best);
-  return CacheLookup{best->answer, bestSimilarity, best->key};
+  return CacheLookup{best->answer, bestSimilarity, best->key, best->chunksText};
 }
 
 void MemoryResponseCache::Store(const std::string& agent, const std::string& key, const CachedAnswer& answer) {
+  auto chunksText = std::make_shared<const std::string>(ChunksJsonText(answer.chunks));  // before the lock
   std::lock_guard<std::mutex> lock(m_mutex);
   const auto now = m_clock();
   EvictExpired(now);
   if (auto it = m_index.find({agent, key}); it != m_index.end()) Erase(it->second);
   const auto words = KeyWords(key);
-  m_lru.push_front({agent, key, answer, now + m_ttl, words.size(), ++m_uses, {}});
+  m_lru.push_front({agent, key, answer, std::move(chunksText), now + m_ttl, words.size(), ++m_uses, {}});
   Entry* e = &m_lru.front();
   e->expiry = m_byExpiry.emplace(e->expires, e);
   m_index[{agent, key}] = m_lru.begin();

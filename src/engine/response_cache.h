@@ -39,6 +39,8 @@ struct CacheLookup {
   CachedAnswer entry;
   double similarity = 0.0;  // 1 for the same normalized question
   std::string matchedKey;
+  // entry.chunks as JSON text (ChunksJsonText), made once when the entry was stored; null when the cache keeps none.
+  std::shared_ptr<const std::string> chunksText;
 };
 
 struct CacheStats {
@@ -87,6 +89,7 @@ class MemoryResponseCache final : public ResponseCache {
     std::string agent;
     std::string key;
     CachedAnswer answer;
+    std::shared_ptr<const std::string> chunksText;  // answer.chunks as JSON: a hit's log does not write them again
     std::chrono::system_clock::time_point expires;
     std::size_t words = 0;
     std::uint64_t used = 0;  // when it was last stored or found (m_uses at the time): ties go to the latest

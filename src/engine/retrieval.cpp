@@ -160,7 +160,8 @@ std::optional<CacheLookup> LookupCache(Turn& turn, ResponseCache& cache, AgentId
     if (!hit->entry.chunks.empty()) chunks = hit->entry.chunks;
   }
   data.latency_ms = MsSince(start);
-  turn.Log(hit ? "Cache hit" : "Cache miss", std::move(data), LogStatus::Success, std::move(chunks));
+  turn.Log(hit ? "Cache hit" : "Cache miss", std::move(data), LogStatus::Success, std::move(chunks),
+           hit ? hit->chunksText.get() : nullptr);
   return hit;
 }
 

@@ -44,7 +44,8 @@ void Turn::Status(AgentId id, AgentStatus s) {
   if (observer && observer->onAgentStatus) observer->onAgentStatus(id, s);
 }
 
-void Turn::Log(std::string title, LogData data, LogStatus status, std::optional<std::vector<DocumentChunk>> chunks) {
+void Turn::Log(std::string title, LogData data, LogStatus status, std::optional<std::vector<DocumentChunk>> chunks,
+               const std::string* chunksText) {
   RetrievalLog log;
   log.id = NewUuidV4();
   log.timestamp = NowIso8601();
@@ -52,7 +53,7 @@ void Turn::Log(std::string title, LogData data, LogStatus status, std::optional<
   log.data = std::move(data);
   log.status = status;
   log.chunks = std::move(chunks);
-  if (observer && observer->onLog) observer->onLog(log);
+  if (observer && observer->onLog) observer->onLog(log, log.chunks ? chunksText : nullptr);
   response.logs.push_back(std::move(log));
 }
 

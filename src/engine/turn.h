@@ -33,9 +33,10 @@ struct Turn {
   double cost = 0.0;
 
   void Status(AgentId id, AgentStatus s);
-  // Stamps the log's id and time, reports it and adds it to the response.
+  // Stamps the log's id and time, reports it and adds it to the response. chunksText: the chunks as JSON text
+  // already (ChunksJsonText), passed on to the observer; null when there is none.
   void Log(std::string title, LogData data, LogStatus status = LogStatus::Success,
-           std::optional<std::vector<DocumentChunk>> chunks = std::nullopt);
+           std::optional<std::vector<DocumentChunk>> chunks = std::nullopt, const std::string* chunksText = nullptr);
   void Chunk(const std::string& text);
   // Someone receives the answer's chunks (a stream): splitting an answer into them is work only then.
   bool WantsChunks() const { return observer && observer->onMessageChunk; }

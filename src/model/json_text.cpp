@@ -243,12 +243,17 @@ void Append(std::string& out, const DocumentChunk& v) {
   w.End();
 }
 
-void Append(std::string& out, const RetrievalLog& v) {
+void AppendChunks(std::string& out, const std::vector<DocumentChunk>& chunks) {
+  AppendArray(out, chunks, [](std::string& o, const DocumentChunk& c) { Append(o, c); });
+}
+
+void Append(std::string& out, const RetrievalLog& v, const std::string* chunksText = nullptr) {
   Writer w(out);
   w.Begin();
   if (v.chunks) {
     w.Key("chunks");
-    AppendArray(out, *v.chunks, [](std::string& o, const DocumentChunk& c) { Append(o, c); });
+    if (chunksText) out += *chunksText;
+    else AppendChunks(out, *v.chunks);
   }
   w.Key("data");
   std::visit([&out](const auto& data) { AppendFields(out, data); }, v.data);
@@ -368,15 +373,26 @@ std::string FieldsText(const T& v) {
 }  // namespace
 
 std::string ToJsonText(const DocumentChunk& v) { return Text(v); }
-std::string ToJsonText(const RetrievalLog& v) {
+std::string ToJsonText(const RetrievalLog& v) { return ToJsonText(v, nullptr); }
+std::string ToJsonText(const RetrievalLog& v, const std::string* chunksText) {
   // One allocation for the usual log: its sections' texts and a little more for the rest.
   std::size_t size = 1024;
-  if (v.chunks) {
+  if (chunksText) {
+    size += chunksText->size();
+  } else if (v.chunks) {
     for (const DocumentChunk& c : *v.chunks) size += c.content.size() + c.source.size() + 384;
   }
   std::string out;
   out.reserve(size);
-  Append(out, v);
+  Append(out, v, chunksText);
+  return out;
+}
+std::string ChunksJsonText(const std::vector<DocumentChunk>& chunks) {
+  std::size_t size = 2;
+  for (const DocumentChunk& c : chunks) size += c.content.size() + c.source.size() + 384;
+  std::string out;
+  out.reserve(size);
+  AppendChunks(out, chunks);
   return out;
 }
 std::string ToJsonText(const Message& v) {

@@ -13,6 +13,10 @@ namespace oai {
 
 std::string ToJsonText(const DocumentChunk& v);
 std::string ToJsonText(const RetrievalLog& v);
+// A log whose chunks are already JSON text (ChunksJsonText of its chunks, kept by whoever keeps the chunks): the same
+// bytes as ToJsonText(v), without writing the sections' texts again. Null: written from v.chunks.
+std::string ToJsonText(const RetrievalLog& v, const std::string* chunksText);
+std::string ChunksJsonText(const std::vector<DocumentChunk>& chunks);
 std::string ToJsonText(const Message& v);
 std::string ToJsonText(const ChatResponse& v);
 std::string ToJsonText(const DoneEvent& v);

@@ -17,8 +17,8 @@ TurnResult RunChatTurn(engine::Engine& engine, SessionStore& store, const ChatRe
   TurnResult result;
   // Every log passes through here as the engine writes it: its text is made once.
   engine::TurnObserver observer;
-  observer.onLog = [&result, stream](const RetrievalLog& log) {
-    result.logTexts.push_back(ToJsonText(log));
+  observer.onLog = [&result, stream](const RetrievalLog& log, const std::string* chunksText) {
+    result.logTexts.push_back(ToJsonText(log, chunksText));
     if (stream) (*stream)("retrieval_log", result.logTexts.back());
   };
   if (stream) {

@@ -196,7 +196,7 @@ TEST_F(EngineTest, ObserverSeesStepsInOrderAndTheAnswerInChunks) {
   std::string streamed;
   TurnObserver observer;
   observer.onAgentStatus = [&](AgentId a, AgentStatus s) { events.push_back(std::string(ToString(a)) + ":" + ToString(s)); };
-  observer.onLog = [&](const RetrievalLog& l) { events.push_back(std::string("log:") + ToString(l.Type())); };
+  observer.onLog = [&](const RetrievalLog& l, const std::string*) { events.push_back(std::string("log:") + ToString(l.Type())); };
   observer.onMessageChunk = [&](const std::string& c) { streamed += c; };
   const ChatResponse r = s_engine->Answer({"What are the API rate limits?", "s7", {}}, &observer);
   const std::vector<std::string> expected = {"orchestrator:routing", "log:routing",   "orchestrator:complete",

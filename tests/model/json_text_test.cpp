@@ -66,6 +66,11 @@ TEST(JsonText, ChunksAndLogsAreWhatNlohmannWrites) {
       for (bool withChunks : {false, true}) {
         const RetrievalLog log = SampleLog(s, d, withChunks);
         EXPECT_EQ(ToJsonText(log), Json(log).dump()) << s << " " << d;
+        if (withChunks) {  // the chunks written once and kept (a cache entry's), then used for the log
+          const std::string kept = ChunksJsonText(*log.chunks);
+          EXPECT_EQ(kept, Json(*log.chunks).dump()) << s << " " << d;
+          EXPECT_EQ(ToJsonText(log, &kept), Json(log).dump()) << s << " " << d;
+        }
       }
     }
   }

@@ -132,6 +132,34 @@ TEST_F(ApiTest, ChatAnswersWithExactlyTheContractAndStoresBothMessages) {
   EXPECT_EQ(h["logs"].size(), chat.logs.size());
   EXPECT_EQ(h["session"]["message_count"], 2);
   EXPECT_EQ(h["session"]["total_tokens"], chat.metrics.tokensUsed);
+
+  // Asked again: the cache answers, and its log shows the sections the first answer was made from (their text is
+  // kept written with the entry), within the same strict contract.
+  auto again = c.Post("/api/chat", ChatBody("How much does the Pro plan cost per month?", session), "application/json");
+  ASSERT_TRUE(again);
+  ASSERT_EQ(again->status, 200) << again->body;
+  auto cached = ParseChatResponse(again->body);
+  ASSERT_TRUE(cached.ok()) << cached.error().Summary();
+  EXPECT_EQ(cached.value().metrics.cache_status, CacheStatus::Hit);
+  EXPECT_EQ(cached.value().message, chat.message);
+  const RetrievalLog* first = nullptr;
+  for (const RetrievalLog& l : chat.logs)
+    if (l.Type() == LogType::VectorSearch) first = &l;
+  const RetrievalLog* hit = nullptr;
+  for (const RetrievalLog& l : cached.value().logs)
+    if (l.Type() == LogType::Cache) hit = &l;
+  ASSERT_NE(first, nullptr);
+  ASSERT_NE(hit, nullptr);
+  ASSERT_TRUE(first->chunks && hit->chunks);
+  ASSERT_FALSE(hit->chunks->empty());
+  for (const DocumentChunk& kept : *hit->chunks)
+    EXPECT_NE(std::find(first->chunks->begin(), first->chunks->end(), kept), first->chunks->end()) << kept.source;
+  auto stored = c.Get(std::string("/api/session/") + session);
+  ASSERT_TRUE(stored);
+  const Json storedLogs = Body(stored)["logs"];
+  bool found = false;
+  for (const Json& l : storedLogs) found = found || (l["id"] == hit->id && l["chunks"] == Json(*hit->chunks));
+  EXPECT_TRUE(found) << "the cache log is stored with its chunks";
 }
 
 // The store hands the engine only the session's last turn (no LLM configured): a follow-up deep in a conversation is
