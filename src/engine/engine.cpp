@@ -77,14 +77,11 @@ std::vector<Topic> TopicsOf(const std::vector<Chunk>& chunks) {
 // Up to three questions to ask next: the headings of the sections next to the cited ones (after, then before, in the
 // same document) that are not cited themselves and whose words the customer has not already asked about.
 std::vector<std::string> SuggestNext(const Corpus& corpus, const std::vector<Topic>& topics,
-                                     const std::vector<Citation>& cited, const TurnInput& input) {
-  std::vector<std::string> asked;
-  const auto addWords = [&asked](const std::string& text) {
-    for (std::string& w : ContentTerms(text)) asked.push_back(std::move(w));
-  };
-  addWords(input.question);
-  for (const Message& m : input.history)
-    if (m.role == MessageRole::User) addWords(m.content);
+                                     const std::vector<Citation>& cited, Turn& turn) {
+  std::vector<std::string> asked = turn.QuestionTerms();
+  for (const Message& m : turn.input.history)
+    if (m.role == MessageRole::User)
+      for (std::string& w : ContentTerms(m.content)) asked.push_back(std::move(w));
   const auto wasAsked = [&asked](const std::string& w) { return std::find(asked.begin(), asked.end(), w) != asked.end(); };
   const auto isCited = [&cited](std::int64_t id) {
     return std::any_of(cited.begin(), cited.end(), [id](const Citation& c) { return c.chunk_id == id; });
@@ -249,7 +246,7 @@ class OrchestrationEngine final : public Engine {
 
     // Pure CAG: the cache first. Follow-ups are not cached: their meaning depends on the turn before.
     const bool cag = allowCache && routing.retrievalQuery == turn.input.question;
-    const std::string cacheKey = CacheKey(turn.input.question);
+    const std::string cacheKey = CacheKeyOf(turn.QuestionTerms());
     if (cag && !cacheKey.empty()) {
       std::optional<CacheLookup> hit = LookupCache(turn, *m_cache, reply.agent, cacheKey);
       reply.cache = hit ? CacheStatus::Hit : CacheStatus::Miss;
@@ -259,7 +256,7 @@ class OrchestrationEngine final : public Engine {
         docs.composer = "cache";
         docs.model = SpecOf(reply.agent).model;
         docs.tokens_estimated = false;
-        if (auto next = SuggestNext(m_corpus, m_topics, docs.citations, turn.input); !next.empty()) docs.suggestions = std::move(next);
+        if (auto next = SuggestNext(m_corpus, m_topics, docs.citations, turn); !next.empty()) docs.suggestions = std::move(next);
         const std::size_t n = docs.citations.size();
         turn.Log(std::to_string(n) + (n == 1 ? " source cited" : " sources cited") + " (from the cache)",
                  std::move(docs));
@@ -332,7 +329,7 @@ class OrchestrationEngine final : public Engine {
       docs.citations.push_back({static_cast<std::int64_t>(i + 1), c.document, c.title, c.headingPath, c.id,
                                 h.similarity});
     }
-    if (auto next = SuggestNext(m_corpus, m_topics, docs.citations, turn.input); !next.empty()) docs.suggestions = std::move(next);
+    if (auto next = SuggestNext(m_corpus, m_topics, docs.citations, turn); !next.empty()) docs.suggestions = std::move(next);
     const std::size_t n = docs.citations.size();
     std::string title = std::to_string(n) + (n == 1 ? " source cited" : " sources cited");
     if (docs.llm_error) title += " (LLM unavailable: answered extractively)";

@@ -24,9 +24,11 @@ void from_json(const Json& j, CachedAnswer& v) {
   j.at("latency_ms").get_to(v.latencyMs);
 }
 
-std::string CacheKey(const std::string& question) {
-  std::set<std::string> words;
-  for (auto& t : ContentTerms(question)) words.insert(std::move(t));
+std::string CacheKey(const std::string& question) { return CacheKeyOf(ContentTerms(question)); }
+
+std::string CacheKeyOf(std::vector<std::string> words) {
+  std::sort(words.begin(), words.end());
+  words.erase(std::unique(words.begin(), words.end()), words.end());
   std::string key;
   for (const auto& w : words) {
     if (!key.empty()) key += ' ';

@@ -54,6 +54,7 @@ struct CacheStats {
 // The normalized key of a question: its folded content words, sorted and de-duplicated ("What's the refund policy?"
 // and "refund policy" share "policy refund").
 std::string CacheKey(const std::string& question);
+std::string CacheKeyOf(std::vector<std::string> contentTerms);  // the same from the question's ContentTerms
 // Jaccard similarity of two keys' word sets.
 double KeySimilarity(const std::string& a, const std::string& b);
 // A key's words (a key's words are distinct and sorted, see CacheKey).

@@ -3,6 +3,7 @@
 
 #include <map>
 
+#include "engine/text.h"
 #include "model/agents.h"
 #include "model/ids.h"
 
@@ -37,6 +38,11 @@ std::optional<double> PriceOf(const std::string& model, std::int64_t promptToken
   if (price == PricingTable().end()) return std::nullopt;
   return (static_cast<double>(promptTokens) * price->second.promptPer1k +
           static_cast<double>(completionTokens) * price->second.completionPer1k) / 1000.0;
+}
+
+const std::vector<std::string>& Turn::QuestionTerms() {
+  if (!questionTerms) questionTerms = ContentTerms(input.question);
+  return *questionTerms;
 }
 
 void Turn::Status(AgentId id, AgentStatus s) {

@@ -31,6 +31,10 @@ struct Turn {
   ChatResponse response;
   std::int64_t tokens = 0;
   double cost = 0.0;
+  std::optional<std::vector<std::string>> questionTerms;  // QuestionTerms(), once asked for
+
+  // The question's content words (ContentTerms), read once for the steps that need them.
+  const std::vector<std::string>& QuestionTerms();
 
   void Status(AgentId id, AgentStatus s);
   // Stamps the log's id and time, reports it and adds it to the response. chunksText: the chunks as JSON text

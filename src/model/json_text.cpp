@@ -44,11 +44,20 @@ class Writer {
   }
   void End() { m_out += '}'; }
   void Key(std::string_view key) {  // keys are ASCII literals without anything to escape (their length is known)
-    if (!m_first) m_out += ',';
+    char buf[64];  // `,"key":` put together first: one append instead of four
+    std::size_t n = 0;
+    if (!m_first) buf[n++] = ',';
     m_first = false;
-    m_out += '"';
-    m_out.append(key.data(), key.size());
-    m_out.append("\":", 2);
+    buf[n++] = '"';
+    if (key.size() > sizeof buf - 4) {
+      m_out.append(buf, n).append(key.data(), key.size()).append("\":", 2);
+      return;
+    }
+    std::memcpy(buf + n, key.data(), key.size());
+    n += key.size();
+    buf[n++] = '"';
+    buf[n++] = ':';
+    m_out.append(buf, n);
   }
 
   void String(std::string_view s) {
