@@ -22,12 +22,12 @@ class GroupCommit {
   // every caller of that batch gets the exception.
   template <typename Write>
   void Submit(Item& item, Write&& write) {
-    Slot slot{&item, false, false, nullptr};
+    Slot slot{&item};
     std::unique_lock<std::mutex> lock(m_mutex);
     m_queue.push_back(&slot);
     while (!slot.done) {
       if (slot.taken || m_writers == m_maxWriters) {  // in a batch being written, or no writer free
-        m_written.wait(lock);
+        slot.wake.wait(lock);
         continue;
       }
       ++m_writers;
@@ -45,12 +45,15 @@ class GroupCommit {
         failure = std::current_exception();
       }
       lock.lock();
+      // Each caller of the batch is woken alone, and the first caller queued since (if any) to write the next
+      // batch: no caller wakes only to find its turn has not come.
       for (Slot* s : batch) {
         s->error = failure;
         s->done = true;
+        if (s != &slot) s->wake.notify_one();
       }
       --m_writers;
-      m_written.notify_all();
+      if (!m_queue.empty()) m_queue.front()->wake.notify_one();
     }
     if (slot.error) std::rethrow_exception(slot.error);
   }
@@ -58,12 +61,12 @@ class GroupCommit {
  private:
   struct Slot {
     Item* item;
-    bool taken;  // in a batch (guarded by m_mutex)
-    bool done;   // its batch was written (guarded by m_mutex)
+    bool taken = false;  // in a batch (guarded by m_mutex)
+    bool done = false;   // its batch was written (guarded by m_mutex)
     std::exception_ptr error;  // what the batch's write threw
+    std::condition_variable wake;  // its caller waits here
   };
   std::mutex m_mutex;
-  std::condition_variable m_written;
   std::vector<Slot*> m_queue;
   const int m_maxWriters;
   int m_writers = 0;  // batches being written
