@@ -225,9 +225,12 @@ LexicalIndex::Result LexicalIndex::Search(const std::vector<std::string>& queryT
     Scores& scores;
     std::vector<double>& covered;
     Coverage& coverage;
+    bool zeroed = false;  // the last passes below zeroed each touched chunk as they read it
     ~Reset() {
-      for (std::uint32_t c : scores.touched) scores.value[c] = covered[c] = 0.0;
-      for (std::uint32_t c : coverage.touched) coverage.best[c] = 0.0;
+      if (!zeroed) {
+        for (std::uint32_t c : scores.touched) scores.value[c] = covered[c] = 0.0;
+        for (std::uint32_t c : coverage.touched) coverage.best[c] = 0.0;
+      }
       scores.touched.clear();
       coverage.touched.clear();
     }
@@ -277,12 +280,14 @@ LexicalIndex::Result LexicalIndex::Search(const std::vector<std::string>& queryT
       if (m_domainNames[id] == d) boosted |= std::uint64_t{1} << id;
     }
   }
-  // The share of the query's words each chunk holds, then the preferred domains' boost (one pass).
+  // The share of the query's words each chunk holds, then the preferred domains' boost (one pass, which leaves
+  // `covered` zero again).
   for (std::uint32_t i : scores.touched) {
     double& score = scores.value[i];
     if (queryIdf > 0.0 && score > 0.0) {
       score *= 1.0 - kCoverageWeight + kCoverageWeight * std::min(1.0, covered[i] / queryIdf);
     }
+    covered[i] = 0.0;
     if (boosted >> m_domain[i] & 1) score *= kPreferredDomainBoost;
   }
   // Top k in one pass: a min-heap of the best k so far (worst on top), then sorted best first. (A separate pass: the
@@ -297,8 +302,10 @@ LexicalIndex::Result LexicalIndex::Search(const std::vector<std::string>& queryT
   std::vector<SearchHit>& top = result.hits;
   top.reserve(k + 1);
   if (k > 0 && allowed != 0) {
+    // Each score is read once here and zeroed as it is read: the buffers are ready for the next query.
     for (std::uint32_t i : scores.touched) {
       const double s = scores.value[i];
+      scores.value[i] = 0.0;
       if (s <= 0.0 || (top.size() == k && s < top.front().score) || !(allowed >> m_domain[i] & 1)) continue;
       const SearchHit hit{i, s, 0.0};
       if (top.size() == k) {
@@ -311,6 +318,7 @@ LexicalIndex::Result LexicalIndex::Search(const std::vector<std::string>& queryT
       }
       std::push_heap(top.begin(), top.end(), better);
     }
+    reset.zeroed = true;  // coverage.touched is empty since the last term
   }
   std::sort(top.begin(), top.end(), better);
   for (SearchHit& h : top) h.similarity = h.score / (h.score + kSimilarityHalf);
