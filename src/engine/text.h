@@ -28,7 +28,17 @@ void ForEachToken(std::string_view text, F&& f) {
   std::string folded;
   std::size_t start = std::string_view::npos;
   std::size_t i = 0;
+  const auto asciiWordByte = [](unsigned char c) {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+  };
   while (i <= text.size()) {
+    // A run of ASCII letters and digits at once (most of a text); what ends it is looked at below.
+    if (i < text.size() && asciiWordByte(static_cast<unsigned char>(text[i]))) {
+      if (start == std::string_view::npos) start = i;
+      do ++i;
+      while (i < text.size() && asciiWordByte(static_cast<unsigned char>(text[i])));
+      continue;
+    }
     std::size_t len = 1;
     bool word = false;
     if (i < text.size()) {
