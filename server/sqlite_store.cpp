@@ -202,10 +202,14 @@ SqliteSessionStore::SqliteSessionStore(const std::string& path) : m_path(path) {
     // Version 3: a turn's logs in one row (a JSON array). Rows written before, one log each, are read as they are;
     // the number tells an older server, which would misread the new rows, to refuse the file.
     if (found < 3) Exec("BEGIN IMMEDIATE; DELETE FROM schema_version; INSERT INTO schema_version(version) VALUES (3); COMMIT;");
-    // The gaps read declined turns by day, and only those: an index of just them costs the other turns nothing (a
-    // turn's facts row is its most expensive insert). Files from before it lose the index of every turn by outcome.
-    Exec("BEGIN IMMEDIATE; DROP INDEX IF EXISTS turn_facts_by_outcome_day;"
-         "CREATE INDEX IF NOT EXISTS turn_facts_declined_by_day ON turn_facts(day) WHERE outcome = 'declined'; COMMIT;");
+    // Version 4: a turn's facts row is written with the turn only when it was declined, and with its first vote
+    // otherwise (a facts row was a turn's most expensive insert). The gaps read declined turns by day, and only
+    // those: an index of just them costs the other turns nothing. The number tells an older server, which would take
+    // a missing row for a turn stored before the insights, to refuse the file.
+    if (found < 4) Exec(
+        "BEGIN IMMEDIATE; DROP INDEX IF EXISTS turn_facts_by_outcome_day;"
+        "CREATE INDEX IF NOT EXISTS turn_facts_declined_by_day ON turn_facts(day) WHERE outcome = 'declined';"
+        "DELETE FROM schema_version; INSERT INTO schema_version(version) VALUES (4); COMMIT;");
     StartCheckpointer();
   } catch (const service::StoreUnavailable& e) {
     FinalizeStatements();
@@ -409,15 +413,15 @@ service::FeedbackOutcome SqliteSessionStore::SetFeedback(const std::string& sess
   if (!GetLocked(sessionId)) return service::FeedbackOutcome::NoSession;
   std::string day;
   std::int64_t seq = 0;
-  Message answer;
+  Json answer;
   {
     Statement message(m_db, m_statements, "SELECT seq, json FROM messages WHERE session_id = ? AND id = ?");
     message.Bind(1, sessionId).Bind(2, messageId);
     if (!message.Step()) return service::FeedbackOutcome::NoMessage;
     seq = message.Int(0);
-    answer = Json::parse(message.Text(1)).get<Message>();
-    if (answer.role != MessageRole::Assistant) return service::FeedbackOutcome::NotAnAnswer;
-    day = answer.timestamp.substr(0, 10);
+    answer = Json::parse(message.Text(1));
+    if (answer.at("role") != "assistant") return service::FeedbackOutcome::NotAnAnswer;
+    day = answer.at("timestamp").get<std::string>().substr(0, 10);
   }
   // One transaction: the vote replaces an earlier one, and the day's vote counters (by the answer's outcome) move
   // from the old rating to the new. The counters stay when the session is deleted, as its turns' counters do.
@@ -431,8 +435,12 @@ service::FeedbackOutcome SqliteSessionStore::SetFeedback(const std::string& sess
     if (facts.Step()) outcome = facts.Text(0);
   }
   if (outcome.empty()) {
-    newFacts = StoredTurnFactsLocked(sessionId, seq, answer);
-    outcome = newFacts->outcome;
+    try {
+      newFacts = StoredTurnFactsLocked(sessionId, seq, answer.get<Message>());
+      outcome = newFacts->outcome;
+    } catch (const Json::exception&) {  // a stored row this server cannot read whole: counted as before the insights
+      outcome = "answered";
+    }
   }
   Transaction tx(m_db, m_statements);
   std::string previous;
@@ -448,14 +456,17 @@ service::FeedbackOutcome SqliteSessionStore::SetFeedback(const std::string& sess
                      "ON CONFLICT(message_id) DO UPDATE SET rating = excluded.rating, json = excluded.json");
     upsert.Bind(1, messageId).Bind(2, sessionId).Bind(3, day).Bind(4, feedback.rating).Bind(5, json).Step();
   }
-  const auto count = [&](const std::string& rating, std::int64_t delta) {
+  const auto count = [&](const std::string& rating, std::int64_t delta, const std::string& counted) {
     Statement votes(m_db, m_statements,
                     "INSERT INTO insights_votes(day, outcome, rating, votes) VALUES (?, ?, ?, ?) "
                     "ON CONFLICT(day, outcome, rating) DO UPDATE SET votes = votes + excluded.votes");
-    votes.Bind(1, day).Bind(2, outcome).Bind(3, rating).Bind(4, delta).Step();
+    votes.Bind(1, day).Bind(2, counted).Bind(3, rating).Bind(4, delta).Step();
   };
-  if (!previous.empty()) count(previous, -1);
-  count(feedback.rating, 1);
+  // An earlier vote without a facts row was counted as "answered" (a turn stored before the insights, or a vote
+  // taken by a server before version 4): it is taken back from there.
+  if (!previous.empty()) count(previous, -1, newFacts ? std::string("answered") : outcome);
+  // (Without a facts row and without newFacts the vote is counted as "answered" both ways.)
+  count(feedback.rating, 1, outcome);
   if (newFacts) InsertFactsLocked(*newFacts);
   tx.Commit();
   return service::FeedbackOutcome::Stored;

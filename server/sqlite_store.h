@@ -60,8 +60,9 @@ class SqliteSessionStore final : public service::SessionStore {
   static constexpr std::size_t kRecentKept = 2;
   static constexpr std::size_t kRecentSessions = 256;  // about 1 MB; more than the conversations a server has under way
 
-  // 2: votes on answers (feedback); 3: a turn's logs in one row. An older file is upgraded.
-  static constexpr int kSchemaVersion = 3;
+  // 2: votes on answers (feedback); 3: a turn's logs in one row; 4: facts rows for declined or voted turns only. An
+  // older file is upgraded.
+  static constexpr int kSchemaVersion = 4;
   using StatementCache = std::unordered_map<const char*, sqlite3_stmt*>;
 
  private:

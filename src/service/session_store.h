@@ -36,7 +36,8 @@ class SessionStore {
   // The last `count` messages, oldest first; empty for an unknown session. What a chat turn reads: stores override it
   // so that a turn does not load the whole conversation.
   virtual std::vector<Message> RecentMessages(const std::string& id, std::size_t count);
-  // Stores one question and its answer atomically, updating the session's totals and last activity.
+  // Stores one question and its answer atomically, updating the session's totals and last activity. The answer's
+  // log_ids name `logs` in order (as the chat service sets them): a store may find a turn's logs again through them.
   virtual void AppendTurn(const std::string& id, const Message& user, const Message& assistant,
                           const std::vector<RetrievalLog>& logs) = 0;
   // The same, with each log's JSON text (ToJsonText, in order) already made for the answer and the stream: stores

@@ -747,6 +747,50 @@ TEST(SqliteSessionStore, RefusesAFileItCannotUseWithOneClearLine) {
 
 // A file written by the first schema (before votes) opens: its conversations are all there and take votes. A file
 // from a newer server is refused with one clear line.
+// A turn's facts row comes with its first vote. A vote taken before there was one (by a server older than schema
+// version 4, which counted it as "answered") is taken back from "answered" when the vote changes, and the new vote
+// is counted under the turn's real outcome: no counter drifts.
+TEST(SqliteSessionStore, AVoteChangedAfterAnOlderServerCountedItMovesTheRightCounters) {
+  const fs::path file = TempPath("votes.db");
+  const std::string id = NewUuidV4();
+  Message q = Msg(MessageRole::User, "Hello!");
+  Message a = Msg(MessageRole::Assistant, "Hi! How can I help?", 3);
+  std::vector<RetrievalLog> logs = {Log("routing")};
+  logs[0].data = testing_samples::Routing("greeting");
+  a.log_ids = {logs[0].id};
+  const std::string day = a.timestamp.substr(0, 10);
+  { SqliteSessionStore store(file.string()); store.AppendTurn(id, q, a, logs); }
+  {  // what an older server wrote for a thumbs up: the vote, counted as "answered", and no facts row
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(file.string().c_str(), &db), SQLITE_OK);
+    const std::string sql =
+        "INSERT INTO feedback(message_id, session_id, day, rating, json) VALUES ('" + a.id + "', '" + id + "', '" + day +
+        "', 'up', '" + Json(Feedback{"up", {}, {}, a.timestamp}).dump() + "');"
+        "INSERT INTO insights_votes(day, outcome, rating, votes) VALUES ('" + day + "', 'answered', 'up', 1);";
+    ASSERT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
+    sqlite3_close(db);
+  }
+  {
+    SqliteSessionStore store(file.string());
+    ASSERT_EQ(store.SetFeedback(id, a.id, Feedback{"down", {}, {}, a.timestamp}), service::FeedbackOutcome::Stored);
+    ASSERT_EQ(store.SetFeedback(id, a.id, Feedback{"up", {}, {}, a.timestamp}), service::FeedbackOutcome::Stored);
+  }
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(file.string().c_str(), &db), SQLITE_OK);
+  std::map<std::string, std::int64_t> counters;
+  sqlite3_stmt* st = nullptr;
+  ASSERT_EQ(sqlite3_prepare_v2(db, "SELECT outcome || '/' || rating, votes FROM insights_votes", -1, &st, nullptr), SQLITE_OK);
+  while (sqlite3_step(st) == SQLITE_ROW)
+    counters[reinterpret_cast<const char*>(sqlite3_column_text(st, 0))] = sqlite3_column_int64(st, 1);
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+  EXPECT_EQ(counters["answered/up"], 0);
+  EXPECT_EQ(counters["small_talk/down"], 0);
+  EXPECT_EQ(counters["small_talk/up"], 1);
+  for (const auto& [key, votes] : counters) EXPECT_GE(votes, 0) << key;
+  for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(file.string() + suffix);
+}
+
 TEST(SqliteSessionStore, UpgradesAVersionOneFileAndRefusesANewerOne) {
   const fs::path file = TempPath("v1.db");
   const std::string id = NewUuidV4();
@@ -808,7 +852,7 @@ TEST(SqliteSessionStore, UpgradesAVersionOneFileAndRefusesANewerOne) {
     FAIL() << "expected an error";
   } catch (const std::runtime_error& e) {
     const std::string what = e.what();
-    EXPECT_NE(what.find("has schema version 99, newer than this server's 3"), std::string::npos) << what;
+    EXPECT_NE(what.find("has schema version 99, newer than this server's 4"), std::string::npos) << what;
     EXPECT_EQ(what.find('\n'), std::string::npos);
   }
   for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(file.string() + suffix);
