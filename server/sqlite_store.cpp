@@ -462,10 +462,10 @@ service::FeedbackOutcome SqliteSessionStore::SetFeedback(const std::string& sess
                     "ON CONFLICT(day, outcome, rating) DO UPDATE SET votes = votes + excluded.votes");
     votes.Bind(1, day).Bind(2, counted).Bind(3, rating).Bind(4, delta).Step();
   };
-  // An earlier vote without a facts row was counted as "answered" (a turn stored before the insights, or a vote
-  // taken by a server before version 4): it is taken back from there.
-  if (!previous.empty()) count(previous, -1, newFacts ? std::string("answered") : outcome);
-  // (Without a facts row and without newFacts the vote is counted as "answered" both ways.)
+  // An earlier vote on a turn without a facts row was counted as "answered" (a turn stored before the insights, or
+  // a vote taken by a server before version 4): it is taken back from there.
+  const std::string previousOutcome = newFacts ? "answered" : outcome;
+  if (!previous.empty()) count(previous, -1, previousOutcome);
   count(feedback.rating, 1, outcome);
   if (newFacts) InsertFactsLocked(*newFacts);
   tx.Commit();

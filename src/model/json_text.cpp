@@ -382,25 +382,23 @@ std::string FieldsText(const T& v) {
 }  // namespace
 
 std::string ToJsonText(const DocumentChunk& v) { return Text(v); }
+// About what the chunks' JSON takes: their texts and a little more for the rest of each.
+static std::size_t ChunksSize(const std::vector<DocumentChunk>& chunks) {
+  std::size_t size = 2;
+  for (const DocumentChunk& c : chunks) size += c.content.size() + c.source.size() + 384;
+  return size;
+}
 std::string ToJsonText(const RetrievalLog& v) { return ToJsonText(v, nullptr); }
 std::string ToJsonText(const RetrievalLog& v, const std::string* chunksText) {
   // One allocation for the usual log: its sections' texts and a little more for the rest.
-  std::size_t size = 1024;
-  if (chunksText) {
-    size += chunksText->size();
-  } else if (v.chunks) {
-    for (const DocumentChunk& c : *v.chunks) size += c.content.size() + c.source.size() + 384;
-  }
   std::string out;
-  out.reserve(size);
+  out.reserve(1024 + (chunksText ? chunksText->size() : v.chunks ? ChunksSize(*v.chunks) : 0));
   Append(out, v, chunksText);
   return out;
 }
 std::string ChunksJsonText(const std::vector<DocumentChunk>& chunks) {
-  std::size_t size = 2;
-  for (const DocumentChunk& c : chunks) size += c.content.size() + c.source.size() + 384;
   std::string out;
-  out.reserve(size);
+  out.reserve(ChunksSize(chunks));
   AppendChunks(out, chunks);
   return out;
 }
