@@ -154,9 +154,12 @@ std::vector<TermExpansion> LexicalIndex::Expand(const std::string& term) const {
 
 double LexicalIndex::Idf(const std::string& term) const {
   auto it = m_termIds.find(term);
-  if (it == m_termIds.end()) return 0.0;
+  return it == m_termIds.end() ? 0.0 : IdfOf(it->second);
+}
+
+double LexicalIndex::IdfOf(std::uint32_t termId) const {
   const double n = static_cast<double>(m_docLength.size());
-  const double df = static_cast<double>(m_postings[it->second].size());
+  const double df = static_cast<double>(m_postings[termId].size());
   return std::log(1.0 + (n - df + 0.5) / (df + 0.5));
 }
 
@@ -165,40 +168,40 @@ double LexicalIndex::MaxIdf() const {
   return std::log(1.0 + (n - 1.0 + 0.5) / (1.0 + 0.5));
 }
 
-double LexicalIndex::AddTermScores(std::uint32_t termId, double weight, Scores& scores, Coverage* coverage) const {
-  const auto& postings = m_postings[termId];
-  const double n = static_cast<double>(m_docLength.size());
-  const double df = static_cast<double>(postings.size());
-  const double idf = std::log(1.0 + (n - df + 0.5) / (df + 0.5));
-  const double factor = weight * idf;
-  if (!(factor > 0.0)) return idf;  // adds nothing (and a score that stays 0 is never listed as touched)
+void LexicalIndex::AddTermScores(std::uint32_t termId, double factor, Scores& scores, bool coverage) const {
+  if (!(factor > 0.0)) return;  // adds nothing (and a score that stays 0 is never listed as touched)
+  double* value = scores.value.data();
+  std::uint32_t* touched = scores.touched.data();
+  std::size_t count = scores.count;
   if (!coverage) {
-    for (const Posting& p : postings) {
-      double& score = scores.value[p.chunk];
-      if (score == 0.0) scores.touched.push_back(p.chunk);
+    for (const Posting& p : m_postings[termId]) {
+      double& score = value[p.chunk];
+      if (score == 0.0) touched[count++] = p.chunk;
       score += factor * p.weight;
     }
-    return idf;
+  } else {
+    double* covered = scores.covered.data();
+    std::uint32_t* word = scores.word.data();
+    const std::uint32_t current = scores.currentWord;
+    for (const Posting& p : m_postings[termId]) {  // one pass for both
+      double& score = value[p.chunk];
+      if (score == 0.0) touched[count++] = p.chunk;
+      score += factor * p.weight;
+      if (word[p.chunk] != current) {
+        word[p.chunk] = current;
+        covered[p.chunk] += factor;
+      }
+    }
   }
-  for (const Posting& p : postings) {  // one pass for both
-    double& score = scores.value[p.chunk];
-    if (score == 0.0) scores.touched.push_back(p.chunk);
-    score += factor * p.weight;
-    double& best = coverage->best[p.chunk];
-    if (best == 0.0) coverage->touched.push_back(p.chunk);
-    best = std::max(best, factor);
-  }
-  return idf;
+  scores.count = count;
 }
 
 void LexicalIndex::AddToTouched(std::uint32_t termId, Scores& scores) const {
-  const auto& postings = m_postings[termId];
-  const double n = static_cast<double>(m_docLength.size());
-  const double df = static_cast<double>(postings.size());
-  const double idf = std::log(1.0 + (n - df + 0.5) / (df + 0.5));
+  const double idf = IdfOf(termId);
   if (!(idf > 0.0)) return;
-  for (const Posting& p : postings) {
-    double& score = scores.value[p.chunk];
+  double* value = scores.value.data();
+  for (const Posting& p : m_postings[termId]) {
+    double& score = value[p.chunk];
     if (score != 0.0) score += idf * p.weight;
   }
 }
@@ -211,30 +214,33 @@ LexicalIndex::Result LexicalIndex::Search(const std::vector<std::string>& queryT
   std::vector<std::string> terms = queryTerms;
   std::sort(terms.begin(), terms.end());
   terms.erase(std::unique(terms.begin(), terms.end()), terms.end());
-  // Per-thread buffers, reused: three fresh chunk-sized vectors per query were page faults and zeroing in the kernel
+  // Per-thread buffers, reused: fresh chunk-sized vectors per query were page faults and zeroing in the kernel
   // (retrieval over 100k chunks went 0.46 ms -> 5 ms before they were reused). They stay zero between queries: only
   // the chunks a query touched are visited and reset (zeroing them whole was most of a query over a large base).
   thread_local Scores scores;
-  thread_local std::vector<double> covered;
-  thread_local Coverage coverage;
   const std::size_t chunks = m_docLength.size();
-  if (scores.value.size() < chunks) scores.value.resize(chunks, 0.0);
-  if (covered.size() < chunks) covered.resize(chunks, 0.0);
-  if (coverage.best.size() < chunks) coverage.best.resize(chunks, 0.0);
+  if (scores.value.size() < chunks) {
+    scores.value.resize(chunks, 0.0);
+    scores.covered.resize(chunks, 0.0);
+    scores.word.resize(chunks, 0);
+    scores.touched.resize(chunks);
+  }
   struct Reset {
     Scores& scores;
-    std::vector<double>& covered;
-    Coverage& coverage;
     bool zeroed = false;  // the last passes below zeroed each touched chunk as they read it
     ~Reset() {
       if (!zeroed) {
-        for (std::uint32_t c : scores.touched) scores.value[c] = covered[c] = 0.0;
-        for (std::uint32_t c : coverage.touched) coverage.best[c] = 0.0;
+        for (std::size_t i = 0; i < scores.count; ++i) scores.value[scores.touched[i]] = scores.covered[scores.touched[i]] = 0.0;
       }
-      scores.touched.clear();
-      coverage.touched.clear();
+      scores.count = 0;
     }
-  } reset{scores, covered, coverage};
+  } reset{scores};
+  const auto nextWord = [&] {
+    if (++scores.currentWord == 0) {  // wrapped (after 4 billion query words): numbers start over
+      std::fill(scores.word.begin(), scores.word.end(), 0);
+      scores.currentWord = 1;
+    }
+  };
   double queryIdf = 0.0;
   std::unordered_set<std::string> querySet(terms.begin(), terms.end());
   // The content words first, then the stop words. With kCoverageWeight 1 a chunk's score is scaled by the share of
@@ -244,35 +250,42 @@ LexicalIndex::Result LexicalIndex::Search(const std::vector<std::string>& queryT
   // words rank the chunks by themselves, as before.
   static_assert(kCoverageWeight == 1.0, "chunks only stop words reach would score: score them (AddTermScores)");
   std::stable_partition(terms.begin(), terms.end(), [](const std::string& t) { return !IsStopWord(t); });
+  struct Form {
+    std::uint32_t id;
+    double factor;  // weight × idf
+  };
+  std::vector<Form> forms;
   for (const auto& term : terms) {
     const bool stop = IsStopWord(term);
     const auto it = m_termIds.find(term);
-    if (stop && queryIdf > 0.0) {
-      if (it != m_termIds.end()) AddToTouched(it->second, scores);
+    if (stop) {
+      if (it == m_termIds.end()) continue;
+      if (queryIdf > 0.0) AddToTouched(it->second, scores);
+      else AddTermScores(it->second, IdfOf(it->second), scores, false);
       continue;
     }
-    double termIdf = 0.0;
-    if (it != m_termIds.end()) termIdf = AddTermScores(it->second, 1.0, scores, stop ? nullptr : &coverage);
-    if (stop) continue;
+    // The word and its other forms (the index's expansions, the synonyms), best first: the first form a chunk holds
+    // is the word's best there, and counts for its coverage.
+    forms.clear();
+    if (it != m_termIds.end()) forms.push_back({it->second, IdfOf(it->second)});
     for (const TermExpansion& e : Expand(term)) {
       if (querySet.count(e.matched)) continue;  // already scored as a query term
       const double weight = kExpansionWeight * e.similarity;
-      termIdf = std::max(termIdf, weight * AddTermScores(m_termIds.at(e.matched), weight, scores, &coverage));
+      const std::uint32_t id = m_termIds.at(e.matched);
+      forms.push_back({id, weight * IdfOf(id)});
       result.expansions.push_back(e);
     }
     for (const TermExpansion& e : synonyms) {
       auto id = m_termIds.find(e.matched);
       if (e.term != term || id == m_termIds.end() || querySet.count(e.matched)) continue;
-      termIdf = std::max(termIdf, e.similarity * AddTermScores(id->second, e.similarity, scores, &coverage));
+      forms.push_back({id->second, e.similarity * IdfOf(id->second)});
       result.expansions.push_back(e);
     }
-    // A word counts once for coverage, through its best form in each chunk.
-    queryIdf += termIdf;
-    for (std::uint32_t c : coverage.touched) {
-      covered[c] += std::min(coverage.best[c], termIdf);
-      coverage.best[c] = 0.0;
-    }
-    coverage.touched.clear();
+    std::stable_sort(forms.begin(), forms.end(), [](const Form& a, const Form& b) { return a.factor > b.factor; });
+    nextWord();
+    for (const Form& f : forms) AddTermScores(f.id, f.factor, scores, true);
+    // A word counts once for coverage, through its best form.
+    if (!forms.empty() && forms.front().factor > 0.0) queryIdf += forms.front().factor;
   }
   std::uint64_t boosted = 0;
   for (const auto& d : preferred) {
@@ -282,12 +295,15 @@ LexicalIndex::Result LexicalIndex::Search(const std::vector<std::string>& queryT
   }
   // The share of the query's words each chunk holds, then the preferred domains' boost (one pass, which leaves
   // `covered` zero again).
-  for (std::uint32_t i : scores.touched) {
+  const std::uint32_t* touched = scores.touched.data();
+  const std::size_t count = scores.count;
+  for (std::size_t t = 0; t < count; ++t) {
+    const std::uint32_t i = touched[t];
     double& score = scores.value[i];
     if (queryIdf > 0.0 && score > 0.0) {
-      score *= 1.0 - kCoverageWeight + kCoverageWeight * std::min(1.0, covered[i] / queryIdf);
+      score *= 1.0 - kCoverageWeight + kCoverageWeight * std::min(1.0, scores.covered[i] / queryIdf);
     }
-    covered[i] = 0.0;
+    scores.covered[i] = 0.0;
     if (boosted >> m_domain[i] & 1) score *= kPreferredDomainBoost;
   }
   // Top k in one pass: a min-heap of the best k so far (worst on top), then sorted best first. (A separate pass: the
@@ -302,11 +318,14 @@ LexicalIndex::Result LexicalIndex::Search(const std::vector<std::string>& queryT
   std::vector<SearchHit>& top = result.hits;
   top.reserve(k + 1);
   if (k > 0 && allowed != 0) {
-    // Each score is read once here and zeroed as it is read: the buffers are ready for the next query.
-    for (std::uint32_t i : scores.touched) {
+    // Each score is read once here and zeroed as it is read: the buffers are ready for the next query. `floor` is
+    // the worst kept score once k are kept: a lower score cannot enter (an equal one can, if its chunk is earlier).
+    double floor = 0.0;
+    for (std::size_t t = 0; t < count; ++t) {
+      const std::uint32_t i = touched[t];
       const double s = scores.value[i];
       scores.value[i] = 0.0;
-      if (s <= 0.0 || (top.size() == k && s < top.front().score) || !(allowed >> m_domain[i] & 1)) continue;
+      if (s <= 0.0 || s < floor || !(allowed >> m_domain[i] & 1)) continue;
       const SearchHit hit{i, s, 0.0};
       if (top.size() == k) {
         // top.front() is the worst kept hit (an equal score: the later chunk); the touched chunks come in any order.
@@ -317,8 +336,9 @@ LexicalIndex::Result LexicalIndex::Search(const std::vector<std::string>& queryT
         top.push_back(hit);
       }
       std::push_heap(top.begin(), top.end(), better);
+      if (top.size() == k) floor = top.front().score;
     }
-    reset.zeroed = true;  // coverage.touched is empty since the last term
+    reset.zeroed = true;
   }
   std::sort(top.begin(), top.end(), better);
   for (SearchHit& h : top) h.similarity = h.score / (h.score + kSimilarityHalf);

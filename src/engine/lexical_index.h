@@ -59,21 +59,25 @@ class LexicalIndex {
   };
   std::uint8_t DomainId(const std::string& domain);
   std::vector<TermExpansion> Expand(const std::string& term) const;
-  // Per-query scratch: the best weight × idf of the current query word in each chunk it was found in.
-  struct Coverage {
-    std::vector<double> best;             // by chunk
-    std::vector<std::uint32_t> touched;  // chunks with best > 0
-  };
-  // Chunk scores that cost what the query's postings cost, not what the index holds: `value` stays all zero between
-  // queries but for `touched`, the chunks given a score (each listed once), which the query resets when done.
+  // Per-query scratch, by chunk, reused by the thread's queries. `value` and `covered` stay all zero between queries
+  // but for the first `count` chunks of `touched` (each chunk listed once, when its score leaves 0: every addition is
+  // positive), which the query resets when done. `word[c]` is the number of the query word that last added to chunk
+  // c's coverage (numbers grow across the thread's queries, so it is never reset but when the count wraps).
   struct Scores {
-    std::vector<double> value;            // by chunk
-    std::vector<std::uint32_t> touched;
+    std::vector<double> value;           // BM25, then fused
+    std::vector<double> covered;         // the idf of the query's words the chunk holds, each word through its best form
+    std::vector<std::uint32_t> word;
+    std::vector<std::uint32_t> touched;  // sized to the chunks: no capacity check per chunk
+    std::size_t count = 0;
+    std::uint32_t currentWord = 0;
   };
-  // Adds the term's BM25 contribution to `scores`, records weight × idf in `coverage` (when given); returns the idf.
-  double AddTermScores(std::uint32_t termId, double weight, Scores& scores, Coverage* coverage) const;
+  // Adds a word form's BM25 contribution (weight × idf × the posting's factor) to `scores`. With `coverage`, also
+  // counts weight × idf towards each chunk's coverage, once per query word: the word's forms come in decreasing
+  // weight × idf, so the first form found in a chunk is the word's best there.
+  void AddTermScores(std::uint32_t termId, double factor, Scores& scores, bool coverage) const;
   // A stop word's BM25 contribution to the chunks already scored, and to no other.
   void AddToTouched(std::uint32_t termId, Scores& scores) const;
+  double IdfOf(std::uint32_t termId) const;
 
   std::unordered_map<std::string, std::uint32_t> m_termIds;
   std::vector<std::string> m_terms;
