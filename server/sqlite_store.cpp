@@ -9,6 +9,7 @@
 #include <stdexcept>
 
 #include "model/json_text.h"
+#include "server/sqlite_vfs.h"
 
 namespace oai::server {
 
@@ -135,7 +136,7 @@ SqliteSessionStore::SqliteSessionStore(const std::string& path) : m_path(path) {
   static const int kNoMemoryStatistics = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
   (void)kNoMemoryStatistics;
   if (sqlite3_open_v2(path.c_str(), &m_db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                      nullptr) != SQLITE_OK) {
+                      CoalescingVfs()) != SQLITE_OK) {
     const std::string why = m_db ? sqlite3_errmsg(m_db) : "out of memory";
     sqlite3_close(m_db);
     throw std::runtime_error("cannot open the database " + path + ": " + why);
@@ -241,7 +242,7 @@ void SqliteSessionStore::StartCheckpointer() {
   }
   if (mode != "wal") return;
   sqlite3* db = nullptr;
-  if (sqlite3_open_v2(m_path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr) != SQLITE_OK) {
+  if (sqlite3_open_v2(m_path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, CoalescingVfs()) != SQLITE_OK) {
     sqlite3_close(db);
     return;  // SQLite's own checkpoints go on
   }
