@@ -11,6 +11,7 @@
 #include <new>
 #include <string>
 #include <thread>
+#include <type_traits>
 #include <vector>
 
 namespace oai::server {
@@ -38,172 +39,174 @@ class SpinLock {
   std::atomic<bool> m_held{false};
 };
 
+// What a WAL file's handle buffers.
+struct Wal {
+  SpinLock guard;  // its owner writes; a barrier or an unlock on another connection's thread may flush
+  std::unique_ptr<char[]> buffer;
+  sqlite3_int64 start = 0;   // the file offset of buffer[0]
+  std::size_t length = 0;    // bytes buffered; kept until written, even when a write fails
+  sqlite3_int64 next = -1;   // where the last write ended: a write that starts there continues the append
+  bool afterCommit = false;  // a committing frame's header was appended: its page goes to the file at once
+};
+
+// The file SQLite holds. Only a WAL is buffered: the database file is written by checkpoints, which SQLite follows
+// with calls whose result it does not always read (SQLITE_FCNTL_CKPT_DONE), so its writes go straight through.
 struct File {
   sqlite3_file base;   // must come first: SQLite sees this
   sqlite3_file* real;  // the default VFS's file, in the same allocation, after this struct
-  std::string path;
-  bool buffered = false;  // a WAL or main database file (a temporary file is written through)
-  bool wal = false;
-  SpinLock guard;  // the buffer: its owner writes it, other connections' reads and barriers flush it
-  std::unique_ptr<char[]> buffer;
-  sqlite3_int64 start = 0;  // the file offset of buffer[0]
-  std::size_t length = 0;
-  bool afterCommit = false;  // a committing WAL frame's header was written: flush with every write until the next
-  int stickyError = SQLITE_OK;  // a flush that could not report its failure reports it on the file's next operation
+  Wal* wal;            // null: written through
 };
+static_assert(std::is_standard_layout_v<File>, "SQLite's sqlite3_file* is cast to File*");
 
-std::mutex g_filesMutex;  // the open buffered files; taken before a file's guard, never after
-std::vector<File*> g_files;
-std::atomic<int> g_pendingFiles{0};  // files with buffered bytes: reads and barriers skip the list when 0
+std::mutex g_walsMutex;  // the open buffered WALs; taken before a WAL's guard, never after
+std::atomic<int> g_pending{0};  // WALs with buffered bytes: barriers and unlocks skip the list when 0
 
 File* Of(sqlite3_file* f) { return reinterpret_cast<File*>(f); }
 
-int FlushLocked(File& f) {
-  if (f.length == 0) return SQLITE_OK;
-  const int rc = f.real->pMethods->xWrite(f.real, f.buffer.get(), static_cast<int>(f.length), f.start);
+int WriteThrough(File& f, const void* data, int amount, sqlite3_int64 offset) {
   g_systemWrites.fetch_add(1, std::memory_order_relaxed);
-  f.length = 0;
-  g_pendingFiles.fetch_sub(1, std::memory_order_relaxed);
-  return rc;
+  return f.real->pMethods->xWrite(f.real, data, amount, offset);
 }
 
-// Flushes the file's own buffer and returns an error a flush could not report before, if any.
-int FlushOwn(File& f) {
-  std::lock_guard<SpinLock> lock(f.guard);
-  int rc = FlushLocked(f);
-  if (rc == SQLITE_OK && f.stickyError != SQLITE_OK) rc = f.stickyError;
-  f.stickyError = SQLITE_OK;
-  return rc;
+// On failure the bytes stay buffered: every later operation on the file tries again and returns the error until
+// they are written, so nothing SQLite was told is written is dropped.
+int FlushLocked(sqlite3_file* real, Wal& w) {
+  if (w.length == 0) return SQLITE_OK;
+  g_systemWrites.fetch_add(1, std::memory_order_relaxed);
+  const int rc = real->pMethods->xWrite(real, w.buffer.get(), static_cast<int>(w.length), w.start);
+  if (rc != SQLITE_OK) return rc;
+  w.length = 0;
+  g_pending.fetch_sub(1, std::memory_order_relaxed);
+  return SQLITE_OK;
 }
 
-// Flushes other connections' buffers of the same file (all files when `path` is null). A failure is kept for that
-// file's next operation.
-void FlushOthers(const File* self, const std::string* path) {
-  if (g_pendingFiles.load(std::memory_order_relaxed) == 0) return;
-  std::lock_guard<std::mutex> list(g_filesMutex);
-  for (File* other : g_files) {
-    if (other == self || (path && other->path != *path)) continue;
-    std::lock_guard<SpinLock> lock(other->guard);
-    const int rc = FlushLocked(*other);
-    if (rc != SQLITE_OK) other->stickyError = rc;
+int Flush(File& f) {
+  if (!f.wal) return SQLITE_OK;
+  std::lock_guard<SpinLock> lock(f.wal->guard);
+  return FlushLocked(f.real, *f.wal);
+}
+
+struct WalEntry {
+  Wal* wal;
+  sqlite3_file* real;
+};
+std::vector<WalEntry> g_walFiles;  // under g_walsMutex: each buffered WAL with its real file
+
+// Every WAL buffer of the process goes to its file (before SQLite publishes a WAL index header, and when a
+// connection lets go of a shared-memory lock). A failure keeps the bytes for that file's next operation.
+void FlushAll() {
+  if (g_pending.load(std::memory_order_relaxed) == 0) return;
+  std::lock_guard<std::mutex> list(g_walsMutex);
+  for (const WalEntry& e : g_walFiles) {
+    std::lock_guard<SpinLock> lock(e.wal->guard);
+    FlushLocked(e.real, *e.wal);
   }
 }
 
 int Close(sqlite3_file* file) {
   File& f = *Of(file);
-  int rc = SQLITE_OK;
-  if (f.buffered) {
-    rc = FlushOwn(f);
-    std::lock_guard<std::mutex> list(g_filesMutex);
-    g_files.erase(std::remove(g_files.begin(), g_files.end(), &f), g_files.end());
+  // Only frames of a transaction that has not committed can still be buffered here (a commit writes its frames
+  // before it returns), so a failure to write them loses nothing acknowledged. (SQLite does not read this result.)
+  const int flushed = Flush(f);
+  if (f.wal) {
+    {
+      std::lock_guard<std::mutex> list(g_walsMutex);
+      g_walFiles.erase(std::remove_if(g_walFiles.begin(), g_walFiles.end(),
+                                      [&](const WalEntry& e) { return e.wal == f.wal; }),
+                       g_walFiles.end());
+    }
+    if (f.wal->length > 0) g_pending.fetch_sub(1, std::memory_order_relaxed);
+    delete f.wal;
+    f.wal = nullptr;
   }
   const int closed = f.real->pMethods->xClose(f.real);
-  f.~File();
-  return rc != SQLITE_OK ? rc : closed;
+  return flushed != SQLITE_OK ? flushed : closed;
 }
 
 int Read(sqlite3_file* file, void* out, int amount, sqlite3_int64 offset) {
   File& f = *Of(file);
-  if (f.buffered) {
-    if (const int rc = FlushOwn(f); rc != SQLITE_OK) return rc;
-    FlushOthers(&f, &f.path);
-  }
+  if (const int rc = Flush(f); rc != SQLITE_OK) return rc;
   return f.real->pMethods->xRead(f.real, out, amount, offset);
 }
 
 int Write(sqlite3_file* file, const void* data, int amount, sqlite3_int64 offset) {
   File& f = *Of(file);
   g_writes.fetch_add(1, std::memory_order_relaxed);
-  if (!f.buffered) {
-    g_systemWrites.fetch_add(1, std::memory_order_relaxed);
-    return f.real->pMethods->xWrite(f.real, data, amount, offset);
-  }
-  std::lock_guard<SpinLock> lock(f.guard);
-  if (f.stickyError != SQLITE_OK) {
-    const int rc = f.stickyError;
-    f.stickyError = SQLITE_OK;
+  if (!f.wal) return WriteThrough(f, data, amount, offset);
+  Wal& w = *f.wal;
+  std::lock_guard<SpinLock> lock(w.guard);
+  const auto bytes = static_cast<std::size_t>(amount);
+  if (offset != w.next) {
+    // Not the next append: the WAL header when the log starts over, a page overwritten in place, a frame header
+    // rewritten with new checksums. What is buffered goes first, then this, straight through with its own result.
+    if (const int rc = FlushLocked(f.real, w); rc != SQLITE_OK) return rc;
+    const int rc = WriteThrough(f, data, amount, offset);
+    if (rc == SQLITE_OK) w.next = offset + amount;
+    w.afterCommit = false;
     return rc;
   }
-  const auto bytes = static_cast<std::size_t>(amount);
-  const bool contiguous = f.length > 0 && offset == f.start + static_cast<sqlite3_int64>(f.length);
-  if (f.length > 0 && (!contiguous || f.length + bytes > kBufferBytes)) {
-    if (const int rc = FlushLocked(f); rc != SQLITE_OK) return rc;
+  // A frame's header is the only 24-byte write to a WAL; bytes 4..7 hold the database's size in pages on the frame
+  // that commits a transaction, and 0 on the others.
+  bool commitPage = false;
+  if (amount == kWalFrameHeaderBytes) {
+    const auto* h = static_cast<const unsigned char*>(data);
+    w.afterCommit = (h[4] | h[5] | h[6] | h[7]) != 0;
+  } else {
+    commitPage = w.afterCommit;
+    w.afterCommit = false;
   }
-  bool flushNow = false;
-  if (f.wal) {
-    // A frame's header is the only 24-byte write to a WAL; bytes 4..7 hold the database's size in pages on the frame
-    // that commits a transaction, and 0 on the others.
-    if (amount == kWalFrameHeaderBytes) {
-      const auto* h = static_cast<const unsigned char*>(data);
-      f.afterCommit = (h[4] | h[5] | h[6] | h[7]) != 0;
-    } else {
-      flushNow = f.afterCommit;
-    }
+  if (w.length > 0 && w.length + bytes > kBufferBytes) {
+    if (const int rc = FlushLocked(f.real, w); rc != SQLITE_OK) return rc;
   }
-  if (bytes > kBufferBytes) {
-    g_systemWrites.fetch_add(1, std::memory_order_relaxed);
-    return f.real->pMethods->xWrite(f.real, data, amount, offset);
+  if (!w.buffer) w.buffer.reset(new (std::nothrow) char[kBufferBytes]);
+  if (bytes > kBufferBytes || !w.buffer) {  // too large to buffer, or no memory for a buffer
+    const int rc = WriteThrough(f, data, amount, offset);
+    if (rc == SQLITE_OK) w.next = offset + amount;
+    return rc;
   }
-  if (!f.buffer) {
-    f.buffer.reset(new (std::nothrow) char[kBufferBytes]);
-    if (!f.buffer) {  // no memory for a buffer: written through
-      g_systemWrites.fetch_add(1, std::memory_order_relaxed);
-      return f.real->pMethods->xWrite(f.real, data, amount, offset);
-    }
+  if (w.length == 0) {
+    w.start = offset;
+    g_pending.fetch_add(1, std::memory_order_relaxed);
   }
-  if (f.length == 0) {
-    f.start = offset;
-    g_pendingFiles.fetch_add(1, std::memory_order_relaxed);
-  }
-  std::memcpy(f.buffer.get() + f.length, data, bytes);
-  f.length += bytes;
+  std::memcpy(w.buffer.get() + w.length, data, bytes);
+  w.length += bytes;
+  w.next = offset + amount;
   // The committing frame is whole: on the file before SQLite publishes the commit, and its error is the commit's.
-  return flushNow ? FlushLocked(f) : SQLITE_OK;
+  return commitPage ? FlushLocked(f.real, w) : SQLITE_OK;
 }
 
 int Truncate(sqlite3_file* file, sqlite3_int64 size) {
   File& f = *Of(file);
-  if (f.buffered) {
-    if (const int rc = FlushOwn(f); rc != SQLITE_OK) return rc;
-  }
+  if (const int rc = Flush(f); rc != SQLITE_OK) return rc;
   return f.real->pMethods->xTruncate(f.real, size);
 }
 
 int Sync(sqlite3_file* file, int flags) {
   File& f = *Of(file);
-  if (f.buffered) {
-    if (const int rc = FlushOwn(f); rc != SQLITE_OK) return rc;
-  }
+  if (const int rc = Flush(f); rc != SQLITE_OK) return rc;
   return f.real->pMethods->xSync(f.real, flags);
 }
 
 int FileSize(sqlite3_file* file, sqlite3_int64* size) {
   File& f = *Of(file);
-  if (f.buffered) {
-    if (const int rc = FlushOwn(f); rc != SQLITE_OK) return rc;
-  }
+  if (const int rc = Flush(f); rc != SQLITE_OK) return rc;
   return f.real->pMethods->xFileSize(f.real, size);
 }
 
 int Lock(sqlite3_file* file, int level) {
   File& f = *Of(file);
-  if (f.buffered) {
-    if (const int rc = FlushOwn(f); rc != SQLITE_OK) return rc;
-  }
+  if (const int rc = Flush(f); rc != SQLITE_OK) return rc;
   return f.real->pMethods->xLock(f.real, level);
 }
 
 int Unlock(sqlite3_file* file, int level) {
   File& f = *Of(file);
-  if (f.buffered) {
-    if (const int rc = FlushOwn(f); rc != SQLITE_OK) return rc;
-  }
+  if (const int rc = Flush(f); rc != SQLITE_OK) return rc;
   return f.real->pMethods->xUnlock(f.real, level);
 }
 
 int CheckReservedLock(sqlite3_file* file, int* out) {
-  File& f = *Of(file);
-  return f.real->pMethods->xCheckReservedLock(f.real, out);
+  return Of(file)->real->pMethods->xCheckReservedLock(Of(file)->real, out);
 }
 
 int FileControl(sqlite3_file* file, int op, void* arg) {
@@ -217,9 +220,7 @@ int FileControl(sqlite3_file* file, int op, void* arg) {
     }
     return rc;
   }
-  if (f.buffered) {
-    if (const int rc = FlushOwn(f); rc != SQLITE_OK) return rc;
-  }
+  if (const int rc = Flush(f); rc != SQLITE_OK) return rc;
   return f.real->pMethods->xFileControl(f.real, op, arg);
 }
 
@@ -234,19 +235,17 @@ int ShmMap(sqlite3_file* file, int region, int size, int extend, void volatile**
 }
 
 int ShmLock(sqlite3_file* file, int offset, int n, int flags) {
+  // A writer that lets go of the WAL (after a rollback, say) leaves nothing buffered for offsets the next writer
+  // will use.
+  if (flags & SQLITE_SHM_UNLOCK) FlushAll();
   return Of(file)->real->pMethods->xShmLock(Of(file)->real, offset, n, flags);
 }
 
 void ShmBarrier(sqlite3_file* file) {
-  // SQLite publishes a new WAL index header across a barrier: every buffered byte goes first (a safety net; the
-  // committing frame was flushed when written).
-  File& f = *Of(file);
-  if (f.buffered) {
-    std::lock_guard<SpinLock> lock(f.guard);
-    if (const int rc = FlushLocked(f); rc != SQLITE_OK) f.stickyError = rc;
-  }
-  FlushOthers(&f, nullptr);
-  f.real->pMethods->xShmBarrier(f.real);
+  // SQLite publishes a new WAL index header across a barrier: every buffered byte goes first (a second guard; the
+  // committing frame was written when it was whole).
+  FlushAll();
+  Of(file)->real->pMethods->xShmBarrier(Of(file)->real);
 }
 
 int ShmUnmap(sqlite3_file* file, int deleteFlag) {
@@ -255,9 +254,7 @@ int ShmUnmap(sqlite3_file* file, int deleteFlag) {
 
 int Fetch(sqlite3_file* file, sqlite3_int64 offset, int amount, void** out) {
   File& f = *Of(file);
-  if (f.buffered) {
-    if (const int rc = FlushOwn(f); rc != SQLITE_OK) return rc;
-  }
+  if (const int rc = Flush(f); rc != SQLITE_OK) return rc;
   return f.real->pMethods->xFetch(f.real, offset, amount, out);
 }
 
@@ -302,26 +299,25 @@ sqlite3_vfs g_vfs{};
 constexpr std::size_t RealOffset() { return (sizeof(File) + 15) / 16 * 16; }
 
 int Open(sqlite3_vfs*, sqlite3_filename name, sqlite3_file* file, int flags, int* outFlags) {
-  File* f = new (file) File{};
-  f->base.pMethods = nullptr;  // until opened: SQLite calls xClose only on a file with methods
+  File* f = new (file) File{};  // pMethods null until opened: SQLite calls xClose only on a file with methods
   f->real = reinterpret_cast<sqlite3_file*>(reinterpret_cast<char*>(file) + RealOffset());
   const int rc = g_default->xOpen(g_default, name, f->real, flags, outFlags);
   if (rc != SQLITE_OK || !f->real->pMethods) {
     if (f->real->pMethods) f->real->pMethods->xClose(f->real);
-    f->~File();
     file->pMethods = nullptr;
     return rc != SQLITE_OK ? rc : SQLITE_CANTOPEN;
   }
   f->base.pMethods = &g_methods[std::clamp(f->real->pMethods->iVersion, 1, 3) - 1];
-  f->wal = (flags & SQLITE_OPEN_WAL) != 0;
-  f->buffered = name && (flags & (SQLITE_OPEN_WAL | SQLITE_OPEN_MAIN_DB)) != 0;
-  if (f->buffered) {
-    try {
-      f->path = name;
-      std::lock_guard<std::mutex> list(g_filesMutex);
-      g_files.push_back(f);
-    } catch (...) {  // out of memory: this file is written through
-      f->buffered = false;
+  if (flags & SQLITE_OPEN_WAL) {
+    auto* wal = new (std::nothrow) Wal;
+    if (wal) {
+      try {
+        std::lock_guard<std::mutex> list(g_walsMutex);
+        g_walFiles.push_back({wal, f->real});
+        f->wal = wal;
+      } catch (...) {  // out of memory: this WAL is written through
+        delete wal;
+      }
     }
   }
   return SQLITE_OK;
