@@ -123,12 +123,6 @@ int Close(sqlite3_file* file) {
   return flushed != SQLITE_OK ? flushed : closed;
 }
 
-int Read(sqlite3_file* file, void* out, int amount, sqlite3_int64 offset) {
-  File& f = *Of(file);
-  if (const int rc = Flush(f); rc != SQLITE_OK) return rc;
-  return f.real->pMethods->xRead(f.real, out, amount, offset);
-}
-
 int Write(sqlite3_file* file, const void* data, int amount, sqlite3_int64 offset) {
   File& f = *Of(file);
   g_writes.fetch_add(1, std::memory_order_relaxed);
@@ -175,34 +169,12 @@ int Write(sqlite3_file* file, const void* data, int amount, sqlite3_int64 offset
   return commitPage ? FlushLocked(f.real, w) : SQLITE_OK;
 }
 
-int Truncate(sqlite3_file* file, sqlite3_int64 size) {
+// The default VFS's method, once what is buffered is on the file (a failure to write it is the result).
+template <auto Method, typename... Args>
+int AfterFlush(sqlite3_file* file, Args... args) {
   File& f = *Of(file);
   if (const int rc = Flush(f); rc != SQLITE_OK) return rc;
-  return f.real->pMethods->xTruncate(f.real, size);
-}
-
-int Sync(sqlite3_file* file, int flags) {
-  File& f = *Of(file);
-  if (const int rc = Flush(f); rc != SQLITE_OK) return rc;
-  return f.real->pMethods->xSync(f.real, flags);
-}
-
-int FileSize(sqlite3_file* file, sqlite3_int64* size) {
-  File& f = *Of(file);
-  if (const int rc = Flush(f); rc != SQLITE_OK) return rc;
-  return f.real->pMethods->xFileSize(f.real, size);
-}
-
-int Lock(sqlite3_file* file, int level) {
-  File& f = *Of(file);
-  if (const int rc = Flush(f); rc != SQLITE_OK) return rc;
-  return f.real->pMethods->xLock(f.real, level);
-}
-
-int Unlock(sqlite3_file* file, int level) {
-  File& f = *Of(file);
-  if (const int rc = Flush(f); rc != SQLITE_OK) return rc;
-  return f.real->pMethods->xUnlock(f.real, level);
+  return (f.real->pMethods->*Method)(f.real, args...);
 }
 
 int CheckReservedLock(sqlite3_file* file, int* out) {
@@ -252,12 +224,6 @@ int ShmUnmap(sqlite3_file* file, int deleteFlag) {
   return Of(file)->real->pMethods->xShmUnmap(Of(file)->real, deleteFlag);
 }
 
-int Fetch(sqlite3_file* file, sqlite3_int64 offset, int amount, void** out) {
-  File& f = *Of(file);
-  if (const int rc = Flush(f); rc != SQLITE_OK) return rc;
-  return f.real->pMethods->xFetch(f.real, offset, amount, out);
-}
-
 int Unfetch(sqlite3_file* file, sqlite3_int64 offset, void* p) {
   return Of(file)->real->pMethods->xUnfetch(Of(file)->real, offset, p);
 }
@@ -267,13 +233,13 @@ sqlite3_io_methods MethodsOfVersion(int version) {
   sqlite3_io_methods m{};
   m.iVersion = std::min(version, 3);
   m.xClose = Close;
-  m.xRead = Read;
+  m.xRead = AfterFlush<&sqlite3_io_methods::xRead, void*, int, sqlite3_int64>;
   m.xWrite = Write;
-  m.xTruncate = Truncate;
-  m.xSync = Sync;
-  m.xFileSize = FileSize;
-  m.xLock = Lock;
-  m.xUnlock = Unlock;
+  m.xTruncate = AfterFlush<&sqlite3_io_methods::xTruncate, sqlite3_int64>;
+  m.xSync = AfterFlush<&sqlite3_io_methods::xSync, int>;
+  m.xFileSize = AfterFlush<&sqlite3_io_methods::xFileSize, sqlite3_int64*>;
+  m.xLock = AfterFlush<&sqlite3_io_methods::xLock, int>;
+  m.xUnlock = AfterFlush<&sqlite3_io_methods::xUnlock, int>;
   m.xCheckReservedLock = CheckReservedLock;
   m.xFileControl = FileControl;
   m.xSectorSize = SectorSize;
@@ -285,7 +251,7 @@ sqlite3_io_methods MethodsOfVersion(int version) {
     m.xShmUnmap = ShmUnmap;
   }
   if (m.iVersion >= 3) {
-    m.xFetch = Fetch;
+    m.xFetch = AfterFlush<&sqlite3_io_methods::xFetch, sqlite3_int64, int, void**>;
     m.xUnfetch = Unfetch;
   }
   return m;
