@@ -15,6 +15,7 @@
 #include <cstdlib>
 #include <regex>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -27,6 +28,29 @@ namespace oai::server::testing {
 // Returns the child's pid and sets *port, or -1 when the server did not print its address.
 inline pid_t StartServerProcess(const std::string& db, int* port, const std::string& redisUrl = "",
                                 const std::string& databaseUrl = "", const std::vector<std::string>& extraArgs = {}) {
+  // Everything the child needs is made before fork(): between fork() and exec() the child may call only
+  // async-signal-safe functions (no malloc: another thread of the test may hold the allocator's lock at the fork,
+  // which hung the child under ASan).
+  std::vector<std::string> args = {OAI_SERVER_BINARY, "--port", "0", "--db", db};
+  args.insert(args.end(), extraArgs.begin(), extraArgs.end());
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  std::vector<std::string> env;
+  for (char** e = environ; *e; ++e) {
+    const std::string_view v(*e);
+    if ((!redisUrl.empty() && v.rfind("REDIS_URL=", 0) == 0) || (!databaseUrl.empty() && v.rfind("DATABASE_URL=", 0) == 0))
+      continue;
+    env.emplace_back(v);
+  }
+  if (!redisUrl.empty()) env.push_back("REDIS_URL=" + redisUrl);
+  if (!databaseUrl.empty()) env.push_back("DATABASE_URL=" + databaseUrl);
+  std::vector<char*> envp;
+  for (auto& e : env) envp.push_back(e.data());
+  envp.push_back(nullptr);
+  // The server's log (stderr) is dropped, or appended to the file OAI_SERVER_STDERR names when debugging a test.
+  const char* logEnv = std::getenv("OAI_SERVER_STDERR");
+  const std::string log = logEnv ? logEnv : "/dev/null";
   int out[2];
   if (pipe(out) != 0) return -1;
   const pid_t parent = getpid();
@@ -37,18 +61,9 @@ inline pid_t StartServerProcess(const std::string& db, int* port, const std::str
     dup2(out[1], STDOUT_FILENO);
     close(out[0]);
     close(out[1]);
-    // The server's log (stderr) is dropped, or appended to the file OAI_SERVER_STDERR names when debugging a test.
-    const char* log = std::getenv("OAI_SERVER_STDERR");
-    const int sink = ::open(log ? log : "/dev/null", O_WRONLY | O_CREAT | O_APPEND, 0644);
+    const int sink = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
     dup2(sink, STDERR_FILENO);
-    if (!redisUrl.empty()) setenv("REDIS_URL", redisUrl.c_str(), 1);
-    if (!databaseUrl.empty()) setenv("DATABASE_URL", databaseUrl.c_str(), 1);
-    std::vector<std::string> args = {OAI_SERVER_BINARY, "--port", "0", "--db", db};
-    args.insert(args.end(), extraArgs.begin(), extraArgs.end());
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    execv(OAI_SERVER_BINARY, argv.data());
+    execve(OAI_SERVER_BINARY, argv.data(), envp.data());
     _exit(127);
   }
   close(out[1]);
